@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+// The LVV rules engine: a rule language (RuleDSL), the LVV domain on top of it (LVVRules)
+// and the command line for intake staff, policy staff and auditors (rule-check).
+// No package dependencies: Swift, Foundation, Dispatch, XCTest and Swift Testing only.
+import PackageDescription
+
+let package = Package(
+    name: "LVVRules",
+    products: [
+        .library(name: "RuleDSL", targets: ["RuleDSL"]),
+        .library(name: "LVVRules", targets: ["LVVRules"]),
+        .executable(name: "rule-check", targets: ["rule-check"]),
+    ],
+    targets: [
+        .target(name: "RuleDSL"),
+        .target(name: "LVVRules", dependencies: ["RuleDSL"]),
+        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules"]),
+        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"]),
+        .testTarget(
+            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
+    ]
+)

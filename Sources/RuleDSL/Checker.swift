@@ -1,0 +1,848 @@
+/// Checks a composed rule set and compiles it into a `Program`: resolves every name, checks
+/// every type, and reports what a policy editor must fix (errors) or should look at (warnings).
+struct Checker {
+    private let composition: Composition
+    private let files: [SourceFile]
+    private var diagnostics: [Diagnostic] = []
+
+    private var facts: [FactInfo] = []
+    private var factSlots: [String: Int] = [:]
+    private var factOrigins: [Origin] = []
+    private var usedFacts = Set<Int>()
+    private var derived: [DerivedInfo?] = []
+    private var derivedIndex: [String: Int] = [:]
+    private var derivedCompiling = Set<Int>()
+    private var constants: [String: ValueDeclaration] = [:]
+    private var constantsCompiling = Set<String>()
+    private var decisions: [DecisionInfo] = []
+    private var vocabulary: [VocabularyDeclaration.Kind: [String]] = [:]
+    private var referenceFact: Int?
+
+    init(composition: Composition, files: [SourceFile]) {
+        self.composition = composition
+        self.files = files
+    }
+
+    /// What an expression may refer to where it is written.
+    private struct Scope {
+        /// After-rules and invariants may read decisions; deciding rules may not (no cycles).
+        var allowsDecisions: Bool
+        var what: String
+    }
+
+    mutating func check(name: String, title: String?, sha256: String) -> (Program?, [Diagnostic]) {
+        diagnostics = composition.diagnostics
+        declareVocabulary()
+        declareFacts()
+        for (constant, _) in composition.constants {
+            if constants[constant.name.text] != nil || factSlots[constant.name.text] != nil {
+                error("duplicate-name", "`\(constant.name.text)` is already declared", at: constant.name.range)
+            }
+            constants[constant.name.text] = constant
+        }
+        for (index, (value, _)) in composition.derived.enumerated() {
+            if derivedIndex[value.name.text] != nil || factSlots[value.name.text] != nil
+                || constants[value.name.text] != nil
+            {
+                error("duplicate-name", "`\(value.name.text)` is already declared", at: value.name.range)
+                continue
+            }
+            derivedIndex[value.name.text] = index
+        }
+        derived = Array(repeating: nil, count: composition.derived.count)
+        declareDecisions()
+        for index in composition.derived.indices where derivedIndex[composition.derived[index].0.name.text] == index {
+            compileDerived(index)
+        }
+        let (rules, exceptions) = compileRules()
+        let invariants = compileInvariants()
+        let tests = compileTests()
+        let responsibilities = compileResponsibilities()
+        warnUnusedFacts()
+
+        let disabled = composition.disabled.compactMap { d -> DisabledInfo? in
+            guard let declaration = composition.replaced[d.id.text] else { return nil }
+            return DisabledInfo(id: d.id.text, because: d.because, range: d.range, declaration: declaration)
+        }
+        let sorted = diagnostics.sorted {
+            ($0.range.file, $0.range.start, $0.message) < ($1.range.file, $1.range.start, $1.message)
+        }
+        guard !sorted.contains(where: { $0.severity == .error }) else { return (nil, sorted) }
+        let program = Program(
+            files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
+            factSlots: factSlots, derived: derived.map { $0! }, decisions: decisions, rules: rules,
+            exceptions: exceptions, invariants: invariants, tests: tests, responsibilities: responsibilities,
+            disabled: disabled, referenceFact: referenceFact)
+        return (program, sorted)
+    }
+
+    // MARK: - Declarations
+
+    private mutating func declareVocabulary() {
+        for kind in VocabularyDeclaration.Kind.allCases {
+            var seen = Set<String>()
+            for word in composition.vocabulary[kind] ?? [] {
+                if !seen.insert(word.text).inserted {
+                    warning("duplicate-word", "`\(word.text)` is already in the \(kind.rawValue) vocabulary", at: word.range)
+                }
+            }
+            vocabulary[kind] = (composition.vocabulary[kind] ?? []).map(\.text).uniqued()
+        }
+    }
+
+    private mutating func declareFacts() {
+        for (declaration, origin) in composition.facts {
+            guard facts.count < FactSet.capacity else {
+                error("too-many-facts", "a rule set holds at most \(FactSet.capacity) facts", at: declaration.name.range)
+                break
+            }
+            let type: ValueType
+            switch declaration.type {
+            case .bool: type = .bool
+            case .number: type = .number
+            case .text: type = .text
+            case .date: type = .date
+            case .oneOf(let values):
+                var seen = Set<String>()
+                for value in values where !seen.insert(value.text).inserted {
+                    error("duplicate-value", "`\(value.text)` is listed twice", at: value.range)
+                }
+                type = .enumeration(values.map(\.text).uniqued())
+            }
+            if declaration.atLeast != nil || declaration.atMost != nil || declaration.isWhole, type != .number {
+                error("bounds-on-non-number", "only a number fact can have `at least`, `at most` or `whole`",
+                      at: declaration.name.range)
+            }
+            if declaration.isReference {
+                if type != .date {
+                    error("reference-not-date", "the reference fact must be a date", at: declaration.name.range)
+                } else if referenceFact != nil {
+                    error("duplicate-reference", "only one fact can be the reference date", at: declaration.name.range)
+                } else {
+                    referenceFact = facts.count
+                }
+            }
+            factSlots[declaration.name.text] = facts.count
+            factOrigins.append(origin)
+            facts.append(FactInfo(
+                name: declaration.name.text, type: type, isOptional: declaration.isOptional,
+                isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
+                atMost: declaration.atMost, title: declaration.title, range: declaration.name.range))
+        }
+    }
+
+    private mutating func declareDecisions() {
+        for (declaration, _) in composition.decisions {
+            let outcomes = declaration.outcomes.map(\.text)
+            if outcomes.isEmpty {
+                error("no-outcomes", "decision `\(declaration.name.text)` lists no `outcomes`", at: declaration.name.range)
+            }
+            if outcomes.contains("undetermined") {
+                error("reserved-outcome", "`undetermined` is given by the engine when facts are missing; do not list it",
+                      at: declaration.name.range)
+            }
+            var stages: [StageInfo] = []
+            for stage in declaration.stages {
+                if !outcomes.contains(stage.outcome.text), !outcomes.isEmpty {
+                    error("unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(stage.outcome.text)`",
+                          at: stage.outcome.range, help: Suggestion.didYouMean(stage.outcome.text, in: outcomes))
+                }
+                if stages.contains(where: { $0.name == stage.name.text }) {
+                    error("duplicate-stage", "stage `\(stage.name.text)` is declared twice", at: stage.name.range)
+                }
+                if case .end = stage.placement {} else if composition.decisions.contains(where: { $0.0.stages.contains(stage) }),
+                    declaration.stages.first == stage || true
+                {
+                    // Placement only means something in `extend decision`; composition applied it.
+                }
+                stages.append(StageInfo(name: stage.name.text, outcome: stage.outcome.text,
+                                        overridesUnknowns: stage.overridesUnknowns, rules: [], range: stage.range))
+            }
+            var otherwise: String?
+            if let o = declaration.otherwise {
+                if outcomes.contains(o.text) {
+                    otherwise = o.text
+                } else {
+                    error("unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(o.text)`", at: o.range,
+                          help: Suggestion.didYouMean(o.text, in: outcomes))
+                }
+            } else {
+                error("no-otherwise", "decision `\(declaration.name.text)` needs an `otherwise` outcome",
+                      at: declaration.name.range, help: "say what is decided when no stage holds, e.g. `otherwise admit`")
+            }
+            if let reason = declaration.otherwiseReason { checkWord(reason, in: .reasons) }
+            decisions.append(DecisionInfo(
+                name: declaration.name.text, title: declaration.title, condition: nil, outcomes: outcomes,
+                stages: stages, otherwise: otherwise, otherwiseReason: declaration.otherwiseReason?.text,
+                afterRules: [], range: declaration.name.range))
+        }
+        // Conditions are compiled after all decisions are known, so they can name each other.
+        for (index, (declaration, _)) in composition.decisions.enumerated() where index < decisions.count {
+            guard let condition = declaration.condition else { continue }
+            let compiled = compileCondition(condition, Scope(allowsDecisions: false, what: "a decision's `when`"))
+            let d = decisions[index]
+            decisions[index] = DecisionInfo(
+                name: d.name, title: d.title, condition: compiled, outcomes: d.outcomes, stages: d.stages,
+                otherwise: d.otherwise, otherwiseReason: d.otherwiseReason, afterRules: [], range: d.range)
+        }
+    }
+
+    private mutating func compileDerived(_ index: Int) {
+        guard derived[index] == nil else { return }
+        let declaration = composition.derived[index].0
+        guard !derivedCompiling.contains(index) else {
+            error("cycle", "`\(declaration.name.text)` is defined in terms of itself", at: declaration.name.range,
+                  help: "the rules must not go round in circles")
+            derived[index] = DerivedInfo(name: declaration.name.text, type: .unresolved, expression: .constant(.none),
+                                         title: declaration.title, range: declaration.name.range)
+            return
+        }
+        derivedCompiling.insert(index)
+        let (expression, type) = compile(declaration.value, Scope(allowsDecisions: false, what: "a `let`"), expected: nil)
+        if type == .unresolved, case .name(let n) = declaration.value { reportUnknownName(n, expected: nil) }
+        derivedCompiling.remove(index)
+        if derived[index] == nil {
+            derived[index] = DerivedInfo(name: declaration.name.text, type: type, expression: expression,
+                                         title: declaration.title, range: declaration.name.range)
+        }
+    }
+
+    // MARK: - Rules and exceptions
+
+    private mutating func compileRules() -> ([RuleInfo], [ExceptionInfo]) {
+        var rules: [RuleInfo] = []
+        var exceptions: [ExceptionInfo] = []
+        var ruleIndexByID: [String: Int] = [:]
+        let reference = referenceFact
+        for (declaration, origin) in composition.rules {
+            if !declaration.validity.isAlways, reference == nil {
+                error("no-reference-date", "a validity period needs a fact marked `reference`",
+                      at: declaration.id.range, help: "declare e.g. `fact reference_date: date, required, reference`")
+            }
+            if let from = declaration.validity.from, let until = declaration.validity.until, from > until {
+                warning("never-fires", "`\(declaration.id.text)` is never in force: \(from) is after \(until)",
+                        at: declaration.id.range)
+            }
+            let condition: CompiledExpression
+            if let c = declaration.condition {
+                let scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
+                condition = compileCondition(c, scope)
+                if condition.isConstant, Evaluator.constantTruth(condition) == .false {
+                    warning("never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
+                            at: c.range)
+                }
+            } else {
+                error("missing-when", "`\(declaration.id.text)` needs a `when` condition", at: declaration.id.range)
+                condition = .constant(.bool(false))
+            }
+            if let reason = declaration.reason { checkWord(reason, in: .reasons) }
+            for action in declaration.actions { checkWord(action, in: .actions) }
+            if let old = composition.replaced[declaration.id.text], declaration.isOverride,
+                ASTPrinter.print(rule: old, asOverride: false) == ASTPrinter.print(rule: declaration, asOverride: false)
+            {
+                warning("override-changes-nothing", "this override of `\(declaration.id.text)` changes nothing",
+                        at: declaration.id.range, help: "remove it, or change what the pilot does differently")
+            }
+            switch declaration.role {
+            case .exception:
+                if declaration.lifts.isEmpty {
+                    error("exception-lifts-nothing", "exception `\(declaration.id.text)` must say what it `lifts`",
+                          at: declaration.id.range, help: "e.g. `lifts kind exclusion`")
+                }
+                if declaration.placement != nil {
+                    error("exception-placement", "an exception acts through the rules it lifts; it has no `stage`",
+                          at: declaration.id.range)
+                }
+                exceptions.append(ExceptionInfo(
+                    id: declaration.id.text, title: declaration.title, source: declaration.source, condition: condition,
+                    reason: declaration.reason?.text, lifts: [], validity: declaration.validity, origin: origin,
+                    range: declaration.id.range, declaration: declaration))
+            case .rule:
+                guard let placement = declaration.placement else {
+                    error("missing-stage", "rule `\(declaration.id.text)` must say where it acts",
+                          at: declaration.id.range,
+                          help: "add `stage intake.exclusion` to decide, or `after intake` to add reasons and actions")
+                    continue
+                }
+                if !declaration.lifts.isEmpty {
+                    error("rule-lifts", "only an `exception` can lift rules", at: declaration.id.range)
+                }
+                guard let (decision, stage) = resolvePlacement(placement) else { continue }
+                if stage != nil, declaration.reason == nil {
+                    error("missing-reason", "deciding rule `\(declaration.id.text)` needs a `reason` code",
+                          at: declaration.id.range, help: "every decision names its reasons, e.g. `reason entry_ban_10y`")
+                }
+                if stage == nil, declaration.reason == nil, declaration.actions.isEmpty, declaration.referrals.isEmpty {
+                    warning("rule-adds-nothing", "`\(declaration.id.text)` adds no reason, referral or action",
+                            at: declaration.id.range)
+                }
+                var referrals: [ReferralTarget] = []
+                for name in declaration.referrals { if let target = resolveReferral(name) { referrals.append(target) } }
+                ruleIndexByID[declaration.id.text] = rules.count
+                if let stage { decisions[decision].stages[stage].rules.append(rules.count) } else {
+                    decisions[decision].afterRules.append(rules.count)
+                }
+                rules.append(RuleInfo(
+                    id: declaration.id.text, title: declaration.title, source: declaration.source,
+                    kind: declaration.kind?.text, decision: decision, stage: stage, condition: condition,
+                    reason: declaration.reason?.text, referrals: referrals, actions: declaration.actions.map(\.text),
+                    validity: declaration.validity, deviation: declaration.deviation, liftedBy: [], origin: origin,
+                    range: declaration.id.range, declaration: declaration))
+            }
+        }
+        // Lifts are resolved once every rule is known, whatever the order in the file.
+        let kinds = Set(rules.compactMap(\.kind))
+        for exceptionIndex in exceptions.indices {
+            var lifted: [Int] = []
+            for target in exceptions[exceptionIndex].declaration.lifts {
+                switch target {
+                case .rule(let id):
+                    if let index = ruleIndexByID[id.text] {
+                        lifted.append(index)
+                    } else {
+                        error("unknown-rule", "there is no rule `\(id.text)` to lift", at: id.range,
+                              help: Suggestion.didYouMean(id.text, in: ruleIndexByID.keys))
+                    }
+                case .kind(let kind):
+                    let matching = rules.indices.filter { rules[$0].kind == kind.text }
+                    if matching.isEmpty {
+                        warning("lifts-nothing", "no rule is of kind `\(kind.text)`", at: kind.range,
+                                help: Suggestion.didYouMean(kind.text, in: kinds))
+                    }
+                    lifted += matching
+                }
+            }
+            for index in lifted where rules[index].stage == nil {
+                error("lift-after-rule", "`\(rules[index].id)` acts after the decision; an exception lifts deciding rules",
+                      at: exceptions[exceptionIndex].range)
+            }
+            let e = exceptions[exceptionIndex]
+            let unique = lifted.uniqued()
+            exceptions[exceptionIndex] = ExceptionInfo(
+                id: e.id, title: e.title, source: e.source, condition: e.condition, reason: e.reason, lifts: unique,
+                validity: e.validity, origin: e.origin, range: e.range, declaration: e.declaration)
+            for index in unique { rules[index].liftedBy.append(exceptionIndex) }
+        }
+        // Stage order is declared; within a stage, rules are sorted by id so file order never matters.
+        for d in decisions.indices {
+            for s in decisions[d].stages.indices {
+                decisions[d].stages[s].rules.sort { rules[$0].id < rules[$1].id }
+            }
+            decisions[d].afterRules.sort { rules[$0].id < rules[$1].id }
+        }
+        return (rules, exceptions)
+    }
+
+    private func isAfter(_ rule: RuleDeclaration) -> Bool {
+        if case .after = rule.placement { return true }
+        return false
+    }
+
+    private mutating func resolvePlacement(_ placement: RuleDeclaration.Placement) -> (Int, Int?)? {
+        let decisionName: Name
+        var stageName: Name?
+        switch placement {
+        case .stage(let d, let s):
+            decisionName = d
+            stageName = s
+        case .after(let d):
+            decisionName = d
+        }
+        guard let decision = decisions.firstIndex(where: { $0.name == decisionName.text }) else {
+            error("unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
+                  help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
+            return nil
+        }
+        guard let stageName else { return (decision, nil) }
+        guard let stage = decisions[decision].stages.firstIndex(where: { $0.name == stageName.text }) else {
+            error("unknown-stage", "decision `\(decisionName.text)` has no stage `\(stageName.text)`", at: stageName.range,
+                  help: Suggestion.didYouMean(stageName.text, in: decisions[decision].stages.map(\.name)))
+            return nil
+        }
+        return (decision, stage)
+    }
+
+    private mutating func resolveReferral(_ name: Name) -> ReferralTarget? {
+        if (vocabulary[.referrals] ?? []).contains(name.text) { return .fixed(name.text) }
+        if let slot = factSlots[name.text], case .enumeration(let values) = facts[slot].type {
+            usedFacts.insert(slot)
+            if Set(values).isDisjoint(with: vocabulary[.referrals] ?? []) {
+                error("referral-fact", "no value of `\(name.text)` is a referral", at: name.range)
+            }
+            return .fact(slot)
+        }
+        checkWord(name, in: .referrals)
+        return nil
+    }
+
+    private mutating func checkWord(_ word: Name, in kind: VocabularyDeclaration.Kind) {
+        let words = vocabulary[kind] ?? []
+        guard !words.contains(word.text) else { return }
+        let singular = ["reasons": "reason code", "referrals": "referral", "actions": "action"][kind.rawValue]!
+        error("unknown-\(kind.rawValue)",
+              "`\(word.text)` is not a \(singular) in the vocabulary", at: word.range,
+              help: Suggestion.didYouMean(word.text, in: words) ?? "add it to `vocabulary \(kind.rawValue)` first")
+    }
+
+    // MARK: - Invariants, tests, responsibilities
+
+    private mutating func compileInvariants() -> [InvariantInfo] {
+        composition.invariants.map { declaration, origin in
+            var expression = compileCondition(declaration.expression, Scope(allowsDecisions: true, what: "an invariant"))
+            if declaration.isNever { expression = .not(expression) }
+            return InvariantInfo(id: declaration.id.text, title: declaration.title, source: declaration.source,
+                                 mustHold: expression, declaration: declaration, origin: origin)
+        }
+    }
+
+    private mutating func compileTests() -> [TestInfo] {
+        var titles = Set<String>()
+        return composition.tests.map { test, file in
+            if !titles.insert(test.title).inserted {
+                warning("duplicate-test", "two tests are called \"\(test.title)\"", at: test.range)
+            }
+            var values = [Value?](repeating: nil, count: facts.count)
+            var visiting = Set<String>()
+            for base in test.bases { applyExample(base, to: &values, visiting: &visiting) }
+            for assignment in test.assignments { apply(assignment, to: &values) }
+            for expectation in test.expectations { checkExpectation(expectation) }
+            return TestInfo(title: test.title, facts: values, file: file, expectations: test.expectations,
+                            range: test.range)
+        }
+    }
+
+    private mutating func applyExample(_ name: Name, to values: inout [Value?], visiting: inout Set<String>) {
+        guard let example = composition.examples[name.text] else {
+            error("unknown-example", "there is no example `\(name.text)`", at: name.range,
+                  help: Suggestion.didYouMean(name.text, in: composition.examples.keys)
+                    ?? (factSlots[name.text] != nil ? "give the fact a value: `\(name.text) = …`" : nil))
+            return
+        }
+        guard visiting.insert(name.text).inserted else {
+            error("cycle", "example `\(name.text)` is built on itself", at: name.range)
+            return
+        }
+        for base in example.bases { applyExample(base, to: &values, visiting: &visiting) }
+        for assignment in example.assignments { apply(assignment, to: &values) }
+        visiting.remove(name.text)
+    }
+
+    private mutating func apply(_ assignment: FactAssignment, to values: inout [Value?]) {
+        guard let slot = factSlots[assignment.fact.text] else {
+            error("unknown-fact", "there is no fact `\(assignment.fact.text)`", at: assignment.fact.range,
+                  help: Suggestion.didYouMean(assignment.fact.text, in: factSlots.keys))
+            return
+        }
+        let fact = facts[slot]
+        let value: Value?
+        switch assignment.value {
+        case .unknown: value = nil
+        case .none(let range):
+            if !fact.isOptional, fact.group == nil || !(facts.contains { $0.group == fact.group && $0.isOptional }) {
+                error("none-for-required", "`\(fact.name)` cannot be `none`; write `unknown` for a missing value", at: range)
+            }
+            value = Value.none
+        case .name(let n):
+            if case .enumeration(let options) = fact.type, options.contains(n.text) {
+                value = .text(n.text)
+            } else {
+                error("unknown-value", "`\(n.text)` is not a value of `\(fact.name)`", at: n.range,
+                      help: (fact.type.enumerationValues).flatMap { Suggestion.didYouMean(n.text, in: $0) }
+                        ?? "`\(fact.name)` is \(fact.type)")
+                value = nil
+            }
+        case .number(let n, let range):
+            if fact.type != .number { typeMismatch(fact, range) }
+            if let least = fact.atLeast, n < least { error("out-of-range", "`\(fact.name)` is at least \(least)", at: range) }
+            if let most = fact.atMost, n > most { error("out-of-range", "`\(fact.name)` is at most \(most)", at: range) }
+            if fact.isWhole, !n.isInteger { error("out-of-range", "`\(fact.name)` is a whole number", at: range) }
+            value = .number(n)
+        case .negate(.number(let n, _), let range):
+            if fact.type != .number { typeMismatch(fact, range) }
+            if let least = fact.atLeast, n.negated < least {
+                error("out-of-range", "`\(fact.name)` is at least \(least)", at: range)
+            }
+            value = .number(n.negated)
+        case .text(let t, let range):
+            if fact.type != .text { typeMismatch(fact, range) }
+            value = .text(t)
+        case .date(let d, let range):
+            if fact.type != .date { typeMismatch(fact, range) }
+            value = .date(d)
+        case .bool(let b, let range):
+            if fact.type != .bool { typeMismatch(fact, range) }
+            value = .bool(b)
+        default:
+            error("expected-literal", "a test gives facts plain values", at: assignment.value.range,
+                  help: "write a number, text, date, `true`, `false`, `none`, `unknown` or a value name")
+            value = nil
+        }
+        values[slot] = value
+        // Giving a member of an optional group (`exceptional_admission.date`) makes the group present:
+        // its other members become unknown rather than none.
+        if let group = fact.group, value != nil {
+            for (other, info) in facts.enumerated() where info.group == group && other != slot && values[other] == .none {
+                values[other] = nil
+            }
+        }
+    }
+
+    private mutating func typeMismatch(_ fact: FactInfo, _ range: SourceRange) {
+        error("type-mismatch", "`\(fact.name)` is \(fact.type)", at: range)
+    }
+
+    private mutating func checkExpectation(_ expectation: Expectation) {
+        guard let decision = decisions.first(where: { $0.name == expectation.decision.text }) else {
+            error("unknown-decision", "there is no decision `\(expectation.decision.text)`", at: expectation.decision.range,
+                  help: Suggestion.didYouMean(expectation.decision.text, in: decisions.map(\.name)))
+            return
+        }
+        let outcomes = decision.outcomes + ["undetermined"]
+        if !outcomes.contains(expectation.outcome.text) {
+            error("unknown-outcome", "decision `\(decision.name)` has no outcome `\(expectation.outcome.text)`",
+                  at: expectation.outcome.range, help: Suggestion.didYouMean(expectation.outcome.text, in: outcomes))
+        }
+        for word in expectation.reasons ?? [] { checkWord(word, in: .reasons) }
+        for word in expectation.referrals ?? [] { checkWord(word, in: .referrals) }
+        for word in expectation.actions ?? [] { checkWord(word, in: .actions) }
+        for fact in expectation.missing ?? [] where factSlots[fact.text] == nil {
+            error("unknown-fact", "there is no fact `\(fact.text)`", at: fact.range,
+                  help: Suggestion.didYouMean(fact.text, in: factSlots.keys))
+        }
+    }
+
+    private mutating func compileResponsibilities() -> [ResponsibilityInfo] {
+        composition.responsibilities.map { declaration in
+            let slots = declaration.facts.compactMap { name -> Int? in
+                guard let slot = factSlots[name.text] else {
+                    error("unknown-fact", "there is no fact `\(name.text)`", at: name.range,
+                          help: Suggestion.didYouMean(name.text, in: factSlots.keys))
+                    return nil
+                }
+                return slot
+            }
+            return ResponsibilityInfo(party: declaration.party, facts: slots, source: declaration.source)
+        }
+    }
+
+    private mutating func warnUnusedFacts() {
+        for (slot, fact) in facts.enumerated() where !usedFacts.contains(slot) {
+            let declaration = composition.facts[slot].0
+            // Facts given only to be echoed (like a municipality's name) say so with `recorded`;
+            // facts of a base file may be read by the files that extend it.
+            if declaration.title?.isEmpty == false, composition.facts[slot].1 != .declared(file: files.count - 1) { continue }
+            if referenceFact == slot || fact.isRequired { continue }
+            if case .inherited = factOrigins[slot] { continue }
+            warning("unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
+                    help: "remove it, or use it in a rule")
+        }
+    }
+
+    // MARK: - Expressions
+
+    private mutating func compileCondition(_ expression: Expression, _ scope: Scope) -> CompiledExpression {
+        let (compiled, type) = compile(expression, scope, expected: .bool)
+        switch type {
+        case .bool, .unresolved: break
+        default:
+            error("not-a-condition", "a condition must be true or false, but this is \(type)", at: expression.range,
+                  help: "compare it with something, e.g. `= true` or `>= 10`")
+        }
+        if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .bool) }
+        return compiled
+    }
+
+    /// Compiles an expression. A bare name that resolves to nothing comes back as `.unresolved`
+    /// without an error, so the caller can still read it as a value of the other operand's enum.
+    private mutating func compile(_ expression: Expression, _ scope: Scope, expected: ValueType?)
+        -> (CompiledExpression, ValueType)
+    {
+        switch expression {
+        case .name(let name):
+            return resolve(name, scope, expected: expected)
+        case .number(let n, _): return (.constant(.number(n)), .number)
+        case .text(let t, _): return (.constant(.text(t)), .text)
+        case .date(let d, _): return (.constant(.date(d)), .date)
+        case .bool(let b, _): return (.constant(.bool(b)), .bool)
+        case .none: return (.constant(.none), .none)
+        case .unknown(let range):
+            error("unknown-in-rule", "`unknown` can only be given in tests", at: range,
+                  help: "rules see unknown facts by themselves; use `is none` for an absent optional fact")
+            return (.constant(.none), .unresolved)
+        case .set(_, let range):
+            error("set-outside-in", "a set can only stand after `in`", at: range)
+            return (.constant(.none), .unresolved)
+        case .call(let name, let arguments, let range):
+            return compileCall(name, arguments, range, scope)
+        case .not(let operand, _):
+            let compiled = expectBool(operand, scope)
+            return (.not(compiled), .bool)
+        case .negate(let operand, let range):
+            let (compiled, type) = compile(operand, scope, expected: .number)
+            if type != .number, type != .unresolved {
+                error("type-mismatch", "only a number can be negated, not \(type)", at: range)
+            }
+            return (.negate(compiled), .number)
+        case .presence(let operand, let isPresent, let range):
+            let (compiled, _) = compile(operand, scope, expected: nil)
+            var optional = false
+            if case .fact(let slot) = compiled {
+                let fact = facts[slot]
+                optional = fact.isOptional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
+            }
+            if case .name(let n) = operand, facts.contains(where: { $0.group == n.text && $0.isOptional }) {
+                // `exceptional_admission is present` asks about the whole group.
+                // The group is present when any member is given (a given member is never `none`).
+                let members = facts.indices.filter { facts[$0].group == n.text }
+                members.forEach { usedFacts.insert($0) }
+                var anyGiven: CompiledExpression = .presence(.fact(members[0]), isPresent: true)
+                for member in members.dropFirst() { anyGiven = .or(anyGiven, .presence(.fact(member), isPresent: true)) }
+                return (isPresent ? anyGiven : .not(anyGiven), .bool)
+            }
+            if !optional {
+                error("not-optional", "only an `optional` fact can be `none`", at: range,
+                      help: "a missing value of any other fact is unknown, and the engine handles that by itself")
+            }
+            return (.presence(compiled, isPresent: isPresent), .bool)
+        case .conditional(let condition, let then, let otherwise, let range):
+            let c = expectBool(condition, scope)
+            let (a, aType) = compile(then, scope, expected: expected)
+            let (b, bType) = compile(otherwise, scope, expected: aType == .unresolved ? expected : aType)
+            if !aType.isComparable(with: bType) {
+                error("type-mismatch", "both branches must have the same type: \(aType) and \(bType)", at: range)
+            }
+            return (.conditional(c, a, b), aType == .none ? bType : aType)
+        case .binary(let op, let left, let right, let range):
+            return compileBinary(op, left, right, range, scope)
+        }
+    }
+
+    private mutating func expectBool(_ expression: Expression, _ scope: Scope) -> CompiledExpression {
+        let (compiled, type) = compile(expression, scope, expected: .bool)
+        if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .bool) }
+        if type != .bool, type != .unresolved {
+            error("not-a-condition", "expected true or false, but this is \(type)", at: expression.range)
+        }
+        return compiled
+    }
+
+    private mutating func resolve(_ name: Name, _ scope: Scope, expected: ValueType?) -> (CompiledExpression, ValueType) {
+        if let slot = factSlots[name.text] {
+            usedFacts.insert(slot)
+            return (.fact(slot), facts[slot].type)
+        }
+        if let index = derivedIndex[name.text] {
+            compileDerived(index)
+            return (.derived(index), derived[index]?.type ?? .unresolved)
+        }
+        if let constant = constants[name.text] {
+            guard constantsCompiling.insert(name.text).inserted else {
+                error("cycle", "`\(name.text)` is defined in terms of itself", at: name.range)
+                return (.constant(.none), .unresolved)
+            }
+            defer { constantsCompiling.remove(name.text) }
+            if case .set = constant.value {
+                error("set-outside-in", "`\(name.text)` is a set: use it after `in`", at: name.range)
+                return (.constant(.none), .unresolved)
+            }
+            let (compiled, type) = compile(constant.value, scope, expected: expected)
+            if !compiled.isConstant {
+                error("constant-not-constant", "`const \(name.text)` must not depend on facts", at: constant.name.range,
+                      help: "use `let` for values computed from facts")
+            }
+            return (compiled, type)
+        }
+        if let index = decisions.firstIndex(where: { $0.name == name.text }) {
+            if !scope.allowsDecisions {
+                error("decision-in-rule", "\(scope.what) cannot depend on the outcome of `\(name.text)`", at: name.range,
+                      help: "only rules placed `after` a decision, and invariants, may read outcomes")
+            }
+            return (.decision(index), .enumeration(decisions[index].outcomes))
+        }
+        if let expected, case .enumeration(let values) = expected, values.contains(name.text) {
+            return (.constant(.text(name.text)), expected)
+        }
+        return (.constant(.text(name.text)), .unresolved)
+    }
+
+    private mutating func reportUnknownName(_ name: Name, expected: ValueType?) {
+        var candidates = Array(factSlots.keys) + Array(derivedIndex.keys) + Array(constants.keys) + decisions.map(\.name)
+        if let values = expected?.enumerationValues { candidates += values }
+        if let values = expected?.enumerationValues, !values.isEmpty {
+            error("unknown-value", "`\(name.text)` is not one of the values \(values.map { "`\($0)`" }.joined(separator: ", "))",
+                  at: name.range, help: Suggestion.didYouMean(name.text, in: values))
+        } else {
+            error("unknown-name", "unknown name `\(name.text)`", at: name.range,
+                  help: Suggestion.didYouMean(name.text, in: candidates) ?? "declare it with `fact`, `let` or `const`")
+        }
+    }
+
+    private mutating func compileBinary(
+        _ op: BinaryOperator, _ left: Expression, _ right: Expression, _ range: SourceRange, _ scope: Scope
+    ) -> (CompiledExpression, ValueType) {
+        switch op {
+        case .and, .or:
+            let a = expectBool(left, scope)
+            let b = expectBool(right, scope)
+            return (op == .and ? .and(a, b) : .or(a, b), .bool)
+        case .in, .notIn:
+            var (value, type) = compile(left, scope, expected: nil)
+            if type == .unresolved, case .name(let n) = left { reportUnknownName(n, expected: nil) }
+            guard let elements = setElements(right) else {
+                error("not-a-set", "`in` needs a set, such as `{\"NL\", \"BE\"}` or a `const` set", at: right.range)
+                return (.constant(.bool(false)), .bool)
+            }
+            var members = Set<Value>()
+            for element in elements {
+                let (compiled, elementType) = compile(element, scope, expected: type)
+                if elementType == .unresolved, case .name(let n) = element {
+                    reportUnknownName(n, expected: type)
+                    continue
+                }
+                if !type.isComparable(with: elementType) {
+                    error("type-mismatch", "\(type == .unresolved ? "the value" : "`\(describe(left))`") is \(type), but this is \(elementType)",
+                          at: element.range)
+                    continue
+                }
+                guard compiled.isConstant, let constant = Evaluator.constantValue(compiled) else {
+                    error("set-not-constant", "a set may hold only fixed values", at: element.range)
+                    continue
+                }
+                members.insert(constant)
+            }
+            if case .enumeration(let values) = type {
+                // Keep the type precise so an enum set can be checked against the values.
+                _ = values
+            }
+            type = .bool
+            return (.member(value, members, negated: op == .notIn), type)
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            var (a, aType) = compile(left, scope, expected: nil)
+            var (b, bType) = compile(right, scope, expected: aType == .unresolved ? nil : aType)
+            if aType == .unresolved, bType != .unresolved {
+                (a, aType) = compile(left, scope, expected: bType)
+            }
+            if aType == .unresolved, case .name(let n) = left { reportUnknownName(n, expected: bType); return (.constant(.bool(false)), .bool) }
+            if bType == .unresolved, case .name(let n) = right { reportUnknownName(n, expected: aType); return (.constant(.bool(false)), .bool) }
+            if aType == .unresolved || bType == .unresolved { return (.compare(.equal, a, b), .bool) }
+            if !aType.isComparable(with: bType) {
+                error("type-mismatch", "cannot compare `\(describe(left))` (\(aType)) with `\(describe(right))` (\(bType))",
+                      at: range, help: hint(aType, bType))
+            } else if op != .equal, op != .notEqual {
+                let ordered: Set<ValueType> = [.number, .date]
+                if !ordered.contains(aType) || !ordered.contains(bType) {
+                    error("not-ordered", "`\(op.rawValue)` compares numbers or dates, not \(aType == .number || aType == .date ? bType : aType)",
+                          at: range, help: "use `=` or `!=`")
+                }
+            }
+            if case .enumeration(let values) = aType, case .constant(.text(let t)) = b, !values.contains(t), bType == .text {
+                error("unknown-value", "`\(describe(left))` is never \"\(t)\"", at: right.range,
+                      help: Suggestion.didYouMean(t, in: values) ?? "its values are \(values.joined(separator: ", "))")
+            }
+            _ = (bType)
+            let comparison: ComparisonOperator = [
+                .equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater,
+                .greaterOrEqual: .greaterOrEqual,
+            ][op]!
+            bType = .bool
+            return (.compare(comparison, a, b), .bool)
+        case .plus, .minus, .times:
+            let (a, aType) = compile(left, scope, expected: .number)
+            let (b, bType) = compile(right, scope, expected: .number)
+            for (expression, type) in [(left, aType), (right, bType)] where type != .number {
+                if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .number); continue }
+                error("type-mismatch", "`\(op.rawValue)` works on numbers, but `\(describe(expression))` is \(type)",
+                      at: expression.range,
+                      help: type == .date ? "for dates use `add_days`, `add_months`, `days_between` and the like" : nil)
+            }
+            let arithmetic: ArithmeticOperator = op == .plus ? .plus : (op == .minus ? .minus : .times)
+            return (.arithmetic(arithmetic, a, b), .number)
+        }
+    }
+
+    /// The elements of a set literal, directly or through a `const`.
+    private func setElements(_ expression: Expression) -> [Expression]? {
+        switch expression {
+        case .set(let elements, _): return elements
+        case .name(let name):
+            if let constant = constants[name.text], case .set(let elements, _) = constant.value { return elements }
+            return nil
+        default: return nil
+        }
+    }
+
+    private mutating func compileCall(_ name: Name, _ arguments: [Expression], _ range: SourceRange, _ scope: Scope)
+        -> (CompiledExpression, ValueType)
+    {
+        guard let builtin = Builtin(rawValue: name.text) else {
+            error("unknown-function", "unknown function `\(name.text)`", at: name.range,
+                  help: Suggestion.didYouMean(name.text, in: Builtin.allCases.map(\.rawValue))
+                    ?? "functions are " + Builtin.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+            return (.constant(.none), .unresolved)
+        }
+        let parameters: [ValueType]
+        let result: ValueType
+        switch builtin {
+        case .yearsBetween, .monthsBetween, .daysBetween:
+            parameters = [.date, .date]
+            result = .number
+        case .addDays, .addMonths, .addYears:
+            parameters = [.date, .number]
+            result = .date
+        }
+        guard arguments.count == parameters.count else {
+            error("wrong-arguments", "`\(name.text)` takes \(parameters.count) values, not \(arguments.count)", at: range,
+                  help: "write `\(name.text)(\(parameters.map { $0 == .date ? "date" : "number" }.joined(separator: ", ")))`")
+            return (.constant(.none), result)
+        }
+        var compiled: [CompiledExpression] = []
+        for (argument, parameter) in zip(arguments, parameters) {
+            let (c, type) = compile(argument, scope, expected: parameter)
+            if type == .unresolved, case .name(let n) = argument { reportUnknownName(n, expected: parameter) }
+            if type != parameter, type != .unresolved {
+                error("type-mismatch", "`\(name.text)` needs \(parameter) here, but `\(describe(argument))` is \(type)",
+                      at: argument.range)
+            }
+            compiled.append(c)
+        }
+        return (.call(builtin, compiled), result)
+    }
+
+    private func hint(_ a: ValueType, _ b: ValueType) -> String? {
+        switch (a, b) {
+        case (.date, .number), (.number, .date):
+            return "to compare an age, use `years_between(birth_date, reference_date)`"
+        case (.enumeration(let values), .text), (.text, .enumeration(let values)):
+            return "write the value without quotes: one of \(values.joined(separator: ", "))"
+        default:
+            return nil
+        }
+    }
+
+    private func describe(_ expression: Expression) -> String {
+        ASTPrinter.print(expression)
+    }
+
+    private mutating func error(_ code: String, _ message: String, at range: SourceRange, help: String? = nil) {
+        diagnostics.append(.error(code, message, at: range, help: help))
+    }
+
+    private mutating func warning(_ code: String, _ message: String, at range: SourceRange, help: String? = nil) {
+        diagnostics.append(.warning(code, message, at: range, help: help))
+    }
+}
+
+extension ValueType {
+    var enumerationValues: [String]? {
+        if case .enumeration(let values) = self { return values }
+        return nil
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each kept once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

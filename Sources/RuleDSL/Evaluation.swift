@@ -1,0 +1,43 @@
+/// The answer to one decision for one case: an outcome (or undetermined), every reason that
+/// decided it, referrals and actions, and the facts whose absence leaves it open.
+public struct DecisionResult: Sendable, Equatable {
+    public let decision: Int
+    /// nil when the facts do not settle it (`undetermined`).
+    public let outcome: String?
+    public let reasons: [Reason]
+    public let referrals: [String]
+    public let actions: [String]
+    /// Facts whose value could change the outcome (empty when decided).
+    public let missing: FactSet
+    /// Decided by the default outcome while an exception lifted at least one rule.
+    public let exceptional: Bool
+}
+
+/// One reason in a result: the code and what produced it.
+public struct Reason: Sendable, Equatable {
+    public enum Producer: Sendable, Equatable {
+        case rule(Int)
+        case exception(Int)
+        /// The decision's `otherwise … reason …`.
+        case otherwise(decision: Int)
+    }
+    public let code: String
+    public let producer: Producer
+    /// The facts it read (for a verdict's `facts` field).
+    public let facts: FactSet
+    /// A rule shown because an exception lifted it, not because it decided.
+    public let isLifted: Bool
+}
+
+/// Everything the evaluator returns for one case.
+public struct Evaluation: Sendable {
+    /// One result per decision that applies (or may apply) to the case, in declaration order.
+    public let results: [DecisionResult]
+    public let trace: Trace
+    /// The case's facts by slot (nil: unknown), kept so renderers can show values read.
+    public let facts: [Value?]
+
+    public func result(for decision: Int) -> DecisionResult? {
+        results.first { $0.decision == decision }
+    }
+}

@@ -1,0 +1,64 @@
+/// A small fixed-size bit set of fact slots: which facts an answer depends on. Fixed size keeps
+/// evaluation free of allocation; the checker refuses rule sets with more facts than it holds.
+public struct FactSet: Sendable, Hashable {
+    public static let capacity = 256
+    private var w0: UInt64 = 0
+    private var w1: UInt64 = 0
+    private var w2: UInt64 = 0
+    private var w3: UInt64 = 0
+
+    public init() {}
+
+    public init(_ slot: Int) {
+        insert(slot)
+    }
+
+    public var isEmpty: Bool { (w0 | w1 | w2 | w3) == 0 }
+
+    public mutating func insert(_ slot: Int) {
+        let bit = UInt64(1) << UInt64(slot & 63)
+        switch slot >> 6 {
+        case 0: w0 |= bit
+        case 1: w1 |= bit
+        case 2: w2 |= bit
+        default: w3 |= bit
+        }
+    }
+
+    public func contains(_ slot: Int) -> Bool {
+        let bit = UInt64(1) << UInt64(slot & 63)
+        switch slot >> 6 {
+        case 0: return w0 & bit != 0
+        case 1: return w1 & bit != 0
+        case 2: return w2 & bit != 0
+        default: return w3 & bit != 0
+        }
+    }
+
+    public mutating func formUnion(_ other: FactSet) {
+        w0 |= other.w0
+        w1 |= other.w1
+        w2 |= other.w2
+        w3 |= other.w3
+    }
+
+    public func union(_ other: FactSet) -> FactSet {
+        var result = self
+        result.formUnion(other)
+        return result
+    }
+
+    /// The slots in increasing order.
+    public var slots: [Int] {
+        var result: [Int] = []
+        for (wordIndex, word) in [w0, w1, w2, w3].enumerated() where word != 0 {
+            var remaining = word
+            while remaining != 0 {
+                let bit = remaining.trailingZeroBitCount
+                result.append(wordIndex * 64 + bit)
+                remaining &= remaining - 1
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,193 @@
+/// Turns a rule file's bytes into tokens. Never fails: bad bytes become diagnostics and the
+/// lexer carries on, so the parser can report every problem in one run.
+public struct Lexer {
+    /// Longest identifier or literal accepted; longer ones are almost surely a pasted blob.
+    public static let maximumTokenLength = 1_024
+
+    private let source: SourceFile
+    private let fileIndex: Int
+    private var position = 0
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(source: SourceFile, fileIndex: Int) {
+        self.source = source
+        self.fileIndex = fileIndex
+    }
+
+    /// All tokens, ending with exactly one `.endOfFile`.
+    public mutating func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        let bytes = source.bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        while true {
+            skipTrivia()
+            guard position < bytes.count else { break }
+            let start = position
+            let byte = bytes[position]
+            if isIdentifierStart(byte) {
+                while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
+                tokens.append(make(.identifier, start))
+            } else if isDigit(byte) {
+                tokens.append(lexNumberOrDate(start))
+            } else if byte == UInt8(ascii: "\"") {
+                if let token = lexString(start) { tokens.append(token) }
+            } else if let token = lexSymbol(start) {
+                tokens.append(token)
+            } else {
+                // Skip one whole UTF-8 sequence so the message names the character the user sees.
+                position += 1
+                while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
+                let text = String(decoding: bytes[start..<position], as: UTF8.self)
+                let shown = byte == 0 ? "NUL byte" : (byte < 0x20 || byte == 0x7F ? "control character" : "character `\(text)`")
+                report(.error("unexpected-character", "unexpected \(shown)", at: range(start, position),
+                              help: byte >= 0x80 ? "names are written in plain letters, digits and `_`; put other text in double quotes" : nil))
+            }
+        }
+        tokens.append(Token(kind: .endOfFile, text: "", range: range(bytes.count, bytes.count)))
+        return tokens
+    }
+
+    private mutating func skipTrivia() {
+        let bytes = source.bytes
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                position += 1
+            } else if byte == UInt8(ascii: "#") {
+                let start = position
+                while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+                checkUTF8(start, position)
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func lexNumberOrDate(_ start: Int) -> Token {
+        let bytes = source.bytes
+        // A date literal is exactly DDDD-DD-DD; anything else with digits is a number.
+        if start + 10 <= bytes.count, (0..<10).allSatisfy({ i in
+            i == 4 || i == 7 ? bytes[start + i] == UInt8(ascii: "-") : isDigit(bytes[start + i])
+        }), start + 10 == bytes.count || !isIdentifierPart(bytes[start + 10]) {
+            position = start + 10
+            let token = make(.date, start)
+            if CivilDate.parse(token.text) == nil {
+                report(.error("invalid-date", "`\(token.text)` is not a valid date", at: token.range,
+                              help: "dates are written YYYY-MM-DD and must exist in the calendar"))
+            }
+            return token
+        }
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "."), isDigit(bytes[position + 1]) {
+            position += 1
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, isIdentifierPart(bytes[position]) {
+            while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
+            report(.error("invalid-number", "`\(text(start, position))` is not a number",
+                          at: range(start, position), help: "a name cannot start with a digit"))
+        }
+        return make(.number, start)
+    }
+
+    private mutating func lexString(_ start: Int) -> Token? {
+        let bytes = source.bytes
+        position += 1
+        var content: [UInt8] = []
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                checkUTF8(start, position)
+                let token = Token(kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
+                if content.count > Lexer.maximumTokenLength * 16 {
+                    report(.error("too-long", "text longer than \(Lexer.maximumTokenLength * 16) bytes", at: token.range))
+                }
+                return token
+            }
+            if byte == UInt8(ascii: "\n") { break }
+            if byte == UInt8(ascii: "\\"), position + 1 < bytes.count {
+                let next = bytes[position + 1]
+                switch next {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): content.append(next)
+                case UInt8(ascii: "n"): content.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "t"): content.append(UInt8(ascii: "\t"))
+                default:
+                    report(.error("invalid-escape", "unknown escape `\\\(String(decoding: [next], as: UTF8.self))` in text",
+                                  at: range(position, position + 2), help: "use `\\\"`, `\\\\`, `\\n` or `\\t`"))
+                }
+                position += 2
+                continue
+            }
+            content.append(byte)
+            position += 1
+        }
+        report(.error("unterminated-string", "text is not closed", at: range(start, min(position, start + 1)),
+                      help: "add a closing `\"` on the same line"))
+        return Token(kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
+    }
+
+    private mutating func lexSymbol(_ start: Int) -> Token? {
+        let bytes = source.bytes
+        let byte = bytes[position]
+        let next: UInt8 = position + 1 < bytes.count ? bytes[position + 1] : 0
+        switch byte {
+        case UInt8(ascii: "!"):
+            guard next == UInt8(ascii: "=") else { return nil }
+            position += 2
+        case UInt8(ascii: "<"), UInt8(ascii: ">"):
+            position += next == UInt8(ascii: "=") ? 2 : 1
+        case UInt8(ascii: "="), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+            UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"),
+            UInt8(ascii: "*"):
+            position += 1
+        default:
+            return nil
+        }
+        return make(.symbol, start)
+    }
+
+    private mutating func make(_ kind: TokenKind, _ start: Int) -> Token {
+        if position - start > Lexer.maximumTokenLength {
+            report(.error("too-long", "name or number longer than \(Lexer.maximumTokenLength) characters",
+                          at: range(start, start + 1)))
+            return Token(kind: kind, text: String(decoding: source.bytes[start..<(start + 32)], as: UTF8.self), range: range(start, position))
+        }
+        return Token(kind: kind, text: text(start, position), range: range(start, position))
+    }
+
+    /// Reports invalid UTF-8 inside comments and text, the only places non-ASCII may appear.
+    private mutating func checkUTF8(_ start: Int, _ end: Int) {
+        var iterator = source.bytes[start..<end].makeIterator()
+        var decoder = UTF8()
+        var offset = start
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += String(scalar).utf8.count
+            case .emptyInput: break loop
+            case .error:
+                report(.error("invalid-utf8", "the file is not valid UTF-8 here", at: range(offset, offset + 1),
+                              help: "save the rule file as UTF-8"))
+                break loop
+            }
+        }
+    }
+
+    private func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: source.bytes[start..<end], as: UTF8.self)
+    }
+
+    private func range(_ start: Int, _ end: Int) -> SourceRange {
+        SourceRange(file: fileIndex, start: start, end: end)
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+    private func isIdentifierStart(_ b: UInt8) -> Bool {
+        (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
+    }
+    private func isIdentifierPart(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
+}

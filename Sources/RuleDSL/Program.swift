@@ -1,0 +1,221 @@
+/// A checked rule set, compiled for evaluation: names resolved to slots, constants folded into
+/// sets, stages ordered. The evaluator never looks at syntax or looks a name up.
+public struct Program: Sendable {
+    /// The rule files it was built from, base first (national, then the pilot).
+    public let files: [SourceFile]
+    /// The rule set's name (`groningen`).
+    public let name: String
+    public let title: String?
+    /// SHA-256 of the files' bytes concatenated in order: `cat national.rules groningen.rules | sha256sum`.
+    public let sha256: String
+    public let vocabulary: [VocabularyDeclaration.Kind: [String]]
+    public let facts: [FactInfo]
+    public let factSlots: [String: Int]
+    public let derived: [DerivedInfo]
+    public let decisions: [DecisionInfo]
+    public let rules: [RuleInfo]
+    public let exceptions: [ExceptionInfo]
+    public let invariants: [InvariantInfo]
+    public let tests: [TestInfo]
+    public let responsibilities: [ResponsibilityInfo]
+    public let disabled: [DisabledInfo]
+    /// The fact validity periods are judged against (`reference_date`), if declared.
+    public let referenceFact: Int?
+
+    public func decisionIndex(named name: String) -> Int? {
+        decisions.firstIndex { $0.name == name }
+    }
+}
+
+/// Where a declaration came from, so readers see what a pilot changed.
+public enum Origin: Sendable, Equatable {
+    /// Declared in the base file and kept as is.
+    case inherited(file: Int)
+    /// Declared in this file (or in a base file when the file stands alone).
+    case declared(file: Int)
+    /// Declared in the base and replaced here.
+    case overridden(file: Int, baseFile: Int)
+
+    public var file: Int {
+        switch self {
+        case .inherited(let file), .declared(let file), .overridden(let file, _): return file
+        }
+    }
+}
+
+public struct FactInfo: Sendable {
+    public let name: String
+    public let type: ValueType
+    public let isOptional: Bool
+    public let isRequired: Bool
+    public let isWhole: Bool
+    public let atLeast: DecimalNumber?
+    public let atMost: DecimalNumber?
+    public let title: String?
+    public let range: SourceRange
+    /// For `a.b`: the slot of the group `a`'s presence is implied by any member being given.
+    public var group: String? {
+        guard let dot = name.firstIndex(of: ".") else { return nil }
+        return String(name[..<dot])
+    }
+}
+
+public struct DerivedInfo: Sendable {
+    public let name: String
+    public let type: ValueType
+    public let expression: CompiledExpression
+    public let title: String?
+    public let range: SourceRange
+}
+
+public struct StageInfo: Sendable {
+    public let name: String
+    public let outcome: String
+    public let overridesUnknowns: Bool
+    /// Rules deciding in this stage, sorted by id so file order never matters.
+    public var rules: [Int]
+    public let range: SourceRange
+}
+
+public struct DecisionInfo: Sendable {
+    public let name: String
+    public let title: String?
+    public let condition: CompiledExpression?
+    public let outcomes: [String]
+    public var stages: [StageInfo]
+    public let otherwise: String?
+    public let otherwiseReason: String?
+    /// Rules evaluated after the decision, adding reasons and actions.
+    public var afterRules: [Int]
+    public let range: SourceRange
+}
+
+/// Where a referral goes: a fixed place, or the value of a fact (`refer reception_entitlement`).
+public enum ReferralTarget: Sendable, Equatable {
+    case fixed(String)
+    case fact(Int)
+}
+
+public struct RuleInfo: Sendable {
+    public let id: String
+    public let title: String?
+    public let source: String?
+    public let kind: String?
+    public let decision: Int
+    /// nil for a rule evaluated after the decision.
+    public let stage: Int?
+    public let condition: CompiledExpression
+    public let reason: String?
+    public let referrals: [ReferralTarget]
+    public let actions: [String]
+    public let validity: Validity
+    public let deviation: String?
+    /// Exceptions that lift this rule.
+    public var liftedBy: [Int]
+    public let origin: Origin
+    public let range: SourceRange
+    public let declaration: RuleDeclaration
+}
+
+public struct ExceptionInfo: Sendable {
+    public let id: String
+    public let title: String?
+    public let source: String?
+    public let condition: CompiledExpression
+    public let reason: String?
+    public let lifts: [Int]
+    public let validity: Validity
+    public let origin: Origin
+    public let range: SourceRange
+    public let declaration: RuleDeclaration
+}
+
+public struct InvariantInfo: Sendable {
+    public let id: String
+    public let title: String?
+    public let source: String?
+    /// Must be true for every case (a `never` invariant is stored negated).
+    public let mustHold: CompiledExpression
+    public let declaration: InvariantDeclaration
+    public let origin: Origin
+}
+
+/// A test case, compiled: the facts it gives and what it expects.
+public struct TestInfo: Sendable {
+    public let title: String
+    public let facts: [Value?]
+    /// Facts the test gives explicitly or through examples (a given `unknown` counts as given).
+    public let file: Int
+    public let expectations: [Expectation]
+    public let range: SourceRange
+}
+
+public struct ResponsibilityInfo: Sendable {
+    public let party: String
+    /// Empty means every other fact.
+    public let facts: [Int]
+    public let source: String?
+}
+
+public struct DisabledInfo: Sendable {
+    public let id: String
+    public let because: String
+    public let range: SourceRange
+    public let declaration: RuleDeclaration
+}
+
+/// Built-in functions on dates.
+public enum Builtin: String, Sendable, CaseIterable {
+    case yearsBetween = "years_between"
+    case monthsBetween = "months_between"
+    case daysBetween = "days_between"
+    case addDays = "add_days"
+    case addMonths = "add_months"
+    case addYears = "add_years"
+}
+
+public enum ComparisonOperator: String, Sendable {
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+}
+
+public enum ArithmeticOperator: String, Sendable {
+    case plus = "+"
+    case minus = "-"
+    case times = "*"
+}
+
+/// An expression with every name resolved: what the evaluator runs.
+public indirect enum CompiledExpression: Sendable {
+    case constant(Value)
+    case fact(Int)
+    case derived(Int)
+    case decision(Int)
+    case not(CompiledExpression)
+    case and(CompiledExpression, CompiledExpression)
+    case or(CompiledExpression, CompiledExpression)
+    case compare(ComparisonOperator, CompiledExpression, CompiledExpression)
+    case member(CompiledExpression, Set<Value>, negated: Bool)
+    case presence(CompiledExpression, isPresent: Bool)
+    case conditional(CompiledExpression, CompiledExpression, CompiledExpression)
+    case call(Builtin, [CompiledExpression])
+    case arithmetic(ArithmeticOperator, CompiledExpression, CompiledExpression)
+    case negate(CompiledExpression)
+
+    /// Whether evaluating it reads no fact, derived value or decision (so it can be folded).
+    public var isConstant: Bool {
+        switch self {
+        case .constant: return true
+        case .fact, .derived, .decision: return false
+        case .not(let e), .negate(let e), .presence(let e, _), .member(let e, _, _): return e.isConstant
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
+            return a.isConstant && b.isConstant
+        case .conditional(let a, let b, let c): return a.isConstant && b.isConstant && c.isConstant
+        case .call(_, let args): return args.allSatisfy(\.isConstant)
+        }
+    }
+}

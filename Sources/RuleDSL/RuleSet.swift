@@ -1,0 +1,98 @@
+/// The front door of the language: load = read chain → lex → parse → compose → check.
+/// It stops after parse errors (checking a half-parsed file only adds noise).
+public enum RuleSetLoader {
+    /// Larger rule files are refused before lexing: a rule file is written by people.
+    public static let maximumFileSize = 4 * 1024 * 1024
+    /// How many files may extend each other (national ← pilot ← variant …).
+    public static let maximumChainLength = 8
+
+    /// The result of loading: a program when there were no errors, and every diagnostic.
+    public struct Result: Sendable {
+        public let program: Program?
+        public let diagnostics: [Diagnostic]
+        /// The files read, base first; diagnostics' `range.file` indexes this list.
+        public let files: [SourceFile]
+
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    }
+
+    /// Loads `top` and the files it extends; `resolveBase` finds a base rule set by name.
+    public static func load(_ top: SourceFile, resolveBase: (String) -> SourceFile?) -> Result {
+        // Find the chain first, top down; then parse it base first so file indices are in order.
+        var chain = [top]
+        var names: [String] = []
+        var chainDiagnostics: [Diagnostic] = []
+        while true {
+            let current = chain[0]
+            if let tooBig = sizeError(current, fileIndex: 0) {
+                return Result(program: nil, diagnostics: [tooBig], files: [current])
+            }
+            let (parsed, _) = Parser.parse(current, fileIndex: 0)
+            guard let header = parsed.header, let base = header.base else { break }
+            names.append(header.name.text)
+            if chain.count >= maximumChainLength || names.contains(base.text) || base.text == header.name.text {
+                chainDiagnostics.append(.error(
+                    "extends-cycle", "rule set `\(header.name.text)` cannot extend `\(base.text)`: the chain goes round or is longer than \(maximumChainLength)",
+                    at: base.range))
+                break
+            }
+            guard let baseFile = resolveBase(base.text) else {
+                chainDiagnostics.append(.error("unknown-base", "cannot find the rule set `\(base.text)` to extend",
+                                               at: base.range, help: "put `\(base.text).rules` next to this file"))
+                break
+            }
+            chain.insert(baseFile, at: 0)
+        }
+        if !chainDiagnostics.isEmpty {
+            // Point the diagnostics at the file that named the missing base (now the first in `chain`).
+            let fixed = chainDiagnostics.map {
+                Diagnostic($0.severity, $0.code, $0.message, at: SourceRange(file: 0, start: $0.range.start, end: $0.range.end),
+                           help: $0.help)
+            }
+            return Result(program: nil, diagnostics: fixed, files: [chain[0]])
+        }
+        return load(chain: chain)
+    }
+
+    /// Loads an explicit chain, base first.
+    public static func load(chain: [SourceFile]) -> Result {
+        var parsedFiles: [RuleFile] = []
+        var diagnostics: [Diagnostic] = []
+        for (index, file) in chain.enumerated() {
+            if let tooBig = sizeError(file, fileIndex: index) {
+                return Result(program: nil, diagnostics: [tooBig], files: chain)
+            }
+            let (parsed, parseDiagnostics) = Parser.parse(file, fileIndex: index)
+            parsedFiles.append(parsed)
+            diagnostics += parseDiagnostics
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            return Result(program: nil, diagnostics: diagnostics, files: chain)
+        }
+        var hasher = SHA256()
+        for file in chain { hasher.update(file.bytes) }
+        let digest = hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        let top = parsedFiles[parsedFiles.count - 1]
+        let name = top.header?.name.text ?? stem(chain[chain.count - 1].path)
+        let composition = Composition(parsedFiles)
+        var checker = Checker(composition: composition, files: chain)
+        let (program, checkDiagnostics) = checker.check(name: name, title: top.header?.title, sha256: digest)
+        return Result(program: program, diagnostics: diagnostics + checkDiagnostics, files: chain)
+    }
+
+    private static func sizeError(_ file: SourceFile, fileIndex: Int) -> Diagnostic? {
+        guard file.bytes.count > maximumFileSize else { return nil }
+        return .error("file-too-large", "rule file is \(file.bytes.count) bytes; the limit is \(maximumFileSize)",
+                      at: SourceRange(file: fileIndex, start: 0, end: 0))
+    }
+
+    /// `rules/groningen.rules` → `groningen`.
+    static func stem(_ path: String) -> String {
+        let last = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = last.lastIndex(of: ".") { return String(last[..<dot]) }
+        return last
+    }
+}

@@ -1,0 +1,141 @@
+// SHA-256 (FIPS 180-4) in plain Swift, so rule sets and audit records can be
+// fingerprinted without Foundation or CryptoKit (unavailable on Linux).
+
+/// A streaming SHA-256 hasher (FIPS 180-4).
+public struct SHA256: Sendable {
+    /// Round constants: the first 32 bits of the fractional parts of the cube roots
+    /// of the first 64 primes (FIPS 180-4 §4.2.2).
+    private static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    /// Initial hash value: square roots of the first 8 primes (FIPS 180-4 §5.3.3).
+    private static let initialState: [UInt32] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ]
+
+    /// The eight working hash words H0...H7.
+    private var state: [UInt32] = SHA256.initialState
+    /// Bytes not yet compressed; always fewer than 64 between calls.
+    private var pending: [UInt8] = []
+    /// Total message length in bytes, for the length field in the padding.
+    private var length: UInt64 = 0
+
+    /// A hasher for the empty message.
+    public init() {
+        pending.reserveCapacity(64)
+    }
+
+    /// Appends `bytes` to the message; chunk boundaries do not affect the digest.
+    public mutating func update(_ bytes: some Collection<UInt8>) {
+        length &+= UInt64(bytes.count)
+        for byte in bytes {
+            pending.append(byte)
+            if pending.count == 64 {
+                compressPending()
+            }
+        }
+    }
+
+    /// Appends the UTF-8 encoding of `string`.
+    public mutating func update(_ string: String) {
+        update(string.utf8)
+    }
+
+    /// Pads the message, returns the 32-byte digest, and resets the hasher to the
+    /// empty message so it can be reused.
+    public mutating func finalize() -> [UInt8] {
+        let bitLength = length &* 8
+        // Padding (§5.1.1): a 1 bit, zeros up to 56 mod 64, then the 64-bit length.
+        pending.append(0x80)
+        if pending.count > 56 {
+            pending.append(contentsOf: repeatElement(0, count: 64 - pending.count))
+            compressPending()
+        }
+        pending.append(contentsOf: repeatElement(0, count: 56 - pending.count))
+        for shift in stride(from: 56, through: 0, by: -8) {
+            pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
+        compressPending()
+
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        for word in state {
+            digest.append(contentsOf: [
+                UInt8(truncatingIfNeeded: word >> 24), UInt8(truncatingIfNeeded: word >> 16),
+                UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word),
+            ])
+        }
+        self = SHA256()
+        return digest
+    }
+
+    /// The digest of `bytes` in one call.
+    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// The digest of `bytes` as 64 lower-case hex characters.
+    public static func hexDigest(_ bytes: some Collection<UInt8>) -> String {
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in hash(bytes) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// The hex digest of the UTF-8 encoding of `string`.
+    public static func hexDigest(of string: String) -> String {
+        hexDigest(string.utf8)
+    }
+
+    /// Compresses the full 64-byte `pending` block into `state` (§6.2.2) and empties it.
+    private mutating func compressPending() {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            // Message schedule: 16 big-endian words from the block, 48 derived ones.
+            for t in 0..<16 {
+                w[t] = UInt32(pending[4 * t]) << 24 | UInt32(pending[4 * t + 1]) << 16
+                    | UInt32(pending[4 * t + 2]) << 8 | UInt32(pending[4 * t + 3])
+            }
+            for t in 16..<64 {
+                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            }
+
+            var a = state[0], b = state[1], c = state[2], d = state[3]
+            var e = state[4], f = state[5], g = state[6], h = state[7]
+            for t in 0..<64 {
+                let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let choose = (e & f) ^ (~e & g)
+                let t1 = h &+ bigSigma1 &+ choose &+ Self.k[t] &+ w[t]
+                let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let majority = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = bigSigma0 &+ majority
+                h = g; g = f; f = e; e = d &+ t1
+                d = c; c = b; b = a; a = t1 &+ t2
+            }
+            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Rotate right (§3.2).
+    @inline(__always)
+    private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
+        (x >> n) | (x << (32 - n))
+    }
+}

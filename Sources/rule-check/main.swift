@@ -1,0 +1,1 @@
+print("rule-check")

@@ -1,0 +1,169 @@
+import Testing
+@testable import RuleDSL
+
+/// Tests for `CivilDate`: parsing, calendar round trips and date arithmetic.
+@Suite struct CivilDateTests {
+    /// Shorthand for a date known to be valid.
+    private func date(_ text: String) -> CivilDate {
+        guard let date = CivilDate.parse(text) else { fatalError("bad test date \(text)") }
+        return date
+    }
+
+    // MARK: Parsing
+
+    @Test(arguments: [
+        ("2024-02-29", 2024, 2, 29),
+        ("2023-02-28", 2023, 2, 28),
+        ("1970-01-01", 1970, 1, 1),
+        ("2000-02-29", 2000, 2, 29),
+        ("0001-01-01", 1, 1, 1),
+        ("9999-12-31", 9999, 12, 31),
+        ("2024-12-31", 2024, 12, 31),
+        ("2024-04-30", 2024, 4, 30),
+    ])
+    func parsesValidDates(text: String, year: Int, month: Int, day: Int) {
+        let parsed = CivilDate.parse(text)
+        #expect(parsed == CivilDate(year: year, month: month, day: day))
+        #expect(parsed?.year == year)
+        #expect(parsed?.month == month)
+        #expect(parsed?.day == day)
+        #expect(parsed?.description == text)
+    }
+
+    @Test(arguments: [
+        "2023-02-29", "1900-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "2024-04-31",
+        "2024-01-00", "0000-01-01", "2024-1-01", "2024-01-1", " 2024-01-01", "2024-01-01 ",
+        "2024-01-01x", "", "2024/01/01", "2024-01-0a", "+024-01-01", "-024-01-01", "20240101",
+        "2024-01-01T00:00", "２０２４-01-01", "2024-0１-01", "2024--1-01", "abcd-ef-gh",
+    ])
+    func rejectsInvalidText(text: String) {
+        #expect(CivilDate.parse(text) == nil)
+        #expect(CivilDate.parse(Substring(text)) == nil)
+    }
+
+    @Test func parsesSubstringsAndBuffers() {
+        let line = "born=2004-02-29;"
+        let start = line.index(line.startIndex, offsetBy: 5)
+        let end = line.index(start, offsetBy: 10)
+        #expect(CivilDate.parse(line[start..<end]) == CivilDate(year: 2004, month: 2, day: 29))
+
+        let bytes = Array("xx2024-05-10yy".utf8)
+        let parsed = bytes.withUnsafeBufferPointer {
+            CivilDate.parse(utf8: UnsafeBufferPointer(rebasing: $0[2..<12]))
+        }
+        #expect(parsed == CivilDate(year: 2024, month: 5, day: 10))
+        let tooLong = bytes.withUnsafeBufferPointer {
+            CivilDate.parse(utf8: UnsafeBufferPointer(rebasing: $0[2..<13]))
+        }
+        #expect(tooLong == nil)
+    }
+
+    @Test(arguments: [
+        (2024, 2, 30), (2023, 2, 29), (2024, 0, 1), (2024, 13, 1), (2024, 1, 0), (0, 1, 1),
+        (10000, 1, 1), (-1, 1, 1), (2024, 6, 31),
+    ])
+    func rejectsInvalidFields(year: Int, month: Int, day: Int) {
+        #expect(CivilDate(year: year, month: month, day: day) == nil)
+    }
+
+    // MARK: Day numbers
+
+    @Test(arguments: [
+        ("1970-01-01", 0), ("1970-01-02", 1), ("1969-12-31", -1), ("2000-03-01", 11_017),
+        ("2024-01-01", 19_723), ("2024-02-29", 19_782), ("1900-01-01", -25_567),
+        ("0001-01-01", -719_162), ("9999-12-31", 2_932_896),
+    ])
+    func knownDayNumbers(text: String, dayNumber: Int32) {
+        #expect(date(text).dayNumber == dayNumber)
+        #expect(CivilDate(dayNumber: dayNumber).description == text)
+    }
+
+    /// Walks every day from 1900 to 2100 with a naive calendar and checks that the day
+    /// numbers are consecutive and that fields, description and parse all round trip.
+    @Test func everyDayFrom1900To2100RoundTrips() {
+        var expected = CivilDate(year: 1900, month: 1, day: 1)!.dayNumber
+        for year in 1900...2100 {
+            for month in 1...12 {
+                let length = [31, CivilDate.isLeapYear(year) ? 29 : 28, 31, 30, 31, 30,
+                              31, 31, 30, 31, 30, 31][month - 1]
+                for day in 1...length {
+                    let fromFields = CivilDate(year: year, month: month, day: day)
+                    let fromNumber = CivilDate(dayNumber: expected)
+                    if fromFields?.dayNumber != expected || fromNumber.year != year
+                        || fromNumber.month != month || fromNumber.day != day
+                        || CivilDate.parse(fromNumber.description) != fromNumber {
+                        Issue.record("round trip failed at \(year)-\(month)-\(day)")
+                        return
+                    }
+                    expected += 1
+                }
+            }
+        }
+        #expect(CivilDate(dayNumber: expected).description == "2101-01-01")
+    }
+
+    @Test func ordersByDayNumber() {
+        #expect(date("2023-12-31") < date("2024-01-01"))
+        #expect(date("2024-02-29") == CivilDate(dayNumber: 19_782))
+        #expect(Set([date("2024-01-01"), date("2024-01-01")]).count == 1)
+    }
+
+    // MARK: Arithmetic
+
+    @Test(arguments: [
+        ("2023-12-31", 1, "2024-01-01"), ("2024-02-28", 1, "2024-02-29"), ("2023-02-28", 1, "2023-03-01"),
+        ("2024-03-01", -1, "2024-02-29"), ("2024-01-01", 366, "2025-01-01"), ("1970-01-01", -1, "1969-12-31"),
+        ("2024-05-10", 0, "2024-05-10"),
+    ])
+    func addsDays(start: String, days: Int, expected: String) {
+        #expect(date(start).addingDays(days) == date(expected))
+    }
+
+    @Test(arguments: [
+        ("2023-11-30", 3, "2024-02-29"), ("2022-11-30", 3, "2023-02-28"), ("2024-01-31", 1, "2024-02-29"),
+        ("2023-01-31", 1, "2023-02-28"), ("2024-03-31", 1, "2024-04-30"), ("2024-01-15", 12, "2025-01-15"),
+        ("2024-03-31", -1, "2024-02-29"), ("2024-01-31", -2, "2023-11-30"), ("2024-01-10", -13, "2022-12-10"),
+        ("2024-05-31", -15, "2023-02-28"), ("2024-12-31", 0, "2024-12-31"), ("2024-10-15", 3, "2025-01-15"),
+    ])
+    func addsMonthsClampingToMonthEnd(start: String, months: Int, expected: String) {
+        #expect(date(start).addingMonths(months) == date(expected))
+    }
+
+    @Test(arguments: [
+        ("2024-02-29", 1, "2025-02-28"), ("2024-02-29", 4, "2028-02-29"), ("2024-02-29", -1, "2023-02-28"),
+        ("2023-06-15", 10, "2033-06-15"),
+    ])
+    func addsYears(start: String, years: Int, expected: String) {
+        #expect(date(start).addingYears(years) == date(expected))
+    }
+
+    @Test(arguments: [
+        ("2024-01-01", "2025-01-01", 366), ("2023-01-01", "2024-01-01", 365),
+        ("2024-02-28", "2024-03-01", 2), ("2023-02-28", "2023-03-01", 1),
+        ("2025-01-01", "2024-01-01", -366), ("2000-01-01", "2100-01-01", 36_525),
+        ("1900-01-01", "2000-01-01", 36_524), ("2024-05-10", "2024-05-10", 0),
+    ])
+    func countsDaysAcrossLeapYears(from: String, to: String, days: Int) {
+        #expect(CivilDate.daysBetween(date(from), date(to)) == days)
+    }
+
+    @Test(arguments: [
+        ("2024-01-31", "2024-02-29", 1), ("2024-01-31", "2024-02-28", 0), ("2024-01-15", "2024-02-14", 0),
+        ("2024-01-15", "2024-02-15", 1), ("2024-01-15", "2025-01-15", 12), ("2024-01-15", "2025-01-14", 11),
+        ("2023-11-30", "2024-02-29", 3), ("2024-05-10", "2024-05-10", 0), ("2024-02-29", "2024-01-31", -1),
+        ("2025-01-15", "2024-01-15", -12), ("2024-03-31", "2024-04-30", 1), ("2024-03-31", "2024-04-29", 0),
+    ])
+    func countsWholeMonths(from: String, to: String, months: Int) {
+        #expect(CivilDate.wholeMonthsBetween(date(from), date(to)) == months)
+    }
+
+    @Test(arguments: [
+        ("2004-02-29", "2022-02-28", 17), ("2004-02-29", "2022-03-01", 18), ("2004-02-29", "2024-02-28", 19),
+        ("2004-02-29", "2024-02-29", 20), ("2006-05-10", "2024-05-09", 17), ("2006-05-10", "2024-05-10", 18),
+        ("2006-05-10", "2006-05-10", 0), ("2006-12-31", "2007-01-01", 0), ("2022-03-01", "2004-02-29", -18),
+        ("2024-05-10", "2006-05-10", -18),
+    ])
+    func computesAgesWithLeapDayRule(birth: String, on: String, age: Int) {
+        #expect(CivilDate.wholeYearsBetween(date(birth), date(on)) == age)
+    }
+}
