@@ -92,6 +92,8 @@ public struct FactDeclaration: Sendable, Equatable {
     /// The day decisions are taken for; validity periods are judged against it.
     public var isReference: Bool
     public var isWhole: Bool
+    /// Part of the case format; the rules need not read it (no "never used" warning).
+    public var isRecorded: Bool
     public var atLeast: DecimalNumber?
     public var atMost: DecimalNumber?
     public var title: String?

@@ -29,6 +29,7 @@ public enum ASTPrinter {
             if f.isRequired { line += ", required" }
             if f.isReference { line += ", reference" }
             if f.isWhole { line += ", whole" }
+            if f.isRecorded { line += ", recorded" }
             if let least = f.atLeast { line += ", at least \(least)" }
             if let most = f.atMost { line += ", at most \(most)" }
             if let title = f.title { line += " title \(quote(title))" }

@@ -64,9 +64,11 @@ struct Checker {
             guard let declaration = composition.replaced[d.id.text] else { return nil }
             return DisabledInfo(id: d.id.text, because: d.because, range: d.range, declaration: declaration)
         }
+        // Examples are applied once per test that uses them: report each problem once.
+        var seen = Set<String>()
         let sorted = diagnostics.sorted {
             ($0.range.file, $0.range.start, $0.message) < ($1.range.file, $1.range.start, $1.message)
-        }
+        }.filter { seen.insert("\($0.range.file):\($0.range.start):\($0.code):\($0.message)").inserted }
         guard !sorted.contains(where: { $0.severity == .error }) else { return (nil, sorted) }
         let program = Program(
             files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
@@ -305,9 +307,11 @@ struct Checker {
                     }
                 case .kind(let kind):
                     let matching = rules.indices.filter { rules[$0].kind == kind.text }
-                    if matching.isEmpty {
+                    // A kind no rule has yet may be meant for the files that extend this one
+                    // (`narrowing` in the national file); one close to an existing kind is a typo.
+                    if matching.isEmpty, let near = Suggestion.closest(to: kind.text, in: kinds) {
                         warning("lifts-nothing", "no rule is of kind `\(kind.text)`", at: kind.range,
-                                help: Suggestion.didYouMean(kind.text, in: kinds))
+                                help: "did you mean `\(near)`?")
                     }
                     lifted += matching
                 }
@@ -401,7 +405,8 @@ struct Checker {
             if !titles.insert(test.title).inserted {
                 warning("duplicate-test", "two tests are called \"\(test.title)\"", at: test.range)
             }
-            var values = [Value?](repeating: nil, count: facts.count)
+            // Like a case: an optional fact not given is known to be absent; any other is unknown.
+            var values: [Value?] = facts.map { $0.isOptional ? Value.none : nil }
             var visiting = Set<String>()
             for base in test.bases { applyExample(base, to: &values, visiting: &visiting) }
             for assignment in test.assignments { apply(assignment, to: &values) }
@@ -437,6 +442,8 @@ struct Checker {
         let value: Value?
         switch assignment.value {
         case .unknown: value = nil
+        case .none where fact.type.enumerationValues?.contains("none") == true:
+            value = .text("none")
         case .none(let range):
             if !fact.isOptional, fact.group == nil || !(facts.contains { $0.group == fact.group && $0.isOptional }) {
                 error("none-for-required", "`\(fact.name)` cannot be `none`; write `unknown` for a missing value", at: range)
@@ -481,7 +488,7 @@ struct Checker {
         // Giving a member of an optional group (`exceptional_admission.date`) makes the group present:
         // its other members become unknown rather than none.
         if let group = fact.group, value != nil {
-            for (other, info) in facts.enumerated() where info.group == group && other != slot && values[other] == .none {
+            for (other, info) in facts.enumerated() where info.group == group && other != slot && values[other] == Value.none {
                 values[other] = nil
             }
         }
@@ -527,10 +534,9 @@ struct Checker {
 
     private mutating func warnUnusedFacts() {
         for (slot, fact) in facts.enumerated() where !usedFacts.contains(slot) {
-            let declaration = composition.facts[slot].0
-            // Facts given only to be echoed (like a municipality's name) say so with `recorded`;
-            // facts of a base file may be read by the files that extend it.
-            if declaration.title?.isEmpty == false, composition.facts[slot].1 != .declared(file: files.count - 1) { continue }
+            // Facts that are part of the case format without these rules reading them say so
+            // with `recorded`; facts of a base file may be read by the files that extend it.
+            if composition.facts[slot].0.isRecorded { continue }
             if referenceFact == slot || fact.isRequired { continue }
             if case .inherited = factOrigins[slot] { continue }
             warning("unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
@@ -564,7 +570,10 @@ struct Checker {
         case .text(let t, _): return (.constant(.text(t)), .text)
         case .date(let d, _): return (.constant(.date(d)), .date)
         case .bool(let b, _): return (.constant(.bool(b)), .bool)
-        case .none: return (.constant(.none), .none)
+        case .none:
+            // `none` is also a value of some enumerations (`reception_entitlement = none`).
+            if let values = expected?.enumerationValues, values.contains("none") { return (.constant(.text("none")), expected!) }
+            return (.constant(.none), .none)
         case .unknown(let range):
             error("unknown-in-rule", "`unknown` can only be given in tests", at: range,
                   help: "rules see unknown facts by themselves; use `is none` for an absent optional fact")

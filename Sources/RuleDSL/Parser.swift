@@ -132,7 +132,7 @@ public struct Parser {
         let type = parseType()
         var fact = FactDeclaration(
             name: name, type: type, isOptional: false, isRequired: false, isReference: false, isWhole: false,
-            atLeast: nil, atMost: nil, title: nil, range: start)
+            isRecorded: false, atLeast: nil, atMost: nil, title: nil, range: start)
         while acceptSymbol(",") {
             let word = current
             guard word.kind == .identifier else {
@@ -145,6 +145,7 @@ public struct Parser {
             case "required": fact.isRequired = true
             case "reference": fact.isReference = true
             case "whole": fact.isWhole = true
+            case "recorded": fact.isRecorded = true
             case "at":
                 if acceptWord("least") {
                     fact.atLeast = expectNumber()
@@ -155,8 +156,8 @@ public struct Parser {
                 }
             default:
                 error("unknown-modifier", "unknown fact modifier `\(word.text)`", at: word.range,
-                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "at"])
-                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `at least N` and `at most N`")
+                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "at"])
+                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `at least N` and `at most N`")
             }
         }
         if acceptWord("title") { fact.title = expectString() }
@@ -384,7 +385,7 @@ public struct Parser {
                     else { error("expected-bool", "expected `true` or `false`", at: current.range) }
                     continue clauses
                 }
-                let list = acceptWord("none") ? [] : parseNameList("a word")
+                let list = acceptWord("none") ? [] : (word.text == "missing" ? parseDottedNameList() : parseNameList("a word"))
                 switch word.text {
                 case "reasons": test.expectations[last].reasons = list
                 case "referrals": test.expectations[last].referrals = list
@@ -730,6 +731,12 @@ public struct Parser {
             name = Name(name.text + "." + part.text, name.range.joined(part.range))
         }
         return name
+    }
+
+    private mutating func parseDottedNameList() -> [Name] {
+        var names: [Name] = []
+        repeat { names.append(expectDottedName("a fact")) } while acceptSymbol(",")
+        return names
     }
 
     private mutating func parseNameList(_ what: String) -> [Name] {

@@ -1,0 +1,89 @@
+import Foundation
+import RuleDSL
+
+/// Finds and loads the rule files of a pilot from a rules folder (`rules/` by default): the
+/// pilot's own file and the files it extends, read from disk and handed to `RuleSetLoader`.
+public struct RuleLibrary: Sendable {
+    /// The pilots the contract knows; any other name is a usage error.
+    public static let pilots = ["national", "groningen", "amsterdam", "rotterdam", "utrecht", "eindhoven"]
+
+    public let directory: String
+
+    public init(directory: String = "rules") {
+        self.directory = directory
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case unknownPilot(String)
+        case unreadable(path: String, reason: String)
+        case invalid(RuleSetLoader.Result)
+
+        public var description: String {
+            switch self {
+            case .unknownPilot(let name):
+                let hint = Suggestion.didYouMean(name, in: RuleLibrary.pilots).map { " (\($0))" } ?? ""
+                return "unknown pilot `\(name)`\(hint); pilots are \(RuleLibrary.pilots.joined(separator: ", "))"
+            case .unreadable(let path, let reason):
+                return "cannot read `\(path)`: \(reason)"
+            case .invalid(let result):
+                return "rule files do not load: \(result.errors.count) error(s)"
+            }
+        }
+    }
+
+    /// The path of a pilot's file.
+    public func path(of pilot: String) -> String {
+        (directory as NSString).appendingPathComponent("\(pilot).rules")
+    }
+
+    /// Loads a pilot by name (and its base files).
+    public func load(pilot: String) throws(LoadError) -> Program {
+        guard RuleLibrary.pilots.contains(pilot) else { throw .unknownPilot(pilot) }
+        return try load(path: path(of: pilot))
+    }
+
+    /// Loads the rule file at `path`; bases are looked up next to it, then in this library's folder.
+    public func load(path: String) throws(LoadError) -> Program {
+        let result = try loadResult(path: path)
+        guard let program = result.program else { throw .invalid(result) }
+        return program
+    }
+
+    /// Loads with every diagnostic, for `rule-check check`.
+    public func loadResult(path: String) throws(LoadError) -> RuleSetLoader.Result {
+        let top = try RuleLibrary.read(path)
+        let folder = (path as NSString).deletingLastPathComponent
+        return RuleSetLoader.load(top) { base in
+            for candidate in [(folder as NSString).appendingPathComponent("\(base).rules"), self.path(of: base)] {
+                if let file = try? RuleLibrary.read(candidate) { return file }
+            }
+            return nil
+        }
+    }
+
+    /// Reads a rule file, refusing folders and files past the size limit before reading them whole.
+    public static func read(_ path: String) throws(LoadError) -> SourceFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > RuleSetLoader.maximumFileSize
+        {
+            throw .unreadable(path: path, reason: "the file is \(size) bytes; a rule file may be at most \(RuleSetLoader.maximumFileSize)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied or not a regular file")
+        }
+        return SourceFile(path: path, bytes: [UInt8](data))
+    }
+
+    /// Every `.rules` file in a folder, sorted, so `check` and `test` can take a folder.
+    public static func ruleFiles(in folder: String) throws(LoadError) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw .unreadable(path: folder, reason: "cannot list the folder")
+        }
+        return names.filter { $0.hasSuffix(".rules") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+    }
+}

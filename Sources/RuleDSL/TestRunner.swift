@@ -1,0 +1,94 @@
+/// Runs the test cases written in a rule file and reports like a test runner: each test passes
+/// or fails with what differed, and which rules the tests exercised both ways.
+public struct TestRunner {
+    public let program: Program
+
+    public init(program: Program) {
+        self.program = program
+    }
+
+    /// One test's result; `failures` says, in words, what differed.
+    public struct TestResult: Sendable {
+        public let test: TestInfo
+        public let failures: [String]
+        public var passed: Bool { failures.isEmpty }
+    }
+
+    /// The results, and per rule whether some test saw it hold and some test saw it not hold.
+    public struct Report: Sendable {
+        public let results: [TestResult]
+        public let firedIn: [Int: Int]
+        public let quietIn: [Int: Int]
+        public var passed: Int { results.filter(\.passed).count }
+        public var failed: Int { results.count - passed }
+
+        /// Rules of the top file that no test shows firing, or none shows not firing.
+        public func uncovered(in program: Program) -> [(rule: Int, neverFired: Bool, neverQuiet: Bool)] {
+            program.rules.indices.compactMap { index in
+                let neverFired = (firedIn[index] ?? 0) == 0
+                let neverQuiet = (quietIn[index] ?? 0) == 0
+                return neverFired || neverQuiet ? (index, neverFired, neverQuiet) : nil
+            }
+        }
+    }
+
+    public func run() -> Report {
+        let evaluator = Evaluator(program: program)
+        var results: [TestResult] = []
+        var fired: [Int: Int] = [:]
+        var quiet: [Int: Int] = [:]
+        for test in program.tests {
+            let evaluation = evaluator.evaluate(test.facts, trace: true)
+            for event in evaluation.trace.events {
+                if case .rule(let rule, _, let truth, _, _, _) = event {
+                    if truth == .true { fired[rule, default: 0] += 1 } else { quiet[rule, default: 0] += 1 }
+                }
+            }
+            var failures: [String] = []
+            for expectation in test.expectations {
+                failures += check(expectation, evaluation)
+            }
+            // Every test case is also a case the invariants must hold for.
+            for invariant in program.invariants where evaluator.truth(of: invariant.mustHold, facts: test.facts) == .false {
+                failures.append("invariant `\(invariant.id)` does not hold for this case")
+            }
+            results.append(TestResult(test: test, failures: failures))
+        }
+        return Report(results: results, firedIn: fired, quietIn: quiet)
+    }
+
+    private func check(_ expectation: Expectation, _ evaluation: Evaluation) -> [String] {
+        guard let decision = program.decisionIndex(named: expectation.decision.text) else { return [] }
+        let name = expectation.decision.text
+        guard let result = evaluation.result(for: decision) else {
+            return ["`\(name)` does not apply to this case"]
+        }
+        var failures: [String] = []
+        let outcome = result.outcome ?? "undetermined"
+        if outcome != expectation.outcome.text {
+            let why = result.reasons.map(\.code)
+            failures.append("expected \(name) `\(expectation.outcome.text)`, got `\(outcome)`"
+                + (why.isEmpty ? "" : " (reasons: \(why.joined(separator: ", ")))")
+                + (result.missing.isEmpty ? "" : " (missing: \(names(result.missing).joined(separator: ", ")))"))
+        }
+        func compare(_ what: String, _ expected: [Name]?, _ actual: [String]) {
+            guard let expected else { return }
+            let want = expected.map(\.text)
+            if want.sorted() != actual.sorted() {
+                failures.append("expected \(what) [\(want.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
+            }
+        }
+        compare("reasons", expectation.reasons, result.reasons.map(\.code))
+        compare("referrals", expectation.referrals, result.referrals)
+        compare("actions", expectation.actions, result.actions)
+        compare("missing facts", expectation.missing, names(result.missing))
+        if let exceptional = expectation.exceptional, exceptional != result.exceptional {
+            failures.append("expected exceptional \(exceptional), got \(result.exceptional)")
+        }
+        return failures
+    }
+
+    private func names(_ set: FactSet) -> [String] {
+        set.slots.map { program.facts[$0].name }
+    }
+}

@@ -1,0 +1,75 @@
+import RuleDSL
+
+/// The command line split into flags and positional arguments, checked against what the
+/// command accepts, so a typo is a clear usage error ("did you mean `--pilot`?").
+struct Arguments {
+    let command: String
+    private(set) var values: [String: String] = [:]
+    private(set) var switches: Set<String> = []
+    private(set) var positionals: [String] = []
+
+    /// - Parameters:
+    ///   - valueFlags: flags that take a value (`--pilot P`).
+    ///   - switchFlags: flags that stand alone (`--no-trace`).
+    init(command: String, _ arguments: [String], valueFlags: Set<String>, switchFlags: Set<String>) throws(CommandError) {
+        self.command = command
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                positionals += arguments[index...]
+                break
+            }
+            guard argument.hasPrefix("-"), argument.count > 1 else {
+                positionals.append(argument)
+                continue
+            }
+            var flag = argument
+            var inlineValue: String?
+            if let equals = argument.firstIndex(of: "=") {
+                flag = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            if valueFlags.contains(flag) {
+                if let inlineValue {
+                    values[flag] = inlineValue
+                } else if index < arguments.count {
+                    values[flag] = arguments[index]
+                    index += 1
+                } else {
+                    throw .usage("`\(flag)` needs a value; see `rule-check help \(command)`")
+                }
+            } else if switchFlags.contains(flag), inlineValue == nil {
+                switches.insert(flag)
+            } else {
+                let hint = Suggestion.didYouMean(flag, in: valueFlags.union(switchFlags)).map { " \($0)" } ?? ""
+                throw .usage("unknown flag `\(flag)` for `rule-check \(command)`;\(hint) see `rule-check help \(command)`")
+            }
+        }
+    }
+
+    func value(_ flag: String) -> String? { values[flag] }
+    func has(_ flag: String) -> Bool { switches.contains(flag) }
+
+    func required(_ flag: String) throws(CommandError) -> String {
+        guard let value = values[flag] else {
+            throw .usage("`rule-check \(command)` needs `\(flag)`; see `rule-check help \(command)`")
+        }
+        return value
+    }
+
+    /// `--format text|json`, defaulting to text.
+    func format() throws(CommandError) -> OutputFormat {
+        guard let raw = values["--format"] else { return .text }
+        guard let format = OutputFormat(rawValue: raw) else {
+            throw .usage("`--format` is `text` or `json`, not `\(raw)`")
+        }
+        return format
+    }
+}
+
+enum OutputFormat: String {
+    case text
+    case json
+}

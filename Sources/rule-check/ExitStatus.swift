@@ -1,0 +1,18 @@
+/// The exit statuses of CONTRACT.md section 3, in one place.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// Rule files fail to load or check, tests fail, or `comply` finds violations.
+    case failure = 1
+    /// Unknown command or flag, missing argument, unknown pilot.
+    case usage = 2
+    /// Bad case input for `eval` and `batch`.
+    case badInput = 3
+}
+
+/// A user error the command line reports in one line and maps to an exit status.
+struct CommandError: Error {
+    let status: ExitStatus
+    let message: String
+
+    static func usage(_ message: String) -> CommandError { CommandError(status: .usage, message: message) }
+}
