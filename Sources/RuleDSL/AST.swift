@@ -216,6 +216,8 @@ public struct TestDeclaration: Sendable, Equatable {
     public var bases: [Name]
     public var assignments: [FactAssignment]
     public var expectations: [Expectation]
+    /// Invariants this case is known to violate (a deviation encoded as practised).
+    public var violates: [Name]
     public var range: SourceRange
 }
 

@@ -67,6 +67,7 @@ public enum ASTPrinter {
                 if let m = e.missing { out += "  missing \(words(m))\n" }
                 if let x = e.exceptional { out += "  exceptional \(x)\n" }
             }
+            if !t.violates.isEmpty { out += "  violates \(words(t.violates))\n" }
             return out
         case .invariant(let i):
             var out = "invariant \(i.id.text)\n"

@@ -411,8 +411,12 @@ struct Checker {
             for base in test.bases { applyExample(base, to: &values, visiting: &visiting) }
             for assignment in test.assignments { apply(assignment, to: &values) }
             for expectation in test.expectations { checkExpectation(expectation) }
+            for id in test.violates where !composition.invariants.contains(where: { $0.0.id.text == id.text }) {
+                error("unknown-invariant", "there is no invariant `\(id.text)`", at: id.range,
+                      help: Suggestion.didYouMean(id.text, in: composition.invariants.map(\.0.id.text)))
+            }
             return TestInfo(title: test.title, facts: values, file: file, expectations: test.expectations,
-                            range: test.range)
+                            violates: test.violates.map(\.text), range: test.range)
         }
     }
 

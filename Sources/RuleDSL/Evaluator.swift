@@ -1,7 +1,7 @@
 /// Decides one case against a `Program` with Kleene's three-valued logic: a fact that is not
 /// given is unknown, and an outcome is decided only if no unknown fact could change it.
 /// Returns values, never prints; the same program and facts always give the same evaluation.
-public struct Evaluator {
+public struct Evaluator: Sendable {
     public let program: Program
 
     public init(program: Program) {

@@ -350,8 +350,9 @@ public struct Parser {
 
     private mutating func parseTest() -> Declaration? {
         let start = advance().range
-        var test = TestDeclaration(title: expectString(), bases: [], assignments: [], expectations: [], range: start)
-        let allowed = ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional"]
+        var test = TestDeclaration(title: expectString(), bases: [], assignments: [], expectations: [], violates: [],
+                                   range: start)
+        let allowed = ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional", "violates"]
         clauses: while !atEnd {
             let word = current
             guard word.kind == .identifier else {
@@ -371,6 +372,9 @@ public struct Parser {
                 test.expectations.append(Expectation(
                     decision: decision, outcome: outcome, reasons: nil, referrals: nil, actions: nil, missing: nil,
                     exceptional: nil, range: expectStart.joined(previous.range)))
+            case "violates":
+                advance()
+                test.violates += parseNameList("an invariant id")
             case "reasons", "referrals", "actions", "missing", "exceptional":
                 advance()
                 guard !test.expectations.isEmpty else {

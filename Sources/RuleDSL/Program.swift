@@ -147,6 +147,8 @@ public struct TestInfo: Sendable {
     /// Facts the test gives explicitly or through examples (a given `unknown` counts as given).
     public let file: Int
     public let expectations: [Expectation]
+    /// Invariants this case is expected to violate (a deviation documented by a test).
+    public let violates: [String]
     public let range: SourceRange
 }
 

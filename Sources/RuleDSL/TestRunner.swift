@@ -48,9 +48,16 @@ public struct TestRunner {
             for expectation in test.expectations {
                 failures += check(expectation, evaluation)
             }
-            // Every test case is also a case the invariants must hold for.
-            for invariant in program.invariants where evaluator.truth(of: invariant.mustHold, facts: test.facts) == .false {
-                failures.append("invariant `\(invariant.id)` does not hold for this case")
+            // Every test case is also a case the invariants must hold for, unless the test says
+            // it documents a known violation (`violates …`), which must then really occur.
+            for invariant in program.invariants {
+                let broken = evaluator.truth(of: invariant.mustHold, facts: test.facts) == .false
+                let expected = test.violates.contains(invariant.id)
+                if broken, !expected {
+                    failures.append("invariant `\(invariant.id)` does not hold for this case")
+                } else if !broken, expected {
+                    failures.append("expected this case to violate `\(invariant.id)`, but it does not")
+                }
             }
             results.append(TestResult(test: test, failures: failures))
         }

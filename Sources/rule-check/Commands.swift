@@ -4,6 +4,8 @@ import RuleDSL
 enum Commands {
     nonisolated(unsafe) static let all: [(name: String, summary: String, run: ([String]) throws(CommandError) -> ExitStatus)] = [
         ("check", "parse and check rule files: rule-check check [PATH…]", CheckCommand.run),
+        ("eval", "decide one case: rule-check eval --pilot P CASE.json [--format text|json] [--no-trace] [--ruleset-hash H]", EvalCommand.run),
+        ("batch", "decide a stream of cases: rule-check batch --pilot P [--no-trace] < cases.jsonl > verdicts.jsonl", BatchCommand.run),
         ("test", "run the rule files' own tests: rule-check test [PATH…] [--verbose]", TestCommand.run),
     ]
 

@@ -1,0 +1,187 @@
+import RuleDSL
+
+/// One case read from JSON: its id and its facts by slot (nil = unknown).
+public struct CaseInput: Sendable {
+    public let caseID: String
+    public let facts: [Value?]
+}
+
+/// Why a case could not be read: a message naming the key, as CONTRACT.md asks.
+public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public let key: String?
+    public var description: String { message }
+}
+
+/// Reads cases strictly against the facts a rule set declares (CONTRACT.md section 1): an
+/// unknown key, a wrong type or a malformed date is an error naming the key; absent or `null`
+/// means unknown, except for `optional` facts, where it means none.
+public struct CaseReader: Sendable {
+    /// The key every case must carry and every verdict echoes; not a fact the rules read.
+    public static let caseIDKey = "case_id"
+
+    private let program: Program
+    /// Top-level keys: a fact slot, or a group of facts given as one object.
+    private let keys: [String: Key]
+    private let allKeys: [String]
+
+    private enum Key: Sendable {
+        case fact(Int)
+        case group([String: Int])
+    }
+
+    public init(program: Program) {
+        self.program = program
+        var keys: [String: Key] = [:]
+        for (slot, fact) in program.facts.enumerated() {
+            if let group = fact.group {
+                var members: [String: Int] = [:]
+                if case .group(let existing)? = keys[group] { members = existing }
+                members[String(fact.name.dropFirst(group.count + 1))] = slot
+                keys[group] = .group(members)
+            } else {
+                keys[fact.name] = .fact(slot)
+            }
+        }
+        self.keys = keys
+        self.allKeys = [CaseReader.caseIDKey] + keys.keys.sorted()
+    }
+
+    /// Reads one case from the bytes of one JSON document (a line of JSONL or a `.json` file).
+    public func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<CaseInput, CaseError> {
+        switch JSONParser.parse(bytes) {
+        case .failure(let error):
+            let at = error.key.map { " (in `\($0)`)" } ?? ""
+            return .failure(CaseError(message: "invalid JSON at byte \(error.offset + 1)\(at): \(error.message)", key: error.key))
+        case .success(let value):
+            return read(value)
+        }
+    }
+
+    public func read(_ text: String) -> Result<CaseInput, CaseError> {
+        var text = text
+        return text.withUTF8 { read($0) }
+    }
+
+    /// Reads one case from a parsed JSON value.
+    public func read(_ value: JSONValue) -> Result<CaseInput, CaseError> {
+        guard case .object(let members) = value else {
+            return .failure(CaseError(message: "a case must be a JSON object", key: nil))
+        }
+        var facts: [Value?] = program.facts.map { $0.isOptional ? Value.none : nil }
+        var caseID: String?
+        var given = Set<Int>()
+        for member in members {
+            if member.key == CaseReader.caseIDKey {
+                guard case .string(let id) = member.value else {
+                    return .failure(CaseError(message: "`case_id` must be text", key: member.key))
+                }
+                caseID = id
+                continue
+            }
+            guard let key = keys[member.key] else {
+                let hint = Suggestion.didYouMean(member.key, in: allKeys).map { "; \($0)" } ?? ""
+                return .failure(CaseError(message: "unknown key `\(member.key)`\(hint)", key: member.key))
+            }
+            switch key {
+            case .fact(let slot):
+                switch convert(member.value, slot: slot, key: member.key) {
+                case .failure(let error): return .failure(error)
+                case .success(let converted):
+                    if let converted { facts[slot] = converted; given.insert(slot) }
+                }
+            case .group(let groupMembers):
+                if case .null = member.value { continue }  // the whole event did not happen
+                guard case .object(let fields) = member.value else {
+                    return .failure(CaseError(message: "`\(member.key)` must be an object or null", key: member.key))
+                }
+                // The event happened: its fields are unknown until given.
+                for slot in groupMembers.values { facts[slot] = nil }
+                for field in fields {
+                    let path = member.key + "." + field.key
+                    guard let slot = groupMembers[field.key] else {
+                        let hint = Suggestion.didYouMean(field.key, in: groupMembers.keys).map { "; \($0)" } ?? ""
+                        return .failure(CaseError(message: "unknown key `\(path)`\(hint)", key: path))
+                    }
+                    switch convert(field.value, slot: slot, key: path, absentIsNone: false) {
+                    case .failure(let error): return .failure(error)
+                    case .success(let converted):
+                        facts[slot] = converted
+                        if converted != nil { given.insert(slot) }
+                    }
+                }
+            }
+        }
+        guard let caseID else {
+            return .failure(CaseError(message: "missing required key `case_id`", key: CaseReader.caseIDKey))
+        }
+        for (slot, fact) in program.facts.enumerated() where fact.isRequired && !given.contains(slot) {
+            return .failure(CaseError(message: "missing required key `\(fact.name)`", key: fact.name))
+        }
+        return .success(CaseInput(caseID: caseID, facts: facts))
+    }
+
+    /// Converts a JSON value to a fact value; `.success(nil)` means unknown (or none, for an
+    /// optional fact, which keeps its default).
+    private func convert(_ json: JSONValue, slot: Int, key: String, absentIsNone: Bool = true) -> Result<Value?, CaseError> {
+        let fact = program.facts[slot]
+        if case .null = json { return .success(fact.isOptional && absentIsNone ? Value.none : nil) }
+        func wrong(_ expected: String) -> Result<Value?, CaseError> {
+            .failure(CaseError(message: "`\(key)` must be \(expected), not \(describe(json))", key: key))
+        }
+        switch fact.type {
+        case .bool:
+            guard case .bool(let b) = json else { return wrong("true or false") }
+            return .success(.bool(b))
+        case .number:
+            guard case .number(let text) = json else { return wrong("a number") }
+            switch DecimalNumber.parse(text) {
+            case .value(let n):
+                if let least = fact.atLeast, n < least {
+                    return .failure(CaseError(message: "`\(key)` must be at least \(least), not \(text)", key: key))
+                }
+                if let most = fact.atMost, n > most {
+                    return .failure(CaseError(message: "`\(key)` must be at most \(most), not \(text)", key: key))
+                }
+                if fact.isWhole, !n.isInteger {
+                    return .failure(CaseError(message: "`\(key)` must be a whole number, not \(text)", key: key))
+                }
+                return .success(.number(n))
+            case .outOfRange:
+                return .failure(CaseError(message: "`\(key)` is out of range: \(text.prefix(40))", key: key))
+            case .tooPrecise:
+                return .failure(CaseError(message: "`\(key)` has more than 6 decimals: \(text.prefix(40))", key: key))
+            case .invalidSyntax:
+                return wrong("a number")
+            }
+        case .text:
+            guard case .string(let s) = json else { return wrong("text") }
+            return .success(.text(s))
+        case .date:
+            guard case .string(let s) = json else { return wrong("a date \"YYYY-MM-DD\"") }
+            guard let date = CivilDate.parse(s) else {
+                return .failure(CaseError(
+                    message: "`\(key)` is not a valid date: \"\(s.prefix(40))\" (expected YYYY-MM-DD, a day that exists)", key: key))
+            }
+            return .success(.date(date))
+        case .enumeration(let values):
+            guard case .string(let s) = json, values.contains(s) else {
+                return wrong("one of " + values.map { "\"\($0)\"" }.joined(separator: ", "))
+            }
+            return .success(.text(s))
+        case .set, .none, .unresolved:
+            return wrong("a value this engine can read")
+        }
+    }
+
+    private func describe(_ json: JSONValue) -> String {
+        switch json {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return String(n.prefix(40))
+        case .string(let s): return "\"\(s.prefix(40))\""
+        case .array: return "a list"
+        case .object: return "an object"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import LVVRules
+import RuleDSL
+
+/// `rule-check batch --pilot P < cases.jsonl > verdicts.jsonl`: streams cases to verdicts,
+/// one output line per non-blank input line, in order; a bad line yields
+/// `{"line": N, "error": "…"}` and the stream goes on. Memory stays flat: one input buffer,
+/// one output buffer, written out in whole lines.
+enum BatchCommand {
+    /// A line longer than this is reported as an error, not buffered.
+    static let maximumLineLength = 1 << 20
+    /// Output is flushed in chunks of about this size, always ending at a line boundary.
+    static let flushThreshold = 1 << 16
+
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        let args = try Arguments(command: "batch", arguments, valueFlags: ["--pilot", "--rules"], switchFlags: ["--no-trace"])
+        if let extra = args.positionals.first {
+            throw .usage("`rule-check batch` reads cases from standard input, not `\(extra)`: rule-check batch --pilot P < cases.jsonl")
+        }
+        let program = try PilotLoader.load(args)
+        let reader = CaseReader(program: program)
+        let builder = VerdictBuilder(program: program)
+        let trace = !args.has("--no-trace")
+        var output: [UInt8] = []
+        output.reserveCapacity(flushThreshold * 2)
+        var badLines = 0
+
+        LineReader.forEachLine(descriptor: 0, maximumLength: maximumLineLength) { lineNumber, line in
+            switch line {
+            case .tooLong:
+                badLines += 1
+                appendError(lineNumber, "line longer than \(maximumLineLength) bytes", &output)
+            case .bytes(let bytes):
+                guard !isBlank(bytes) else { return }
+                switch reader.read(bytes) {
+                case .success(let input):
+                    let verdict = builder.verdict(for: input, trace: trace)
+                    output += VerdictJSON.encode(verdict, program: program, trace: trace)
+                    output.append(UInt8(ascii: "\n"))
+                case .failure(let error):
+                    badLines += 1
+                    appendError(lineNumber, error.message, &output)
+                }
+            }
+            if output.count >= flushThreshold {
+                output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
+        return badLines == 0 ? .success : .badInput
+    }
+
+    private static func appendError(_ line: Int, _ message: String, _ output: inout [UInt8]) {
+        var w = JSONWriter(reservingCapacity: 128)
+        w.appendRaw("{")
+        w.appendKey("line"); w.appendRaw(String(line))
+        w.appendRaw(","); w.appendKey("error"); w.appendString(message)
+        w.appendRaw("}\n")
+        output += w.bytes
+    }
+
+    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    }
+}
+
+/// Reads a file descriptor line by line into one reused buffer: constant memory whatever the
+/// input size; a final line without a newline still counts.
+enum LineReader {
+    enum Line {
+        case bytes(UnsafeBufferPointer<UInt8>)
+        case tooLong
+    }
+
+    static func forEachLine(descriptor: Int32, maximumLength: Int, _ body: (Int, Line) -> Void) {
+        let chunk = 1 << 16
+        var buffer = [UInt8](repeating: 0, count: chunk * 2)
+        var start = 0  // start of the current line in buffer
+        var end = 0  // end of valid bytes
+        var lineNumber = 1
+        var discarding = false  // inside a line that was too long
+        var eof = false
+        while !eof {
+            if buffer.count - end < chunk {
+                // Move the partial line to the front, growing only up to the line limit.
+                if start > 0 {
+                    buffer.withUnsafeMutableBufferPointer { p in
+                        _ = memmove(p.baseAddress!, p.baseAddress! + start, end - start)
+                    }
+                    end -= start
+                    start = 0
+                }
+                if buffer.count - end < chunk { buffer += [UInt8](repeating: 0, count: chunk) }
+            }
+            let count = buffer.withUnsafeMutableBufferPointer { p in
+                read(descriptor, p.baseAddress! + end, chunk)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                eof = true
+            } else if count == 0 {
+                eof = true
+            } else {
+                end += count
+            }
+            var scan = start
+            buffer.withUnsafeBufferPointer { p in
+                while scan < end {
+                    if p[scan] == UInt8(ascii: "\n") {
+                        if discarding {
+                            discarding = false
+                        } else {
+                            var lineEnd = scan
+                            if lineEnd > start, p[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                            body(lineNumber, .bytes(UnsafeBufferPointer(rebasing: p[start..<lineEnd])))
+                        }
+                        lineNumber += 1
+                        start = scan + 1
+                    }
+                    scan += 1
+                }
+            }
+            if !discarding, end - start > maximumLength {
+                body(lineNumber, .tooLong)
+                discarding = true
+            }
+            if discarding {
+                start = end  // drop what we have of the long line
+            }
+        }
+        if !discarding, end > start {
+            buffer.withUnsafeBufferPointer { p in
+                var lineEnd = end
+                if p[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                body(lineNumber, .bytes(UnsafeBufferPointer(rebasing: p[start..<lineEnd])))
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LVVRules
+import RuleDSL
+
+/// `rule-check eval --pilot P CASE.json`: decides one case and explains it.
+enum EvalCommand {
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        let args = try Arguments(
+            command: "eval", arguments, valueFlags: ["--pilot", "--rules", "--format", "--ruleset-hash"],
+            switchFlags: ["--no-trace"])
+        let format = try args.format()
+        guard args.positionals.count == 1 else {
+            throw .usage(args.positionals.isEmpty
+                ? "`rule-check eval` needs a case file: rule-check eval --pilot P CASE.json"
+                : "`rule-check eval` takes one case file; for many cases use `rule-check batch`")
+        }
+        let program = try PilotLoader.load(args)
+        if let expected = args.value("--ruleset-hash"), expected.lowercased() != program.sha256 {
+            throw CommandError(
+                status: .failure,
+                message: "the rules of `\(program.name)` on disk have sha256 \(program.sha256), not \(expected): refusing to decide with other rules than the verdict was made with")
+        }
+        let path = args.positionals[0]
+        let bytes = try readCase(path)
+        let reader = CaseReader(program: program)
+        let result = bytes.withUnsafeBufferPointer { reader.read($0) }
+        let input: CaseInput
+        switch result {
+        case .success(let value):
+            input = value
+        case .failure(let error):
+            throw CommandError(status: .badInput, message: "\(path): \(moreThanOneCase(bytes) ? "the file holds more than one case; use `rule-check batch`" : error.message)")
+        }
+        let trace = !args.has("--no-trace")
+        let verdict = VerdictBuilder(program: program).verdict(for: input, trace: trace)
+        switch format {
+        case .json:
+            var line = VerdictJSON.encode(verdict, program: program, trace: trace)
+            line.append(UInt8(ascii: "\n"))
+            line.withUnsafeBufferPointer { Console.writeAll(1, $0) }
+        case .text:
+            Console.out(VerdictText.render(verdict, program: program, trace: trace))
+        }
+        return .success
+    }
+
+    private static func readCase(_ path: String) throws(CommandError) -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else {
+            throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`")
+        }
+        return [UInt8](data)
+    }
+
+    /// Whether the bytes look like JSONL with several objects (to say "use batch").
+    private static func moreThanOneCase(_ bytes: [UInt8]) -> Bool {
+        let lines = bytes.split(separator: UInt8(ascii: "\n")).filter { line in
+            line.contains { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }
+        }
+        guard lines.count > 1 else { return false }
+        return lines.prefix(2).allSatisfy { line in
+            Array(line).withUnsafeBufferPointer { if case .success(.object) = JSONParser.parse($0) { return true } else { return false } }
+        }
+    }
+}
