@@ -309,7 +309,7 @@ private struct Scanner {
             return .string(try parseString(scratch: &scratch).value)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return .number(try parseNumber())
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        case _ where isLetter(base[i]):
             return try parseLiteral()
         case UInt8(ascii: "+"):
             throw JSONError(message: "numbers may not start with `+`", offset: i)
@@ -329,16 +329,8 @@ private struct Scanner {
     /// `true`, `false` or `null`; any other word (NaN, Infinity, tru, nul, True) is named in the error.
     mutating func parseLiteral() throws(JSONError) -> JSONValue {
         let start = i
-        while i < count {
-            switch base[i] {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
-                i += 1
-                continue
-            default: break
-            }
-            break
-        }
+        // Take the whole word, so `truex` is reported as one bad literal rather than `true` plus junk.
+        while i < count && (isLetter(base[i]) || isDigit(base[i]) || base[i] == UInt8(ascii: "_")) { i += 1 }
         let word = UnsafeBufferPointer(start: base + start, count: i - start)
         if word.count == 4 && word[0] == UInt8(ascii: "t") && word[1] == UInt8(ascii: "r")
             && word[2] == UInt8(ascii: "u") && word[3] == UInt8(ascii: "e") { return .bool(true) }
@@ -379,6 +371,7 @@ private struct Scanner {
     }
 
     @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+    @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- UInt8(ascii: "a") < 26 }
 
     @inline(__always) mutating func skipDigits() {
         while i < count && isDigit(base[i]) { i += 1 }
@@ -387,8 +380,8 @@ private struct Scanner {
     // MARK: Strings
 
     /// Parses a string at the cursor's opening quote; escape-free strings are made straight from the input bytes.
-    /// `isPlainASCII` says the source bytes had no escapes and no non-ASCII, i.e. they are exactly the value's UTF-8.
-    /// (Returned rather than stored in a field: a byte store re-read at once by the caller stalls store forwarding.)
+    /// `isPlainASCII` says the source bytes had no escapes and no non-ASCII, i.e. they are exactly the value's UTF-8
+    /// (what `fingerprint` needs for keys).
     mutating func parseString(scratch: inout [UInt8]) throws(JSONError) -> (value: String, isPlainASCII: Bool) {
         let quote = i
         i += 1

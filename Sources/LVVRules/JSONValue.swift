@@ -1,4 +1,5 @@
 /// A parsed JSON value. Numbers are kept as their exact source text (no Double), so the caller can parse them exactly.
+// Not `indirect`: Array already boxes the recursion, and boxing every scalar too made parsing a case line ~20% slower.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -334,7 +334,7 @@ struct Run {
             guard let l = left.value, let r = right.value else {
                 return Outcome(value: nil, read: read, unknownFacts: left.unknownFacts.union(right.unknownFacts))
             }
-            return .known(.bool(compare(op, l, r)), read: read)
+            return .known(.bool(Run.compareValues(op, l, r)), read: read)
         case .member(let operand, let set, let negated):
             let o = evaluate(operand)
             guard let value = o.value else { return o }
@@ -377,7 +377,7 @@ struct Run {
                 }
             }
             guard allKnown else { return Outcome(value: nil, read: read, unknownFacts: unknownFacts) }
-            return .known(call(builtin, values), read: read)
+            return .known(Run.callBuiltin(builtin, values), read: read)
         case .arithmetic(let op, let a, let b):
             let left = evaluate(a)
             let right = evaluate(b)
@@ -412,7 +412,7 @@ struct Run {
         return Outcome(value: nil, read: read, unknownFacts: left.unknownFacts.union(right.unknownFacts))
     }
 
-    private func compare(_ op: ComparisonOperator, _ l: Value, _ r: Value) -> Bool {
+    static func compareValues(_ op: ComparisonOperator, _ l: Value, _ r: Value) -> Bool {
         switch op {
         case .equal: return l == r
         case .notEqual: return l != r
@@ -432,7 +432,7 @@ struct Run {
         }
     }
 
-    private func call(_ builtin: Builtin, _ values: [Value]) -> Value {
+    static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value {
         switch (builtin, values[0], values[1]) {
         case (.yearsBetween, .date(let a), .date(let b)):
             return .number(DecimalNumber(integer: CivilDate.wholeYearsBetween(a, b)))

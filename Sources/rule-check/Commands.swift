@@ -6,6 +6,7 @@ enum Commands {
         ("check", "parse and check rule files: rule-check check [PATH…]", CheckCommand.run),
         ("eval", "decide one case: rule-check eval --pilot P CASE.json [--format text|json] [--no-trace] [--ruleset-hash H]", EvalCommand.run),
         ("batch", "decide a stream of cases: rule-check batch --pilot P [--no-trace] < cases.jsonl > verdicts.jsonl", BatchCommand.run),
+        ("comply", "prove a pilot's rules against the national convenant: rule-check comply --pilot P [--format text|json]", ComplyCommand.run),
         ("test", "run the rule files' own tests: rule-check test [PATH…] [--verbose]", TestCommand.run),
     ]
 

@@ -1,0 +1,44 @@
+import RuleDSL
+
+/// Writes facts back as a case in the CONTRACT.md format (the inverse of `CaseReader`): unknown
+/// and none facts are left out, dotted facts become one object. Used for counterexamples.
+public enum CaseWriter {
+    public static func json(caseID: String, facts: [Value?], program: Program) -> String {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.appendRaw("{")
+        w.appendKey(CaseReader.caseIDKey)
+        w.appendString(caseID)
+        var groupsWritten = Set<String>()
+        for (slot, fact) in program.facts.enumerated() {
+            if let group = fact.group {
+                guard !groupsWritten.contains(group) else { continue }
+                let members = program.facts.indices.filter { program.facts[$0].group == group }
+                // Absent group: leave it out. Present: write the members that are known.
+                guard members.contains(where: { facts[$0] != Value.none && facts[$0] != nil })
+                    || members.contains(where: { facts[$0] == nil })
+                else { continue }
+                if members.allSatisfy({ facts[$0] == Value.none }) { continue }
+                groupsWritten.insert(group)
+                w.appendRaw(",")
+                w.appendKey(group)
+                w.appendRaw("{")
+                var first = true
+                for member in members {
+                    guard let value = facts[member], value != .none else { continue }
+                    if !first { w.appendRaw(",") }
+                    first = false
+                    w.appendKey(String(program.facts[member].name.dropFirst(group.count + 1)))
+                    VerdictJSON.appendValue(value, &w)
+                }
+                w.appendRaw("}")
+                continue
+            }
+            guard let value = facts[slot], value != .none else { continue }
+            w.appendRaw(",")
+            w.appendKey(fact.name)
+            VerdictJSON.appendValue(value, &w)
+        }
+        w.appendRaw("}")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

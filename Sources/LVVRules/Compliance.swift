@@ -1,0 +1,159 @@
+import RuleDSL
+
+/// Checks a pilot's rules against the national invariants over all possible cases
+/// (`rule-check comply`), and lists what the pilot narrows or marks as a deviation.
+public struct ComplianceReport: Sendable {
+    public struct InvariantResult: Sendable {
+        public let id: String
+        public let title: String
+        public let source: String
+        public let status: Status
+        public let nodes: Int
+        /// For a violation: the counterexample case as JSON, the decision it gets, and the rules
+        /// that produce it (deciding rules, and rules the pilot changed that took part).
+        public let counterexample: String?
+        public let decision: String?
+        public let rules: [String]
+        public let reason: String?
+
+        public enum Status: String, Sendable {
+            case proven, violated, unproven
+        }
+    }
+
+    /// A rule of the pilot that narrows the national target group or deviates from it.
+    public struct Change: Sendable {
+        public let rule: String
+        public let title: String
+        public let source: String
+        public let note: String?
+    }
+
+    public let pilot: String
+    public let sha256: String
+    public let files: [String]
+    public let invariants: [InvariantResult]
+    public let narrowings: [Change]
+    public let deviations: [Change]
+
+    public var isCompliant: Bool { invariants.allSatisfy { $0.status == .proven } }
+
+    public init(program: Program) {
+        pilot = program.name
+        sha256 = program.sha256
+        files = program.files.map(\.path)
+        let prover = Prover(program: program)
+        let builder = VerdictBuilder(program: program)
+        let top = program.files.count - 1
+        invariants = program.invariants.map { invariant in
+            let title = invariant.title ?? invariant.id
+            let source = invariant.source ?? ""
+            switch prover.check(invariant) {
+            case .proven(let nodes):
+                return InvariantResult(id: invariant.id, title: title, source: source, status: .proven, nodes: nodes,
+                                       counterexample: nil, decision: nil, rules: [], reason: nil)
+            case .unproven(let reason, let nodes):
+                return InvariantResult(id: invariant.id, title: title, source: source, status: .unproven, nodes: nodes,
+                                       counterexample: nil, decision: nil, rules: [], reason: reason)
+            case .violated(let facts, let nodes):
+                let caseID = "counterexample-\(program.name)-\(invariant.id)"
+                let json = CaseWriter.json(caseID: caseID, facts: facts, program: program)
+                let verdict = builder.verdict(for: CaseInput(caseID: caseID, facts: facts), trace: true)
+                var rules = verdict.reasons.map { "\($0.rule) [\($0.code)]" }
+                for event in verdict.evaluation.trace.events {
+                    guard case .rule(let index, _, let truth, _, _, _) = event else { continue }
+                    let rule = program.rules[index]
+                    guard rule.origin.file == top, top > 0 else { continue }
+                    let how: String
+                    switch rule.origin {
+                    case .overridden: how = "overridden in \(program.files[top].path)"
+                    default: how = "added in \(program.files[top].path)"
+                    }
+                    var line = "\(rule.id) (\(how); \(VerdictJSON.describe(truth)))"
+                    if let deviation = rule.deviation { line += ": deviation: \(deviation)" }
+                    if !rules.contains(line) { rules.append(line) }
+                }
+                return InvariantResult(
+                    id: invariant.id, title: title, source: source, status: .violated, nodes: nodes,
+                    counterexample: json, decision: "\(verdict.question) \(verdict.decision)", rules: rules, reason: nil)
+            }
+        }
+        func change(_ rule: RuleInfo, _ note: String?) -> Change {
+            Change(rule: rule.id, title: rule.title ?? rule.id, source: rule.source ?? "", note: note)
+        }
+        let own = program.rules.filter { $0.origin.file == top && top > 0 }
+        narrowings = own.filter { $0.kind == "narrowing" }.map { change($0, nil) }
+        deviations = own.filter { $0.deviation != nil }.map { change($0, $0.deviation) }
+    }
+
+    public func text(milliseconds: Double) -> String {
+        var out = "Compliance of `\(pilot)` with the national convenant, over all possible cases\n"
+        out += "  rules: \(files.joined(separator: " + ")) (sha256 \(sha256))\n\nInvariants\n"
+        for result in invariants {
+            switch result.status {
+            case .proven:
+                out += "  ok         \(result.id): \(result.title)\n             proven for every case (\(result.nodes) partial cases searched); source: \(result.source)\n"
+            case .unproven:
+                out += "  UNPROVEN   \(result.id): \(result.title)\n             \(result.reason ?? ""); not claimed compliant\n"
+            case .violated:
+                out += "  VIOLATED   \(result.id): \(result.title)\n             source: \(result.source)\n"
+                out += "             decision on the counterexample: \(result.decision ?? "")\n"
+                if !result.rules.isEmpty {
+                    out += "             rules: " + result.rules.joined(separator: "\n                    ") + "\n"
+                }
+                out += "             counterexample (save as a file and run `rule-check eval --pilot \(pilot)` on it):\n"
+                out += "             \(result.counterexample ?? "")\n"
+            }
+        }
+        out += "\nNarrowings of the national target group (need the programme council's agreement, 000 art. 3.1)\n"
+        out += narrowings.isEmpty ? "  none\n" : narrowings.map { "  - \($0.rule): \($0.title)\n    source: \($0.source)\n" }.joined()
+        out += "\nDeviations from the convenant, as marked in the rule file\n"
+        out += deviations.isEmpty ? "  none\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
+        let violated = invariants.filter { $0.status == .violated }.count
+        let unproven = invariants.filter { $0.status == .unproven }.count
+        out += "\n\(isCompliant ? "COMPLIANT" : "NOT COMPLIANT"): \(invariants.count - violated - unproven) proven, \(violated) violated, \(unproven) unproven (\(String(format: "%.1f", milliseconds)) ms)\n"
+        return out
+    }
+
+    public func json(milliseconds: Double) -> String {
+        var w = JSONWriter(reservingCapacity: 2048)
+        w.appendRaw("{"); w.appendKey("pilot"); w.appendString(pilot)
+        w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{"); w.appendKey("name"); w.appendString(pilot)
+        w.appendRaw(","); w.appendKey("sha256"); w.appendString(sha256); w.appendRaw("}")
+        w.appendRaw(","); w.appendKey("compliant"); w.appendRaw(isCompliant ? "true" : "false")
+        w.appendRaw(","); w.appendKey("invariants"); w.appendRaw("[")
+        for (i, r) in invariants.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{"); w.appendKey("id"); w.appendString(r.id)
+            w.appendRaw(","); w.appendKey("title"); w.appendString(r.title)
+            w.appendRaw(","); w.appendKey("source"); w.appendString(r.source)
+            w.appendRaw(","); w.appendKey("status"); w.appendString(r.status.rawValue)
+            w.appendRaw(","); w.appendKey("searched"); w.appendRaw(String(r.nodes))
+            if let c = r.counterexample {
+                w.appendRaw(","); w.appendKey("counterexample"); w.appendRaw(c)
+                w.appendRaw(","); w.appendKey("decision"); w.appendString(r.decision ?? "")
+                w.appendRaw(","); w.appendKey("rules"); w.appendRaw("[")
+                for (j, rule) in r.rules.enumerated() { if j > 0 { w.appendRaw(",") }; w.appendString(rule) }
+                w.appendRaw("]")
+            }
+            if let reason = r.reason { w.appendRaw(","); w.appendKey("reason"); w.appendString(reason) }
+            w.appendRaw("}")
+        }
+        w.appendRaw("]")
+        for (key, list) in [("narrowings", narrowings), ("deviations", deviations)] {
+            w.appendRaw(","); w.appendKey(key); w.appendRaw("[")
+            for (i, c) in list.enumerated() {
+                if i > 0 { w.appendRaw(",") }
+                w.appendRaw("{"); w.appendKey("rule"); w.appendString(c.rule)
+                w.appendRaw(","); w.appendKey("title"); w.appendString(c.title)
+                w.appendRaw(","); w.appendKey("source"); w.appendString(c.source)
+                if let note = c.note { w.appendRaw(","); w.appendKey("note"); w.appendString(note) }
+                w.appendRaw("}")
+            }
+            w.appendRaw("]")
+        }
+        w.appendRaw(","); w.appendKey("milliseconds"); w.appendRaw(String(format: "%.1f", milliseconds))
+        w.appendRaw("}\n")
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,346 @@
+/// Proves a program's invariants over every possible case, or finds a counterexample.
+///
+/// The search assigns facts one at a time, in the order evaluation needs them, and after each
+/// choice evaluates the invariant abstractly over all completions (`AbstractEvaluator`). A
+/// subtree is dropped only when the invariant cannot be false anywhere in it; a violation is
+/// reported only after the concrete evaluator confirms it on a complete case. Each fact is
+/// branched over a finite set of values that represents every region in which the program's
+/// comparisons on it keep their truth (see docs/compliance.md for the argument and its limits).
+public struct Prover: Sendable {
+    public let program: Program
+    /// A search that grows past this many partial cases is stopped and reported as unproven,
+    /// never as compliant.
+    public var maximumNodes = 200_000
+
+    public init(program: Program) {
+        self.program = program
+    }
+
+    /// The result for one invariant.
+    public enum Result: Sendable {
+        case proven(nodes: Int)
+        /// A complete case (facts by slot) on which the invariant is false.
+        case violated(counterexample: [Value?], nodes: Int)
+        /// The search could not decide (too large, or a rule outside the supported fragment).
+        case unproven(reason: String, nodes: Int)
+    }
+
+    public func check(_ invariant: InvariantInfo) -> Result {
+        var search = Search(program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes)
+        let initial = program.facts.map { _ in AbstractEvaluator.Slot.unassigned }
+        if let found = search.explore(initial) {
+            let minimal = search.minimize(found)
+            return .violated(counterexample: minimal, nodes: search.nodes)
+        }
+        if let reason = search.gaveUp { return .unproven(reason: reason, nodes: search.nodes) }
+        return .proven(nodes: search.nodes)
+    }
+}
+
+/// The depth-first search behind `Prover`.
+struct Search {
+
+    let program: Program
+    let invariant: CompiledExpression
+    let maximumNodes: Int
+    let evaluator: Evaluator
+    let atoms: AtomIndex
+    var nodes = 0
+    var gaveUp: String?
+
+    init(program: Program, invariant: CompiledExpression, maximumNodes: Int) {
+        self.program = program
+        self.invariant = invariant
+        self.maximumNodes = maximumNodes
+        self.evaluator = Evaluator(program: program)
+        self.atoms = AtomIndex(program: program)
+        // Optional facts and small domains first: deciding whether an exception exists, or a
+        // yes/no fact, prunes more than trying dates.
+        let program = program
+        func rank(_ slot: Int) -> Int {
+            let fact = program.facts[slot]
+            if fact.isOptional { return 0 }
+            switch fact.type {
+            case .bool, .enumeration: return 1
+            case .text: return 2
+            case .number: return 3
+            case .date, .set, .none, .unresolved: return 4
+            }
+        }
+        self.invariantFacts = atoms.facts(in: invariant).sorted { (rank($0), $0) < (rank($1), $1) }
+    }
+
+    /// Facts the invariant reads itself (not through decisions), in slot order.
+    let invariantFacts: [Int]
+
+    /// A complete case violating the invariant below `slots`, or nil.
+    mutating func explore(_ slots: [AbstractEvaluator.Slot]) -> [Value?]? {
+        nodes += 1
+        if nodes > maximumNodes {
+            gaveUp = gaveUp ?? "the search passed \(maximumNodes) partial cases"
+            return nil
+        }
+        var abstract = AbstractEvaluator(program: program, slots: slots, canBeUnknown: canBeUnknown(slots))
+        let truths = abstract.truthValues(abstract.evaluate(invariant))
+        guard truths.contains(false) else { return nil }
+        // Branch first on the facts the invariant states directly (they prune most), then on the
+        // first fact evaluation needed; the reference date goes first among dates, so other
+        // dates can be placed relative to it.
+        var next = invariantFacts.first { slots[$0] == .unassigned && abstract.wanted.contains($0) }
+            ?? abstract.wanted.first
+        if let n = next, program.facts[n].type == .date, let reference = program.referenceFact,
+            slots[reference] == .unassigned
+        {
+            next = reference
+        }
+        guard let slot = next else {
+            // Nothing left that matters: complete with unknown / none and confirm concretely.
+            let complete = completion(slots)
+            return evaluator.truth(of: invariant, facts: complete) == .false ? complete : nil
+        }
+        for candidate in candidates(for: slot, in: slots) {
+
+            var child = slots
+            assign(candidate, to: slot, in: &child)
+            if let found = explore(child) { return found }
+            if gaveUp != nil { return nil }
+        }
+        return nil
+    }
+
+    /// Facts still unassigned that may turn out unknown: non-optional facts, and members of a
+    /// group that is present.
+    func canBeUnknown(_ slots: [AbstractEvaluator.Slot]) -> [Bool] {
+        program.facts.enumerated().map { index, fact in
+            if !fact.isOptional { return true }
+            guard let group = fact.group else { return false }
+            return groupState(group, slots) != .absent
+        }
+    }
+
+    enum GroupState { case absent, present, open }
+
+    func groupState(_ group: String, _ slots: [AbstractEvaluator.Slot]) -> GroupState {
+        for (index, fact) in program.facts.enumerated() where fact.group == group {
+            if case .assigned(let v) = slots[index] { return v == Value.none ? .absent : .present }
+        }
+        return .open
+    }
+
+    /// Assigns a value; for a group member, `none` makes the whole group absent.
+    func assign(_ value: Value?, to slot: Int, in slots: inout [AbstractEvaluator.Slot]) {
+        slots[slot] = .assigned(value)
+        if let group = program.facts[slot].group, value == Value.none {
+            for (index, fact) in program.facts.enumerated() where fact.group == group { slots[index] = .assigned(Value.none) }
+        }
+    }
+
+    func completion(_ slots: [AbstractEvaluator.Slot]) -> [Value?] {
+        let unknown = canBeUnknown(slots)
+        return slots.enumerated().map { index, slot in
+            if case .assigned(let v) = slot { return v }
+            return unknown[index] ? nil : Value.none
+        }
+    }
+
+    /// The values to try for a fact: one per region of its comparisons, plus unknown or none.
+    func candidates(for slot: Int, in slots: [AbstractEvaluator.Slot]) -> [Value?] {
+        let fact = program.facts[slot]
+        var values: [Value?] = []
+        if let group = fact.group, fact.isOptional {
+            switch groupState(group, slots) {
+            case .absent: return [Value.none]
+            case .open: values.append(Value.none)
+            case .present: break
+            }
+        } else if fact.isOptional {
+            values.append(Value.none)
+        }
+        switch fact.type {
+        case .bool: values += [.bool(false), .bool(true)]
+        case .enumeration(let options): values += options.map { .text($0) }
+        case .text: values += atoms.texts(for: slot).map(Value.text) + [.text(AtomIndex.otherText)]
+        case .number: values += atoms.numbers(for: slot, fact: fact, slots: slots).map(Value.number)
+        case .date: values += atoms.dates(for: slot, slots: slots).map(Value.date)
+        case .set, .none, .unresolved: break
+        }
+        if canBeUnknown(slots)[slot] { values.append(nil) }
+        return values
+    }
+
+    /// Drops facts from a counterexample (to unknown, or none) while the violation remains, so
+    /// it shows only the facts that matter.
+    func minimize(_ case: [Value?]) -> [Value?] {
+        var current = `case`
+        for index in current.indices where current[index] != nil && current[index] != Value.none {
+            if program.facts[index].isRequired { continue }
+            var trial = current
+            let fact = program.facts[index]
+            trial[index] = fact.isOptional ? Value.none : nil
+            if let group = fact.group, fact.isOptional {
+                // A group is kept or dropped whole.
+                let members = program.facts.indices.filter { program.facts[$0].group == group }
+                for m in members { trial[m] = Value.none }
+            }
+            if evaluator.truth(of: invariant, facts: trial) == .false { current = trial }
+        }
+        return current
+    }
+}
+
+/// The comparisons of a program, by fact: where each fact's value regions begin and end.
+struct AtomIndex {
+    /// A text that no rule compares with, standing for "any other value".
+    static let otherText = "ZZ"
+    /// The range dates are searched in; wide enough for every date a case can hold in practice.
+    static let earliest = CivilDate(year: 1900, month: 1, day: 1)!
+    static let latest = CivilDate(year: 2100, month: 12, day: 31)!
+
+    let program: Program
+    /// Comparison and membership nodes, with the facts each reads (through derived values).
+    private(set) var atoms: [(expression: CompiledExpression, facts: Set<Int>)] = []
+
+    init(program: Program) {
+        self.program = program
+        var expressions: [CompiledExpression] = program.rules.map(\.condition) + program.exceptions.map(\.condition)
+            + program.invariants.map(\.mustHold) + program.decisions.compactMap(\.condition)
+            + program.derived.map(\.expression)
+        var seen = 0
+        while seen < expressions.count {
+            collect(expressions[seen], into: &atoms)
+            seen += 1
+        }
+        expressions.removeAll()
+    }
+
+    private func collect(_ e: CompiledExpression, into atoms: inout [(expression: CompiledExpression, facts: Set<Int>)]) {
+        switch e {
+        case .compare(_, let a, let b):
+            atoms.append((e, facts(in: a).union(facts(in: b))))
+        case .member(let a, _, _):
+            atoms.append((e, facts(in: a)))
+        case .not(let a), .presence(let a, _), .negate(let a): collect(a, into: &atoms)
+        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b):
+            collect(a, into: &atoms)
+            collect(b, into: &atoms)
+        case .conditional(let a, let b, let c):
+            collect(a, into: &atoms)
+            collect(b, into: &atoms)
+            collect(c, into: &atoms)
+        case .call(_, let args): args.forEach { collect($0, into: &atoms) }
+        case .constant, .fact, .derived, .decision: break
+        }
+    }
+
+    func facts(in e: CompiledExpression) -> Set<Int> {
+        switch e {
+        case .fact(let s): return [s]
+        case .derived(let i): return facts(in: program.derived[i].expression)
+        case .constant, .decision: return []
+        case .not(let a), .presence(let a, _), .negate(let a), .member(let a, _, _): return facts(in: a)
+        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b):
+            return facts(in: a).union(facts(in: b))
+        case .conditional(let a, let b, let c): return facts(in: a).union(facts(in: b)).union(facts(in: c))
+        case .call(_, let args): return args.reduce(into: Set<Int>()) { $0.formUnion(facts(in: $1)) }
+        }
+    }
+
+    /// Text constants a text fact is compared with, one per class of constants that every
+    /// comparison treats alike (all EU member states behave the same in `in EU_MEMBER_STATES`).
+    func texts(for slot: Int) -> [String] {
+        var constants: [String] = []
+        var tests: [(String) -> Bool] = []
+        for (expression, facts) in atoms where facts.contains(slot) {
+            switch expression {
+            case .compare(_, let a, let b):
+                for side in [a, b] {
+                    if case .constant(.text(let t)) = side {
+                        constants.append(t)
+                        tests.append { $0 == t }
+                    }
+                }
+            case .member(_, let set, _):
+                for case .text(let t) in set { constants.append(t) }
+                tests.append { set.contains(.text($0)) }
+            default: break
+            }
+        }
+        var seen = Set<[Bool]>()
+        return constants.uniqued().sorted().filter { constant in seen.insert(tests.map { test in test(constant) }).inserted }
+    }
+
+    /// Region boundaries of a date fact, found by binary search on each comparison whose other
+    /// facts are already chosen: the first and last day of every region.
+    func dates(for slot: Int, slots: [AbstractEvaluator.Slot]) -> [CivilDate] {
+        let lo = Int(AtomIndex.earliest.dayNumber)
+        let hi = Int(AtomIndex.latest.dayNumber)
+        var points: Set<Int> = [lo, hi]
+        for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) }) {
+            points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })
+        }
+        return points.sorted().map { CivilDate(dayNumber: Int32($0)) }
+    }
+
+    /// Region boundaries of a number fact, in millionths (whole facts: in units).
+    func numbers(for slot: Int, fact: FactInfo, slots: [AbstractEvaluator.Slot]) -> [DecimalNumber] {
+        let unit: Int = fact.isWhole ? 1_000_000 : 1
+        let lo = Int(fact.atLeast?.scaled ?? -1_000_000_000_000) / unit
+        let hi = Int(fact.atMost?.scaled ?? 1_000_000_000_000) / unit
+        var points: Set<Int> = [lo, hi]
+        for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) }) {
+            points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })
+        }
+        return points.sorted().map { DecimalNumber(scaled: Int64($0 * unit)) }
+    }
+
+    /// For each comparison over this fact (others chosen), the first points where the order of
+    /// its two sides changes: the comparison is constant between consecutive thresholds.
+    private func thresholds(
+        for slot: Int, slots: [AbstractEvaluator.Slot], lo: Int, hi: Int, make: (Int) -> Value
+    ) -> [Int] {
+        var result: [Int] = []
+        for (expression, facts) in atoms where facts.contains(slot) {
+            let others = facts.subtracting([slot])
+            guard others.allSatisfy({ slots[$0] != .unassigned }) else { continue }
+            guard case .compare(_, let a, let b) = expression else { continue }
+            var base = slots.map { s -> Value? in if case .assigned(let v) = s { return v } else { return nil } }
+            let evaluator = Evaluator(program: program)
+            func order(_ x: Int) -> Int? {
+                base[slot] = make(x)
+                guard let l = evaluator.value(of: a, facts: base), let r = evaluator.value(of: b, facts: base) else { return nil }
+                if Run.compareValues(.less, l, r) { return -1 }
+                if Run.compareValues(.greater, l, r) { return 1 }
+                return l == r ? 0 : nil
+            }
+            guard let first = order(lo), let last = order(hi), first != last else { continue }
+            let increasing = first < last
+            // The first x where the order reaches at least `target` (monotone in x).
+            func search(_ reaches: (Int) -> Bool) -> Int? {
+                var low = lo
+                var high = hi
+                guard reaches(high) else { return nil }
+                while low < high {
+                    let mid = low + (high - low) / 2
+                    if reaches(mid) { high = mid } else { low = mid + 1 }
+                }
+                return low
+            }
+            for target in [0, 1] {
+                let reached: (Int) -> Bool = { x in
+                    guard let o = order(x) else { return false }
+                    return increasing ? o >= target : o <= -target
+                }
+                if let t = search(reached) { result.append(t) }
+            }
+        }
+        return result
+    }
+}
+
+extension Evaluator {
+    /// The value of an expression for complete facts (nil: unknown), for the prover.
+    func value(of expression: CompiledExpression, facts: [Value?]) -> Value? {
+        var run = Run(program: program, facts: facts, tracing: false)
+        return run.evaluate(expression).value
+    }
+}
