@@ -27,18 +27,20 @@ public struct CaseReader: Sendable {
 
     private enum Key: Sendable {
         case fact(Int)
-        case group([String: Int])
+        /// An object of facts, with the slot of its presence fact.
+        case group(presence: Int?, members: [String: Int])
     }
 
     public init(program: Program) {
         self.program = program
         var keys: [String: Key] = [:]
-        for (slot, fact) in program.facts.enumerated() {
+        for (slot, fact) in program.facts.enumerated() where !fact.isGroupPresence {
             if let group = fact.group {
                 var members: [String: Int] = [:]
-                if case .group(let existing)? = keys[group] { members = existing }
+                if case .group(_, let existing)? = keys[group] { members = existing }
                 members[String(fact.name.dropFirst(group.count + 1))] = slot
-                keys[group] = .group(members)
+                let presence = program.factSlots[group].flatMap { program.facts[$0].isGroupPresence ? $0 : nil }
+                keys[group] = .group(presence: presence, members: members)
             } else {
                 keys[fact.name] = .fact(slot)
             }
@@ -68,7 +70,7 @@ public struct CaseReader: Sendable {
         guard case .object(let members) = value else {
             return .failure(CaseError(message: "a case must be a JSON object", key: nil))
         }
-        var facts: [Value?] = program.facts.map { $0.isOptional ? Value.none : nil }
+        var facts: [Value?] = program.facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
         var caseID: String?
         var given = Set<Int>()
         for member in members {
@@ -90,12 +92,13 @@ public struct CaseReader: Sendable {
                 case .success(let converted):
                     if let converted { facts[slot] = converted; given.insert(slot) }
                 }
-            case .group(let groupMembers):
+            case .group(let presence, let groupMembers):
                 if case .null = member.value { continue }  // the whole event did not happen
                 guard case .object(let fields) = member.value else {
                     return .failure(CaseError(message: "`\(member.key)` must be an object or null", key: member.key))
                 }
                 // The event happened: its fields are unknown until given.
+                if let presence { facts[presence] = .bool(true) }
                 for slot in groupMembers.values { facts[slot] = nil }
                 for field in fields {
                     let path = member.key + "." + field.key

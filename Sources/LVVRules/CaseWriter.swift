@@ -9,16 +9,15 @@ public enum CaseWriter {
         w.appendKey(CaseReader.caseIDKey)
         w.appendString(caseID)
         var groupsWritten = Set<String>()
-        for (slot, fact) in program.facts.enumerated() {
+        for (slot, fact) in program.facts.enumerated() where !fact.isGroupPresence {
             if let group = fact.group {
                 guard !groupsWritten.contains(group) else { continue }
+                groupsWritten.insert(group)
                 let members = program.facts.indices.filter { program.facts[$0].group == group }
                 // Absent group: leave it out. Present: write the members that are known.
-                guard members.contains(where: { facts[$0] != Value.none && facts[$0] != nil })
-                    || members.contains(where: { facts[$0] == nil })
-                else { continue }
-                if members.allSatisfy({ facts[$0] == Value.none }) { continue }
-                groupsWritten.insert(group)
+                let present = program.factSlots[group].map { facts[$0] == .bool(true) }
+                    ?? members.contains { facts[$0] != Value.none }
+                guard present else { continue }
                 w.appendRaw(",")
                 w.appendKey(group)
                 w.appendRaw("{")

@@ -63,7 +63,9 @@ public struct ComplianceReport: Sendable {
                 for event in verdict.evaluation.trace.events {
                     guard case .rule(let index, _, let truth, _, _, _) = event else { continue }
                     let rule = program.rules[index]
+                    // The pilot's own rules that took part: changed national rules, and added rules that held.
                     guard rule.origin.file == top, top > 0 else { continue }
+                    if case .overridden = rule.origin {} else if truth != .true { continue }
                     let how: String
                     switch rule.origin {
                     case .overridden: how = "overridden in \(program.files[top].path)"

@@ -131,6 +131,24 @@ struct Checker {
                 isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
                 atMost: declaration.atMost, title: declaration.title, range: declaration.name.range))
         }
+        // Each group of optional facts gets a presence fact, so "an exception was recorded" is
+        // known even when every field of it is unknown.
+        for (index, fact) in facts.enumerated() where fact.isOptional {
+            guard let group = fact.group, factSlots[group] == nil, facts.count < FactSet.capacity else { continue }
+            factSlots[group] = facts.count
+            factOrigins.append(factOrigins[index])
+            var presence = FactInfo(
+                name: group, type: .bool, isOptional: false, isRequired: false, isWhole: false, atLeast: nil,
+                atMost: nil, title: "\(group) is given", range: fact.range)
+            presence.isGroupPresence = true
+            facts.append(presence)
+        }
+    }
+
+    /// The presence fact of the group a fact belongs to, if any.
+    private func presenceSlot(of fact: FactInfo) -> Int? {
+        guard let group = fact.group, let slot = factSlots[group], facts[slot].isGroupPresence else { return nil }
+        return slot
     }
 
     private mutating func declareDecisions() {
@@ -406,7 +424,7 @@ struct Checker {
                 warning("duplicate-test", "two tests are called \"\(test.title)\"", at: test.range)
             }
             // Like a case: an optional fact not given is known to be absent; any other is unknown.
-            var values: [Value?] = facts.map { $0.isOptional ? Value.none : nil }
+            var values: [Value?] = facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
             var visiting = Set<String>()
             for base in test.bases { applyExample(base, to: &values, visiting: &visiting) }
             for assignment in test.assignments { apply(assignment, to: &values) }
@@ -490,10 +508,12 @@ struct Checker {
         }
         values[slot] = value
         // Giving a member of an optional group (`exceptional_admission.date`) makes the group present:
-        // its other members become unknown rather than none.
-        if let group = fact.group, value != nil {
-            for (other, info) in facts.enumerated() where info.group == group && other != slot && values[other] == Value.none {
-                values[other] = nil
+        // its other members become unknown rather than none; `none` makes the whole group absent.
+        if let group = fact.group, let presence = presenceSlot(of: fact) {
+            let absent = value == Value.none
+            values[presence] = .bool(!absent)
+            for (other, info) in facts.enumerated() where info.group == group && other != slot {
+                if absent { values[other] = Value.none } else if values[other] == Value.none { values[other] = nil }
             }
         }
     }
@@ -541,7 +561,7 @@ struct Checker {
             // Facts that are part of the case format without these rules reading them say so
             // with `recorded`; facts of a base file may be read by the files that extend it.
             if composition.facts[slot].0.isRecorded { continue }
-            if referenceFact == slot || fact.isRequired { continue }
+            if referenceFact == slot || fact.isRequired || fact.isGroupPresence { continue }
             if case .inherited = factOrigins[slot] { continue }
             warning("unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
                     help: "remove it, or use it in a rule")
@@ -603,14 +623,10 @@ struct Checker {
                 let fact = facts[slot]
                 optional = fact.isOptional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
             }
-            if case .name(let n) = operand, facts.contains(where: { $0.group == n.text && $0.isOptional }) {
-                // `exceptional_admission is present` asks about the whole group.
-                // The group is present when any member is given (a given member is never `none`).
-                let members = facts.indices.filter { facts[$0].group == n.text }
-                members.forEach { usedFacts.insert($0) }
-                var anyGiven: CompiledExpression = .presence(.fact(members[0]), isPresent: true)
-                for member in members.dropFirst() { anyGiven = .or(anyGiven, .presence(.fact(member), isPresent: true)) }
-                return (isPresent ? anyGiven : .not(anyGiven), .bool)
+            if case .fact(let slot) = compiled, facts[slot].isGroupPresence {
+                // `exceptional_admission is present` asks about the whole group, through its presence fact.
+                facts.indices.filter { facts[$0].group == facts[slot].name }.forEach { usedFacts.insert($0) }
+                return (isPresent ? compiled : .not(compiled), .bool)
             }
             if !optional {
                 error("not-optional", "only an `optional` fact can be `none`", at: range,

@@ -122,6 +122,7 @@ struct Run {
         var lifted: [(rule: Int, read: FactSet)] = []
         var liftingExceptions: [Int] = []
         var settled = false
+        var passedUnknownStage = false
         for stage in decision.stages {
             var hits: [(Int, FactSet)] = []
             var stageUnknown = FactSet()
@@ -154,6 +155,7 @@ struct Run {
             if anyUnknown {
                 if !possible.contains(stage.outcome) { possible.append(stage.outcome) }
                 missing.formUnion(stageUnknown)
+                passedUnknownStage = true
             }
         }
         if !settled, let otherwise = decision.otherwise, !possible.contains(otherwise) {
@@ -171,7 +173,9 @@ struct Run {
             if settled {
                 for hit in deciding { addRuleEffects(hit.rule, read: hit.read, lifted: false, &reasons, &referrals, &actions) }
             } else {
-                if let code = decision.otherwiseReason {
+                // The default's reason holds only if no stage was left open by an unknown fact
+                // (an open stage giving the same outcome would be a different reason).
+                if let code = decision.otherwiseReason, !passedUnknownStage {
                     reasons.append(Reason(code: code, producer: .otherwise(decision: index), facts: FactSet(), isLifted: false))
                 }
                 if !lifted.isEmpty {

@@ -53,7 +53,10 @@ public struct FactInfo: Sendable {
     public let atMost: DecimalNumber?
     public let title: String?
     public let range: SourceRange
-    /// For `a.b`: the slot of the group `a`'s presence is implied by any member being given.
+    /// A fact the checker adds for a group of optional facts (`exceptional_admission`): true when
+    /// the group was given (even with every field unknown), false when absent. Never unknown.
+    public var isGroupPresence: Bool = false
+    /// For `a.b`: the group `a` it belongs to.
     public var group: String? {
         guard let dot = name.firstIndex(of: ".") else { return nil }
         return String(name[..<dot])

@@ -28,6 +28,15 @@ public struct Prover: Sendable {
     public func check(_ invariant: InvariantInfo) -> Result {
         var search = Search(program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes)
         let initial = program.facts.map { _ in AbstractEvaluator.Slot.unassigned }
+        // Look first for a counterexample without any optional group (no exception recorded):
+        // it is the plainer story. The proof itself is always the full search below.
+        var plain = initial
+        for (slot, fact) in program.facts.enumerated() where fact.isGroupPresence {
+            search.assign(.bool(false), to: slot, in: &plain)
+        }
+        if plain != initial, let found = search.explore(plain) {
+            return .violated(counterexample: search.minimize(found), nodes: search.nodes)
+        }
         if let found = search.explore(initial) {
             let minimal = search.minimize(found)
             return .violated(counterexample: minimal, nodes: search.nodes)
@@ -93,6 +102,12 @@ struct Search {
         {
             next = reference
         }
+        // A group member is chosen only once its group is known to be present or absent.
+        if let n = next, let group = program.facts[n].group, let presence = presenceSlot(group),
+            slots[presence] == .unassigned
+        {
+            next = presence
+        }
         guard let slot = next else {
             // Nothing left that matters: complete with unknown / none and confirm concretely.
             let complete = completion(slots)
@@ -112,6 +127,7 @@ struct Search {
     /// group that is present.
     func canBeUnknown(_ slots: [AbstractEvaluator.Slot]) -> [Bool] {
         program.facts.enumerated().map { index, fact in
+            if fact.isGroupPresence { return false }
             if !fact.isOptional { return true }
             guard let group = fact.group else { return false }
             return groupState(group, slots) != .absent
@@ -120,18 +136,23 @@ struct Search {
 
     enum GroupState { case absent, present, open }
 
-    func groupState(_ group: String, _ slots: [AbstractEvaluator.Slot]) -> GroupState {
-        for (index, fact) in program.facts.enumerated() where fact.group == group {
-            if case .assigned(let v) = slots[index] { return v == Value.none ? .absent : .present }
-        }
-        return .open
+    func presenceSlot(_ group: String) -> Int? {
+        program.factSlots[group].flatMap { program.facts[$0].isGroupPresence ? $0 : nil }
     }
 
-    /// Assigns a value; for a group member, `none` makes the whole group absent.
+    func groupState(_ group: String, _ slots: [AbstractEvaluator.Slot]) -> GroupState {
+        guard let presence = presenceSlot(group), case .assigned(let v) = slots[presence] else { return .open }
+        return v == .bool(true) ? .present : .absent
+    }
+
+    /// Assigns a value; a group's presence decides whether its members can be anything but none.
     func assign(_ value: Value?, to slot: Int, in slots: inout [AbstractEvaluator.Slot]) {
         slots[slot] = .assigned(value)
-        if let group = program.facts[slot].group, value == Value.none {
-            for (index, fact) in program.facts.enumerated() where fact.group == group { slots[index] = .assigned(Value.none) }
+        let fact = program.facts[slot]
+        if fact.isGroupPresence, value == .bool(false) {
+            for (index, member) in program.facts.enumerated() where member.group == fact.name {
+                slots[index] = .assigned(Value.none)
+            }
         }
     }
 
@@ -147,12 +168,8 @@ struct Search {
     func candidates(for slot: Int, in slots: [AbstractEvaluator.Slot]) -> [Value?] {
         let fact = program.facts[slot]
         var values: [Value?] = []
-        if let group = fact.group, fact.isOptional {
-            switch groupState(group, slots) {
-            case .absent: return [Value.none]
-            case .open: values.append(Value.none)
-            case .present: break
-            }
+        if let group = fact.group, fact.isOptional, presenceSlot(group) != nil {
+            if groupState(group, slots) == .absent { return [Value.none] }
         } else if fact.isOptional {
             values.append(Value.none)
         }
@@ -172,15 +189,21 @@ struct Search {
     /// it shows only the facts that matter.
     func minimize(_ case: [Value?]) -> [Value?] {
         var current = `case`
-        for index in current.indices where current[index] != nil && current[index] != Value.none {
-            if program.facts[index].isRequired { continue }
-            var trial = current
+        // Groups (an exception) first: a counterexample without one is the plainer story.
+        let order = current.indices.sorted { (program.facts[$0].isGroupPresence ? 0 : 1, $0) < (program.facts[$1].isGroupPresence ? 0 : 1, $1) }
+        for index in order where current[index] != nil && current[index] != Value.none {
             let fact = program.facts[index]
-            trial[index] = fact.isOptional ? Value.none : nil
-            if let group = fact.group, fact.isOptional {
+            if fact.isRequired { continue }
+            var trial = current
+            if fact.isGroupPresence {
                 // A group is kept or dropped whole.
-                let members = program.facts.indices.filter { program.facts[$0].group == group }
-                for m in members { trial[m] = Value.none }
+                guard current[index] == .bool(true) else { continue }
+                trial[index] = .bool(false)
+                for m in program.facts.indices where program.facts[m].group == fact.name { trial[m] = Value.none }
+            } else if fact.group != nil, fact.isOptional {
+                trial[index] = nil  // inside a present group: unknown
+            } else {
+                trial[index] = fact.isOptional ? Value.none : nil
             }
             if evaluator.truth(of: invariant, facts: trial) == .false { current = trial }
         }

@@ -743,7 +743,7 @@ import Testing
             ["`review` does not apply to this case"],
             ["expected this case to violate `banned_never_admitted`, but it does not"],
         ])
-        // Coverage: `banned` held in three tests and did not hold in the two others.
+        // Coverage: `banned` held in two tests and did not hold (false or unknown) in the three others.
         #expect(report.firedIn == [0: 2])
         #expect(report.quietIn[0] == 3)
     }
