@@ -15,7 +15,8 @@ let package = Package(
         .target(name: "RuleDSL"),
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
         .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules"]),
-        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"]),
+        // Fixtures are read from the source tree (golden files), not bundled as resources.
+        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
     ]

@@ -207,7 +207,7 @@ struct AbstractEvaluator {
 
     /// A rule's possible truths after exceptions (treating the exceptions as independent: an
     /// over-approximation, which keeps pruning sound).
-    private mutating func effectiveTruths(_ index: Int) -> Set<Bool?> {
+    mutating func effectiveTruths(_ index: Int) -> Set<Bool?> {
         let rule = program.rules[index]
         var own = truthValues(ruleCondition(rule.condition, validity: rule.validity))
         guard !rule.liftedBy.isEmpty, own.contains(true) || own.contains(nil) else { return own }

@@ -176,7 +176,7 @@ struct Search {
         switch fact.type {
         case .bool: values += [.bool(false), .bool(true)]
         case .enumeration(let options): values += options.map { .text($0) }
-        case .text: values += atoms.texts(for: slot).map(Value.text) + [.text(AtomIndex.otherText)]
+        case .text: values += [.text(AtomIndex.otherText)] + atoms.texts(for: slot).map(Value.text)
         case .number: values += atoms.numbers(for: slot, fact: fact, slots: slots).map(Value.number)
         case .date: values += atoms.dates(for: slot, slots: slots).map(Value.date)
         case .set, .none, .unresolved: break
@@ -292,6 +292,35 @@ struct AtomIndex {
         return constants.uniqued().sorted().filter { constant in seen.insert(tests.map { test in test(constant) }).inserted }
     }
 
+    /// The region (first and last value, inclusive) a date or number fact's value lies in, given
+    /// the other facts: the stretch over which no comparison of the program changes.
+    func region(of slot: Int, value: Value, slots: [AbstractEvaluator.Slot]) -> (Value, Value)? {
+        var others = slots
+        others[slot] = .unassigned
+        switch value {
+        case .date(let d):
+            let lo = Int(AtomIndex.earliest.dayNumber)
+            let hi = Int(AtomIndex.latest.dayNumber)
+            let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+            let x = Int(d.dayNumber)
+            let start = cuts.filter { $0 <= x }.max() ?? lo
+            let end = (cuts.filter { $0 > x }.min() ?? (hi + 1)) - 1
+            return (.date(CivilDate(dayNumber: Int32(start))), .date(CivilDate(dayNumber: Int32(end))))
+        case .number(let n):
+            let fact = program.facts[slot]
+            let unit: Int = fact.isWhole ? 1_000_000 : 1
+            let lo = Int(fact.atLeast?.scaled ?? -1_000_000_000_000) / unit
+            let hi = Int(fact.atMost?.scaled ?? 1_000_000_000_000) / unit
+            let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) })
+            let x = Int(n.scaled) / unit
+            let start = cuts.filter { $0 <= x }.max() ?? lo
+            let end = (cuts.filter { $0 > x }.min() ?? (hi + 1)) - 1
+            return (.number(DecimalNumber(scaled: Int64(start * unit))), .number(DecimalNumber(scaled: Int64(end * unit))))
+        default:
+            return nil
+        }
+    }
+
     /// Region boundaries of a date fact, found by binary search on each comparison whose other
     /// facts are already chosen: the first and last day of every region.
     func dates(for slot: Int, slots: [AbstractEvaluator.Slot]) -> [CivilDate] {
@@ -325,7 +354,7 @@ struct AtomIndex {
         for (expression, facts) in atoms where facts.contains(slot) {
             let others = facts.subtracting([slot])
             guard others.allSatisfy({ slots[$0] != .unassigned }) else { continue }
-            guard case .compare(_, let a, let b) = expression else { continue }
+            guard case .compare(let op, let a, let b) = expression else { continue }
             var base = slots.map { s -> Value? in if case .assigned(let v) = s { return v } else { return nil } }
             let evaluator = Evaluator(program: program)
             func order(_ x: Int) -> Int? {
@@ -348,7 +377,15 @@ struct AtomIndex {
                 }
                 return low
             }
-            for target in [0, 1] {
+            // `<` and `>=` change where the order reaches 0; `<=` and `>` where it passes 0;
+            // `=` and `!=` at both.
+            let targets: [Int]
+            switch op {
+            case .less, .greaterOrEqual: targets = [0]
+            case .lessOrEqual, .greater: targets = [1]
+            case .equal, .notEqual: targets = [0, 1]
+            }
+            for target in targets {
                 let reached: (Int) -> Bool = { x in
                     guard let o = order(x) else { return false }
                     return increasing ? o >= target : o <= -target

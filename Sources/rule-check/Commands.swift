@@ -2,12 +2,22 @@ import RuleDSL
 
 /// The table of commands and their one-line help.
 enum Commands {
-    nonisolated(unsafe) static let all: [(name: String, summary: String, run: ([String]) throws(CommandError) -> ExitStatus)] = [
-        ("check", "parse and check rule files: rule-check check [PATH…]", CheckCommand.run),
-        ("eval", "decide one case: rule-check eval --pilot P CASE.json [--format text|json] [--no-trace] [--ruleset-hash H]", EvalCommand.run),
-        ("batch", "decide a stream of cases: rule-check batch --pilot P [--no-trace] < cases.jsonl > verdicts.jsonl", BatchCommand.run),
-        ("comply", "prove a pilot's rules against the national convenant: rule-check comply --pilot P [--format text|json]", ComplyCommand.run),
-        ("test", "run the rule files' own tests: rule-check test [PATH…] [--verbose]", TestCommand.run),
+    /// One command: its name, its one-line help, and what runs it.
+    struct Command: Sendable {
+        let name: String
+        let summary: String
+        let run: @Sendable ([String]) throws(CommandError) -> ExitStatus
+    }
+
+    static let all: [Command] = [
+        Command(name: "check", summary: "parse and check rule files: rule-check check [PATH…]", run: { arguments throws(CommandError) in try CheckCommand.run(arguments) }),
+        Command(name: "eval", summary: "decide one case: rule-check eval --pilot P CASE.json [--format text|json] [--no-trace] [--ruleset-hash H]", run: { arguments throws(CommandError) in try EvalCommand.run(arguments) }),
+        Command(name: "batch", summary: "decide a stream of cases: rule-check batch --pilot P [--no-trace] < cases.jsonl > verdicts.jsonl", run: { arguments throws(CommandError) in try BatchCommand.run(arguments) }),
+        Command(name: "comply", summary: "prove a pilot's rules against the national convenant: rule-check comply --pilot P [--format text|json]", run: { arguments throws(CommandError) in try ComplyCommand.run(arguments) }),
+        Command(name: "diff", summary: "what an edit changes: rule-check diff --pilot P --against OLD_RULES [--cases FILE] [--format text|json]", run: { arguments throws(CommandError) in try DiffCommand.run(arguments) }),
+        Command(name: "test", summary: "run the rule files' own tests: rule-check test [PATH…] [--verbose]", run: { arguments throws(CommandError) in try TestCommand.run(arguments) }),
+        Command(name: "doc", summary: "write a pilot's rulebook as one HTML page: rule-check doc --pilot P [--out DIR] [--rules DIR]", run: { arguments throws(CommandError) in try DocCommand.run(arguments) }),
+        Command(name: "report", summary: "summarise batch verdicts: rule-check report VERDICTS.jsonl [--out FILE.html]", run: { arguments throws(CommandError) in try ReportCommand.run(arguments) }),
     ]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {

@@ -108,7 +108,8 @@ import Testing
         let printed = ASTPrinter.print(file)
         let (again, againDiagnostics) = RuleTest.parse(printed)
         #expect(againDiagnostics.isEmpty, "\(printed)")
-        guard case .derived(let original)? = file.declarations.first, case .derived(let reparsed)? = again.declarations.first
+        guard case .derived(let original)? = file.declarations.first,
+            case .derived(let reparsed)? = again.declarations.first
         else {
             Issue.record("not a `let`")
             return
@@ -117,7 +118,8 @@ import Testing
     }
 
     @Test func printedFormIsReadable() {
-        let (file, _) = RuleTest.parse("""
+        let (file, _) = RuleTest.parse(
+            """
             ruleset pilot extends national
               title "Pilot"
               valid from 2024-01-01
@@ -135,27 +137,28 @@ import Testing
               expect d admit
               reasons none
             """)
-        #expect(ASTPrinter.print(file) == """
-            ruleset pilot extends national
-              title "Pilot"
-              valid from 2024-01-01
+        #expect(
+            ASTPrinter.print(file) == """
+                ruleset pilot extends national
+                  title "Pilot"
+                  valid from 2024-01-01
 
-            fact v: text, optional title "V"
+                fact v: text, optional title "V"
 
-            rule r
-              title "T"
-              kind k
-              stage d.s
-              when (not a) and b
-              reason x
-              refer coa
+                rule r
+                  title "T"
+                  kind k
+                  stage d.s
+                  when (not a) and b
+                  reason x
+                  refer coa
 
-            test "t"
-              given adult, v = none
-              expect d admit
-              reasons none
+                test "t"
+                  given adult, v = none
+                  expect d admit
+                  reasons none
 
 
-            """)
+                """)
     }
 }

@@ -236,9 +236,11 @@ import Testing
         let (fragment, _) = RuleTest.parse(block.text)
         let declared = Set(fragment.declarations.compactMap(Self.declaredName))
         let (preludeFile, _) = RuleTest.parse(Self.prelude)
-        let base = RuleFile(header: preludeFile.header, declarations: preludeFile.declarations.filter {
-            Self.declaredName($0).map { !declared.contains($0) } ?? true
-        })
+        let base = RuleFile(
+            header: preludeFile.header,
+            declarations: preludeFile.declarations.filter {
+                Self.declaredName($0).map { !declared.contains($0) } ?? true
+            })
         let result = RuleSetLoader.load(chain: [
             SourceFile(path: "prelude.rules", text: ASTPrinter.print(base)),
             SourceFile(path: "example.rules", text: "ruleset example extends prelude\n" + block.text),

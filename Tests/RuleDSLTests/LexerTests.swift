@@ -35,10 +35,13 @@ import Testing
         // A date is exactly DDDD-DD-DD; anything else is numbers and minus signs.
         ("2024-2-29", ["number:2024", "symbol:-", "number:2", "symbol:-", "number:29"]),
         ("exceptional_admission.date", ["identifier:exceptional_admission", "symbol:.", "identifier:date"]),
-        ("= != < <= > >= ( ) { } , : . + - *", [
-            "symbol:=", "symbol:!=", "symbol:<", "symbol:<=", "symbol:>", "symbol:>=", "symbol:(", "symbol:)",
-            "symbol:{", "symbol:}", "symbol:,", "symbol::", "symbol:.", "symbol:+", "symbol:-", "symbol:*",
-        ]),
+        (
+            "= != < <= > >= ( ) { } , : . + - *",
+            [
+                "symbol:=", "symbol:!=", "symbol:<", "symbol:<=", "symbol:>", "symbol:>=", "symbol:(", "symbol:)",
+                "symbol:{", "symbol:}", "symbol:,", "symbol::", "symbol:.", "symbol:+", "symbol:-", "symbol:*",
+            ]
+        ),
         // Longest match: `<=` and `>=` are one token, `=<` is two.
         ("a<=b=<c", ["identifier:a", "symbol:<=", "identifier:b", "symbol:=", "symbol:<", "identifier:c"]),
         ("# a comment\nfact # another\n# last line without newline", ["identifier:fact"]),
@@ -107,28 +110,39 @@ import Testing
     }
 
     @Test(arguments: [
-        ErrorCase(name: "unterminated string", marked: "fact x: text title 1️⃣\"2️⃣abc\nfact y: bool",
-                  code: "unterminated-string", message: "text is not closed"),
-        ErrorCase(name: "unterminated string at end of file", marked: "title 1️⃣\"2️⃣abc",
-                  code: "unterminated-string", message: "text is not closed"),
-        ErrorCase(name: "bad escape", marked: "title \"a1️⃣\\q2️⃣b\"",
-                  code: "invalid-escape", message: "unknown escape `\\q` in text"),
-        ErrorCase(name: "invalid date", marked: "valid from 1️⃣2023-02-292️⃣ until 2024-01-01",
-                  code: "invalid-date", message: "`2023-02-29` is not a valid date"),
-        ErrorCase(name: "month 13", marked: "when d = 1️⃣2024-13-012️⃣",
-                  code: "invalid-date", message: "`2024-13-01` is not a valid date"),
-        ErrorCase(name: "non-ASCII letter in a name", marked: "fact 1️⃣é2️⃣: bool",
-                  code: "unexpected-character", message: "unexpected character `é`"),
-        ErrorCase(name: "emoji outside text", marked: "when a = 1️⃣🚀2️⃣",
-                  code: "unexpected-character", message: "unexpected character `🚀`"),
-        ErrorCase(name: "NUL byte", marked: "fact x1️⃣\u{0}2️⃣: bool",
-                  code: "unexpected-character", message: "unexpected NUL byte"),
-        ErrorCase(name: "control character", marked: "fact 1️⃣\u{7}2️⃣x: bool",
-                  code: "unexpected-character", message: "unexpected control character"),
-        ErrorCase(name: "lone exclamation mark", marked: "when 1️⃣!2️⃣ a",
-                  code: "unexpected-character", message: "unexpected character `!`"),
-        ErrorCase(name: "digits then letters", marked: "when 1️⃣10years2️⃣ > 1",
-                  code: "invalid-number", message: "`10years` is not a number"),
+        ErrorCase(
+            name: "unterminated string", marked: "fact x: text title 1️⃣\"2️⃣abc\nfact y: bool",
+            code: "unterminated-string", message: "text is not closed"),
+        ErrorCase(
+            name: "unterminated string at end of file", marked: "title 1️⃣\"2️⃣abc",
+            code: "unterminated-string", message: "text is not closed"),
+        ErrorCase(
+            name: "bad escape", marked: "title \"a1️⃣\\q2️⃣b\"",
+            code: "invalid-escape", message: "unknown escape `\\q` in text"),
+        ErrorCase(
+            name: "invalid date", marked: "valid from 1️⃣2023-02-292️⃣ until 2024-01-01",
+            code: "invalid-date", message: "`2023-02-29` is not a valid date"),
+        ErrorCase(
+            name: "month 13", marked: "when d = 1️⃣2024-13-012️⃣",
+            code: "invalid-date", message: "`2024-13-01` is not a valid date"),
+        ErrorCase(
+            name: "non-ASCII letter in a name", marked: "fact 1️⃣é2️⃣: bool",
+            code: "unexpected-character", message: "unexpected character `é`"),
+        ErrorCase(
+            name: "emoji outside text", marked: "when a = 1️⃣🚀2️⃣",
+            code: "unexpected-character", message: "unexpected character `🚀`"),
+        ErrorCase(
+            name: "NUL byte", marked: "fact x1️⃣\u{0}2️⃣: bool",
+            code: "unexpected-character", message: "unexpected NUL byte"),
+        ErrorCase(
+            name: "control character", marked: "fact 1️⃣\u{7}2️⃣x: bool",
+            code: "unexpected-character", message: "unexpected control character"),
+        ErrorCase(
+            name: "lone exclamation mark", marked: "when 1️⃣!2️⃣ a",
+            code: "unexpected-character", message: "unexpected character `!`"),
+        ErrorCase(
+            name: "digits then letters", marked: "when 1️⃣10years2️⃣ > 1",
+            code: "invalid-number", message: "`10years` is not a number"),
     ])
     func lexicalError(_ example: ErrorCase) {
         let source = MarkedSource(example.marked)
@@ -140,17 +154,20 @@ import Testing
 
     @Test func nonASCIIOutsideTextGetsHelp() {
         let (_, diagnostics) = tokens("fact naïef: bool")
-        #expect(diagnostics.first?.help == "names are written in plain letters, digits and `_`; put other text in double quotes")
+        #expect(
+            diagnostics.first?.help
+                == "names are written in plain letters, digits and `_`; put other text in double quotes")
     }
 
     @Test func lexerCarriesOnAfterAnError() {
         let source = MarkedSource("fact 1️⃣é2️⃣x: bool 3️⃣\u{0}4️⃣ title \"a5️⃣\\q6️⃣\"")
         let (tokens, diagnostics) = tokens(source.text)
-        #expect(diagnostics.map(Spot.init) == [
-            Spot("unexpected-character", source.range("1️⃣", "2️⃣")),
-            Spot("unexpected-character", source.range("3️⃣", "4️⃣")),
-            Spot("invalid-escape", source.range("5️⃣", "6️⃣")),
-        ])
+        #expect(
+            diagnostics.map(Spot.init) == [
+                Spot("unexpected-character", source.range("1️⃣", "2️⃣")),
+                Spot("unexpected-character", source.range("3️⃣", "4️⃣")),
+                Spot("invalid-escape", source.range("5️⃣", "6️⃣")),
+            ])
         #expect(tokens.map(\.text) == ["fact", "x", ":", "bool", "title", "a", ""])
     }
 
@@ -211,7 +228,10 @@ import Testing
         #expect(fine.isEmpty)
     }
 
-    @Test(.disabled("bug: a backslash at the end of a line escapes the line break: the message spans two lines and the text runs on into the next line"))
+    @Test(
+        .disabled(
+            "bug: a backslash at the end of a line escapes the line break: the message spans two lines and the text runs on into the next line"
+        ))
     func backslashAtTheEndOfALine() {
         let source = MarkedSource("title \"ab1️⃣\\2️⃣\nfact x: bool")
         let (tokens, diagnostics) = tokens(source.text)
@@ -225,12 +245,13 @@ import Testing
         let source = MarkedSource("fact x: text\n\ttitle \"reëel 1️⃣\\q2️⃣\"")
         let (_, diagnostics) = tokens(source.text)
         let rendered = DiagnosticRenderer(files: [source.source()]).render(diagnostics)
-        #expect(rendered == """
-            test.rules:2:15: error: unknown escape `\\q` in text
-              \ttitle "reëel \\q"
-              \t             ^~
-              help: use `\\"`, `\\\\`, `\\n` or `\\t`
+        #expect(
+            rendered == """
+                test.rules:2:15: error: unknown escape `\\q` in text
+                  \ttitle "reëel \\q"
+                  \t             ^~
+                  help: use `\\"`, `\\\\`, `\\n` or `\\t`
 
-            """)
+                """)
     }
 }

@@ -26,7 +26,8 @@ import Testing
     // MARK: Declarations
 
     @Test func rulesetHeader() throws {
-        let source = MarkedSource("""
+        let source = MarkedSource(
+            """
             ruleset 1️⃣groningen2️⃣ extends 3️⃣national4️⃣
               title "Pilot \\"Groningen\\""
               source "002 uitvoeringsplan"
@@ -39,8 +40,11 @@ import Testing
         #expect(header.base == Name("national", source.range("3️⃣", "4️⃣")))
         #expect(header.title == "Pilot \"Groningen\"")
         #expect(header.source == "002 uitvoeringsplan")
-        #expect(header.validity == Validity(from: CivilDate(year: 2019, month: 4, day: 1),
-                                            until: CivilDate(year: 2024, month: 12, day: 31)))
+        #expect(
+            header.validity
+                == Validity(
+                    from: CivilDate(year: 2019, month: 4, day: 1),
+                    until: CivilDate(year: 2024, month: 12, day: 31)))
         #expect(file.declarations.isEmpty)
     }
 
@@ -63,7 +67,8 @@ import Testing
     }
 
     @Test func factWithEveryModifier() throws {
-        let source = MarkedSource("1️⃣fact 2️⃣entry_ban_years3️⃣: number, whole, at least 0, at most 99, required title \"jaren\"4️⃣")
+        let source = MarkedSource(
+            "1️⃣fact 2️⃣entry_ban_years3️⃣: number, whole, at least 0, at most 99, required title \"jaren\"4️⃣")
         let (file, diagnostics) = Parser.parse(source.source())
         #expect(diagnostics.isEmpty)
         guard case .fact(let fact)? = file.declarations.first else {
@@ -99,10 +104,12 @@ import Testing
     }
 
     @Test func dottedFactWithEnumeration() throws {
-        guard case .fact(let fact) = single("""
-            fact exceptional_admission.decided_by: one of (stuurgroep, lso,
-              mayor), optional title "besloten door"
-            """)
+        guard
+            case .fact(let fact) = single(
+                """
+                fact exceptional_admission.decided_by: one of (stuurgroep, lso,
+                  mayor), optional title "besloten door"
+                """)
         else {
             Issue.record("not a fact")
             return
@@ -118,7 +125,8 @@ import Testing
     }
 
     @Test func constantAndDerivedValues() {
-        let file = parseClean("""
+        let file = parseClean(
+            """
             const EU = {"NL", "BE"} title "lidstaten"
             const START = 2019-04-01
             let age = years_between(birth_date, reference_date) title "leeftijd"
@@ -141,15 +149,17 @@ import Testing
     }
 
     @Test func decisionWithEveryClause() throws {
-        guard case .decision(let d) = single("""
-            decision intake
-              title "Toelating"
-              when admission_date is none
-              outcomes admit, exclude, refer
-              stage exclusion gives exclude
-              stage identification gives refer, overriding unknowns
-              otherwise admit reason default_admit
-            """)
+        guard
+            case .decision(let d) = single(
+                """
+                decision intake
+                  title "Toelating"
+                  when admission_date is none
+                  outcomes admit, exclude, refer
+                  stage exclusion gives exclude
+                  stage identification gives refer, overriding unknowns
+                  otherwise admit reason default_admit
+                """)
         else {
             Issue.record("not a decision")
             return
@@ -167,12 +177,14 @@ import Testing
     }
 
     @Test func extendDecision() throws {
-        guard case .extendDecision(let e) = single("""
-            extend decision scenario_advice
-              stage return_only gives return before procedure
-              stage late gives return, overriding unknowns after onward
-              stage last gives legalisation
-            """)
+        guard
+            case .extendDecision(let e) = single(
+                """
+                extend decision scenario_advice
+                  stage return_only gives return before procedure
+                  stage late gives return, overriding unknowns after onward
+                  stage last gives legalisation
+                """)
         else {
             Issue.record("not an extension")
             return
@@ -190,7 +202,8 @@ import Testing
     }
 
     @Test func ruleWithEveryClause() throws {
-        let source = MarkedSource("""
+        let source = MarkedSource(
+            """
             1️⃣rule 2️⃣no_v_number3️⃣
               title "Geen V-nummer"
               source "000 art. 3.3"
@@ -215,26 +228,34 @@ import Testing
         #expect(rule.title == "Geen V-nummer")
         #expect(rule.source == "000 art. 3.3")
         #expect(rule.kind?.text == "identification")
-        #expect(rule.placement == .stage(decision: Name("intake", source.range("4️⃣", "5️⃣")),
-                                         stage: Name("identification", source.range("6️⃣", "7️⃣"))))
+        #expect(
+            rule.placement
+                == .stage(
+                    decision: Name("intake", source.range("4️⃣", "5️⃣")),
+                    stage: Name("identification", source.range("6️⃣", "7️⃣"))))
         #expect(rule.condition.map(ExpressionDump.dump) == "(none? v_number)")
         #expect(rule.reason?.text == "no_v_number")
         #expect(names(rule.referrals) == ["police_identification", "coa"])
         #expect(names(rule.actions) == ["risk_analysis", "review_due"])
-        #expect(rule.validity == Validity(from: CivilDate(year: 2024, month: 3, day: 1),
-                                          until: CivilDate(year: 2024, month: 12, day: 31)))
+        #expect(
+            rule.validity
+                == Validity(
+                    from: CivilDate(year: 2024, month: 3, day: 1),
+                    until: CivilDate(year: 2024, month: 12, day: 31)))
         #expect(rule.deviation == "zoals in de praktijk")
         #expect(rule.lifts.isEmpty)
         #expect(rule.range == source.range("1️⃣", "8️⃣"))
     }
 
     @Test func afterRule() throws {
-        guard case .rule(let rule) = single("""
-            rule risk
-              after intake
-              when intake = exclude
-              action risk_analysis
-            """)
+        guard
+            case .rule(let rule) = single(
+                """
+                rule risk
+                  after intake
+                  when intake = exclude
+                  action risk_analysis
+                """)
         else {
             Issue.record("not a rule")
             return
@@ -249,12 +270,14 @@ import Testing
     }
 
     @Test func exceptionWithLifts() throws {
-        guard case .rule(let exception) = single("""
-            exception exceptional_admission
-              when exceptional_admission is present
-              lifts kind exclusion, entry_ban, kind narrowing
-              reason exception_granted
-            """)
+        guard
+            case .rule(let exception) = single(
+                """
+                exception exceptional_admission
+                  when exceptional_admission is present
+                  lifts kind exclusion, entry_ban, kind narrowing
+                  reason exception_granted
+                """)
         else {
             Issue.record("not an exception")
             return
@@ -296,39 +319,45 @@ import Testing
     }
 
     @Test func example() throws {
-        guard case .example(let e) = single("""
-            example resident: adult, admission_date = 2022-01-10, phase = reception,
-              exceptional_admission.date = 2022-01-01, entry_ban_years = -1, v_number = none, x = unknown
-            """)
+        guard
+            case .example(let e) = single(
+                """
+                example resident: adult, admission_date = 2022-01-10, phase = reception,
+                  exceptional_admission.date = 2022-01-01, entry_ban_years = -1, v_number = none, x = unknown
+                """)
         else {
             Issue.record("not an example")
             return
         }
         #expect(e.name.text == "resident")
         #expect(names(e.bases) == ["adult"])
-        #expect(e.assignments.map(\.fact.text) == [
-            "admission_date", "phase", "exceptional_admission.date", "entry_ban_years", "v_number", "x",
-        ])
-        #expect(e.assignments.map { ExpressionDump.dump($0.value) } == [
-            "2022-01-10", "reception", "2022-01-01", "(neg 1)", "none", "unknown",
-        ])
+        #expect(
+            e.assignments.map(\.fact.text) == [
+                "admission_date", "phase", "exceptional_admission.date", "entry_ban_years", "v_number", "x",
+            ])
+        #expect(
+            e.assignments.map { ExpressionDump.dump($0.value) } == [
+                "2022-01-10", "reception", "2022-01-01", "(neg 1)", "none", "unknown",
+            ])
     }
 
     @Test func testWithEveryClause() throws {
-        guard case .test(let t) = single("""
-            test "uitzondering heft inreisverbod op"
-              given adult, entry_ban_years = 15
-              given resident
-              expect intake admit
-              reasons exception_granted, entry_ban_10y
-              referrals none
-              actions risk_analysis
-              missing exceptional_admission.date, birth_date
-              exceptional true
-              expect review undetermined
-              exceptional false
-              violates never_admit_minor, never_admit_entitled
-            """)
+        guard
+            case .test(let t) = single(
+                """
+                test "uitzondering heft inreisverbod op"
+                  given adult, entry_ban_years = 15
+                  given resident
+                  expect intake admit
+                  reasons exception_granted, entry_ban_10y
+                  referrals none
+                  actions risk_analysis
+                  missing exceptional_admission.date, birth_date
+                  exceptional true
+                  expect review undetermined
+                  exceptional false
+                  violates never_admit_minor, never_admit_entitled
+                """)
         else {
             Issue.record("not a test")
             return
@@ -354,12 +383,14 @@ import Testing
 
     @Test(arguments: [("never", true), ("always", false)])
     func invariant(word: String, isNever: Bool) throws {
-        guard case .invariant(let i) = single("""
-            invariant no_minors
-              title "Nooit een minderjarige"
-              source "001"
-              \(word) intake = admit and age < 18
-            """)
+        guard
+            case .invariant(let i) = single(
+                """
+                invariant no_minors
+                  title "Nooit een minderjarige"
+                  source "001"
+                  \(word) intake = admit and age < 18
+                """)
         else {
             Issue.record("not an invariant")
             return
@@ -372,7 +403,8 @@ import Testing
     }
 
     @Test func responsibilities() throws {
-        let file = parseClean("""
+        let file = parseClean(
+            """
             responsible "INLIA" for v_number, exceptional_admission.date source "002"
             responsible "IND" for other facts
             """)
@@ -391,7 +423,8 @@ import Testing
     }
 
     @Test func declarationsKeepFileOrder() {
-        let file = parseClean("""
+        let file = parseClean(
+            """
             vocabulary reasons r
             fact a: bool
             decision d
@@ -456,8 +489,10 @@ import Testing
         ("n in {}", "(in n {})"),
         // presence
         ("x is present or y is none", "(or (present x) (none? y))"),
-        ("exceptional_admission is present and exceptional_admission.date <= reference_date",
-         "(and (present exceptional_admission) (<= exceptional_admission.date reference_date))"),
+        (
+            "exceptional_admission is present and exceptional_admission.date <= reference_date",
+            "(and (present exceptional_admission) (<= exceptional_admission.date reference_date))"
+        ),
         ("not x is none", "(not (none? x))"),
         // arithmetic: * over + and -, left associative, unary minus tightest
         ("a + b * c - d", "(- (+ a (* b c)) d)"),
@@ -476,8 +511,10 @@ import Testing
         ("if a and b then x + 1 else y", "(if (and a b) (+ x 1) y)"),
         ("if a then b else if c then d else e", "(if a b (if c d e))"),
         ("(if a then 1 else 2) > x", "(> (if a 1 2) x)"),
-        ("if last_review_date is present then last_review_date else admission_date",
-         "(if (present last_review_date) last_review_date admission_date)"),
+        (
+            "if last_review_date is present then last_review_date else admission_date",
+            "(if (present last_review_date) last_review_date admission_date)"
+        ),
     ])
     func precedence(source: String, tree: String) {
         #expect(expression(source) == tree)
@@ -507,7 +544,8 @@ import Testing
     // MARK: Error recovery
 
     @Test func severalMistakesAreEachReportedOnceAndGoodDeclarationsStillParse() throws {
-        let source = MarkedSource("""
+        let source = MarkedSource(
+            """
             vocabulary reasons r
             fact 1️⃣:2️⃣ bool
             fact b: 3️⃣nmber4️⃣
@@ -536,26 +574,28 @@ import Testing
               reason r
             """)
         let (file, diagnostics) = Parser.parse(source.source())
-        #expect(diagnostics.map(Spot.init) == [
-            Spot("expected-name", source.range("1️⃣", "2️⃣")),
-            Spot("unknown-type", source.range("3️⃣", "4️⃣")),
-            Spot("unknown-modifier", source.range("5️⃣", "6️⃣")),
-            Spot("expected-declaration", source.range("7️⃣", "8️⃣")),
-            Spot("unexpected-clause", source.range("9️⃣", "🔟")),
-            Spot("test-without-expect", source.range("🅰", "🅱")),
-            Spot("expected-symbol", source.range("🅲", "🅳")),
-            Spot("unterminated-string", source.range("🅴", "🅵")),
-        ])
-        #expect(diagnostics.map(\.help) == [
-            nil,
-            "did you mean `number`?",
-            "did you mean `optional`?",
-            "did you mean `rule`?",
-            "did you mean `when`?",
-            "add a line such as `expect intake admit`",
-            nil,
-            "add a closing `\"` on the same line",
-        ])
+        #expect(
+            diagnostics.map(Spot.init) == [
+                Spot("expected-name", source.range("1️⃣", "2️⃣")),
+                Spot("unknown-type", source.range("3️⃣", "4️⃣")),
+                Spot("unknown-modifier", source.range("5️⃣", "6️⃣")),
+                Spot("expected-declaration", source.range("7️⃣", "8️⃣")),
+                Spot("unexpected-clause", source.range("9️⃣", "🔟")),
+                Spot("test-without-expect", source.range("🅰", "🅱")),
+                Spot("expected-symbol", source.range("🅲", "🅳")),
+                Spot("unterminated-string", source.range("🅴", "🅵")),
+            ])
+        #expect(
+            diagnostics.map(\.help) == [
+                nil,
+                "did you mean `number`?",
+                "did you mean `optional`?",
+                "did you mean `rule`?",
+                "did you mean `when`?",
+                "add a line such as `expect intake admit`",
+                nil,
+                "add a closing `\"` on the same line",
+            ])
         // Every good declaration after a mistake is still there, with its clauses.
         let rules = file.declarations.compactMap { declaration -> RuleDeclaration? in
             if case .rule(let r) = declaration { return r }
@@ -564,9 +604,10 @@ import Testing
         #expect(rules.map(\.id.text) == ["second", "third", "fourth"])
         #expect(rules.map { $0.reason?.text } == ["r", "r", "r"])
         #expect(rules.map { $0.condition.map(ExpressionDump.dump) } == [nil, "(and c b)", "c"])
-        #expect(file.declarations.map(Self.keyword) == [
-            "vocabulary", "fact", "fact", "fact", "decision", "rule", "test", "rule", "fact", "rule",
-        ])
+        #expect(
+            file.declarations.map(Self.keyword) == [
+                "vocabulary", "fact", "fact", "fact", "decision", "rule", "test", "rule", "fact", "rule",
+            ])
         guard case .decision(let d) = file.declarations[4] else {
             Issue.record("decision lost")
             return
@@ -575,9 +616,13 @@ import Testing
         #expect(d.otherwise?.text == "no")
     }
 
-    @Test(.disabled("bug: a misspelled declaration keyword right after a `decision` gives four errors: the decision's recovery stops at `stage` inside the misspelled declaration"))
+    @Test(
+        .disabled(
+            "bug: a misspelled declaration keyword right after a `decision` gives four errors: the decision's recovery stops at `stage` inside the misspelled declaration"
+        ))
     func misspelledKeywordAfterADecisionIsOneError() {
-        let source = MarkedSource("""
+        let source = MarkedSource(
+            """
             decision d
               outcomes y, n
               stage s gives y
@@ -590,14 +635,18 @@ import Testing
         #expect(diagnostics.map(Spot.init) == [Spot("expected-declaration", source.range("1️⃣", "2️⃣"))])
     }
 
-    @Test(.disabled("bug: diagnostic messages quote text tokens verbatim, so text with `\\n` breaks the one-line message"))
+    @Test(
+        .disabled("bug: diagnostic messages quote text tokens verbatim, so text with `\\n` breaks the one-line message")
+    )
     func messagesAreOneLine() {
         let (_, diagnostics) = RuleTest.parse("fact a: bool\n\"two\\nlines\"\n")
         #expect(diagnostics.count == 1)
         #expect(diagnostics.allSatisfy { !$0.message.contains("\n") })
     }
 
-    @Test(.disabled("bug: a set cannot hold a negative number (`{-1, 2}` is a syntax error), although number sets are allowed"))
+    @Test(
+        .disabled(
+            "bug: a set cannot hold a negative number (`{-1, 2}` is a syntax error), although number sets are allowed"))
     func setsHoldNegativeNumbers() {
         let (file, diagnostics) = RuleTest.parse("let v = n in {-1, 2}")
         #expect(diagnostics.isEmpty)
@@ -608,10 +657,11 @@ import Testing
     @Test func misplacedAndDuplicateRuleset() {
         let source = MarkedSource("fact a: bool\nruleset 1️⃣x2️⃣\nruleset 3️⃣y4️⃣\n")
         let (file, diagnostics) = Parser.parse(source.source())
-        #expect(diagnostics.map(Spot.init) == [
-            Spot("misplaced-ruleset", source.range("1️⃣", "2️⃣")),
-            Spot("duplicate-ruleset", source.range("3️⃣", "4️⃣")),
-        ])
+        #expect(
+            diagnostics.map(Spot.init) == [
+                Spot("misplaced-ruleset", source.range("1️⃣", "2️⃣")),
+                Spot("duplicate-ruleset", source.range("3️⃣", "4️⃣")),
+            ])
         #expect(file.header?.name.text == "x")
     }
 
@@ -656,8 +706,9 @@ import Testing
     func nestingUpToTheLimitIsAccepted(opener: String) {
         let depth = Parser.maximumNesting - 1
         let closer = opener == "(" ? ")" : ""
-        let (_, diagnostics) = RuleTest.parse(ruleFile(
-            condition: String(repeating: opener, count: depth) + "a" + String(repeating: closer, count: depth)))
+        let (_, diagnostics) = RuleTest.parse(
+            ruleFile(
+                condition: String(repeating: opener, count: depth) + "a" + String(repeating: closer, count: depth)))
         #expect(diagnostics.isEmpty)
     }
 
@@ -669,9 +720,10 @@ import Testing
         // The 64th `not` is one level too deep: the error points at the word after it.
         let tooDeepAt = prefix.utf8.count + 4 * Parser.maximumNesting
         let length = count == Parser.maximumNesting ? 1 : 3  // `a`, or the 65th `not`
-        #expect(diagnostics.map(Spot.init) == [
-            Spot("too-deep", SourceRange(file: 0, start: tooDeepAt, end: tooDeepAt + length)),
-        ])
+        #expect(
+            diagnostics.map(Spot.init) == [
+                Spot("too-deep", SourceRange(file: 0, start: tooDeepAt, end: tooDeepAt + length))
+            ])
         #expect(diagnostics.first?.message == "expression nested deeper than 64 levels")
         // Parsing resumes at the next declaration.
         #expect(file.declarations.count == 3)
@@ -685,8 +737,9 @@ import Testing
         #expect(file.declarations.count >= 3)
     }
 
-    @Test(.disabled("bug: a nesting error also yields one `expected )` error per open parenthesis (65 errors, not 1)"),
-          arguments: [65, 100, 10_000])
+    @Test(
+        .disabled("bug: a nesting error also yields one `expected )` error per open parenthesis (65 errors, not 1)"),
+        arguments: [65, 100, 10_000])
     func deepParenthesesGiveExactlyOneError(count: Int) {
         // Balanced parentheses: the only mistake is the depth.
         let balanced = String(repeating: "(", count: count) + "a" + String(repeating: ")", count: count)
@@ -736,14 +789,17 @@ import Testing
             #expect(diagnostics.count <= Parser.maximumErrors)
             for diagnostic in diagnostics {
                 let range = diagnostic.range
-                let valid = range.file == 0 && 0 <= range.start && range.start <= range.end
+                let valid =
+                    range.file == 0 && 0 <= range.start && range.start <= range.end
                     && range.end <= source.bytes.count
                 #expect(valid, "bad range \(range) for \(diagnostic.code) in \(text.debugDescription)")
                 #expect(!diagnostic.message.isEmpty)
             }
             // Rendering never fails and starts every diagnostic with its location.
             let rendered = DiagnosticRenderer(files: [source]).render(diagnostics)
-            #expect(rendered.components(separatedBy: "\n").filter { $0.hasPrefix("soup.rules:") }.count >= diagnostics.count)
+            #expect(
+                rendered.components(separatedBy: "\n").filter { $0.hasPrefix("soup.rules:") }.count >= diagnostics.count
+            )
             // A soup that happens to parse prints back to a text that parses to the same print.
             if diagnostics.isEmpty {
                 let printed = ASTPrinter.print(file)

@@ -34,7 +34,8 @@ enum RulePaths {
 /// Tests name spans by markers, so they say *where* a diagnostic points, not which column.
 struct MarkedSource {
     static let markers: [Character] = [
-        "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "🅰", "🅱", "🅲", "🅳", "🅴", "🅵", "🅶", "🅷", "🅸", "🅹",
+        "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟",
+        "🅰", "🅱", "🅲", "🅳", "🅴", "🅵", "🅶", "🅷", "🅸", "🅹",
     ]
 
     /// The text without markers.
@@ -112,7 +113,8 @@ enum RuleTest {
 
     /// Loads a chain of texts, base first, named `file0.rules`, `file1.rules`, ….
     static func load(chain texts: [String]) -> RuleSetLoader.Result {
-        RuleSetLoader.load(chain: texts.enumerated().map { SourceFile(path: "file\($0.offset).rules", text: $0.element) })
+        RuleSetLoader.load(
+            chain: texts.enumerated().map { SourceFile(path: "file\($0.offset).rules", text: $0.element) })
     }
 
     /// The rendered diagnostics of a result, for failure messages.
@@ -136,33 +138,50 @@ enum RuleTest {
     }
 }
 
-/// Decides cases against a program by fact name, the way a rule file's tests give facts: an
-/// optional fact not given is `none`, any other is unknown; giving a member of a group makes
-/// the group's other members unknown rather than `none`.
+/// Decides cases against a program by fact name. The facts of a case are built exactly as a
+/// rule file's own `test` builds them (an optional fact not given is `none`, any other unknown;
+/// groups as the checker defines them), by appending a test to the text and loading it again.
 struct CaseRunner {
     let program: Program
-
-    init(_ program: Program) {
-        self.program = program
-    }
+    /// The rule files, base first; the case is appended to the last as a `test`.
+    private let texts: [String]
 
     init(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        program = try RuleTest.program(text, sourceLocation: sourceLocation)
+        try self.init(chain: [text], sourceLocation: sourceLocation)
     }
 
+    init(chain texts: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        self.texts = texts
+        program = try RuleTest.program(chain: texts, sourceLocation: sourceLocation)
+    }
+
+    /// The case's facts by slot; a name given `nil` is given as `unknown`.
     func facts(_ given: [String: Value?]) -> [Value?] {
-        var values: [Value?] = program.facts.map { $0.isOptional ? Value.none : nil }
-        for (name, value) in given {
-            guard let slot = program.factSlots[name] else { preconditionFailure("no fact \(name)") }
-            values[slot] = value
-            if let group = program.facts[slot].group, value != nil {
-                for (other, info) in program.facts.enumerated()
-                where info.group == group && other != slot && values[other] == Value.none && given[info.name] == nil {
-                    values[other] = nil
-                }
-            }
+        let assignments = given.sorted { $0.key < $1.key }.map { "\($0.key) = \(literal($0.key, $0.value))" }
+        var test = "\ntest \"case built by CaseRunner\"\n"
+        if !assignments.isEmpty { test += "  given " + assignments.joined(separator: ", ") + "\n" }
+        test += "  expect \(program.decisions[0].name) undetermined\n"
+        var chain = texts
+        chain[chain.count - 1] += test
+        let result = chain.count == 1 ? RuleTest.load(chain[0]) : RuleTest.load(chain: chain)
+        guard let withCase = result.program, let facts = withCase.tests.last?.facts else {
+            preconditionFailure("the case does not load:\n\(RuleTest.rendered(result))")
         }
-        return values
+        return facts
+    }
+
+    /// A value as a test writes it: enumeration values bare, text quoted, `unknown` for nil.
+    private func literal(_ name: String, _ value: Value?) -> String {
+        guard let value else { return "unknown" }
+        switch value {
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n.description
+        case .date(let d): return d.description
+        case .none: return "none"
+        case .text(let t):
+            if let slot = program.factSlots[name], case .enumeration = program.facts[slot].type { return t }
+            return ASTPrinter.quote(t)
+        }
     }
 
     func evaluate(_ given: [String: Value?]) -> Evaluation {
@@ -215,7 +234,8 @@ enum ExpressionDump {
         case .none: return "none"
         case .unknown: return "unknown"
         case .set(let elements, _): return "{" + elements.map(dump).joined(separator: " ") + "}"
-        case .call(let name, let arguments, _): return "(call \(name.text)" + arguments.map { " " + dump($0) }.joined() + ")"
+        case .call(let name, let arguments, _):
+            return "(call \(name.text)" + arguments.map { " " + dump($0) }.joined() + ")"
         case .not(let operand, _): return "(not \(dump(operand)))"
         case .negate(let operand, _): return "(neg \(dump(operand)))"
         case .binary(let op, let left, let right, _): return "(\(op.rawValue) \(dump(left)) \(dump(right)))"

@@ -1,0 +1,282 @@
+import RuleDSL
+
+/// Counts over a stream of verdict lines (as `rule-check batch` writes them), for
+/// `rule-check report`: how many cases got each decision, reason code, referral and action,
+/// per pilot. Lines are added one at a time, so a file of any size is read in constant memory
+/// (the counts grow only with the number of distinct codes).
+public struct CaseSummary: Sendable {
+    /// Non-blank lines seen.
+    public private(set) var lines = 0
+    /// Lines that were verdicts.
+    public private(set) var verdicts = 0
+    /// `{"line": N, "error": "…"}` lines: cases `batch` could not read.
+    public private(set) var errorLines = 0
+    /// Lines that are neither a verdict nor a batch error (not JSON, or another shape), by line number.
+    public private(set) var unreadableLines = 0
+    public private(set) var firstUnreadable: [(line: Int, message: String)] = []
+    public private(set) var exceptional = 0
+
+    public private(set) var pilots = Tally()
+    public private(set) var questions = Tally()
+    /// `question: decision`, e.g. `intake: exclude`.
+    public private(set) var decisions = Tally()
+    /// Every reason listed, counted once per verdict that lists it.
+    public private(set) var reasons = Tally()
+    public private(set) var referrals = Tally()
+    public private(set) var actions = Tally()
+    public private(set) var missingFacts = Tally()
+    /// Review only: the scenario advice (`undetermined` when `null`).
+    public private(set) var scenarioAdvice = Tally()
+    /// The rule sets the verdicts were made with: `name sha256`.
+    public private(set) var rulesets = Tally()
+
+    /// At most this many unreadable lines are kept with their message.
+    public static let keptUnreadable = 10
+
+    public init() {}
+
+    /// Counts of distinct strings, reported largest first (ties by name, so output is stable).
+    public struct Tally: Sendable {
+        public private(set) var counts: [String: Int] = [:]
+        public mutating func add(_ key: String) { counts[key, default: 0] += 1 }
+        public var total: Int { counts.values.reduce(0, +) }
+        public var sorted: [(key: String, count: Int)] {
+            counts.map { (key: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+        }
+        public subscript(key: String) -> Int { counts[key] ?? 0 }
+    }
+
+    /// One table of the report: a title, what one count means, and the tally.
+    public struct Table {
+        public let id: String
+        public let title: String
+        public let unit: String
+        public let tally: Tally
+    }
+
+    public var tables: [Table] {
+        [
+            Table(id: "decisions", title: "Decisions", unit: "verdicts", tally: decisions),
+            Table(id: "reasons", title: "Reason codes", unit: "verdicts listing the code", tally: reasons),
+            Table(id: "referrals", title: "Referrals", unit: "verdicts", tally: referrals),
+            Table(id: "actions", title: "Actions", unit: "verdicts", tally: actions),
+            Table(id: "pilots", title: "Pilots", unit: "verdicts", tally: pilots),
+            Table(id: "missing", title: "Missing facts", unit: "undetermined verdicts missing it", tally: missingFacts),
+            Table(id: "advice", title: "Scenario advice", unit: "review verdicts", tally: scenarioAdvice),
+        ]
+    }
+
+    /// Adds one line (without its newline). Blank lines are skipped.
+    public mutating func add(line bytes: UnsafeBufferPointer<UInt8>, number: Int) {
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+        lines += 1
+        switch JSONParser.parse(bytes) {
+        case .failure(let error):
+            unreadable(number, "not JSON: \(error.description)")
+        case .success(let value):
+            add(value, number: number)
+        }
+    }
+
+    /// Counts a line that could not be read at all (too long to buffer, say).
+    public mutating func addUnreadable(number: Int, message: String) {
+        lines += 1
+        unreadable(number, message)
+    }
+
+    public mutating func add(line text: String, number: Int) {
+        var text = text
+        text.withUTF8 { add(line: $0, number: number) }
+    }
+
+    private mutating func add(_ value: JSONValue, number: Int) {
+        guard case .object(let members) = value else {
+            unreadable(number, "not a JSON object")
+            return
+        }
+        func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        if member("error") != nil, member("line") != nil, member("decision") == nil {
+            errorLines += 1
+            return
+        }
+        guard case .string(let question)? = member("question"), case .string(let decision)? = member("decision") else {
+            unreadable(number, "not a verdict: no `question` and `decision`")
+            return
+        }
+        verdicts += 1
+        questions.add(question)
+        decisions.add("\(question): \(decision)")
+        if case .string(let pilot)? = member("pilot") { pilots.add(pilot) } else { pilots.add("(none)") }
+        if case .bool(true)? = member("exceptional") { exceptional += 1 }
+        for code in Set(strings(member("reasons"), key: "code")) { reasons.add(code) }
+        for referral in Set(strings(member("referrals"), key: nil)) { referrals.add(referral) }
+        for action in Set(strings(member("actions"), key: nil)) { actions.add(action) }
+        for fact in Set(strings(member("missing_facts"), key: nil)) { missingFacts.add(fact) }
+        if case .object(let advice)? = member("scenario_advice") {
+            switch advice.first(where: { $0.key == "scenario" })?.value {
+            case .string(let scenario)?: scenarioAdvice.add(scenario)
+            default: scenarioAdvice.add("undetermined")
+            }
+        }
+        if case .object(let ruleset)? = member("ruleset") {
+            var name = "", hash = ""
+            for m in ruleset {
+                if m.key == "name", case .string(let s) = m.value { name = s }
+                if m.key == "sha256", case .string(let s) = m.value { hash = s }
+            }
+            rulesets.add("\(name) \(hash)")
+        }
+    }
+
+    /// The strings of an array: the elements themselves, or the `key` member of object elements.
+    private func strings(_ value: JSONValue?, key: String?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap { item in
+            if let key {
+                guard case .object(let members) = item, case .string(let s)? = members.first(where: { $0.key == key })?.value else { return nil }
+                return s
+            }
+            if case .string(let s) = item { return s }
+            return nil
+        }
+    }
+
+    private mutating func unreadable(_ line: Int, _ message: String) {
+        unreadableLines += 1
+        if firstUnreadable.count < Self.keptUnreadable { firstUnreadable.append((line, message)) }
+    }
+
+    // MARK: - Text
+
+    /// The plain-text summary `rule-check report` prints without `--out`.
+    public func text(source: String) -> String {
+        var out = "Summary of \(source)\n"
+        out += "  \(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
+            + " (cases batch could not read), \(unreadableLines) unreadable line\(unreadableLines == 1 ? "" : "s"); \(lines) lines in all\n"
+        out += "  exceptional admissions: \(exceptional)\n"
+        for ruleset in rulesets.sorted { out += "  rule set: \(ruleset.key) (\(ruleset.count))\n" }
+        for table in tables {
+            out += "\n\(table.title) (\(table.unit))\n"
+            let rows = table.tally.sorted
+            if rows.isEmpty {
+                out += "  none\n"
+                continue
+            }
+            let width = max(rows.map(\.key.count).max() ?? 0, 8)
+            for row in rows {
+                let count = String(row.count)
+                let share = percent(row.count, of: verdicts)
+                out += "  " + row.key + String(repeating: " ", count: width - row.key.count + 2)
+                    + String(repeating: " ", count: max(0, 8 - count.count)) + count
+                    + String(repeating: " ", count: max(1, 8 - share.count)) + share + "\n"
+            }
+        }
+        if !firstUnreadable.isEmpty {
+            out += "\nUnreadable lines\n"
+            for item in firstUnreadable { out += "  line \(item.line): \(item.message)\n" }
+            if unreadableLines > firstUnreadable.count { out += "  … and \(unreadableLines - firstUnreadable.count) more\n" }
+        }
+        return out
+    }
+
+    private func percent(_ count: Int, of total: Int) -> String {
+        guard total > 0 else { return "-" }
+        let tenths = (count * 1000 + total / 2) / total
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    // MARK: - HTML
+
+    /// The HTML page `rule-check report --out FILE.html` writes: totals, then per table the
+    /// counts and a bar chart drawn as inline SVG.
+    public func html(source: String) -> String {
+        var body = "<header><p class=\"muted\">Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts</p>\n"
+        body += "<h1>Verdicts in <code>\(HTML.escape(source))</code></h1>\n</header>\n"
+        body += "<div class=\"summary\">\n"
+        body += "<div><b>\(verdicts)</b>verdicts</div>\n"
+        body += "<div><b>\(errorLines)</b>error lines</div>\n"
+        body += "<div><b>\(unreadableLines)</b>unreadable lines</div>\n"
+        body += "<div><b>\(exceptional)</b>exceptional admissions</div>\n"
+        for question in questions.sorted { body += "<div><b>\(question.count)</b>\(HTML.escape(question.key))</div>\n" }
+        body += "</div>\n"
+        body += "<p>\(lines) non-blank lines read. Error lines are the <code>{\"line\": N, \"error\": …}</code> lines "
+            + "<code>rule-check batch</code> writes for cases it could not read; they are counted, not summarised. "
+            + "Percentages are of the \(verdicts) verdicts; a verdict can list several reasons, referrals and actions.</p>\n"
+        if !rulesets.counts.isEmpty {
+            body += "<table>\n<tr><th>rule set</th><th>sha256</th><th class=\"num\">verdicts</th></tr>\n"
+            for ruleset in rulesets.sorted {
+                let parts = ruleset.key.split(separator: " ", maxSplits: 1).map(String.init)
+                body += "<tr><td><code>\(HTML.escape(parts.first ?? ""))</code></td><td><code>\(HTML.escape(parts.count > 1 ? parts[1] : ""))</code></td><td class=\"num\">\(ruleset.count)</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
+        body += "<nav class=\"toc\"><strong>Tables</strong>: " + tables.map { "<a href=\"#\($0.id)\">\(HTML.escape($0.title))</a>" }.joined(separator: " · ") + "</nav>\n"
+        for table in tables {
+            body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(table.title))</h2>\n"
+            let rows = table.tally.sorted
+            if rows.isEmpty {
+                body += "<p class=\"muted\">None.</p>\n</section>\n"
+                continue
+            }
+            body += "<div class=\"pair\">\n<table>\n<tr><th>\(HTML.escape(table.title.lowercased()))</th><th class=\"num\">\(HTML.escape(table.unit))</th><th class=\"num\">share</th></tr>\n"
+            for row in rows {
+                body += "<tr><td><code>\(HTML.escape(row.key))</code></td><td class=\"num\">\(row.count)</td><td class=\"num\">\(percent(row.count, of: verdicts))</td></tr>\n"
+            }
+            body += "</table>\n"
+            body += BarChart(id: table.id, title: table.title, rows: rows).svg() + "\n</div>\n</section>\n"
+        }
+        if !firstUnreadable.isEmpty {
+            body += "<section id=\"unreadable\"><h2>Unreadable lines</h2><ul>\n"
+            for item in firstUnreadable { body += "<li>line \(item.line): \(HTML.escape(item.message))</li>\n" }
+            if unreadableLines > firstUnreadable.count { body += "<li>… and \(unreadableLines - firstUnreadable.count) more</li>\n" }
+            body += "</ul></section>\n"
+        }
+        body += "<footer class=\"muted\"><p>Made by <code>rule-check report</code>. Escaped text only, no scripts.</p></footer>\n"
+        return HTML.page(title: "Verdicts: \(source)", style: HTML.baseStyle + Self.style, body: body)
+    }
+
+    static let style = """
+        .summary { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+        .summary div { background: #f4f6f8; border-radius: 6px; padding: 8px 14px; min-width: 120px; }
+        .summary b { display: block; font-size: 22px; }
+        nav.toc { background: #f4f6f8; border-radius: 6px; padding: 8px 16px; margin: 16px 0; }
+        .pair { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+        .pair table { min-width: 320px; }
+        svg.chart { display: block; max-width: 100%; height: auto; }
+        """
+}
+
+/// A horizontal bar chart as inline SVG: one bar per row, labels on the left (measured at a
+/// fixed width per character), counts at the end of each bar.
+struct BarChart {
+    let id: String
+    let title: String
+    let rows: [(key: String, count: Int)]
+
+    static let charWidth = 7.0
+    static let barArea = 360.0
+    static let rowHeight = 24.0
+
+    func svg() -> String {
+        let labelWidth = min(280, max(80, Double(rows.map(\.key.count).max() ?? 0) * Self.charWidth + 16))
+        let maxLabelChars = Int((labelWidth - 12) / Self.charWidth)
+        let maximum = max(1, rows.map(\.count).max() ?? 1)
+        let countWidth = Double(String(maximum).count) * Self.charWidth + 16
+        let width = labelWidth + Self.barArea + countWidth
+        let height = Double(rows.count) * Self.rowHeight + 12
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title)): bar chart\""
+            + " width=\"\(Canvas.number(width))\" height=\"\(Canvas.number(height))\" viewBox=\"0 0 \(Canvas.number(width)) \(Canvas.number(height))\">\n"
+        out += "<title>\(HTML.escape(title))</title>\n"
+        out += "<line x1=\"\(Canvas.number(labelWidth))\" y1=\"4\" x2=\"\(Canvas.number(labelWidth))\" y2=\"\(Canvas.number(height - 6))\" stroke=\"#8f9aa7\" stroke-width=\"1\"/>\n"
+        for (i, row) in rows.enumerated() {
+            let y = 6 + Double(i) * Self.rowHeight
+            var label = row.key
+            if label.count > maxLabelChars { label = String(label.prefix(max(1, maxLabelChars - 1))) + "…" }
+            let barWidth = max(1, Self.barArea * Double(row.count) / Double(maximum))
+            out += "<text x=\"\(Canvas.number(labelWidth - 8))\" y=\"\(Canvas.number(y + 15))\" text-anchor=\"end\" font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-size=\"12\" fill=\"#1d232b\">\(HTML.escape(label))</text>\n"
+            out += "<rect x=\"\(Canvas.number(labelWidth))\" y=\"\(Canvas.number(y + 2))\" width=\"\(Canvas.number(barWidth))\" height=\"\(Canvas.number(Self.rowHeight - 6))\" fill=\"#4a78b8\"/>\n"
+            out += "<text x=\"\(Canvas.number(labelWidth + barWidth + 6))\" y=\"\(Canvas.number(y + 15))\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" fill=\"#1d232b\">\(row.count)</text>\n"
+        }
+        return out + "</svg>"
+    }
+}

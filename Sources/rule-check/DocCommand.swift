@@ -1,0 +1,26 @@
+import Foundation
+import LVVRules
+import RuleDSL
+
+/// `rule-check doc --pilot P [--out DIR] [--rules DIR]`: writes the pilot's rulebook, one
+/// self-contained HTML page, to `DIR/P.html` (default `out/`).
+enum DocCommand {
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        let args = try Arguments(command: "doc", arguments, valueFlags: ["--pilot", "--rules", "--out"], switchFlags: [])
+        if let extra = args.positionals.first {
+            throw .usage("`rule-check doc` takes no file `\(extra)`; name the pilot with `--pilot` and the folder with `--out`")
+        }
+        let program = try PilotLoader.load(args)
+        let folder = args.value("--out") ?? "out"
+        let html = Rulebook(program: program).html()
+        let path = (folder as NSString).appendingPathComponent("\(program.name).html")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CommandError(status: .failure, message: "cannot write `\(path)`: \(error.localizedDescription)")
+        }
+        Console.out("wrote \(path) (\(html.utf8.count) bytes; rules \(program.files.map(\.path).joined(separator: " + ")), sha256 \(program.sha256))\n")
+        return .success
+    }
+}

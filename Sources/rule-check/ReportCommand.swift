@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import LVVRules
+
+/// `rule-check report VERDICTS.jsonl [--out FILE.html]`: counts the verdicts `rule-check batch`
+/// wrote, per decision, reason code, referral, action and pilot. Streams the file line by line
+/// (constant memory); batch's error lines are counted, not summarised. Without `--out` it prints
+/// a plain-text summary; with it, writes a self-contained HTML page with tables and bar charts.
+enum ReportCommand {
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        let args = try Arguments(command: "report", arguments, valueFlags: ["--out"], switchFlags: [])
+        guard args.positionals.count == 1 else {
+            throw .usage(args.positionals.isEmpty
+                ? "`rule-check report` needs a verdicts file: rule-check report VERDICTS.jsonl [--out FILE.html]"
+                : "`rule-check report` takes one verdicts file, not \(args.positionals.count)")
+        }
+        let path = args.positionals[0]
+        let descriptor: Int32
+        if path == "-" {
+            descriptor = 0
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: no such file")
+            }
+            descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else {
+                throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { if descriptor != 0 { close(descriptor) } }
+
+        var summary = CaseSummary()
+        LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength * 4) { number, line in
+            switch line {
+            case .bytes(let bytes): summary.add(line: bytes, number: number)
+            case .tooLong: summary.addUnreadable(number: number, message: "line too long to be a verdict")
+            }
+        }
+        let source = path == "-" ? "standard input" : path
+        if let out = args.value("--out") {
+            let html = summary.html(source: source)
+            do {
+                let folder = (out as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw CommandError(status: .failure, message: "cannot write `\(out)`: \(error.localizedDescription)")
+            }
+            Console.out("wrote \(out): \(summary.verdicts) verdicts, \(summary.errorLines) error lines, \(summary.unreadableLines) unreadable lines\n")
+        } else {
+            Console.out(summary.text(source: source))
+        }
+        if summary.unreadableLines > 0 {
+            Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first?.line ?? 0))")
+            return .badInput
+        }
+        return .success
+    }
+}
