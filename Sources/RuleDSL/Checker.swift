@@ -560,8 +560,8 @@ struct Checker {
         for (slot, fact) in facts.enumerated() where !usedFacts.contains(slot) {
             // Facts that are part of the case format without these rules reading them say so
             // with `recorded`; facts of a base file may be read by the files that extend it.
+            if fact.isGroupPresence || referenceFact == slot || fact.isRequired { continue }
             if composition.facts[slot].0.isRecorded { continue }
-            if referenceFact == slot || fact.isRequired || fact.isGroupPresence { continue }
             if case .inherited = factOrigins[slot] { continue }
             warning("unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
                     help: "remove it, or use it in a rule")
