@@ -69,13 +69,20 @@ struct Checker {
         let sorted = diagnostics.sorted {
             ($0.range.file, $0.range.start, $0.message) < ($1.range.file, $1.range.start, $1.message)
         }.filter { seen.insert("\($0.range.file):\($0.range.start):\($0.code):\($0.message)").inserted }
-        guard !sorted.contains(where: { $0.severity == .error }) else { return (nil, sorted) }
+        // Like the parser, report at most `Parser.maximumErrors` errors per file.
+        var errorsPerFile: [Int: Int] = [:]
+        let capped = sorted.filter { diagnostic in
+            guard diagnostic.severity == .error else { return true }
+            errorsPerFile[diagnostic.range.file, default: 0] += 1
+            return errorsPerFile[diagnostic.range.file]! <= Parser.maximumErrors
+        }
+        guard !capped.contains(where: { $0.severity == .error }) else { return (nil, capped) }
         let program = Program(
             files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
             factSlots: factSlots, derived: derived.map { $0! }, decisions: decisions, rules: rules,
             exceptions: exceptions, invariants: invariants, tests: tests, responsibilities: responsibilities,
             disabled: disabled, referenceFact: referenceFact)
-        return (program, sorted)
+        return (program, capped)
     }
 
     // MARK: - Declarations
@@ -246,8 +253,9 @@ struct Checker {
             let condition: CompiledExpression
             if let c = declaration.condition {
                 let scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
+                let errorsBefore = diagnostics.count
                 condition = compileCondition(c, scope)
-                if condition.isConstant, Evaluator.constantTruth(condition) == .false {
+                if diagnostics.count == errorsBefore, condition.isConstant, Evaluator.constantTruth(condition) == .false {
                     warning("never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
                             at: c.range)
                 }
@@ -400,9 +408,9 @@ struct Checker {
     private mutating func checkWord(_ word: Name, in kind: VocabularyDeclaration.Kind) {
         let words = vocabulary[kind] ?? []
         guard !words.contains(word.text) else { return }
-        let singular = ["reasons": "reason code", "referrals": "referral", "actions": "action"][kind.rawValue]!
+        let singular = ["reasons": "a reason code", "referrals": "a referral", "actions": "an action"][kind.rawValue]!
         error("unknown-\(kind.rawValue)",
-              "`\(word.text)` is not a \(singular) in the vocabulary", at: word.range,
+              "`\(word.text)` is not \(singular) in the vocabulary", at: word.range,
               help: Suggestion.didYouMean(word.text, in: words) ?? "add it to `vocabulary \(kind.rawValue)` first")
     }
 

@@ -113,7 +113,7 @@ struct Composition {
     }
 
     private mutating func disable(_ d: DisableDeclaration) {
-        guard let existing = rules.firstIndex(where: { $0.0.id.text == d.id.text }) else {
+        guard let existing = rules.firstIndex(where: { $0.0.id.text == d.id.text && $0.0.role == d.role }) else {
             diagnostics.append(.error(
                 "unknown-disable", "there is no \(d.role.rawValue) `\(d.id.text)` to switch off", at: d.id.range,
                 help: Suggestion.didYouMean(d.id.text, in: rules.map(\.0.id.text))))

@@ -15,6 +15,8 @@ public struct Parser {
     private let tokens: [Token]
     private var index = 0
     private var depth = 0
+    /// Set when an expression nested too deeply was given up; cleared at the next declaration.
+    private var abandonExpression = false
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(tokens: [Token]) {
@@ -59,6 +61,7 @@ public struct Parser {
     }
 
     private mutating func parseDeclaration() -> Declaration? {
+        abandonExpression = false
         let token = current
         guard token.kind == .identifier else {
             error("expected-declaration", "expected a declaration such as `rule` or `fact`, found \(describe(token))",
@@ -500,6 +503,7 @@ public struct Parser {
             error("too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: current.range,
                   help: "split it with `let`")
             let range = current.range
+            abandonExpression = true
             synchronize(skipCurrent: true)
             return .unknown(range)
         }
@@ -635,9 +639,18 @@ public struct Parser {
             let start = advance().range
             var elements: [Expression] = []
             if !acceptSymbol("}") {
+                depth += 1
+                defer { depth -= 1 }
+                if depth > Parser.maximumNesting {
+                    error("too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: start,
+                          help: "split it with `let`")
+                    abandonExpression = true
+                    synchronize(skipCurrent: true)
+                    return .unknown(start)
+                }
                 repeat {
                     if current.kind == .symbol, current.text == "}" { break }  // trailing comma
-                    elements.append(parsePrimary())
+                    elements.append(parseUnary())
                 } while acceptSymbol(",")
                 expectSymbol("}", "to close the set")
             }
@@ -784,12 +797,15 @@ public struct Parser {
     private func describe(_ token: Token) -> String {
         switch token.kind {
         case .endOfFile: return "the end of the file"
-        case .string: return "text \"\(token.text.prefix(40))\""
+        case .string: return "text \"\(token.text.prefix(40).replacingNewlines)\""
         case .identifier, .number, .date, .symbol: return "`\(token.text.prefix(40))`"
         }
     }
 
     private mutating func error(_ code: String, _ message: String, at range: SourceRange, help: String? = nil) {
+        // After a too-deep expression was abandoned, the unwinding frames would each report a
+        // missing `)`: one error per mistake is enough.
+        if abandonExpression, code != "too-deep" { return }
         if diagnostics.count < Parser.maximumErrors {
             diagnostics.append(.error(code, message, at: range, help: help))
         }
@@ -806,5 +822,22 @@ public struct Parser {
             }
             advance()
         }
+    }
+}
+
+
+extension Substring {
+    /// Text shown inside a one-line message: line breaks and tabs written as escapes.
+    var replacingNewlines: String {
+        var out = ""
+        for c in self {
+            switch c {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.append(c)
+            }
+        }
+        return out
     }
 }

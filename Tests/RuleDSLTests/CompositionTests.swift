@@ -172,8 +172,7 @@ import Testing
         #expect(byKind.errors.isEmpty)
     }
 
-    @Test(
-        .disabled("bug: `disable exception x` switches off the rule `x` (the role is not checked, unlike `override`)"))
+    @Test
     func disableWithTheWrongRoleIsAnError() {
         let result = RuleTest.load(chain: [
             Self.base, "ruleset pilot extends base\ndisable exception entry_ban because \"x\"\n",
