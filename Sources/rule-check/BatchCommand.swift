@@ -22,9 +22,7 @@ enum BatchCommand {
             throw .usage("`rule-check batch` reads cases from standard input, not `\(extra)`: rule-check batch --pilot P < cases.jsonl")
         }
         let program = try PilotLoader.load(args)
-        let reader = CaseReader(program: program)
-        let builder = VerdictBuilder(program: program)
-        let trace = !args.has("--no-trace")
+        let processor = BatchProcessor(program: program, trace: !args.has("--no-trace"))
         var output: [UInt8] = []
         output.reserveCapacity(flushThreshold * 2)
         var badLines = 0
@@ -33,19 +31,12 @@ enum BatchCommand {
             switch line {
             case .tooLong:
                 badLines += 1
-                appendError(lineNumber, "line longer than \(maximumLineLength) bytes", &output)
+                BatchProcessor.appendError(lineNumber, "line longer than \(maximumLineLength) bytes", into: &output)
             case .bytes(let bytes):
-                guard !isBlank(bytes) else { return }
-                switch reader.read(bytes) {
-                case .success(let input):
-                    let verdict = builder.verdict(for: input, trace: trace)
-                    output += VerdictJSON.encode(verdict, program: program, trace: trace)
-                    output.append(UInt8(ascii: "\n"))
-                case .failure(let error):
-                    badLines += 1
-                    appendError(lineNumber, error.message, &output)
-                }
+                guard !BatchProcessor.isBlank(bytes) else { return }
+                if !processor.process(bytes, lineNumber: lineNumber, into: &output) { badLines += 1 }
             }
+            // Whole lines only, in one write: a killed run leaves no half line behind.
             if output.count >= flushThreshold {
                 output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
                 output.removeAll(keepingCapacity: true)
@@ -53,19 +44,6 @@ enum BatchCommand {
         }
         output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
         return badLines == 0 ? .success : .badInput
-    }
-
-    private static func appendError(_ line: Int, _ message: String, _ output: inout [UInt8]) {
-        var w = JSONWriter(reservingCapacity: 128)
-        w.appendRaw("{")
-        w.appendKey("line"); w.appendRaw(String(line))
-        w.appendRaw(","); w.appendKey("error"); w.appendString(message)
-        w.appendRaw("}\n")
-        output += w.bytes
-    }
-
-    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 }
 

@@ -1,0 +1,48 @@
+import RuleDSL
+
+/// Turns one JSONL case line into one verdict line (or a `{"line": N, "error": …}` line): the
+/// work of `rule-check batch` per line, kept here so the benchmark measures the same path.
+public struct BatchProcessor: Sendable {
+    public let program: Program
+    public let trace: Bool
+    private let reader: CaseReader
+    private let builder: VerdictBuilder
+
+    public init(program: Program, trace: Bool) {
+        self.program = program
+        self.trace = trace
+        reader = CaseReader(program: program)
+        builder = VerdictBuilder(program: program)
+    }
+
+    /// Appends the output line for an input line; returns false when the line was bad input.
+    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+        switch reader.read(line) {
+        case .success(let input):
+            let verdict = builder.verdict(for: input, trace: trace)
+            output += VerdictJSON.encode(verdict, program: program, trace: trace)
+            output.append(UInt8(ascii: "\n"))
+            return true
+        case .failure(let error):
+            BatchProcessor.appendError(lineNumber, error.message, into: &output)
+            return false
+        }
+    }
+
+    public static func appendError(_ line: Int, _ message: String, into output: inout [UInt8]) {
+        var w = JSONWriter(reservingCapacity: 128)
+        w.appendRaw("{")
+        w.appendKey("line")
+        w.appendRaw(String(line))
+        w.appendRaw(",")
+        w.appendKey("error")
+        w.appendString(message)
+        w.appendRaw("}\n")
+        output += w.bytes
+    }
+
+    /// Whether a line holds nothing but blanks (skipped, CONTRACT.md section 3).
+    public static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Dispatch
+import LVVRules
+import RuleDSL
+
+/// `rule-check bench [--pilot P] [--cases N]`: the performance figures, measured, each the
+/// median of several runs on one core: evaluation only (with and without trace), `batch`
+/// end-to-end on generated JSONL, parse+check of every shipped rule file, `comply` for every
+/// pilot, and peak memory. Build with `-c release` for meaningful figures.
+enum BenchCommand {
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        let args = try Arguments(command: "bench", arguments, valueFlags: ["--pilot", "--cases", "--rules", "--runs"], switchFlags: [])
+        let count = Int(args.value("--cases") ?? "100000") ?? -1
+        let runs = Int(args.value("--runs") ?? "3") ?? -1
+        guard count > 0, runs > 0 else { throw .usage("`--cases` and `--runs` take a positive whole number") }
+        var pilotArgs = arguments
+        if args.value("--pilot") == nil { pilotArgs += ["--pilot", "groningen"] }
+        let pilotArguments = try Arguments(command: "bench", pilotArgs, valueFlags: ["--pilot", "--cases", "--rules", "--runs"], switchFlags: [])
+        let program = try PilotLoader.load(pilotArguments)
+        let rulesDirectory = args.value("--rules") ?? "rules"
+
+        var generator = CaseGenerator()
+        let lines = (0..<count).map { generator.nextCase(index: $0 + 1) }
+        let jsonl = Array(lines.joined(separator: "\n").utf8) + [10]
+        let reader = CaseReader(program: program)
+        let inputs: [CaseInput] = lines.compactMap { line in
+            if case .success(let input) = reader.read(line) { return input }
+            return nil
+        }
+        let evaluator = Evaluator(program: program)
+        Console.out("rule-check bench: pilot \(program.name), \(count) generated cases (\(jsonl.count / max(count, 1)) bytes each on average), median of \(runs) runs\n")
+        #if DEBUG
+            Console.out("note: this is a debug build; use `swift run -c release rule-check bench` for real figures\n")
+        #endif
+
+        let quiet = median(runs) { for input in inputs { _ = evaluator.evaluate(input.facts, trace: false) } }
+        report("evaluate, no trace", Double(inputs.count) / quiet, "cases/s")
+        let traced = median(runs) { for input in inputs { _ = evaluator.evaluate(input.facts, trace: true) } }
+        report("evaluate, with trace", Double(inputs.count) / traced, "cases/s")
+
+        for trace in [false, true] {
+            let processor = BatchProcessor(program: program, trace: trace)
+            var bytesOut = 0
+            let seconds = median(runs) {
+                var output: [UInt8] = []
+                output.reserveCapacity(1 << 17)
+                bytesOut = 0
+                jsonl.withUnsafeBufferPointer { all in
+                    var start = 0
+                    var line = 1
+                    for i in 0..<all.count where all[i] == 10 {
+                        let slice = UnsafeBufferPointer(rebasing: all[start..<i])
+                        if !BatchProcessor.isBlank(slice) { _ = processor.process(slice, lineNumber: line, into: &output) }
+                        start = i + 1
+                        line += 1
+                        if output.count >= 1 << 16 {
+                            bytesOut += output.count
+                            output.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                bytesOut += output.count
+            }
+            report("batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds, "cases/s (JSONL in, verdicts out, \(bytesOut / max(count, 1)) bytes a verdict)")
+        }
+
+        let files = (try? RuleLibrary.ruleFiles(in: rulesDirectory)) ?? []
+        let sources = files.compactMap { try? RuleLibrary.read($0) }
+        let library = RuleLibrary(directory: rulesDirectory)
+        let parse = median(max(runs, 5)) {
+            for path in files { _ = try? library.loadResult(path: path) }
+        }
+        report("parse + check all \(sources.count) rule files", parse * 1000, "ms (incl. reading from disk)")
+
+        let programs = RuleLibrary.pilots.compactMap { try? library.load(pilot: $0) }
+        let comply = median(runs) { for p in programs { _ = ComplianceReport(program: p) } }
+        report("comply, all \(programs.count) rule sets", comply * 1000, "ms")
+
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        report("peak memory (this process)", Double(usage.ru_maxrss) / 1024, "MB resident")
+        return .success
+    }
+
+    private static func median(_ runs: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    private static func report(_ what: String, _ value: Double, _ unit: String) {
+        let shown = value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
+        Console.out("  \(what.padding(40)) \(shown) \(unit)\n")
+    }
+}
