@@ -211,7 +211,7 @@ enum DiffText {
                 }
             }
         }
-        if !complete { out += "\nThe search was cut short: there may be more.\n" }
+        if !complete { out += "\nThe search was cut short in places: there may be more kinds of case.\n" }
         return out
     }
 
