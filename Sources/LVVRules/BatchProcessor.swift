@@ -7,12 +7,14 @@ public struct BatchProcessor: Sendable {
     public let trace: Bool
     private let reader: CaseReader
     private let builder: VerdictBuilder
+    private let prefixes: VerdictJSON.ReasonPrefixes
 
     public init(program: Program, trace: Bool) {
         self.program = program
         self.trace = trace
         reader = CaseReader(program: program)
         builder = VerdictBuilder(program: program)
+        prefixes = VerdictJSON.ReasonPrefixes(program: program)
     }
 
     /// Appends the output line for an input line; returns false when the line was bad input.
@@ -20,7 +22,7 @@ public struct BatchProcessor: Sendable {
         switch reader.read(line) {
         case .success(let input):
             let verdict = builder.verdict(for: input, trace: trace)
-            output += VerdictJSON.encode(verdict, program: program, trace: trace)
+            output += VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: prefixes)
             output.append(UInt8(ascii: "\n"))
             return true
         case .failure(let error):

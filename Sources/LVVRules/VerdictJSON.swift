@@ -3,7 +3,33 @@ import RuleDSL
 /// Writes a verdict as one line of JSON in CONTRACT.md's key order. Deterministic: the same
 /// verdict always gives the same bytes, so batch runs can be compared byte for byte.
 public enum VerdictJSON {
-    public static func encode(_ verdict: Verdict, program: Program, trace: Bool) -> [UInt8] {
+    /// The constant part of each reason (`{"code":…,"rule":…,"title":…,"source":…,"facts":`),
+    /// encoded once per rule set: escaping long Dutch titles and sources per verdict was the
+    /// largest cost of writing a verdict. Keyed by code and rule id.
+    public struct ReasonPrefixes: Sendable {
+        let bytes: [String: [UInt8]]
+
+        public init(program: Program) {
+            var bytes: [String: [UInt8]] = [:]
+            func add(_ code: String?, _ id: String, _ title: String?, _ source: String?) {
+                guard let code else { return }
+                var w = JSONWriter(reservingCapacity: 256)
+                w.appendRaw("{")
+                w.appendKey("code"); w.appendString(code)
+                w.appendRaw(","); w.appendKey("rule"); w.appendString(id)
+                w.appendRaw(","); w.appendKey("title"); w.appendString(title ?? id)
+                w.appendRaw(","); w.appendKey("source"); w.appendString(source ?? "")
+                w.appendRaw(","); w.appendKey("facts")
+                bytes[code + "\u{0}" + id] = w.bytes
+            }
+            for rule in program.rules { add(rule.reason, rule.id, rule.title, rule.source) }
+            for exception in program.exceptions { add(exception.reason, exception.id, exception.title, exception.source) }
+            for decision in program.decisions { add(decision.otherwiseReason, "\(decision.name).otherwise", decision.title, nil) }
+            self.bytes = bytes
+        }
+    }
+
+    public static func encode(_ verdict: Verdict, program: Program, trace: Bool, prefixes: ReasonPrefixes? = nil) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: trace ? 4096 : 512)
         w.appendRaw("{")
         w.appendKey("case_id"); w.appendString(verdict.caseID)
@@ -11,7 +37,7 @@ public enum VerdictJSON {
         w.appendRaw(","); w.appendKey("question"); w.appendString(verdict.question)
         w.appendRaw(","); w.appendKey("decision"); w.appendString(verdict.decision)
         w.appendRaw(","); w.appendKey("exceptional"); w.appendRaw(verdict.exceptional ? "true" : "false")
-        w.appendRaw(","); w.appendKey("reasons"); appendReasons(verdict.reasons, &w)
+        w.appendRaw(","); w.appendKey("reasons"); appendReasons(verdict.reasons, prefixes, &w)
         w.appendRaw(","); w.appendKey("referrals"); appendStrings(verdict.referrals, &w)
         w.appendRaw(","); w.appendKey("actions"); appendStrings(verdict.actions, &w)
         w.appendRaw(","); w.appendKey("missing_facts"); appendStrings(verdict.missingFacts, &w)
@@ -34,16 +60,21 @@ public enum VerdictJSON {
         return w.bytes
     }
 
-    private static func appendReasons(_ reasons: [VerdictReason], _ w: inout JSONWriter) {
+    private static func appendReasons(_ reasons: [VerdictReason], _ prefixes: ReasonPrefixes?, _ w: inout JSONWriter) {
         w.appendRaw("[")
         for (i, reason) in reasons.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{")
-            w.appendKey("code"); w.appendString(reason.code)
-            w.appendRaw(","); w.appendKey("rule"); w.appendString(reason.rule)
-            w.appendRaw(","); w.appendKey("title"); w.appendString(reason.title)
-            w.appendRaw(","); w.appendKey("source"); w.appendString(reason.source)
-            w.appendRaw(","); w.appendKey("facts"); appendFacts(reason.facts, &w)
+            if let prefix = prefixes?.bytes[reason.code + "\u{0}" + reason.rule] {
+                w.bytes += prefix
+            } else {
+                w.appendRaw("{")
+                w.appendKey("code"); w.appendString(reason.code)
+                w.appendRaw(","); w.appendKey("rule"); w.appendString(reason.rule)
+                w.appendRaw(","); w.appendKey("title"); w.appendString(reason.title)
+                w.appendRaw(","); w.appendKey("source"); w.appendString(reason.source)
+                w.appendRaw(","); w.appendKey("facts")
+            }
+            appendFacts(reason.facts, &w)
             if reason.isOverridden { w.appendRaw(","); w.appendKey("overridden"); w.appendRaw("true") }
             w.appendRaw("}")
         }

@@ -212,13 +212,12 @@ struct Run {
         _ ruleIndex: Int, read: FactSet, lifted: Bool, _ reasons: inout [Reason], _ referrals: inout [String],
         _ actions: inout [String]
     ) {
-        let rule = program.rules[ruleIndex]
-        if let code = rule.reason {
+        if let code = program.rules[ruleIndex].reason {
             reasons.append(Reason(code: code, producer: .rule(ruleIndex), facts: read, isLifted: lifted))
         }
         // A lifted rule is shown as a reason, but its referrals and actions do not apply.
         guard !lifted else { return }
-        for target in rule.referrals {
+        for target in program.rules[ruleIndex].referrals {
             switch target {
             case .fixed(let place): referrals.append(place)
             case .fact(let slot):
@@ -227,7 +226,7 @@ struct Run {
                 }
             }
         }
-        actions += rule.actions
+        actions += program.rules[ruleIndex].actions
     }
 
     /// Reasons in vocabulary order, then by rule id: deterministic whatever the file order.
@@ -253,18 +252,18 @@ struct Run {
 
     /// A rule's truth after exceptions: (effective truth, facts read, unknown facts, lifting exceptions).
     private mutating func evaluateRule(_ index: Int) -> (Truth, FactSet, FactSet, [Int]) {
-        let rule = program.rules[index]
-        let active = inForce(rule.validity)
+        // Read the fields needed, not the whole rule (copying it would retain its syntax tree).
+        let active = inForce(program.rules[index].validity)
         var own = Outcome.known(.bool(false), read: FactSet())
-        if active { own = evaluate(rule.condition) }
+        if active { own = evaluate(program.rules[index].condition) }
         var effective = own.truth
         var unknownFacts = own.unknownFacts
         var liftedBy: [Int] = []
-        if own.truth != .false, !rule.liftedBy.isEmpty {
+        if own.truth != .false, !program.rules[index].liftedBy.isEmpty {
             // effective = own ∧ ¬(e1 ∨ e2 ∨ …), in Kleene's logic.
             var anyUnknown = false
             var exceptionUnknown = FactSet()
-            for exception in rule.liftedBy {
+            for exception in program.rules[index].liftedBy {
                 let e = exceptionOutcome(exception)
                 switch e.truth {
                 case .true: liftedBy.append(exception)
@@ -292,10 +291,9 @@ struct Run {
 
     private mutating func exceptionOutcome(_ index: Int) -> Outcome {
         if let cached = exceptionCache[index] { return cached }
-        let exception = program.exceptions[index]
-        let active = inForce(exception.validity)
+        let active = inForce(program.exceptions[index].validity)
         var outcome = Outcome.known(.bool(false), read: FactSet())
-        if active { outcome = evaluate(exception.condition) }
+        if active { outcome = evaluate(program.exceptions[index].condition) }
         exceptionCache[index] = outcome
         if tracing {
             trace.events.append(.exception(exception: index, inForce: active, truth: outcome.truth, facts: outcome.read))

@@ -1,6 +1,6 @@
 /// A checked rule set, compiled for evaluation: names resolved to slots, constants folded into
 /// sets, stages ordered. The evaluator never looks at syntax or looks a name up.
-public struct Program: Sendable {
+public final class Program: Sendable {
     /// The rule files it was built from, base first (national, then the pilot).
     public let files: [SourceFile]
     /// The rule set's name (`groningen`).
@@ -21,6 +21,32 @@ public struct Program: Sendable {
     public let disabled: [DisabledInfo]
     /// The fact validity periods are judged against (`reference_date`), if declared.
     public let referenceFact: Int?
+
+    /// A class, so the evaluator shares one program per case instead of copying its arrays.
+    public init(
+        files: [SourceFile], name: String, title: String?, sha256: String,
+        vocabulary: [VocabularyDeclaration.Kind: [String]], facts: [FactInfo], factSlots: [String: Int],
+        derived: [DerivedInfo], decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo],
+        invariants: [InvariantInfo], tests: [TestInfo], responsibilities: [ResponsibilityInfo],
+        disabled: [DisabledInfo], referenceFact: Int?
+    ) {
+        self.files = files
+        self.name = name
+        self.title = title
+        self.sha256 = sha256
+        self.vocabulary = vocabulary
+        self.facts = facts
+        self.factSlots = factSlots
+        self.derived = derived
+        self.decisions = decisions
+        self.rules = rules
+        self.exceptions = exceptions
+        self.invariants = invariants
+        self.tests = tests
+        self.responsibilities = responsibilities
+        self.disabled = disabled
+        self.referenceFact = referenceFact
+    }
 
     public func decisionIndex(named name: String) -> Int? {
         decisions.firstIndex { $0.name == name }
