@@ -14,7 +14,7 @@ public enum VerdictText {
         let deciding = verdict.reasons.filter { !$0.isOverridden }
         let overridden = verdict.reasons.filter(\.isOverridden)
         if !deciding.isEmpty {
-            out += "\nWhy\n"
+            out += "\nReasons\n"
             for (i, reason) in deciding.enumerated() { out += describe(reason, number: i + 1) }
         }
         if !overridden.isEmpty {
