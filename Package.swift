@@ -15,6 +15,8 @@ let package = Package(
         .target(name: "RuleDSL"),
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
         .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules"]),
+        // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
+        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(

@@ -68,7 +68,16 @@ public struct CaseReader: Sendable {
     /// Reads one case from a parsed JSON value.
     public func read(_ value: JSONValue) -> Result<CaseInput, CaseError> {
         guard case .object(let members) = value else {
-            return .failure(CaseError(message: "a case must be a JSON object", key: nil))
+            let found: String
+            switch value {
+            case .array: found = "a list"
+            case .string: found = "text"
+            case .number: found = "a number"
+            case .bool: found = "true or false"
+            case .null: found = "null"
+            case .object: found = "an object"
+            }
+            return .failure(CaseError(message: "a case must be a JSON object `{…}` at byte 1, not \(found)", key: nil))
         }
         var facts: [Value?] = program.facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
         var caseID: String?

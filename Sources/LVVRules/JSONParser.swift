@@ -141,7 +141,7 @@ private struct Parser {
                     // Move key and value in rather than copy them: saves a retain/release pair per member.
                     var key = ""
                     swap(&key, &top.key)
-                    members.append(JSONMember(key: key, value: consume value, offset: top.keyOffset))
+                    members.append(JSONMember(key: key, value: value, offset: top.keyOffset))
                     keyPrints.append(top.keyPrint)
                     top.hasKey = false
                     if b == UInt8(ascii: ",") {
@@ -158,7 +158,7 @@ private struct Parser {
                         throw JSONError(message: "expected `,` or `]` after array element", offset: s.i)
                     }
                     s.i += 1
-                    values.append(consume value)
+                    values.append(value)
                     if b == UInt8(ascii: ",") {
                         s.skipWhitespace()
                         if s.i < s.count && s.base[s.i] == UInt8(ascii: "]") {

@@ -42,7 +42,7 @@ public enum ASTPrinter {
             var out = "decision \(d.name.text)\n"
             if let title = d.title { out += "  title \(quote(title))\n" }
             if let condition = d.condition { out += "  when \(print(condition))\n" }
-            out += "  outcomes " + d.outcomes.map(\.text).joined(separator: ", ") + "\n"
+            if !d.outcomes.isEmpty { out += "  outcomes " + d.outcomes.map(\.text).joined(separator: ", ") + "\n" }
             for stage in d.stages { out += "  " + print(stage) + "\n" }
             if let otherwise = d.otherwise {
                 out += "  otherwise \(otherwise.text)" + (d.otherwiseReason.map { " reason \($0.text)" } ?? "") + "\n"
