@@ -496,10 +496,11 @@ struct Checker {
             value = .number(n)
         case .negate(.number(let n, _), let range):
             if fact.type != .number { typeMismatch(fact, range) }
-            if let least = fact.atLeast, n.negated < least {
-                error("out-of-range", "`\(fact.name)` is at least \(least)", at: range)
-            }
-            value = .number(n.negated)
+            let v = n.negated
+            if let least = fact.atLeast, v < least { error("out-of-range", "`\(fact.name)` is at least \(least)", at: range) }
+            if let most = fact.atMost, v > most { error("out-of-range", "`\(fact.name)` is at most \(most)", at: range) }
+            if fact.isWhole, !v.isInteger { error("out-of-range", "`\(fact.name)` is a whole number", at: range) }
+            value = .number(v)
         case .text(let t, let range):
             if fact.type != .text { typeMismatch(fact, range) }
             value = .text(t)

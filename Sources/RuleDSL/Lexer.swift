@@ -106,7 +106,7 @@ public struct Lexer {
                 return token
             }
             if byte == UInt8(ascii: "\n") { break }
-            if byte == UInt8(ascii: "\\"), position + 1 < bytes.count {
+            if byte == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] != UInt8(ascii: "\n") {
                 let next = bytes[position + 1]
                 switch next {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): content.append(next)

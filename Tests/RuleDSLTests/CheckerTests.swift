@@ -200,7 +200,7 @@ import Testing
         #expect(result.diagnostics.first?.message == "`risk_analyse` is not an action in the vocabulary")
     }
 
-    @Test(.disabled("bug: a negative value in a test is checked against `at least` only, not `whole` or `at most`"))
+    @Test
     func negativeTestValuesAreCheckedLikeOthers() {
         let text = file(
             """

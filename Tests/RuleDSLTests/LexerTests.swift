@@ -228,10 +228,7 @@ import Testing
         #expect(fine.isEmpty)
     }
 
-    @Test(
-        .disabled(
-            "bug: a backslash at the end of a line escapes the line break: the message spans two lines and the text runs on into the next line"
-        ))
+    @Test
     func backslashAtTheEndOfALine() {
         let source = MarkedSource("title \"ab1️⃣\\2️⃣\nfact x: bool")
         let (tokens, diagnostics) = tokens(source.text)
