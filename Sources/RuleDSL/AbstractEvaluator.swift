@@ -237,15 +237,25 @@ struct AbstractEvaluator {
         guard !validity.isAlways, let reference = program.referenceFact else { return evaluate(condition) }
         switch evaluate(.fact(reference)) {
         case .values(let vs):
-            let inForce = vs.map { v -> Bool in
-                if case .date(let d)? = v { return validity.contains(d) }
-                return false
-            }
-            if inForce.allSatisfy({ !$0 }) { return .exactly(.bool(false)) }
+            // Per possible reference date: in force (the condition), not (false), or unknown
+            // (the condition, with true turned unknown), as the concrete evaluator does.
             let truth = evaluate(condition)
-            return inForce.allSatisfy({ $0 }) ? truth : union(truth, .exactly(.bool(false)))
-        case .anything:
-            return union(evaluate(condition), .exactly(.bool(false)))
+            var result: Abstract?
+            func add(_ a: Abstract) { result = result.map { union($0, a) } ?? a }
+            for v in vs {
+                if case .date(let d)? = v {
+                    add(validity.contains(d) ? truth : .exactly(.bool(false)))
+                } else if v == nil {
+                    add(mapTruth(truth) { t in t == false ? false : nil })
+                } else {
+                    add(.exactly(.bool(false)))
+                }
+            }
+            return result ?? .exactly(.bool(false))
+        case .anything(let mayBeUnknown):
+            let truth = evaluate(condition)
+            let some = union(truth, .exactly(.bool(false)))
+            return mayBeUnknown ? union(some, mapTruth(truth) { t in t == false ? false : nil }) : some
         }
     }
 

@@ -89,6 +89,22 @@ struct Run {
         return validity.contains(referenceDate)
     }
 
+    /// A rule with a period whose reference date is not known may or may not be in force.
+    private func referenceDateUnknown(_ validity: Validity) -> Bool {
+        !validity.isAlways && referenceDate == nil && program.referenceFact != nil
+    }
+
+    /// `condition ∧ in force` when whether it is in force is unknown: false stays false, the
+    /// rest becomes unknown, depending on the reference date.
+    private func openPeriod(_ condition: Outcome) -> Outcome {
+        guard condition.truth != .false, let slot = program.referenceFact else { return condition }
+        var unknown = condition.unknownFacts
+        unknown.insert(slot)
+        var read = condition.read
+        read.insert(slot)
+        return Outcome(value: nil, read: read, unknownFacts: unknown)
+    }
+
     // MARK: - Decisions
 
     /// The result of a decision, or nil when its question certainly does not apply.
@@ -256,6 +272,9 @@ struct Run {
         let active = inForce(program.rules[index].validity)
         var own = Outcome.known(.bool(false), read: FactSet())
         if active { own = evaluate(program.rules[index].condition) }
+        if !active, referenceDateUnknown(program.rules[index].validity) {
+            own = openPeriod(evaluate(program.rules[index].condition))
+        }
         var effective = own.truth
         var unknownFacts = own.unknownFacts
         var liftedBy: [Int] = []
@@ -294,6 +313,9 @@ struct Run {
         let active = inForce(program.exceptions[index].validity)
         var outcome = Outcome.known(.bool(false), read: FactSet())
         if active { outcome = evaluate(program.exceptions[index].condition) }
+        if !active, referenceDateUnknown(program.exceptions[index].validity) {
+            outcome = openPeriod(evaluate(program.exceptions[index].condition))
+        }
         exceptionCache[index] = outcome
         if tracing {
             trace.events.append(.exception(exception: index, inForce: active, truth: outcome.truth, facts: outcome.read))

@@ -475,10 +475,7 @@ import Testing
             })
     }
 
-    @Test(
-        .disabled(
-            "bug: with the reference date unknown, a rule with a validity period counts as not in force (false) instead of unknown, so the decision is taken although the unknown date could change it"
-        ))
+    @Test
     func unknownReferenceDateLeavesPeriodRulesOpen() throws {
         let runner = try validityProgram()
         let result = runner.result("d", ["a": .bool(true)])
