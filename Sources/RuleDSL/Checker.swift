@@ -17,6 +17,9 @@ struct Checker {
     private var decisions: [DecisionInfo] = []
     private var vocabulary: [VocabularyDeclaration.Kind: [String]] = [:]
     private var referenceFact: Int?
+    /// Names that failed to resolve because their declaration already has an error (a `let` in a
+    /// cycle): not reported again, but a condition using them is not "never fires" either.
+    private var silentFailures = 0
 
     init(composition: Composition, files: [SourceFile]) {
         self.composition = composition
@@ -253,9 +256,9 @@ struct Checker {
             let condition: CompiledExpression
             if let c = declaration.condition {
                 let scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
-                let errorsBefore = diagnostics.count
+                let errorsBefore = diagnostics.count + silentFailures
                 condition = compileCondition(c, scope)
-                if diagnostics.count == errorsBefore, condition.isConstant, Evaluator.constantTruth(condition) == .false {
+                if diagnostics.count + silentFailures == errorsBefore, condition.isConstant, Evaluator.constantTruth(condition) == .false {
                     warning("never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
                             at: c.range)
                 }
@@ -352,6 +355,10 @@ struct Checker {
                 id: e.id, title: e.title, source: e.source, condition: e.condition, reason: e.reason, lifts: unique,
                 validity: e.validity, origin: e.origin, range: e.range, declaration: e.declaration)
             for index in unique { rules[index].liftedBy.append(exceptionIndex) }
+        }
+        // Exceptions are consulted in id order, so reordering them in a file changes no trace.
+        for index in rules.indices {
+            rules[index].liftedBy.sort { exceptions[$0].id < exceptions[$1].id }
         }
         // Stage order is declared; within a stage, rules are sorted by id so file order never matters.
         for d in decisions.indices {
@@ -704,6 +711,11 @@ struct Checker {
     }
 
     private mutating func reportUnknownName(_ name: Name, expected: ValueType?) {
+        // A declared name without a type (a `let` in a cycle) already has its own error.
+        if derivedIndex[name.text] != nil || constants[name.text] != nil {
+            silentFailures += 1
+            return
+        }
         var candidates = Array(factSlots.keys) + Array(derivedIndex.keys) + Array(constants.keys) + decisions.map(\.name)
         if let values = expected?.enumerationValues { candidates += values }
         if let values = expected?.enumerationValues, !values.isEmpty {

@@ -124,8 +124,8 @@ import Testing
         #expect(result.program == nil)
     }
 
-    @Test(.disabled("bug: a `let` cycle also reports `unknown name` for the declared names in the cycle"))
-    func letCycleIsTheOnlyError() throws {
+    @Test
+        func letCycleIsTheOnlyError() throws {
         let result = try Self.loadFixture("let_cycle")
         #expect(result.diagnostics.map(\.code) == ["cycle"])
     }

@@ -979,10 +979,7 @@ import Testing
         #expect(results(original) == results(reversed))
     }
 
-    @Test(
-        .disabled(
-            "bug: the trace lists exceptions (events and `liftedBy`) in file order, so reordering exceptions changes the trace"
-        ))
+    @Test
     func exceptionOrderDoesNotChangeTheTrace() throws {
         let original = try RuleTest.program(twoExceptions(reversed: false))
         let reversed = try RuleTest.program(twoExceptions(reversed: true))
