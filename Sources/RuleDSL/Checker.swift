@@ -180,11 +180,6 @@ struct Checker {
                 if stages.contains(where: { $0.name == stage.name.text }) {
                     error("duplicate-stage", "stage `\(stage.name.text)` is declared twice", at: stage.name.range)
                 }
-                if case .end = stage.placement {} else if composition.decisions.contains(where: { $0.0.stages.contains(stage) }),
-                    declaration.stages.first == stage || true
-                {
-                    // Placement only means something in `extend decision`; composition applied it.
-                }
                 stages.append(StageInfo(name: stage.name.text, outcome: stage.outcome.text,
                                         overridesUnknowns: stage.overridesUnknowns, rules: [], range: stage.range))
             }
@@ -736,7 +731,7 @@ struct Checker {
             let b = expectBool(right, scope)
             return (op == .and ? .and(a, b) : .or(a, b), .bool)
         case .in, .notIn:
-            var (value, type) = compile(left, scope, expected: nil)
+            let (value, type) = compile(left, scope, expected: nil)
             if type == .unresolved, case .name(let n) = left { reportUnknownName(n, expected: nil) }
             guard let elements = setElements(right) else {
                 error("not-a-set", "`in` needs a set, such as `{\"NL\", \"BE\"}` or a `const` set", at: right.range)
@@ -760,15 +755,10 @@ struct Checker {
                 }
                 members.insert(constant)
             }
-            if case .enumeration(let values) = type {
-                // Keep the type precise so an enum set can be checked against the values.
-                _ = values
-            }
-            type = .bool
-            return (.member(value, members, negated: op == .notIn), type)
+            return (.member(value, members, negated: op == .notIn), .bool)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             var (a, aType) = compile(left, scope, expected: nil)
-            var (b, bType) = compile(right, scope, expected: aType == .unresolved ? nil : aType)
+            let (b, bType) = compile(right, scope, expected: aType == .unresolved ? nil : aType)
             if aType == .unresolved, bType != .unresolved {
                 (a, aType) = compile(left, scope, expected: bType)
             }
@@ -789,12 +779,10 @@ struct Checker {
                 error("unknown-value", "`\(describe(left))` is never \"\(t)\"", at: right.range,
                       help: Suggestion.didYouMean(t, in: values) ?? "its values are \(values.joined(separator: ", "))")
             }
-            _ = (bType)
             let comparison: ComparisonOperator = [
                 .equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater,
                 .greaterOrEqual: .greaterOrEqual,
             ][op]!
-            bType = .bool
             return (.compare(comparison, a, b), .bool)
         case .plus, .minus, .times:
             let (a, aType) = compile(left, scope, expected: .number)

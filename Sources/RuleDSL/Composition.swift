@@ -29,8 +29,8 @@ struct Composition {
                 case .vocabulary(let v):
                     vocabulary[v.kind, default: []] += v.words
                 case .fact(let f):
-                    if let existing = facts.first(where: { $0.0.name.text == f.name.text }) {
-                        duplicate("fact", f.name, existing.0.name)
+                    if facts.contains(where: { $0.0.name.text == f.name.text }) {
+                        duplicate("fact", f.name)
                     } else {
                         facts.append((f, origin))
                     }
@@ -39,8 +39,8 @@ struct Composition {
                 case .derived(let d):
                     derived.append((d, origin))
                 case .decision(let d):
-                    if let existing = decisions.first(where: { $0.0.name.text == d.name.text }) {
-                        duplicate("decision", d.name, existing.0.name)
+                    if decisions.contains(where: { $0.0.name.text == d.name.text }) {
+                        duplicate("decision", d.name)
                     } else {
                         decisions.append((d, origin))
                     }
@@ -53,14 +53,14 @@ struct Composition {
                     disable(d)
                 case .example(let e):
                     if let existing = examples[e.name.text], existing.range.file == fileIndex {
-                        duplicate("example", e.name, existing.name)
+                        duplicate("example", e.name)
                     }
                     examples[e.name.text] = e
                 case .test(let t):
                     if fileIndex == top { tests.append((t, fileIndex)) }
                 case .invariant(let i):
-                    if let existing = invariants.first(where: { $0.0.id.text == i.id.text }) {
-                        duplicate("invariant", i.id, existing.0.id)
+                    if invariants.contains(where: { $0.0.id.text == i.id.text }) {
+                        duplicate("invariant", i.id)
                     } else {
                         invariants.append((i, origin))
                     }
@@ -133,8 +133,8 @@ struct Composition {
         }
         for stage in e.stages {
             var stages = decisions[index].0.stages
-            if let clash = stages.first(where: { $0.name.text == stage.name.text }) {
-                duplicate("stage", stage.name, clash.name)
+            if stages.contains(where: { $0.name.text == stage.name.text }) {
+                duplicate("stage", stage.name)
                 continue
             }
             var position = stages.count
@@ -154,10 +154,9 @@ struct Composition {
         }
     }
 
-    private mutating func duplicate(_ what: String, _ name: Name, _ first: Name) {
+    private mutating func duplicate(_ what: String, _ name: Name) {
         diagnostics.append(.error("duplicate-\(what)", "\(what) `\(name.text)` is declared twice", at: name.range,
                                   help: "the first declaration stays; rename or remove this one"))
-        _ = first
     }
 
     private func intersect(_ a: Validity, _ b: Validity) -> Validity {

@@ -77,7 +77,7 @@ struct CaseDiff {
                 diff.errors.append((number, "line too long"))
                 return
             }
-            guard bytes.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
+            guard !BatchProcessor.isBlank(bytes) else { return }
             let oldInput: CaseInput
             let newInput: CaseInput
             switch oldReader.read(bytes) {

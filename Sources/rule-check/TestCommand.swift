@@ -36,12 +36,11 @@ enum TestCommand {
                     for failure in test.failures { Console.out("      \(failure)\n") }
                 }
             }
-            for (rule, neverFired, neverQuiet) in report.uncovered(in: program)
+            for (rule, neverFired, _) in report.uncovered(in: program)
             where program.rules[rule].origin.file == program.files.count - 1 {
                 let what = neverFired ? "no test shows it firing" : "no test shows it not firing"
                 Console.out(renderer.render(.warning("untested-rule", "rule `\(program.rules[rule].id)`: \(what)",
                                                      at: program.rules[rule].range)))
-                _ = neverQuiet
             }
             passed += report.passed
             failed += report.failed
