@@ -21,6 +21,8 @@ public final class Program: Sendable {
     public let disabled: [DisabledInfo]
     /// The fact validity periods are judged against (`reference_date`), if declared.
     public let referenceFact: Int?
+    /// The same rules lowered for the machine (see `Plan`).
+    public let plan: Plan
 
     /// A class, so the evaluator shares one program per case instead of copying its arrays.
     public init(
@@ -46,6 +48,8 @@ public final class Program: Sendable {
         self.responsibilities = responsibilities
         self.disabled = disabled
         self.referenceFact = referenceFact
+        self.plan = Plan(facts: facts, vocabulary: vocabulary, derived: derived, decisions: decisions, rules: rules,
+                         exceptions: exceptions, referenceFact: referenceFact)
     }
 
     public func decisionIndex(named name: String) -> Int? {

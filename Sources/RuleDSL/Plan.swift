@@ -1,0 +1,220 @@
+/// A program lowered for the machine: expressions as one flat array of nodes that point at each
+/// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
+/// a range in one pool. Built once per rule set (in `Program.init`); evaluating a case then
+/// touches no String, no dictionary and no reference count.
+public final class Plan: Sendable {
+    /// Every text the rule set can produce or compare with.
+    public let texts: TextTable
+    let nodes: [PlanNode]
+    /// Constant sets for `in`, each sorted by (kind, bits).
+    let sets: [[Scalar]]
+    let derived: [Int32]
+    let rules: [PlanRule]
+    let exceptions: [PlanException]
+    let decisions: [PlanDecision]
+    let stages: [PlanStage]
+    /// Rule and exception indices, referenced by ranges from the tables above.
+    let pool: [Int32]
+    /// For each text id, its place in the reasons, referrals and actions vocabularies
+    /// (`texts.count` when it is not in them), so sorting compares numbers.
+    let reasonRank: [Int32]
+    let referralRank: [Int32]
+    let actionRank: [Int32]
+    let referenceFact: Int32
+    public let factCount: Int
+
+    init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
+         decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {
+        var compiler = PlanCompiler()
+        for kind in VocabularyDeclaration.Kind.allCases {
+            for word in vocabulary[kind] ?? [] { compiler.texts.intern(word) }
+        }
+        for fact in facts {
+            if case .enumeration(let values) = fact.type { values.forEach { compiler.texts.intern($0) } }
+        }
+        for decision in decisions { decision.outcomes.forEach { compiler.texts.intern($0) } }
+
+        self.derived = derived.map { compiler.lower($0.expression) }
+        // Reasons are listed in vocabulary order, then by the id of what gave them; ranking the
+        // ids once turns that order into one number per producer.
+        let ids = Set(rules.map(\.id) + exceptions.map(\.id) + [""]).sorted()
+        let idRank = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) })
+        func text(_ s: String?) -> Int32 { s.map { compiler.texts.intern($0) } ?? -1 }
+        func validity(_ v: Validity) -> (Int64, Int64) {
+            (v.from.map { Int64($0.dayNumber) } ?? .min, v.until.map { Int64($0.dayNumber) } ?? .max)
+        }
+        var pool: [Int32] = []
+        func range(_ items: [Int]) -> Range<Int32> {
+            let start = Int32(pool.count)
+            pool += items.map(Int32.init)
+            return start..<Int32(pool.count)
+        }
+        self.rules = rules.map { rule in
+            let (from, until) = validity(rule.validity)
+            var referrals: [PlanReferral] = []
+            for target in rule.referrals {
+                switch target {
+                case .fixed(let place): referrals.append(PlanReferral(text: compiler.texts.intern(place), fact: -1))
+                case .fact(let slot): referrals.append(PlanReferral(text: -1, fact: Int32(slot)))
+                }
+            }
+            return PlanRule(
+                condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
+                isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
+                referrals: referrals, actions: rule.actions.map { compiler.texts.intern($0) })
+        }
+        self.exceptions = exceptions.map { exception in
+            let (from, until) = validity(exception.validity)
+            return PlanException(
+                condition: compiler.lower(exception.condition), reason: text(exception.reason),
+                idRank: idRank[exception.id]!, isAlways: exception.validity.isAlways, from: from, until: until)
+        }
+        var stages: [PlanStage] = []
+        self.decisions = decisions.map { decision in
+            let first = Int32(stages.count)
+            for stage in decision.stages {
+                stages.append(PlanStage(outcome: compiler.texts.intern(stage.outcome),
+                                        overridesUnknowns: stage.overridesUnknowns, rules: range(stage.rules)))
+            }
+            return PlanDecision(
+                condition: decision.condition.map { compiler.lower($0) } ?? -1, stages: first..<Int32(stages.count),
+                otherwise: text(decision.otherwise), otherwiseReason: text(decision.otherwiseReason),
+                otherwiseIDRank: idRank[""]!, afterRules: range(decision.afterRules))
+        }
+        self.stages = stages
+        self.pool = pool
+        compiler.texts.seal()
+        let table = compiler.texts
+        func ranks(_ kind: VocabularyDeclaration.Kind) -> [Int32] {
+            var rank = Array(repeating: Int32(table.count), count: table.count)
+            for (i, word) in (vocabulary[kind] ?? []).enumerated().reversed() { rank[Int(table.id(of: word)!)] = Int32(i) }
+            return rank
+        }
+        reasonRank = ranks(.reasons)
+        referralRank = ranks(.referrals)
+        actionRank = ranks(.actions)
+        self.texts = table
+        self.nodes = compiler.nodes
+        self.sets = compiler.sets
+        self.referenceFact = referenceFact.map(Int32.init) ?? -1
+        self.factCount = facts.count
+    }
+}
+
+/// One expression node. `a`, `b`, `c` are child nodes (or a slot, set or table index).
+struct PlanNode: Sendable {
+    enum Op: UInt8, Sendable {
+        case constant, fact, derived, decision, not, and, or
+        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+        case member, presence, conditional
+        case yearsBetween, monthsBetween, daysBetween, addDays, addMonths, addYears
+        case plus, minus, times, negate
+    }
+    var op: Op
+    /// `member`: negated; `presence`: is present.
+    var flag: Bool = false
+    var a: Int32 = -1
+    var b: Int32 = -1
+    var c: Int32 = -1
+    var constant: Scalar = .unknown
+}
+
+struct PlanRule: Sendable {
+    let condition: Int32
+    let reason: Int32
+    let idRank: Int32
+    let isAlways: Bool
+    let from: Int64
+    let until: Int64
+    let liftedBy: Range<Int32>
+    let referrals: [PlanReferral]
+    let actions: [Int32]
+}
+
+/// A referral: a fixed place (`text`), or the value of a fact (`fact`).
+struct PlanReferral: Sendable {
+    let text: Int32
+    let fact: Int32
+}
+
+struct PlanException: Sendable {
+    let condition: Int32
+    let reason: Int32
+    let idRank: Int32
+    let isAlways: Bool
+    let from: Int64
+    let until: Int64
+}
+
+struct PlanStage: Sendable {
+    let outcome: Int32
+    let overridesUnknowns: Bool
+    let rules: Range<Int32>
+}
+
+struct PlanDecision: Sendable {
+    /// -1: the question always applies.
+    let condition: Int32
+    let stages: Range<Int32>
+    let otherwise: Int32
+    let otherwiseReason: Int32
+    let otherwiseIDRank: Int32
+    let afterRules: Range<Int32>
+}
+
+/// Lowers compiled expressions to plan nodes, interning the texts they mention.
+struct PlanCompiler {
+    var texts = TextTable()
+    var nodes: [PlanNode] = []
+    var sets: [[Scalar]] = []
+
+    mutating func constant(_ value: Value) -> Scalar {
+        switch value {
+        case .bool(let b): return .bool(b)
+        case .number(let n): return .number(n)
+        case .date(let d): return .date(d)
+        case .none: return .none
+        case .text(let t): return .text(texts.intern(t))
+        }
+    }
+
+    mutating func lower(_ expression: CompiledExpression) -> Int32 {
+        var node: PlanNode
+        switch expression {
+        case .constant(let value):
+            node = PlanNode(op: .constant, constant: constant(value))
+        case .fact(let slot): node = PlanNode(op: .fact, a: Int32(slot))
+        case .derived(let index): node = PlanNode(op: .derived, a: Int32(index))
+        case .decision(let index): node = PlanNode(op: .decision, a: Int32(index))
+        case .not(let e): node = PlanNode(op: .not, a: lower(e))
+        case .negate(let e): node = PlanNode(op: .negate, a: lower(e))
+        case .and(let x, let y): node = PlanNode(op: .and, a: lower(x), b: lower(y))
+        case .or(let x, let y): node = PlanNode(op: .or, a: lower(x), b: lower(y))
+        case .compare(let op, let x, let y):
+            let ops: [ComparisonOperator: PlanNode.Op] = [
+                .equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual,
+                .greater: .greater, .greaterOrEqual: .greaterOrEqual,
+            ]
+            node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
+        case .arithmetic(let op, let x, let y):
+            let ops: [ArithmeticOperator: PlanNode.Op] = [.plus: .plus, .minus: .minus, .times: .times]
+            node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
+        case .member(let e, let set, let negated):
+            let operand = lower(e)
+            let members = set.map { constant($0) }.sorted { ($0.kind.rawValue, $0.bits) < ($1.kind.rawValue, $1.bits) }
+            sets.append(members)
+            node = PlanNode(op: .member, flag: negated, a: operand, b: Int32(sets.count - 1))
+        case .presence(let e, let isPresent): node = PlanNode(op: .presence, flag: isPresent, a: lower(e))
+        case .conditional(let x, let y, let z): node = PlanNode(op: .conditional, a: lower(x), b: lower(y), c: lower(z))
+        case .call(let builtin, let arguments):
+            let ops: [Builtin: PlanNode.Op] = [
+                .yearsBetween: .yearsBetween, .monthsBetween: .monthsBetween, .daysBetween: .daysBetween,
+                .addDays: .addDays, .addMonths: .addMonths, .addYears: .addYears,
+            ]
+            // Every built-in takes two arguments (the checker makes sure).
+            node = PlanNode(op: ops[builtin]!, a: lower(arguments[0]), b: lower(arguments[1]))
+        }
+        nodes.append(node)
+        return Int32(nodes.count - 1)
+    }
+}

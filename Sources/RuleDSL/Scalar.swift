@@ -1,0 +1,187 @@
+/// A value as the compiled program reads it: sixteen bytes and no reference counting, so the
+/// machine copies values freely. `Value` is the readable form; this is the fast one. Texts are
+/// numbers into the rule set's `TextTable`; a text the rule set never mentions (a V-number)
+/// lives in the case's own `CaseFacts.localTexts` and is `localText`.
+public struct Scalar: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable {
+        case unknown, none, bool, number, date, text, localText
+    }
+
+    public var kind: Kind
+    /// bool: 0/1; number: `DecimalNumber.scaled`; date: `CivilDate.dayNumber`; text: table id;
+    /// localText: index into the case's local texts.
+    public var bits: Int64
+
+    @inlinable public init(kind: Kind, bits: Int64) {
+        self.kind = kind
+        self.bits = bits
+    }
+
+    public static let unknown = Scalar(kind: .unknown, bits: 0)
+    public static let none = Scalar(kind: .none, bits: 0)
+    public static let `true` = Scalar(kind: .bool, bits: 1)
+    public static let `false` = Scalar(kind: .bool, bits: 0)
+
+    @inlinable public static func bool(_ b: Bool) -> Scalar { Scalar(kind: .bool, bits: b ? 1 : 0) }
+    @inlinable public static func number(_ n: DecimalNumber) -> Scalar { Scalar(kind: .number, bits: n.scaled) }
+    @inlinable public static func date(_ d: CivilDate) -> Scalar { Scalar(kind: .date, bits: Int64(d.dayNumber)) }
+    @inlinable public static func text(_ id: Int32) -> Scalar { Scalar(kind: .text, bits: Int64(id)) }
+
+    @inlinable public var isKnown: Bool { kind != .unknown }
+
+    // Equality is that of kind and bits, which is exact for texts too: reading a case interns
+    // every text it can and keeps one local text per distinct text, so equal texts share an id.
+
+    var truth: Truth {
+        guard kind == .bool else { return .unknown }
+        return bits != 0 ? .true : .false
+    }
+}
+
+/// Every text a rule set can produce or compare with, numbered once: enumeration values,
+/// vocabulary words, decision outcomes and text constants. Comparing two texts is then
+/// comparing two numbers, and a verdict writes each from bytes encoded once.
+public struct TextTable: Sendable {
+    public private(set) var texts: [String] = []
+    /// Each text quoted and escaped as JSON (`"coa"`), for writers.
+    public private(set) var quoted: [[UInt8]] = []
+    private var ids: [String: Int32] = [:]
+    /// Open addressing over the UTF-8 bytes, so a reader finds a text without making a String.
+    private var slots: [Int32] = []
+
+    init() {}
+
+    public var count: Int { texts.count }
+
+    @discardableResult
+    mutating func intern(_ text: String) -> Int32 {
+        if let id = ids[text] { return id }
+        let id = Int32(texts.count)
+        texts.append(text)
+        ids[text] = id
+        var q: [UInt8] = [UInt8(ascii: "\"")]
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): q += [UInt8(ascii: "\\"), b]
+            case 0x0A: q += Array("\\n".utf8)
+            case 0x0D: q += Array("\\r".utf8)
+            case 0x09: q += Array("\\t".utf8)
+            case 0x08: q += Array("\\b".utf8)
+            case 0x0C: q += Array("\\f".utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                q += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            default: q.append(b)
+            }
+        }
+        q.append(UInt8(ascii: "\""))
+        quoted.append(q)
+        return id
+    }
+
+    /// Builds the byte index; call once all texts are interned.
+    mutating func seal() {
+        var capacity = 16
+        while capacity < texts.count * 4 { capacity *= 2 }
+        slots = Array(repeating: -1, count: capacity)
+        for (id, text) in texts.enumerated() {
+            let h = Array(text.utf8).withUnsafeBufferPointer { TextTable.hash($0) }
+            var i = Int(h) & (capacity - 1)
+            while slots[i] >= 0 { i = (i + 1) & (capacity - 1) }
+            slots[i] = Int32(id)
+        }
+    }
+
+    public func id(of text: String) -> Int32? { ids[text] }
+
+    /// The id of the text with these UTF-8 bytes, if the rule set knows it.
+    public func id(of bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var i = Int(TextTable.hash(bytes)) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { return nil }
+            let candidate = texts[Int(id)].utf8
+            if candidate.count == bytes.count, candidate.elementsEqual(bytes) { return id }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// FNV-1a: short texts, few collisions, no setup.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h ^ (h >> 29)
+    }
+}
+
+/// One case's facts as the machine reads them: a scalar per fact slot, and the texts the rule set
+/// does not know, by value. Reused from case to case, so reading a case allocates nothing.
+public struct CaseFacts: Sendable {
+    public var slots: [Scalar]
+    /// The bytes of every local text, one after another; `localRanges[i]` is text i.
+    public private(set) var localBytes: [UInt8] = []
+    public private(set) var localRanges: [Range<Int>] = []
+
+    public init(count: Int) {
+        slots = Array(repeating: .unknown, count: count)
+    }
+
+    /// Converts readable values (nil: unknown) to scalars, interning texts in `table`.
+    public init(_ values: [Value?], table: TextTable) {
+        self.init(count: values.count)
+        for (slot, value) in values.enumerated() {
+            slots[slot] = scalar(value, table: table)
+        }
+    }
+
+    /// Forgets every value: all unknown, no local texts. Keeps the storage.
+    public mutating func reset() {
+        for i in slots.indices { slots[i] = .unknown }
+        localBytes.removeAll(keepingCapacity: true)
+        localRanges.removeAll(keepingCapacity: true)
+    }
+
+    /// The scalar for a text: its table id, or a local text (one per distinct text in the case).
+    public mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, table: TextTable) -> Scalar {
+        if let id = table.id(of: bytes) { return .text(id) }
+        for (index, range) in localRanges.enumerated()
+        where range.count == bytes.count && localBytes[range].elementsEqual(bytes) {
+            return Scalar(kind: .localText, bits: Int64(index))
+        }
+        let start = localBytes.count
+        localBytes.append(contentsOf: bytes)
+        localRanges.append(start..<localBytes.count)
+        return Scalar(kind: .localText, bits: Int64(localRanges.count - 1))
+    }
+
+    public mutating func scalar(_ value: Value?, table: TextTable) -> Scalar {
+        switch value {
+        case nil: return .unknown
+        case .none?: return .none
+        case .bool(let b)?: return .bool(b)
+        case .number(let n)?: return .number(n)
+        case .date(let d)?: return .date(d)
+        case .text(let t)?:
+            var t = t
+            return t.withUTF8 { text($0, table: table) }
+        }
+    }
+
+    /// The readable value of a scalar (nil: unknown).
+    public func value(_ scalar: Scalar, table: TextTable) -> Value? {
+        switch scalar.kind {
+        case .unknown: return nil
+        case .none: return Value.none
+        case .bool: return .bool(scalar.bits != 0)
+        case .number: return .number(DecimalNumber(scaled: scalar.bits))
+        case .date: return .date(CivilDate(dayNumber: Int32(truncatingIfNeeded: scalar.bits)))
+        case .text: return .text(table.texts[Int(scalar.bits)])
+        case .localText: return .text(String(decoding: localBytes[localRanges[Int(scalar.bits)]], as: UTF8.self))
+        }
+    }
+}
