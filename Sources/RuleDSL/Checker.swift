@@ -253,7 +253,7 @@ struct Checker {
                 let scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
                 let errorsBefore = diagnostics.count + silentFailures
                 condition = compileCondition(c, scope)
-                if diagnostics.count + silentFailures == errorsBefore, condition.isConstant, Evaluator.constantTruth(condition) == .false {
+                if diagnostics.count + silentFailures == errorsBefore, condition.isConstant, ReferenceEvaluator.constantTruth(condition) == .false {
                     warning("never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
                             at: c.range)
                 }
@@ -749,7 +749,7 @@ struct Checker {
                           at: element.range)
                     continue
                 }
-                guard compiled.isConstant, let constant = Evaluator.constantValue(compiled) else {
+                guard compiled.isConstant, let constant = ReferenceEvaluator.constantValue(compiled) else {
                     error("set-not-constant", "a set may hold only fixed values", at: element.range)
                     continue
                 }

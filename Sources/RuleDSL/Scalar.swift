@@ -86,7 +86,7 @@ public struct TextTable: Sendable {
         slots = Array(repeating: -1, count: capacity)
         for (id, text) in texts.enumerated() {
             let h = Array(text.utf8).withUnsafeBufferPointer { TextTable.hash($0) }
-            var i = Int(h) & (capacity - 1)
+            var i = Int(truncatingIfNeeded: h) & (capacity - 1)
             while slots[i] >= 0 { i = (i + 1) & (capacity - 1) }
             slots[i] = Int32(id)
         }
@@ -98,7 +98,7 @@ public struct TextTable: Sendable {
     public func id(of bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
-        var i = Int(TextTable.hash(bytes)) & mask
+        var i = Int(truncatingIfNeeded: TextTable.hash(bytes)) & mask
         while true {
             let id = slots[i]
             if id < 0 { return nil }
