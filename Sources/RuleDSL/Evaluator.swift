@@ -15,8 +15,8 @@ public struct Evaluator: Sendable {
         var padded = facts
         if padded.count < program.facts.count { padded += Array(repeating: nil, count: program.facts.count - padded.count) }
         let caseFacts = CaseFacts(Array(padded.prefix(program.facts.count)), table: program.plan.texts)
-        var result = CaseResult()
-        machine.run(caseFacts, tracing: trace, into: &result)
+        let result = CaseResult(plan: program.plan)
+        machine.run(caseFacts, tracing: trace, into: result)
         return Evaluation(result, plan: program.plan, facts: facts)
     }
 
@@ -32,12 +32,13 @@ extension Evaluation {
     public init(_ result: CaseResult, plan: Plan, facts: [Value?]) {
         let texts = plan.texts.texts
         var results: [DecisionResult] = []
-        for (index, d) in result.decisions.enumerated() where d.applies {
+        for index in plan.decisions.indices {
+            guard let d = result.decision(index) else { continue }
             results.append(DecisionResult(
                 decision: index, outcome: d.outcome < 0 ? nil : texts[Int(d.outcome)],
-                reasons: result.reasons[d.reasons].map { $0.reason(texts) },
-                referrals: result.words[d.referrals].map { texts[Int($0)] },
-                actions: result.words[d.actions].map { texts[Int($0)] }, missing: d.missing, exceptional: d.exceptional))
+                reasons: d.reasons.map { result.reason($0).reason(texts) },
+                referrals: d.referrals.map { texts[Int(result.word($0))] },
+                actions: d.actions.map { texts[Int(result.word($0))] }, missing: d.missing, exceptional: d.exceptional))
         }
         var trace = Trace()
         for e in result.events {
@@ -48,7 +49,7 @@ extension Evaluation {
                 trace.events.append(.exception(exception: index, inForce: e.inForce, truth: e.truth, facts: e.facts))
             case .rule:
                 trace.events.append(.rule(rule: index, inForce: e.inForce, truth: e.truth, effective: e.effective,
-                                          liftedBy: result.liftedBy[e.lifted].map { Int($0) }, facts: e.facts))
+                                          liftedBy: result.liftedBy(e.lifted), facts: e.facts))
             case .outcome:
                 trace.events.append(.outcome(decision: index, outcome: e.outcome < 0 ? nil : texts[Int(e.outcome)],
                                              missing: e.facts))

@@ -17,22 +17,29 @@ public struct Machine: Sendable {
     }
 
     /// Decides every decision for `facts`, into `result` (whose storage is reused).
-    public func run(_ facts: CaseFacts, tracing: Bool, into result: inout CaseResult) {
+    public func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
+        precondition(facts.slots.count == plan.factCount, "facts for a different rule set")
+        precondition(result.plan === plan, "a result made for a different rule set")
         facts.slots.withUnsafeBufferPointer { slots in
             plan.nodes.withUnsafeBufferPointer { nodes in
-                var run = MachineRun(plan: plan, nodes: nodes, facts: slots, tracing: tracing, result: result)
-                result = CaseResult()  // hands the storage to the run without a copy
+                var run = MachineRun(plan: plan, nodes: nodes, facts: slots, tracing: tracing, into: result)
                 run.decideAll()
-                result = run.result
+                result.reasonCount = run.reasons.count
+                result.wordCount = run.words.count
+                result.eventCount = run.events.count
+                result.liftedByCount = run.liftedBy.count
             }
         }
     }
 }
 
-/// What a run decided, per decision, with reasons and words in shared buffers.
-public struct CaseResult: Sendable {
+/// What a run decided, per decision, with reasons and words in shared buffers. A class that
+/// owns fixed-size storage, sized from the plan once: every list a run fills has a bound the
+/// plan knows (a rule is evaluated at most once per case), so a run never grows a list, checks
+/// uniqueness or allocates. Not for sharing between threads: one per worker, reused per case.
+public final class CaseResult {
     public struct Decision: Sendable {
-        /// Whether the decision's question applies (nil: it does not, so there is no result).
+        /// Whether the decision's question applies (if not, there is no result).
         public var applies: Bool = false
         /// Text id of the outcome, -1 when undetermined.
         public var outcome: Int32 = -1
@@ -69,34 +76,165 @@ public struct CaseResult: Sendable {
         public var lifted: Range<Int>
     }
 
-    /// Indexed by decision.
-    public internal(set) var decisions: [Decision] = []
-    public internal(set) var reasons: [ReasonRecord] = []
-    /// Text ids of referrals and actions.
-    public internal(set) var words: [Int32] = []
-    public internal(set) var events: [Event] = []
-    public internal(set) var liftedBy: [Int32] = []
+    /// The plan the storage is sized for.
+    public let plan: Plan
+    let storage: Storage
+    var reasonCount = 0
+    var wordCount = 0
+    var eventCount = 0
+    var liftedByCount = 0
 
-    // Working storage, kept to be reused.
-    var derivedValue: [Scalar] = []
-    var derivedTracked: [Tracked] = []
-    var derivedState: [UInt8] = []
-    var exceptionValue: [Scalar] = []
-    var exceptionTracked: [Tracked] = []
-    var exceptionState: [UInt8] = []
-    /// 0 not started, 1 deciding (preliminary outcome readable), 2 done.
-    var decisionState: [UInt8] = []
-    var possible: [Int32] = []
-    var hits: [(rule: Int32, read: FactSet)] = []
-    var lifted: [(rule: Int32, read: FactSet)] = []
-    var liftingExceptions: [Int32] = []
-    var openRules: [Int32] = []
-    var pendingReasons: [ReasonRecord] = []
-    var pendingReferrals: [Int32] = []
-    var pendingActions: [Int32] = []
-    var ruleLifts: [Int32] = []
+    public init(plan: Plan) {
+        self.plan = plan
+        storage = Storage(plan: plan)
+    }
 
-    public init() {}
+    /// The result of decision `index`, nil when its question does not apply to the case.
+    public func decision(_ index: Int) -> Decision? {
+        let d = storage.decisions[index]
+        return d.applies ? d : nil
+    }
+
+    public func reason(_ index: Int) -> ReasonRecord {
+        precondition(index < reasonCount)
+        return storage.reasons[index]
+    }
+
+    /// A text id of a referral or action (see `Decision.referrals`, `Decision.actions`).
+    public func word(_ index: Int) -> Int32 {
+        precondition(index < wordCount)
+        return storage.words[index]
+    }
+
+    public var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: storage.events.base, count: eventCount) }
+
+    public func liftedBy(_ range: Range<Int>) -> [Int] {
+        precondition(range.upperBound <= liftedByCount)
+        return range.map { Int(storage.liftedBy[$0]) }
+    }
+
+    /// The memory behind a result: one block per list, each as large as a run can need.
+    final class Storage {
+        let decisions: Buffer<Decision>
+        let reasons: Buffer<ReasonRecord>
+        let words: Buffer<Int32>
+        let events: Buffer<Event>
+        let liftedBy: Buffer<Int32>
+        let derivedValue: Buffer<Scalar>
+        let derivedTracked: Buffer<Tracked>
+        let derivedState: Buffer<UInt8>
+        let exceptionValue: Buffer<Scalar>
+        let exceptionTracked: Buffer<Tracked>
+        let exceptionState: Buffer<UInt8>
+        let decisionState: Buffer<UInt8>
+        let possible: Buffer<Int32>
+        let hits: Buffer<RuleRead>
+        let lifted: Buffer<RuleRead>
+        let liftingExceptions: Buffer<Int32>
+        let openRules: Buffer<Int32>
+        let pendingReasons: Buffer<ReasonRecord>
+        let pendingReferrals: Buffer<Int32>
+        let pendingActions: Buffer<Int32>
+        let ruleLifts: Buffer<Int32>
+
+        init(plan: Plan) {
+            let rules = plan.rules.count
+            let exceptions = plan.exceptions.count
+            let decisionCount = plan.decisions.count
+            let lifts = plan.rules.reduce(0) { $0 + $1.liftedBy.count }
+            // Per decision: its rules' reasons, each exception once, the default's reason.
+            let reasonBound = rules + exceptions * decisionCount + decisionCount
+            decisions = Buffer(capacity: decisionCount)
+            reasons = Buffer(capacity: reasonBound)
+            words = Buffer(capacity: plan.referrals.count + plan.actions.count)
+            events = Buffer(capacity: 2 * decisionCount + rules + exceptions)
+            liftedBy = Buffer(capacity: lifts)
+            derivedValue = Buffer(capacity: plan.derived.count)
+            derivedTracked = Buffer(capacity: plan.derived.count)
+            derivedState = Buffer(capacity: plan.derived.count)
+            exceptionValue = Buffer(capacity: exceptions)
+            exceptionTracked = Buffer(capacity: exceptions)
+            exceptionState = Buffer(capacity: exceptions)
+            decisionState = Buffer(capacity: decisionCount)
+            possible = Buffer(capacity: plan.stages.count + decisionCount)
+            hits = Buffer(capacity: rules)
+            lifted = Buffer(capacity: rules)
+            liftingExceptions = Buffer(capacity: lifts)
+            openRules = Buffer(capacity: rules)
+            pendingReasons = Buffer(capacity: reasonBound)
+            pendingReferrals = Buffer(capacity: plan.referrals.count)
+            pendingActions = Buffer(capacity: plan.actions.count)
+            ruleLifts = Buffer(capacity: lifts)
+        }
+
+        deinit {
+            decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
+            derivedValue.free(); derivedTracked.free(); derivedState.free()
+            exceptionValue.free(); exceptionTracked.free(); exceptionState.free(); decisionState.free()
+            possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
+            pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
+        }
+    }
+}
+
+/// A list in memory a `CaseResult` owns: fixed capacity, and a count the run keeps. Pushing past
+/// the capacity stops the program: the bounds are the plan's, and passing one is a bug.
+/// Elements are plain values (no references), so nothing needs deinitialising.
+struct Buffer<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(capacity, 1))
+    }
+
+    func free() { base.deallocate() }
+
+    subscript(index: Int) -> Element {
+        @inline(__always) get { base[index] }
+        @inline(__always) nonmutating set { base[index] = newValue }
+    }
+
+    @inline(__always) mutating func push(_ element: Element) {
+        precondition(count < capacity, "machine buffer bound exceeded")
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always) mutating func truncate(to mark: Int) {
+        count = Swift.min(count, mark)
+    }
+
+    mutating func insert(_ element: Element, at index: Int) {
+        precondition(count < capacity, "machine buffer bound exceeded")
+        var k = count
+        while k > index {
+            (base + k).initialize(to: base[k - 1])
+            k -= 1
+        }
+        (base + index).initialize(to: element)
+        count += 1
+    }
+
+    /// Sets the first `count` places to `value` (per-case state).
+    func fill(_ value: Element, count: Int) {
+        base.initialize(repeating: value, count: count)
+    }
+}
+
+extension Buffer where Element == Int32 {
+    func contains(_ value: Int32, in range: Range<Int>) -> Bool {
+        for k in range where base[k] == value { return true }
+        return false
+    }
+}
+
+/// A rule and the facts its condition read.
+struct RuleRead: Sendable {
+    var rule: Int32
+    var read: FactSet
 }
 
 /// A value with the facts it read and, when unknown, the unknown facts responsible.
@@ -126,23 +264,67 @@ struct MachineRun {
     let nodes: UnsafeBufferPointer<PlanNode>
     let facts: UnsafeBufferPointer<Scalar>
     let tracing: Bool
-    var result: CaseResult
     let referenceDate: Int64?
+    // The result's storage; the counts live here while the run lasts.
+    var decisions: Buffer<CaseResult.Decision>
+    var reasons: Buffer<CaseResult.ReasonRecord>
+    var words: Buffer<Int32>
+    var events: Buffer<CaseResult.Event>
+    var liftedBy: Buffer<Int32>
+    let derivedValue: Buffer<Scalar>
+    let derivedTracked: Buffer<Tracked>
+    /// Bit 1: value known; bit 2: tracked form known.
+    let derivedState: Buffer<UInt8>
+    let exceptionValue: Buffer<Scalar>
+    let exceptionTracked: Buffer<Tracked>
+    let exceptionState: Buffer<UInt8>
+    /// 0 not started, 1 deciding (the preliminary outcome is readable), 2 done.
+    let decisionState: Buffer<UInt8>
+    // Working stacks, shared with decisions read along the way: each decision truncates them
+    // back to where it began.
+    var possible: Buffer<Int32>
+    var hits: Buffer<RuleRead>
+    var lifted: Buffer<RuleRead>
+    var liftingExceptions: Buffer<Int32>
+    var openRules: Buffer<Int32>
+    var pendingReasons: Buffer<CaseResult.ReasonRecord>
+    var pendingReferrals: Buffer<Int32>
+    var pendingActions: Buffer<Int32>
+    var ruleLifts: Buffer<Int32>
 
     init(plan: Plan, nodes: UnsafeBufferPointer<PlanNode>, facts: UnsafeBufferPointer<Scalar>, tracing: Bool,
-         result: CaseResult) {
+         into result: CaseResult) {
         self.plan = plan
         self.nodes = nodes
         self.facts = facts
         self.tracing = tracing
-        self.result = result
         let slot = Int(plan.referenceFact)
         if slot >= 0, slot < facts.count, facts[slot].kind == .date { referenceDate = facts[slot].bits } else { referenceDate = nil }
-        self.result.reset(plan: plan)
+        let s = result.storage
+        (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
+        (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
+        (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
+        decisionState = s.decisionState
+        (possible, hits, lifted, liftingExceptions, openRules) = (s.possible, s.hits, s.lifted, s.liftingExceptions, s.openRules)
+        (pendingReasons, pendingReferrals, pendingActions, ruleLifts) =
+            (s.pendingReasons, s.pendingReferrals, s.pendingActions, s.ruleLifts)
+        decisions.fill(CaseResult.Decision(), count: decisions.capacity)
+        derivedState.fill(0, count: derivedState.capacity)
+        exceptionState.fill(0, count: exceptionState.capacity)
+        decisionState.fill(0, count: decisionState.capacity)
     }
 
     mutating func decideAll() {
-        for index in plan.decisions.indices where result.decisionState[index] == 0 { decide(index) }
+        for index in plan.decisions.indices where decisionState[index] == 0 { decide(index) }
+    }
+
+    private func isPossible(_ outcome: Int32, from mark: Int) -> Bool {
+        var k = mark
+        while k < possible.count {
+            if possible[k] == outcome { return true }
+            k += 1
+        }
+        return false
     }
 
     // MARK: - Validity
@@ -173,44 +355,44 @@ struct MachineRun {
 
     private mutating func decide(_ index: Int) {
         let decision = plan.decisions[index]
-        result.decisionState[index] = 1
+        decisionState[index] = 1
         var applies = Truth.true
         if decision.condition >= 0 {
             if tracing {
                 let t = tracked(decision.condition)
                 applies = t.value.truth
                 event(.decision, index, truth: applies, facts: t.read)
-                if applies == .unknown { result.decisions[index].missing = t.unknown }
+                if applies == .unknown { decisions[index].missing = t.unknown }
             } else {
                 applies = value(decision.condition).truth
-                if applies == .unknown { result.decisions[index].missing = tracked(decision.condition).unknown }
+                if applies == .unknown { decisions[index].missing = tracked(decision.condition).unknown }
             }
         } else if tracing {
             event(.decision, index, truth: .true, facts: FactSet())
         }
         switch applies {
         case .false:
-            result.decisionState[index] = 2
+            decisionState[index] = 2
             return
         case .unknown:
-            result.decisions[index].applies = true
-            result.decisions[index].outcome = -1
-            if tracing { outcomeEvent(index, -1, result.decisions[index].missing) }
-            result.decisionState[index] = 2
+            decisions[index].applies = true
+            decisions[index].outcome = -1
+            if tracing { outcomeEvent(index, -1, decisions[index].missing) }
+            decisionState[index] = 2
             return
         case .true:
-            result.decisions[index].applies = true
+            decisions[index].applies = true
         }
 
         // Working lists are stacks shared with decisions this one reads: remember where ours start.
-        let possibleMark = result.possible.count
-        let hitsMark = result.hits.count
-        let liftedMark = result.lifted.count
-        let liftingMark = result.liftingExceptions.count
-        let openMark = result.openRules.count
-        let reasonsMark = result.pendingReasons.count
-        let referralsMark = result.pendingReferrals.count
-        let actionsMark = result.pendingActions.count
+        let possibleMark = possible.count
+        let hitsMark = hits.count
+        let liftedMark = lifted.count
+        let liftingMark = liftingExceptions.count
+        let openMark = openRules.count
+        let reasonsMark = pendingReasons.count
+        let referralsMark = pendingReferrals.count
+        let actionsMark = pendingActions.count
 
         // Walk the stages in order. `possible` collects every outcome the unknown facts still
         // allow; the decision is settled when only one remains.
@@ -219,59 +401,59 @@ struct MachineRun {
         var passedUnknownStage = false
         for stageIndex in decision.stages {
             let stage = plan.stages[Int(stageIndex)]
-            let stageHits = result.hits.count
-            let stageOpen = result.openRules.count
+            let stageHits = hits.count
+            let stageOpen = openRules.count
             var stageUnknown = FactSet()
             var anyUnknown = false
             for p in stage.rules {
                 let rule = plan.pool[Int(p)]
                 let truth = evaluateRule(Int(rule))
                 if truth.liftCount > 0 {
-                    result.lifted.append((rule, truth.read))
-                    let lifts = result.ruleLifts.count - truth.liftCount
-                    result.liftingExceptions += result.ruleLifts[lifts...]
-                    result.ruleLifts.removeSubrange(lifts...)
+                    lifted.push(RuleRead(rule: rule, read: truth.read))
+                    let lifts = ruleLifts.count - truth.liftCount
+                    for k in lifts..<ruleLifts.count { liftingExceptions.push(ruleLifts[k]) }
+                    ruleLifts.truncate(to: lifts)
                 }
                 switch truth.effective {
-                case .true: result.hits.append((rule, truth.read))
+                case .true: hits.push(RuleRead(rule: rule, read: truth.read))
                 case .unknown:
                     anyUnknown = true
-                    if tracing { stageUnknown.formUnion(truth.unknown) } else { result.openRules.append(rule) }
+                    if tracing { stageUnknown.formUnion(truth.unknown) } else { openRules.push(rule) }
                 case .false: break
                 }
             }
-            if result.hits.count > stageHits {
+            if hits.count > stageHits {
                 // A stage that decides leaves its own open rules out of what is missing.
-                result.openRules.removeSubrange(stageOpen...)
+                openRules.truncate(to: stageOpen)
                 if stage.overridesUnknowns {
-                    result.possible.removeSubrange(possibleMark...)
-                    result.possible.append(stage.outcome)
+                    possible.truncate(to: possibleMark)
+                    possible.push(stage.outcome)
                     missing = FactSet()
-                    result.openRules.removeSubrange(openMark...)
-                } else if !result.possible[possibleMark...].contains(stage.outcome) {
-                    result.possible.append(stage.outcome)
+                    openRules.truncate(to: openMark)
+                } else if !isPossible(stage.outcome, from: possibleMark) {
+                    possible.push(stage.outcome)
                 }
                 settled = true
                 break
             }
             if anyUnknown {
-                if !result.possible[possibleMark...].contains(stage.outcome) { result.possible.append(stage.outcome) }
+                if !isPossible(stage.outcome, from: possibleMark) { possible.push(stage.outcome) }
                 missing.formUnion(stageUnknown)
                 passedUnknownStage = true
             }
         }
-        if !settled, decision.otherwise >= 0, !result.possible[possibleMark...].contains(decision.otherwise) {
-            result.possible.append(decision.otherwise)
+        if !settled, decision.otherwise >= 0, !isPossible(decision.otherwise, from: possibleMark) {
+            possible.push(decision.otherwise)
         }
 
         var outcome: Int32 = -1
         var exceptional = false
-        if result.possible.count - possibleMark == 1 {
-            outcome = result.possible[possibleMark]
+        if possible.count - possibleMark == 1 {
+            outcome = possible[possibleMark]
             missing = FactSet()
             if settled {
-                for h in hitsMark..<result.hits.count {
-                    let hit = result.hits[h]
+                for h in hitsMark..<hits.count {
+                    let hit = hits[h]
                     addRuleEffects(Int(hit.rule), read: tracing ? hit.read : ruleFacts(Int(hit.rule)).read, lifted: false)
                 }
             } else {
@@ -281,46 +463,46 @@ struct MachineRun {
                     pendReason(decision.otherwiseReason, .otherwise, Int32(index), FactSet(), lifted: false,
                                idRank: decision.otherwiseIDRank)
                 }
-                if result.lifted.count > liftedMark {
+                if lifted.count > liftedMark {
                     exceptional = true
-                    for k in liftingMark..<result.liftingExceptions.count {
-                        let exception = result.liftingExceptions[k]
-                        if result.liftingExceptions[liftingMark..<k].contains(exception) { continue }
+                    for k in liftingMark..<liftingExceptions.count {
+                        let exception = liftingExceptions[k]
+                        if liftingExceptions.contains(exception, in: liftingMark..<k) { continue }
                         let info = plan.exceptions[Int(exception)]
                         if info.reason >= 0 {
                             pendReason(info.reason, .exception, exception, trackedException(Int(exception)).read,
                                        lifted: false, idRank: info.idRank)
                         }
                     }
-                    for l in liftedMark..<result.lifted.count {
-                        let hit = result.lifted[l]
+                    for l in liftedMark..<lifted.count {
+                        let hit = lifted[l]
                         addRuleEffects(Int(hit.rule), read: tracing ? hit.read : ruleFacts(Int(hit.rule)).read, lifted: true)
                     }
                 }
             }
         } else if !tracing {
             // Undetermined: name the unknown facts of every rule left open.
-            for k in openMark..<result.openRules.count { missing.formUnion(ruleFacts(Int(result.openRules[k])).unknown) }
+            for k in openMark..<openRules.count { missing.formUnion(ruleFacts(Int(openRules[k])).unknown) }
         }
-        result.decisions[index].outcome = outcome
-        result.decisions[index].exceptional = exceptional
-        result.decisions[index].missing = missing
+        decisions[index].outcome = outcome
+        decisions[index].exceptional = exceptional
+        decisions[index].missing = missing
         if tracing { outcomeEvent(index, outcome, missing) }
 
         // Rules after the decision add reasons and actions whatever the outcome; they may read it.
         for p in decision.afterRules {
             let rule = Int(plan.pool[Int(p)])
             let truth = evaluateRule(rule)
-            result.ruleLifts.removeSubrange((result.ruleLifts.count - truth.liftCount)...)
+            ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
             if truth.effective == .true { addRuleEffects(rule, read: tracing ? truth.read : ruleFacts(rule).read, lifted: false) }
         }
         finish(index, reasonsFrom: reasonsMark, referralsFrom: referralsMark, actionsFrom: actionsMark)
-        result.possible.removeSubrange(possibleMark...)
-        result.hits.removeSubrange(hitsMark...)
-        result.lifted.removeSubrange(liftedMark...)
-        result.liftingExceptions.removeSubrange(liftingMark...)
-        result.openRules.removeSubrange(openMark...)
-        result.decisionState[index] = 2
+        possible.truncate(to: possibleMark)
+        hits.truncate(to: hitsMark)
+        lifted.truncate(to: liftedMark)
+        liftingExceptions.truncate(to: liftingMark)
+        openRules.truncate(to: openMark)
+        decisionState[index] = 2
     }
 }
 
@@ -366,7 +548,7 @@ extension MachineRun {
                 }
                 switch e {
                 case .true:
-                    result.ruleLifts.append(exception)
+                    ruleLifts.push(exception)
                     truth.liftCount += 1
                 case .unknown: anyUnknown = true
                 case .false: break
@@ -376,7 +558,7 @@ extension MachineRun {
                 truth.effective = .false
                 truth.unknown = FactSet()
                 if own != .true {  // only a rule that held is shown as lifted
-                    result.ruleLifts.removeLast(truth.liftCount)
+                    ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
                     truth.liftCount = 0
                 }
             } else if anyUnknown {
@@ -385,11 +567,13 @@ extension MachineRun {
             }
         }
         if tracing {
-            let start = result.liftedBy.count
-            result.liftedBy += result.ruleLifts[(result.ruleLifts.count - truth.liftCount)...]
-            result.events.append(CaseResult.Event(
+            let start = liftedBy.count
+            for k in (ruleLifts.count - truth.liftCount)..<ruleLifts.count {
+                liftedBy.push(ruleLifts[k])
+            }
+            events.push(CaseResult.Event(
                 kind: .rule, index: Int32(index), inForce: active, truth: own, effective: truth.effective, outcome: -1,
-                facts: truth.read, lifted: start..<result.liftedBy.count))
+                facts: truth.read, lifted: start..<liftedBy.count))
         }
         return truth
     }
@@ -423,7 +607,7 @@ extension MachineRun {
     }
 
     private mutating func exceptionValue(_ index: Int) -> Scalar {
-        if result.exceptionState[index] & 1 != 0 { return result.exceptionValue[index] }
+        if exceptionState[index] & 1 != 0 { return exceptionValue[index] }
         let exception = plan.exceptions[index]
         var v = Scalar.false
         if inForce(isAlways: exception.isAlways, from: exception.from, until: exception.until) {
@@ -432,22 +616,22 @@ extension MachineRun {
             v = value(exception.condition)
             if v.truth != .false { v = .unknown }
         }
-        result.exceptionValue[index] = v
-        result.exceptionState[index] |= 1
+        exceptionValue[index] = v
+        exceptionState[index] |= 1
         return v
     }
 
     private mutating func trackedException(_ index: Int) -> Tracked {
-        if result.exceptionState[index] & 2 != 0 { return result.exceptionTracked[index] }
+        if exceptionState[index] & 2 != 0 { return exceptionTracked[index] }
         let exception = plan.exceptions[index]
         let active = inForce(isAlways: exception.isAlways, from: exception.from, until: exception.until)
         var o = Tracked.known(.false)
         if active { o = tracked(exception.condition) }
         if !active, periodOpen(isAlways: exception.isAlways) { o = openPeriod(tracked(exception.condition)) }
-        result.exceptionTracked[index] = o
-        result.exceptionState[index] |= 2
+        exceptionTracked[index] = o
+        exceptionState[index] |= 2
         if tracing {
-            result.events.append(CaseResult.Event(
+            events.push(CaseResult.Event(
                 kind: .exception, index: Int32(index), inForce: active, truth: o.value.truth, effective: o.value.truth,
                 outcome: -1, facts: o.read, lifted: 0..<0))
         }
@@ -461,17 +645,18 @@ extension MachineRun {
         if rule.reason >= 0 { pendReason(rule.reason, .rule, Int32(index), read, lifted: lifted, idRank: rule.idRank) }
         // A lifted rule is shown as a reason, but its referrals and actions do not apply.
         guard !lifted else { return }
-        for target in rule.referrals {
+        for r in rule.referrals {
+            let target = plan.referrals[Int(r)]
             if target.fact < 0 {
-                result.pendingReferrals.append(target.text)
+                pendingReferrals.push(target.text)
             } else {
                 let place = facts[Int(target.fact)]
                 if place.kind == .text, plan.referralRank[Int(place.bits)] < Int32(plan.texts.count) {
-                    result.pendingReferrals.append(Int32(place.bits))
+                    pendingReferrals.push(Int32(place.bits))
                 }
             }
         }
-        result.pendingActions += rule.actions
+        for a in rule.actions { pendingActions.push(plan.actions[Int(a)]) }
     }
 
     private mutating func pendReason(
@@ -480,57 +665,62 @@ extension MachineRun {
     ) {
         // Reasons are listed in vocabulary order, then by the id of what gave them.
         let key = Int64(plan.reasonRank[Int(code)]) << 32 | Int64(idRank)
-        result.pendingReasons.append(CaseResult.ReasonRecord(
+        pendingReasons.push(CaseResult.ReasonRecord(
             code: code, producer: producer, index: index, facts: facts, isLifted: lifted, sortKey: key))
     }
 
     /// Moves a decision's reasons, referrals and actions from the working stacks to the result:
     /// sorted (vocabulary order, stable), each listed once.
     private mutating func finish(_ index: Int, reasonsFrom: Int, referralsFrom: Int, actionsFrom: Int) {
-        let reasonStart = result.reasons.count
-        for k in reasonsFrom..<result.pendingReasons.count {
-            let reason = result.pendingReasons[k]
+        let reasonStart = reasons.count
+        for k in reasonsFrom..<pendingReasons.count {
+            let reason = pendingReasons[k]
             // Insertion sort: a handful of reasons, and stable.
-            var at = result.reasons.count
+            var at = reasons.count
             var duplicate = false
-            for j in reasonStart..<result.reasons.count {
-                let other = result.reasons[j]
+            for j in reasonStart..<reasons.count {
+                let other = reasons[j]
                 if other.code == reason.code, other.sortKey & 0xFFFF_FFFF == reason.sortKey & 0xFFFF_FFFF {
                     duplicate = true
                     break
                 }
             }
             if duplicate { continue }
-            while at > reasonStart, result.reasons[at - 1].sortKey > reason.sortKey { at -= 1 }
-            result.reasons.insert(reason, at: at)
+            while at > reasonStart, reasons[at - 1].sortKey > reason.sortKey { at -= 1 }
+            reasons.insert(reason, at: at)
         }
-        result.decisions[index].reasons = reasonStart..<result.reasons.count
-        result.decisions[index].referrals = moveWords(from: \.pendingReferrals, referralsFrom, rank: plan.referralRank)
-        result.decisions[index].actions = moveWords(from: \.pendingActions, actionsFrom, rank: plan.actionRank)
-        result.pendingReasons.removeSubrange(reasonsFrom...)
+        decisions[index].reasons = reasonStart..<reasons.count
+        decisions[index].referrals = moveWords(referrals: true, referralsFrom)
+        decisions[index].actions = moveWords(referrals: false, actionsFrom)
+        pendingReasons.truncate(to: reasonsFrom)
     }
 
-    private mutating func moveWords(from stack: WritableKeyPath<CaseResult, [Int32]>, _ mark: Int, rank: [Int32]) -> Range<Int> {
-        let start = result.words.count
-        for k in mark..<result[keyPath: stack].count {
-            let word = result[keyPath: stack][k]
-            if result.words[start...].contains(word) { continue }
-            var at = result.words.count
-            while at > start, rank[Int(result.words[at - 1])] > rank[Int(word)] { at -= 1 }
-            result.words.insert(word, at: at)
+    /// Moves pending referrals (or actions) to `words`, each once, in vocabulary order (stable).
+    private mutating func moveWords(referrals: Bool, _ mark: Int) -> Range<Int> {
+        let start = words.count
+        let rank = referrals ? plan.referralRank : plan.actionRank
+        let end = referrals ? pendingReferrals.count : pendingActions.count
+        for k in mark..<end {
+            let word = referrals ? pendingReferrals[k] : pendingActions[k]
+            var seen = false
+            for j in start..<words.count where words[j] == word { seen = true }
+            if seen { continue }
+            var at = words.count
+            while at > start, rank[Int(words[at - 1])] > rank[Int(word)] { at -= 1 }
+            words.insert(word, at: at)
         }
-        result[keyPath: stack].removeSubrange(mark...)
-        return start..<result.words.count
+        if referrals { pendingReferrals.truncate(to: mark) } else { pendingActions.truncate(to: mark) }
+        return start..<words.count
     }
 
     private mutating func event(_ kind: CaseResult.Event.Kind, _ index: Int, truth: Truth, facts: FactSet) {
-        result.events.append(CaseResult.Event(
+        events.push(CaseResult.Event(
             kind: kind, index: Int32(index), inForce: true, truth: truth, effective: truth, outcome: -1, facts: facts,
             lifted: 0..<0))
     }
 
     private mutating func outcomeEvent(_ index: Int, _ outcome: Int32, _ missing: FactSet) {
-        result.events.append(CaseResult.Event(
+        events.push(CaseResult.Event(
             kind: .outcome, index: Int32(index), inForce: true, truth: .unknown, effective: .unknown, outcome: outcome,
             facts: missing, lifted: 0..<0))
     }
@@ -539,24 +729,24 @@ extension MachineRun {
 
     /// The value of a derived value or decision read by an expression.
     private mutating func derivedValue(_ index: Int) -> Scalar {
-        if result.derivedState[index] & 1 != 0 { return result.derivedValue[index] }
+        if derivedState[index] & 1 != 0 { return derivedValue[index] }
         let v = value(plan.derived[index])
-        result.derivedValue[index] = v
-        result.derivedState[index] |= 1
+        derivedValue[index] = v
+        derivedState[index] |= 1
         return v
     }
 
     private mutating func trackedDerived(_ index: Int) -> Tracked {
-        if result.derivedState[index] & 2 != 0 { return result.derivedTracked[index] }
+        if derivedState[index] & 2 != 0 { return derivedTracked[index] }
         let o = tracked(plan.derived[index])
-        result.derivedTracked[index] = o
-        result.derivedState[index] |= 2
+        derivedTracked[index] = o
+        derivedState[index] |= 2
         return o
     }
 
     private mutating func decisionRecord(_ index: Int) -> CaseResult.Decision {
-        if result.decisionState[index] == 0 { decide(index) }
-        return result.decisions[index]
+        if decisionState[index] == 0 { decide(index) }
+        return decisions[index]
     }
 
     /// The value only. Operands whose value cannot change the result are not evaluated.
@@ -589,7 +779,7 @@ extension MachineRun {
         case .member:
             let v = value(node.a)
             guard v.isKnown else { return v }
-            return .bool((v.kind != .none && contains(plan.sets[Int(node.b)], v)) != node.flag)
+            return .bool((v.kind != .none && contains(node.b, node.c, v)) != node.flag)
         case .presence:
             let v = value(node.a)
             guard v.isKnown else { return v }
@@ -613,6 +803,18 @@ extension MachineRun {
         case .negate:
             let v = value(node.a)
             return v.kind == .number ? .number(DecimalNumber(scaled: v.bits).negated) : v
+        case .compareFact:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return .bool(MachineRun.compare(PlanNode.Op(rawValue: UInt8(node.c))!, v, node.constant))
+        case .factPresence:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return v }
+            return .bool((v.kind != .none) == node.flag)
+        case .factMember:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return v }
+            return .bool((v.kind != .none && contains(node.b, node.c, v)) != node.flag)
         }
     }
 
@@ -662,7 +864,7 @@ extension MachineRun {
         case .member:
             let o = tracked(node.a)
             guard o.value.isKnown else { return o }
-            let isMember = o.value.kind != .none && contains(plan.sets[Int(node.b)], o.value)
+            let isMember = o.value.kind != .none && contains(node.b, node.c, o.value)
             return .known(.bool(isMember != node.flag), read: o.read)
         case .presence:
             let o = tracked(node.a)
@@ -691,15 +893,21 @@ extension MachineRun {
             var o = tracked(node.a)
             if o.value.kind == .number { o.value = .number(DecimalNumber(scaled: o.value.bits).negated) }
             return o
+        case .compareFact, .factPresence, .factMember:
+            // The fact is read; unknown, it is the unknown fact. A constant reads nothing.
+            let slot = Int(node.a)
+            let v = value(n)
+            return Tracked(value: v, read: FactSet(slot), unknown: v.isKnown ? FactSet() : FactSet(slot))
         }
     }
 
-    private func contains(_ set: [Scalar], _ v: Scalar) -> Bool {
-        var low = 0
-        var high = set.count
+    /// Binary search in `setMembers[low..<high]`.
+    private func contains(_ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
+        var low = Int(low)
+        var high = Int(high)
         while low < high {
             let mid = (low + high) >> 1
-            let m = set[mid]
+            let m = plan.setMembers[mid]
             if m == v { return true }
             if (m.kind.rawValue, m.bits) < (v.kind.rawValue, v.bits) { low = mid + 1 } else { high = mid }
         }
@@ -760,40 +968,5 @@ extension MachineRun {
         default:
             return .none
         }
-    }
-}
-
-extension CaseResult {
-    /// Makes the storage ready for a run of `plan`, keeping its capacity.
-    mutating func reset(plan: Plan) {
-        decisions.removeAll(keepingCapacity: true)
-        decisions.append(contentsOf: repeatElement(Decision(), count: plan.decisions.count))
-        reasons.removeAll(keepingCapacity: true)
-        words.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
-        liftedBy.removeAll(keepingCapacity: true)
-        func clear<T>(_ array: inout [T], _ count: Int, _ filler: T) {
-            if array.count != count {
-                array = Array(repeating: filler, count: count)
-            } else {
-                for i in array.indices { array[i] = filler }
-            }
-        }
-        clear(&derivedState, plan.derived.count, 0)
-        if derivedValue.count != plan.derived.count {
-            derivedValue = Array(repeating: .unknown, count: plan.derived.count)
-            derivedTracked = Array(repeating: .known(.unknown), count: plan.derived.count)
-        }
-        clear(&exceptionState, plan.exceptions.count, 0)
-        if exceptionValue.count != plan.exceptions.count {
-            exceptionValue = Array(repeating: .unknown, count: plan.exceptions.count)
-            exceptionTracked = Array(repeating: .known(.unknown), count: plan.exceptions.count)
-        }
-        clear(&decisionState, plan.decisions.count, 0)
-    }
-
-    /// Text id of a reason's... the decision record for `index`, if its question applies.
-    public func decision(_ index: Int) -> Decision? {
-        decisions[index].applies ? decisions[index] : nil
     }
 }

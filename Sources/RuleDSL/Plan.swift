@@ -6,8 +6,12 @@ public final class Plan: Sendable {
     /// Every text the rule set can produce or compare with.
     public let texts: TextTable
     let nodes: [PlanNode]
-    /// Constant sets for `in`, each sorted by (kind, bits).
-    let sets: [[Scalar]]
+    /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
+    /// node holds its set's range.
+    let setMembers: [Scalar]
+    /// Referral places of rules (`PlanReferral`) and the text ids of their actions, by range.
+    let referrals: [PlanReferral]
+    let actions: [Int32]
     let derived: [Int32]
     let rules: [PlanRule]
     let exceptions: [PlanException]
@@ -49,19 +53,23 @@ public final class Plan: Sendable {
             pool += items.map(Int32.init)
             return start..<Int32(pool.count)
         }
+        var referralPool: [PlanReferral] = []
+        var actionPool: [Int32] = []
         self.rules = rules.map { rule in
             let (from, until) = validity(rule.validity)
-            var referrals: [PlanReferral] = []
+            let firstReferral = Int32(referralPool.count)
             for target in rule.referrals {
                 switch target {
-                case .fixed(let place): referrals.append(PlanReferral(text: compiler.texts.intern(place), fact: -1))
-                case .fact(let slot): referrals.append(PlanReferral(text: -1, fact: Int32(slot)))
+                case .fixed(let place): referralPool.append(PlanReferral(text: compiler.texts.intern(place), fact: -1))
+                case .fact(let slot): referralPool.append(PlanReferral(text: -1, fact: Int32(slot)))
                 }
             }
+            let firstAction = Int32(actionPool.count)
+            actionPool += rule.actions.map { compiler.texts.intern($0) }
             return PlanRule(
                 condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
-                referrals: referrals, actions: rule.actions.map { compiler.texts.intern($0) })
+                referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count))
         }
         self.exceptions = exceptions.map { exception in
             let (from, until) = validity(exception.validity)
@@ -95,13 +103,16 @@ public final class Plan: Sendable {
         actionRank = ranks(.actions)
         self.texts = table
         self.nodes = compiler.nodes
-        self.sets = compiler.sets
+        self.setMembers = compiler.setMembers
+        self.referrals = referralPool
+        self.actions = actionPool
         self.referenceFact = referenceFact.map(Int32.init) ?? -1
         self.factCount = facts.count
     }
 }
 
-/// One expression node. `a`, `b`, `c` are child nodes (or a slot, set or table index).
+/// One expression node. `a`, `b`, `c` are child nodes, or a fact slot (`fact`), a derived value
+/// or decision index, or for `member` the operand and the set's range in `setMembers`.
 struct PlanNode: Sendable {
     enum Op: UInt8, Sendable {
         case constant, fact, derived, decision, not, and, or
@@ -109,6 +120,10 @@ struct PlanNode: Sendable {
         case member, presence, conditional
         case yearsBetween, monthsBetween, daysBetween, addDays, addMonths, addYears
         case plus, minus, times, negate
+        // Fused forms of the commonest shapes, one dispatch instead of two or three: a fact
+        // compared with a constant (`c` holds the comparison), tested for presence, or looked up
+        // in a constant set. `a` is the fact's slot.
+        case compareFact, factPresence, factMember
     }
     var op: Op
     /// `member`: negated; `presence`: is present.
@@ -127,8 +142,8 @@ struct PlanRule: Sendable {
     let from: Int64
     let until: Int64
     let liftedBy: Range<Int32>
-    let referrals: [PlanReferral]
-    let actions: [Int32]
+    let referrals: Range<Int32>
+    let actions: Range<Int32>
 }
 
 /// A referral: a fixed place (`text`), or the value of a fact (`fact`).
@@ -166,7 +181,7 @@ struct PlanDecision: Sendable {
 struct PlanCompiler {
     var texts = TextTable()
     var nodes: [PlanNode] = []
-    var sets: [[Scalar]] = []
+    var setMembers: [Scalar] = []
 
     mutating func constant(_ value: Value) -> Scalar {
         switch value {
@@ -195,15 +210,23 @@ struct PlanCompiler {
                 .equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual,
                 .greater: .greater, .greaterOrEqual: .greaterOrEqual,
             ]
-            node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
+            if case .fact(let slot) = x, case .constant(let value) = y {
+                node = PlanNode(op: .compareFact, a: Int32(slot), c: Int32(ops[op]!.rawValue), constant: constant(value))
+            } else {
+                node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
+            }
         case .arithmetic(let op, let x, let y):
             let ops: [ArithmeticOperator: PlanNode.Op] = [.plus: .plus, .minus: .minus, .times: .times]
             node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
         case .member(let e, let set, let negated):
-            let operand = lower(e)
+            var fused = false
+            var operand: Int32
+            if case .fact(let slot) = e { (operand, fused) = (Int32(slot), true) } else { operand = lower(e) }
             let members = set.map { constant($0) }.sorted { ($0.kind.rawValue, $0.bits) < ($1.kind.rawValue, $1.bits) }
-            sets.append(members)
-            node = PlanNode(op: .member, flag: negated, a: operand, b: Int32(sets.count - 1))
+            let first = Int32(setMembers.count)
+            setMembers += members
+            node = PlanNode(op: fused ? .factMember : .member, flag: negated, a: operand, b: first, c: Int32(setMembers.count))
+        case .presence(.fact(let slot), let isPresent): node = PlanNode(op: .factPresence, flag: isPresent, a: Int32(slot))
         case .presence(let e, let isPresent): node = PlanNode(op: .presence, flag: isPresent, a: lower(e))
         case .conditional(let x, let y, let z): node = PlanNode(op: .conditional, a: lower(x), b: lower(y), c: lower(z))
         case .call(let builtin, let arguments):
