@@ -2,12 +2,22 @@ import RuleDSL
 
 /// Turns one JSONL case line into one verdict line (or a `{"line": N, "error": …}` line): the
 /// work of `rule-check batch` per line, kept here so the benchmark measures the same path.
-public struct BatchProcessor: Sendable {
+///
+/// Without a trace it is the fast path: the case is read straight into reused `CaseFacts`, the
+/// machine decides into a reused `CaseResult`, and `VerdictWriter` writes from it; nothing is
+/// allocated per line. With a trace it goes the readable way (`CaseReader`, `VerdictBuilder`,
+/// `VerdictJSON`), which writes the same verdict plus the trace. One per thread: it holds the
+/// working storage.
+public final class BatchProcessor {
     public let program: Program
     public let trace: Bool
     private let reader: CaseReader
     private let builder: VerdictBuilder
     private let prefixes: VerdictJSON.ReasonPrefixes
+    private let machine: Machine
+    private let writer: VerdictWriter
+    private var facts: CaseFacts
+    private let result: CaseResult
 
     public init(program: Program, trace: Bool) {
         self.program = program
@@ -15,14 +25,26 @@ public struct BatchProcessor: Sendable {
         reader = CaseReader(program: program)
         builder = VerdictBuilder(program: program)
         prefixes = VerdictJSON.ReasonPrefixes(program: program)
+        machine = Machine(plan: program.plan)
+        writer = VerdictWriter(program: program)
+        facts = CaseFacts(count: program.facts.count)
+        result = CaseResult(plan: program.plan)
     }
 
     /// Appends the output line for an input line; returns false when the line was bad input.
     public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
         switch reader.read(line) {
         case .success(let input):
-            let verdict = builder.verdict(for: input, trace: trace)
-            output += VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: prefixes)
+            if trace {
+                let verdict = builder.verdict(for: input, trace: true)
+                output += VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes)
+            } else {
+                facts = CaseFacts(input.facts, table: program.plan.texts)
+                machine.run(facts, tracing: false, into: result)
+                var id = JSONWriter(reservingCapacity: 32)
+                id.appendString(input.caseID)
+                id.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
+            }
             output.append(UInt8(ascii: "\n"))
             return true
         case .failure(let error):

@@ -33,6 +33,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The day of the month, 1...31.
     public var day: Int { Self.civilFromDays(Int(dayNumber)).day }
 
+    /// Year, month and day at once (one conversion instead of three).
+    public var components: (year: Int, month: Int, day: Int) { Self.civilFromDays(Int(dayNumber)) }
+
     /// `YYYY-MM-DD`, zero padded; the exact format `parse` accepts.
     public var description: String {
         let (year, month, day) = Self.civilFromDays(Int(dayNumber))

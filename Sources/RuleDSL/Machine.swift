@@ -21,14 +21,12 @@ public struct Machine: Sendable {
         precondition(facts.slots.count == plan.factCount, "facts for a different rule set")
         precondition(result.plan === plan, "a result made for a different rule set")
         facts.slots.withUnsafeBufferPointer { slots in
-            plan.nodes.withUnsafeBufferPointer { nodes in
-                var run = MachineRun(plan: plan, nodes: nodes, facts: slots, tracing: tracing, into: result)
-                run.decideAll()
-                result.reasonCount = run.reasons.count
-                result.wordCount = run.words.count
-                result.eventCount = run.events.count
-                result.liftedByCount = run.liftedBy.count
-            }
+            var run = MachineRun(plan: plan, facts: slots, tracing: tracing, into: result)
+            run.decideAll()
+            result.reasonCount = run.reasons.count
+            result.wordCount = run.words.count
+            result.eventCount = run.events.count
+            result.liftedByCount = run.liftedBy.count
         }
     }
 }
@@ -292,10 +290,9 @@ struct MachineRun {
     var pendingActions: Buffer<Int32>
     var ruleLifts: Buffer<Int32>
 
-    init(plan: Plan, nodes: UnsafeBufferPointer<PlanNode>, facts: UnsafeBufferPointer<Scalar>, tracing: Bool,
-         into result: CaseResult) {
+    init(plan: Plan, facts: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
         self.plan = plan
-        self.nodes = nodes
+        self.nodes = plan.nodes
         self.facts = facts
         self.tracing = tracing
         let slot = Int(plan.referenceFact)
@@ -407,7 +404,19 @@ struct MachineRun {
             var anyUnknown = false
             for p in stage.rules {
                 let rule = plan.pool[Int(p)]
-                let truth = evaluateRule(Int(rule))
+                let truth: RuleTruth
+                if !tracing, plan.rules[Int(rule)].isAlways {
+                    // Without a trace, most rules end here: the condition is false, or nothing
+                    // could lift the rule.
+                    let own = self.truth(plan.rules[Int(rule)].condition)
+                    if own == .false || plan.rules[Int(rule)].liftedBy.isEmpty {
+                        truth = RuleTruth(effective: own)
+                    } else {
+                        truth = evaluateRule(Int(rule), own: own)
+                    }
+                } else {
+                    truth = evaluateRule(Int(rule))
+                }
                 if truth.liftCount > 0 {
                     lifted.push(RuleRead(rule: rule, read: truth.read))
                     let lifts = ruleLifts.count - truth.liftCount
@@ -510,7 +519,8 @@ extension MachineRun {
     // MARK: - Rules and exceptions
 
     /// A rule's truth after exceptions; lifting exceptions are pushed onto `ruleLifts`.
-    private mutating func evaluateRule(_ index: Int) -> RuleTruth {
+    /// `own`: the condition's truth, when the caller has it already (runs without a trace).
+    private mutating func evaluateRule(_ index: Int, own known: Truth? = nil) -> RuleTruth {
         let rule = plan.rules[index]
         let active = inForce(isAlways: rule.isAlways, from: rule.from, until: rule.until)
         var truth = RuleTruth(effective: .false)
@@ -522,6 +532,8 @@ extension MachineRun {
             own = o.value.truth
             truth.read = o.read
             truth.unknown = o.unknown
+        } else if let known {
+            own = known
         } else {
             var v = Scalar.false
             if active { v = value(rule.condition) }
@@ -728,6 +740,7 @@ extension MachineRun {
     // MARK: - Expressions
 
     /// The value of a derived value or decision read by an expression.
+    @inline(never)
     private mutating func derivedValue(_ index: Int) -> Scalar {
         if derivedState[index] & 1 != 0 { return derivedValue[index] }
         let v = value(plan.derived[index])
@@ -744,9 +757,41 @@ extension MachineRun {
         return o
     }
 
+    @inline(never)
     private mutating func decisionRecord(_ index: Int) -> CaseResult.Decision {
         if decisionState[index] == 0 { decide(index) }
         return decisions[index]
+    }
+
+    @inline(never)
+    private mutating func conditionalValue(_ node: PlanNode) -> Scalar {
+        switch value(node.a).truth {
+        case .true: return value(node.b)
+        case .false: return value(node.c)
+        case .unknown:
+            let x = value(node.b)
+            guard x.isKnown else { return .unknown }
+            return value(node.c) == x ? x : .unknown
+        }
+    }
+
+    /// The truth of a rule's condition, without a call for the commonest shapes (a fact
+    /// compared with a constant, tested for presence or looked up in a set).
+    @inline(__always)
+    mutating func truth(_ n: Int32) -> Truth {
+        let node = nodes[Int(n)]
+        switch node.op {
+        case .compareFact:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
+        case .factPresence:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return (v.kind != .none) == node.flag ? .true : .false
+        default:
+            return value(n).truth
+        }
     }
 
     /// The value only. Operands whose value cannot change the result are not evaluated.
@@ -785,14 +830,7 @@ extension MachineRun {
             guard v.isKnown else { return v }
             return .bool((v.kind != .none) == node.flag)
         case .conditional:
-            switch value(node.a).truth {
-            case .true: return value(node.b)
-            case .false: return value(node.c)
-            case .unknown:
-                let x = value(node.b)
-                guard x.isKnown else { return .unknown }
-                return value(node.c) == x ? x : .unknown
-            }
+            return conditionalValue(node)
         case .yearsBetween, .monthsBetween, .daysBetween, .addDays, .addMonths, .addYears,
             .plus, .minus, .times:
             let left = value(node.a)
@@ -806,7 +844,7 @@ extension MachineRun {
         case .compareFact:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
-            return .bool(MachineRun.compare(PlanNode.Op(rawValue: UInt8(node.c))!, v, node.constant))
+            return .bool(MachineRun.compare(node.comparison, v, node.constant))
         case .factPresence:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return v }
@@ -902,6 +940,7 @@ extension MachineRun {
     }
 
     /// Binary search in `setMembers[low..<high]`.
+    @inline(never)
     private func contains(_ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
         var low = Int(low)
         var high = Int(high)
@@ -933,6 +972,7 @@ extension MachineRun {
 
     /// Built-in functions and arithmetic on two known values; `none` when an operand is absent
     /// or the result is out of range.
+    @inline(never)
     static func apply(_ op: PlanNode.Op, _ l: Scalar, _ r: Scalar) -> Scalar {
         func date(_ s: Scalar) -> CivilDate { CivilDate(dayNumber: Int32(truncatingIfNeeded: s.bits)) }
         switch op {

@@ -2,28 +2,32 @@
 /// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
 /// a range in one pool. Built once per rule set (in `Program.init`); evaluating a case then
 /// touches no String, no dictionary and no reference count.
-public final class Plan: Sendable {
+///
+/// Its tables live in memory the plan allocates and frees itself, read through unsafe buffer
+/// pointers: the machine reads them millions of times a second, and an array in a class is
+/// retained and released around reads. Nothing writes them after `init`.
+public final class Plan: @unchecked Sendable {
     /// Every text the rule set can produce or compare with.
     public let texts: TextTable
-    let nodes: [PlanNode]
+    let nodes: UnsafeBufferPointer<PlanNode>
     /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
     /// node holds its set's range.
-    let setMembers: [Scalar]
+    let setMembers: UnsafeBufferPointer<Scalar>
     /// Referral places of rules (`PlanReferral`) and the text ids of their actions, by range.
-    let referrals: [PlanReferral]
-    let actions: [Int32]
-    let derived: [Int32]
-    let rules: [PlanRule]
-    let exceptions: [PlanException]
-    let decisions: [PlanDecision]
-    let stages: [PlanStage]
+    let referrals: UnsafeBufferPointer<PlanReferral>
+    let actions: UnsafeBufferPointer<Int32>
+    let derived: UnsafeBufferPointer<Int32>
+    let rules: UnsafeBufferPointer<PlanRule>
+    let exceptions: UnsafeBufferPointer<PlanException>
+    let decisions: UnsafeBufferPointer<PlanDecision>
+    let stages: UnsafeBufferPointer<PlanStage>
     /// Rule and exception indices, referenced by ranges from the tables above.
-    let pool: [Int32]
+    let pool: UnsafeBufferPointer<Int32>
     /// For each text id, its place in the reasons, referrals and actions vocabularies
     /// (`texts.count` when it is not in them), so sorting compares numbers.
-    let reasonRank: [Int32]
-    let referralRank: [Int32]
-    let actionRank: [Int32]
+    let reasonRank: UnsafeBufferPointer<Int32>
+    let referralRank: UnsafeBufferPointer<Int32>
+    let actionRank: UnsafeBufferPointer<Int32>
     let referenceFact: Int32
     public let factCount: Int
 
@@ -38,7 +42,7 @@ public final class Plan: Sendable {
         }
         for decision in decisions { decision.outcomes.forEach { compiler.texts.intern($0) } }
 
-        self.derived = derived.map { compiler.lower($0.expression) }
+        self.derived = Plan.frozen(derived.map { compiler.lower($0.expression) })
         // Reasons are listed in vocabulary order, then by the id of what gave them; ranking the
         // ids once turns that order into one number per producer.
         let ids = Set(rules.map(\.id) + exceptions.map(\.id) + [""]).sorted()
@@ -55,7 +59,7 @@ public final class Plan: Sendable {
         }
         var referralPool: [PlanReferral] = []
         var actionPool: [Int32] = []
-        self.rules = rules.map { rule in
+        self.rules = Plan.frozen(rules.map { rule in
             let (from, until) = validity(rule.validity)
             let firstReferral = Int32(referralPool.count)
             for target in rule.referrals {
@@ -70,15 +74,15 @@ public final class Plan: Sendable {
                 condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
                 referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count))
-        }
-        self.exceptions = exceptions.map { exception in
+        })
+        self.exceptions = Plan.frozen(exceptions.map { exception in
             let (from, until) = validity(exception.validity)
             return PlanException(
                 condition: compiler.lower(exception.condition), reason: text(exception.reason),
                 idRank: idRank[exception.id]!, isAlways: exception.validity.isAlways, from: from, until: until)
-        }
+        })
         var stages: [PlanStage] = []
-        self.decisions = decisions.map { decision in
+        self.decisions = Plan.frozen(decisions.map { decision in
             let first = Int32(stages.count)
             for stage in decision.stages {
                 stages.append(PlanStage(outcome: compiler.texts.intern(stage.outcome),
@@ -88,9 +92,9 @@ public final class Plan: Sendable {
                 condition: decision.condition.map { compiler.lower($0) } ?? -1, stages: first..<Int32(stages.count),
                 otherwise: text(decision.otherwise), otherwiseReason: text(decision.otherwiseReason),
                 otherwiseIDRank: idRank[""]!, afterRules: range(decision.afterRules))
-        }
-        self.stages = stages
-        self.pool = pool
+        })
+        self.stages = Plan.frozen(stages)
+        self.pool = Plan.frozen(pool)
         compiler.texts.seal()
         let table = compiler.texts
         func ranks(_ kind: VocabularyDeclaration.Kind) -> [Int32] {
@@ -98,16 +102,35 @@ public final class Plan: Sendable {
             for (i, word) in (vocabulary[kind] ?? []).enumerated().reversed() { rank[Int(table.id(of: word)!)] = Int32(i) }
             return rank
         }
-        reasonRank = ranks(.reasons)
-        referralRank = ranks(.referrals)
-        actionRank = ranks(.actions)
+        reasonRank = Plan.frozen(ranks(.reasons))
+        referralRank = Plan.frozen(ranks(.referrals))
+        actionRank = Plan.frozen(ranks(.actions))
         self.texts = table
-        self.nodes = compiler.nodes
-        self.setMembers = compiler.setMembers
-        self.referrals = referralPool
-        self.actions = actionPool
+        self.nodes = Plan.frozen(compiler.nodes)
+        self.setMembers = Plan.frozen(compiler.setMembers)
+        self.referrals = Plan.frozen(referralPool)
+        self.actions = Plan.frozen(actionPool)
         self.referenceFact = referenceFact.map(Int32.init) ?? -1
         self.factCount = facts.count
+    }
+
+    deinit {
+        for table in [UnsafeRawPointer(nodes.baseAddress), UnsafeRawPointer(setMembers.baseAddress),
+                      UnsafeRawPointer(referrals.baseAddress), UnsafeRawPointer(actions.baseAddress),
+                      UnsafeRawPointer(derived.baseAddress), UnsafeRawPointer(rules.baseAddress),
+                      UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
+                      UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
+                      UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
+                      UnsafeRawPointer(actionRank.baseAddress)] {
+            table?.deallocate()
+        }
+    }
+
+    /// A copy of `array` in memory the plan owns (plain values only).
+    private static func frozen<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+        let memory = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+        _ = memory.initialize(from: array)
+        return UnsafeBufferPointer(start: memory.baseAddress, count: array.count)
     }
 }
 
@@ -128,6 +151,8 @@ struct PlanNode: Sendable {
     var op: Op
     /// `member`: negated; `presence`: is present.
     var flag: Bool = false
+    /// `compareFact`: the comparison.
+    var comparison: Op = .equal
     var a: Int32 = -1
     var b: Int32 = -1
     var c: Int32 = -1
@@ -144,6 +169,8 @@ struct PlanRule: Sendable {
     let liftedBy: Range<Int32>
     let referrals: Range<Int32>
     let actions: Range<Int32>
+    /// Always in force and lifted by no exception: its truth is its condition's.
+    var isPlain: Bool { isAlways && liftedBy.isEmpty }
 }
 
 /// A referral: a fixed place (`text`), or the value of a fact (`fact`).
@@ -211,7 +238,7 @@ struct PlanCompiler {
                 .greater: .greater, .greaterOrEqual: .greaterOrEqual,
             ]
             if case .fact(let slot) = x, case .constant(let value) = y {
-                node = PlanNode(op: .compareFact, a: Int32(slot), c: Int32(ops[op]!.rawValue), constant: constant(value))
+                node = PlanNode(op: .compareFact, comparison: ops[op]!, a: Int32(slot), constant: constant(value))
             } else {
                 node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
             }

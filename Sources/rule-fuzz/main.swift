@@ -24,11 +24,13 @@ enum Fuzz {
         return SourceFile(path: "national.rules", bytes: Array(data))
     }()
 
-    /// The groningen pilot, loaded once, for the case reader and verdict builder.
-    static let processor: BatchProcessor = {
+    /// The groningen pilot, loaded once, through both batch paths: with a trace (the readable
+    /// reader, builder and encoder) and without (scanner, machine, verdict writer). The fuzzer
+    /// runs on one thread, so sharing their working storage is safe.
+    nonisolated(unsafe) static let processors: [BatchProcessor] = {
         do {
             let program = try RuleLibrary(directory: rulesDirectory).load(pilot: "groningen")
-            return BatchProcessor(program: program, trace: true)
+            return [BatchProcessor(program: program, trace: true), BatchProcessor(program: program, trace: false)]
         } catch {
             fatalError("rule-fuzz: the groningen rules do not load: \(error)")
         }
@@ -93,7 +95,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     // 2. As one batch line for the groningen pilot.
     var output: [UInt8] = []
-    _ = Fuzz.processor.process(input, lineNumber: 1, into: &output)
+    for processor in Fuzz.processors { _ = processor.process(input, lineNumber: 1, into: &output) }
     guard output.last == UInt8(ascii: "\n"), !output.dropLast().contains(UInt8(ascii: "\n")) else {
         fatalError("rule-fuzz: batch output is not exactly one line")
     }
