@@ -23,27 +23,35 @@ enum BatchCommand {
         }
         let program = try PilotLoader.load(args)
         let processor = BatchProcessor(program: program, trace: !args.has("--no-trace"))
-        var output: [UInt8] = []
-        output.reserveCapacity(flushThreshold * 2)
-        var badLines = 0
+        let (badLines, _) = stream(from: 0, to: 1, processor)
+        return badLines == 0 ? .success : .badInput
+    }
 
-        LineReader.forEachLine(descriptor: 0, maximumLength: maximumLineLength) { lineNumber, line in
+    /// Reads JSONL cases from `input` and writes one line per case to `output`; returns how
+    /// many lines were bad and how many bytes went out. The benchmark runs exactly this.
+    static func stream(from input: Int32, to output: Int32, _ processor: BatchProcessor) -> (badLines: Int, bytes: Int) {
+        var bytes = 0
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(flushThreshold * 2)
+        var badLines = 0
+        LineReader.forEachLine(descriptor: input, maximumLength: maximumLineLength) { lineNumber, line in
             switch line {
             case .tooLong:
                 badLines += 1
-                BatchProcessor.appendError(lineNumber, "line longer than \(maximumLineLength) bytes", into: &output)
+                BatchProcessor.appendError(lineNumber, "line longer than \(maximumLineLength) bytes", into: &buffer)
             case .bytes(let bytes):
                 guard !BatchProcessor.isBlank(bytes) else { return }
-                if !processor.process(bytes, lineNumber: lineNumber, into: &output) { badLines += 1 }
+                if !processor.process(bytes, lineNumber: lineNumber, into: &buffer) { badLines += 1 }
             }
             // Whole lines only, in one write: a killed run leaves no half line behind.
-            if output.count >= flushThreshold {
-                output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
-                output.removeAll(keepingCapacity: true)
+            if buffer.count >= flushThreshold {
+                buffer.withUnsafeBufferPointer { Console.writeAll(output, $0) }
+                bytes += buffer.count
+                buffer.removeAll(keepingCapacity: true)
             }
         }
-        output.withUnsafeBufferPointer { Console.writeAll(1, $0) }
-        return badLines == 0 ? .success : .badInput
+        buffer.withUnsafeBufferPointer { Console.writeAll(output, $0) }
+        return (badLines, bytes + buffer.count)
     }
 }
 
@@ -86,21 +94,20 @@ enum LineReader {
             } else {
                 end += count
             }
-            var scan = start
             buffer.withUnsafeBufferPointer { p in
-                while scan < end {
-                    if p[scan] == UInt8(ascii: "\n") {
-                        if discarding {
-                            discarding = false
-                        } else {
-                            var lineEnd = scan
-                            if lineEnd > start, p[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                            body(lineNumber, .bytes(UnsafeBufferPointer(rebasing: p[start..<lineEnd])))
-                        }
-                        lineNumber += 1
-                        start = scan + 1
+                let base = p.baseAddress!
+                // memchr finds the line ends: the C library scans many bytes per step.
+                while start < end, let found = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start) {
+                    let scan = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if discarding {
+                        discarding = false
+                    } else {
+                        var lineEnd = scan
+                        if lineEnd > start, p[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                        body(lineNumber, .bytes(UnsafeBufferPointer(rebasing: p[start..<lineEnd])))
                     }
-                    scan += 1
+                    lineNumber += 1
+                    start = scan + 1
                 }
             }
             if !discarding, end - start > maximumLength {

@@ -54,30 +54,31 @@ enum BenchCommand {
         report("evaluate, with trace", Double(inputs.count) / traced, "cases/s")
         }
 
-        for trace in [false, true] where measures("batch") {
-            let processor = BatchProcessor(program: program, trace: trace)
-            var bytesOut = 0
-            let seconds = median(runs) {
-                var output: [UInt8] = []
-                output.reserveCapacity(1 << 17)
-                bytesOut = 0
-                jsonl.withUnsafeBufferPointer { all in
-                    var start = 0
-                    var line = 1
-                    for i in 0..<all.count where all[i] == 10 {
-                        let slice = UnsafeBufferPointer(rebasing: all[start..<i])
-                        if !BatchProcessor.isBlank(slice) { _ = processor.process(slice, lineNumber: line, into: &output) }
-                        start = i + 1
-                        line += 1
-                        if output.count >= 1 << 16 {
-                            bytesOut += output.count
-                            output.removeAll(keepingCapacity: true)
-                        }
-                    }
-                }
-                bytesOut += output.count
+        if measures("batch") {
+            // End to end as `rule-check batch` runs: the generated JSONL in a file, read through
+            // the same streaming loop, verdicts written to /dev/null (the bytes are counted).
+            let path = "/tmp/rule-check-bench-\(getpid()).jsonl"
+            defer { unlink(path) }
+            let written = jsonl.withUnsafeBufferPointer { bytes -> Bool in
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                guard fd >= 0 else { return false }
+                defer { close(fd) }
+                Console.writeAll(fd, bytes)
+                return true
             }
-            report("batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds, "cases/s (JSONL in, verdicts out, \(bytesOut / max(count, 1)) bytes a verdict)")
+            guard written else { throw CommandError(status: .failure, message: "cannot write the benchmark's case file \(path)") }
+            for trace in [false, true] {
+                let processor = BatchProcessor(program: program, trace: trace)
+                var bytesOut = 0
+                let seconds = median(runs) {
+                    let input = open(path, O_RDONLY)
+                    let output = open("/dev/null", O_WRONLY)
+                    defer { close(input); close(output) }
+                    bytesOut = BatchCommand.stream(from: input, to: output, processor).bytes
+                }
+                report("batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds,
+                       "cases/s (JSONL file in, verdicts out, \(bytesOut / max(count, 1)) bytes a verdict)")
+            }
         }
 
         if measures("rules") {
