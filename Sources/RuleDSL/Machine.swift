@@ -361,7 +361,7 @@ struct MachineRun {
                 event(.decision, index, truth: applies, facts: t.read)
                 if applies == .unknown { decisions[index].missing = t.unknown }
             } else {
-                applies = value(decision.condition).truth
+                applies = truth(decision.condition)
                 if applies == .unknown { decisions[index].missing = tracked(decision.condition).unknown }
             }
         } else if tracing {
@@ -463,7 +463,7 @@ struct MachineRun {
             if settled {
                 for h in hitsMark..<hits.count {
                     let hit = hits[h]
-                    addRuleEffects(Int(hit.rule), read: tracing ? hit.read : ruleFacts(Int(hit.rule)).read, lifted: false)
+                    addRuleEffects(Int(hit.rule), read: tracing ? hit.read : heldRead(Int(hit.rule)), lifted: false)
                 }
             } else {
                 // The default's reason holds only if no stage was left open by an unknown fact
@@ -485,7 +485,7 @@ struct MachineRun {
                     }
                     for l in liftedMark..<lifted.count {
                         let hit = lifted[l]
-                        addRuleEffects(Int(hit.rule), read: tracing ? hit.read : ruleFacts(Int(hit.rule)).read, lifted: true)
+                        addRuleEffects(Int(hit.rule), read: tracing ? hit.read : heldRead(Int(hit.rule)), lifted: true)
                     }
                 }
             }
@@ -503,7 +503,7 @@ struct MachineRun {
             let rule = Int(plan.pool[Int(p)])
             let truth = evaluateRule(rule)
             ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
-            if truth.effective == .true { addRuleEffects(rule, read: tracing ? truth.read : ruleFacts(rule).read, lifted: false) }
+            if truth.effective == .true { addRuleEffects(rule, read: tracing ? truth.read : heldRead(rule), lifted: false) }
         }
         finish(index, reasonsFrom: reasonsMark, referralsFrom: referralsMark, actionsFrom: actionsMark)
         possible.truncate(to: possibleMark)
@@ -588,6 +588,13 @@ extension MachineRun {
                 facts: truth.read, lifted: start..<liftedBy.count))
         }
         return truth
+    }
+
+    /// The facts read by the condition of a rule that held (a run without a trace): known from
+    /// the plan for most rules, else evaluated again, tracked.
+    private mutating func heldRead(_ index: Int) -> FactSet {
+        if plan.rules[index].readsWhenTrue { return plan.rules[index].readWhenTrue }
+        return ruleFacts(index).read
     }
 
     /// What `evaluateRule` would track, computed afresh for a run without a trace: the facts the
@@ -789,8 +796,27 @@ extension MachineRun {
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
             return (v.kind != .none) == node.flag ? .true : .false
+        case .not:
+            switch operand(node.a).truth {
+            case .true: return .false
+            case .false: return .true
+            case .unknown: return .unknown
+            }
         default:
-            return value(n).truth
+            return operand(n).truth
+        }
+    }
+
+    /// An operand's value: a constant, a fact or a derived value already computed is read here,
+    /// without a call; anything else is evaluated.
+    @inline(__always)
+    private mutating func operand(_ n: Int32) -> Scalar {
+        let node = nodes[Int(n)]
+        switch node.op {
+        case .constant: return node.constant
+        case .fact: return facts[Int(node.a)]
+        case .derived where derivedState[Int(node.a)] & 1 != 0: return derivedValue[Int(node.a)]
+        default: return value(n)
         }
     }
 
@@ -806,40 +832,40 @@ extension MachineRun {
             guard d.applies else { return .none }
             return d.outcome < 0 ? .unknown : .text(d.outcome)
         case .not:
-            let v = value(node.a)
+            let v = operand(node.a)
             return v.kind == .bool ? .bool(v.bits == 0) : v
         case .and, .or:
             let dominant = Scalar.bool(node.op == .or)
-            let left = value(node.a)
+            let left = operand(node.a)
             if left == dominant { return dominant }
-            let right = value(node.b)
+            let right = operand(node.b)
             if right == dominant { return dominant }
             return left.isKnown && right.isKnown ? .bool(node.op == .and) : .unknown
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
-            let left = value(node.a)
+            let left = operand(node.a)
             guard left.isKnown else { return .unknown }
-            let right = value(node.b)
+            let right = operand(node.b)
             guard right.isKnown else { return .unknown }
             return .bool(MachineRun.compare(node.op, left, right))
         case .member:
-            let v = value(node.a)
+            let v = operand(node.a)
             guard v.isKnown else { return v }
             return .bool((v.kind != .none && contains(node.b, node.c, v)) != node.flag)
         case .presence:
-            let v = value(node.a)
+            let v = operand(node.a)
             guard v.isKnown else { return v }
             return .bool((v.kind != .none) == node.flag)
         case .conditional:
             return conditionalValue(node)
         case .yearsBetween, .monthsBetween, .daysBetween, .addDays, .addMonths, .addYears,
             .plus, .minus, .times:
-            let left = value(node.a)
+            let left = operand(node.a)
             guard left.isKnown else { return .unknown }
-            let right = value(node.b)
+            let right = operand(node.b)
             guard right.isKnown else { return .unknown }
             return MachineRun.apply(node.op, left, right)
         case .negate:
-            let v = value(node.a)
+            let v = operand(node.a)
             return v.kind == .number ? .number(DecimalNumber(scaled: v.bits).negated) : v
         case .compareFact:
             let v = facts[Int(node.a)]
@@ -942,11 +968,15 @@ extension MachineRun {
     /// Binary search in `setMembers[low..<high]`.
     @inline(never)
     private func contains(_ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
+        MachineRun.contains(plan.setMembers, low, high, v)
+    }
+
+    private static func contains(_ members: UnsafeBufferPointer<Scalar>, _ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
         var low = Int(low)
         var high = Int(high)
         while low < high {
             let mid = (low + high) >> 1
-            let m = plan.setMembers[mid]
+            let m = members[mid]
             if m == v { return true }
             if (m.kind.rawValue, m.bits) < (v.kind.rawValue, v.bits) { low = mid + 1 } else { high = mid }
         }

@@ -70,10 +70,12 @@ public final class Plan: @unchecked Sendable {
             }
             let firstAction = Int32(actionPool.count)
             actionPool += rule.actions.map { compiler.texts.intern($0) }
+            let reads = ReadAnalysis(derived: derived).whenTrue(rule.condition)
             return PlanRule(
                 condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
-                referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count))
+                referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count),
+                readsWhenTrue: reads != nil, readWhenTrue: reads ?? FactSet())
         })
         self.exceptions = Plan.frozen(exceptions.map { exception in
             let (from, until) = validity(exception.validity)
@@ -169,8 +171,11 @@ struct PlanRule: Sendable {
     let liftedBy: Range<Int32>
     let referrals: Range<Int32>
     let actions: Range<Int32>
-    /// Always in force and lifted by no exception: its truth is its condition's.
-    var isPlain: Bool { isAlways && liftedBy.isEmpty }
+    /// The facts its condition reads whenever it holds, if that set does not depend on the
+    /// values (no `or` that may stop early, no decision): then a verdict can name them without
+    /// evaluating the condition again. `readsWhenTrue` says whether `readWhenTrue` is that set.
+    let readsWhenTrue: Bool
+    let readWhenTrue: FactSet
 }
 
 /// A referral: a fixed place (`text`), or the value of a fact (`fact`).
@@ -266,5 +271,58 @@ struct PlanCompiler {
         }
         nodes.append(node)
         return Int32(nodes.count - 1)
+    }
+}
+
+/// Which facts an expression reads, when that does not depend on the facts' values. It mirrors
+/// the machine's tracked evaluation: `and` reads its right side unless the left is false, so
+/// when the `and` holds both sides were read; `or` mirrors that for false; a decision's read
+/// depends on what it decided, so it is never fixed. nil: it depends.
+struct ReadAnalysis {
+    let derived: [DerivedInfo]
+
+    /// Whatever the values.
+    func always(_ e: CompiledExpression) -> FactSet? {
+        switch e {
+        case .constant: return FactSet()
+        case .fact(let slot): return FactSet(slot)
+        case .derived(let index): return always(derived[index].expression)
+        case .decision, .and, .or, .conditional: return nil
+        case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _): return always(x)
+        case .compare(_, let x, let y), .arithmetic(_, let x, let y):
+            guard let a = always(x), let b = always(y) else { return nil }
+            return a.union(b)
+        case .call(_, let arguments):
+            var read = FactSet()
+            for argument in arguments {
+                guard let r = always(argument) else { return nil }
+                read.formUnion(r)
+            }
+            return read
+        }
+    }
+
+    /// When `e` is true.
+    func whenTrue(_ e: CompiledExpression) -> FactSet? {
+        switch e {
+        case .and(let x, let y):
+            guard let a = whenTrue(x), let b = whenTrue(y) else { return nil }
+            return a.union(b)
+        case .not(let x): return whenFalse(x)
+        case .derived(let index): return whenTrue(derived[index].expression)
+        default: return always(e)
+        }
+    }
+
+    /// When `e` is false.
+    func whenFalse(_ e: CompiledExpression) -> FactSet? {
+        switch e {
+        case .or(let x, let y):
+            guard let a = whenFalse(x), let b = whenFalse(y) else { return nil }
+            return a.union(b)
+        case .not(let x): return whenTrue(x)
+        case .derived(let index): return whenFalse(derived[index].expression)
+        default: return always(e)
+        }
     }
 }
