@@ -12,6 +12,7 @@ public final class BatchProcessor {
     public let program: Program
     public let trace: Bool
     private let reader: CaseReader
+    private let scanner: CaseScanner
     private let builder: VerdictBuilder
     private let prefixes: VerdictJSON.ReasonPrefixes
     private let machine: Machine
@@ -23,6 +24,7 @@ public final class BatchProcessor {
         self.program = program
         self.trace = trace
         reader = CaseReader(program: program)
+        scanner = CaseScanner(program: program)
         builder = VerdictBuilder(program: program)
         prefixes = VerdictJSON.ReasonPrefixes(program: program)
         machine = Machine(plan: program.plan)
@@ -33,18 +35,33 @@ public final class BatchProcessor {
 
     /// Appends the output line for an input line; returns false when the line was bad input.
     public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+        guard !trace else { return processTraced(line, lineNumber: lineNumber, into: &output) }
+        switch scanner.read(line, into: &facts) {
+        case .success(let id):
+            machine.run(facts, tracing: false, into: result)
+            switch id {
+            case .bytes(let range):
+                // Plain ASCII without escapes: the quoted id is the line's own bytes.
+                let quoted = UnsafeBufferPointer(rebasing: line[(range.lowerBound - 1)..<(range.upperBound + 1)])
+                writer.append(caseID: quoted, facts: facts, result: result, to: &output)
+            case .text(let text):
+                var w = JSONWriter(reservingCapacity: 32)
+                w.appendString(text)
+                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
+            }
+            output.append(UInt8(ascii: "\n"))
+            return true
+        case .failure(let error):
+            BatchProcessor.appendError(lineNumber, error.message, into: &output)
+            return false
+        }
+    }
+
+    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
         switch reader.read(line) {
         case .success(let input):
-            if trace {
-                let verdict = builder.verdict(for: input, trace: true)
-                output += VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes)
-            } else {
-                facts = CaseFacts(input.facts, table: program.plan.texts)
-                machine.run(facts, tracing: false, into: result)
-                var id = JSONWriter(reservingCapacity: 32)
-                id.appendString(input.caseID)
-                id.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
-            }
+            let verdict = builder.verdict(for: input, trace: true)
+            output += VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes)
             output.append(UInt8(ascii: "\n"))
             return true
         case .failure(let error):
