@@ -17,6 +17,11 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        JSONWriter.appendQuoted(utf8, to: &bytes)
+    }
+
+    /// Appends UTF-8 text quoted and escaped, as `appendString` does, to any byte buffer.
+    public static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         // Copy unescaped runs in one go; only the rare byte that needs an escape is handled alone.
         var runStart = 0
@@ -24,14 +29,14 @@ public struct JSONWriter: Sendable {
             let b = utf8[k]
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { continue }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-            appendEscape(b)
+            appendEscape(b, to: &bytes)
             runStart = k + 1
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscape(_ b: UInt8) {
+    private static func appendEscape(_ b: UInt8, to bytes: inout [UInt8]) {
         let short: UInt8
         switch b {
         case UInt8(ascii: "\""): short = UInt8(ascii: "\"")
@@ -52,7 +57,7 @@ public struct JSONWriter: Sendable {
         bytes.append(short)
     }
 
-    private func hexDigit(_ d: UInt8) -> UInt8 {
+    private static func hexDigit(_ d: UInt8) -> UInt8 {
         d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") + d - 10
     }
 

@@ -2,34 +2,45 @@ import RuleDSL
 
 /// Writes a contract verdict (CONTRACT.md section 2, without the trace) straight from a
 /// machine's `CaseResult`, byte for byte what `VerdictBuilder` + `VerdictJSON.encode` write for
-/// the same case: every constant piece (keys, names, codes, the reasons' titles and sources,
-/// the rule set's name and hash) is encoded once per rule set, and a verdict is a sequence of
-/// copies and a few numbers and dates. The tests hold the two writers equal.
+/// the same case. Every constant piece (keys, names, codes, the reasons' titles and sources,
+/// the rule set's name and hash) is encoded once per rule set into one block of bytes, so a
+/// verdict is a sequence of copies and a few numbers and dates. The tests hold the two writers
+/// equal.
 public struct VerdictWriter: Sendable {
     private let plan: Plan
-    /// `intake` and `review` as decision indices, in the order the contract tries them.
-    private let questions: [(decision: Int?, head: [UInt8])]
-    private let adviceDecision: Int?
+    private let pieces: BytePieces
+    /// `intake` and `review` as decision indices (if the rule set has them), in the order the
+    /// contract tries them, with `,"pilot":…,"question":…,"decision":`.
+    private let questions: [(decision: Int?, head: BytePieces.Piece)]
     private let reviewQuestion: Int?
+    private let adviceDecision: Int?
     /// `{"code":…,"rule":…,"title":…,"source":…,"facts":` per rule, exception and decision.
-    private let rulePrefix: [[UInt8]]
-    private let exceptionPrefix: [[UInt8]]
-    private let otherwisePrefix: [[UInt8]]
+    private let rulePrefix: [BytePieces.Piece]
+    private let exceptionPrefix: [BytePieces.Piece]
+    private let otherwisePrefix: [BytePieces.Piece]
     /// `"name":` per fact slot, and `"name"` for lists of missing facts.
-    private let factKey: [[UInt8]]
-    private let factName: [[UInt8]]
-    /// `,"ruleset":{"name":…,"sha256":…}}`.
-    private let tail: [UInt8]
+    private let factKey: [BytePieces.Piece]
+    private let factName: [BytePieces.Piece]
+    /// Each text of the rule set's table, quoted.
+    private let text: [BytePieces.Piece]
+    private let literal: Literals
     private let actionRank: [Int]
-    private let undetermined: [UInt8]
+
+    /// The fixed bits between the variable parts.
+    private struct Literals: Sendable {
+        var open, exceptional, reasonsOpen, referrals, actions, missing, adviceOpen, adviceReasons, adviceMissing,
+            tail, undetermined, null, yes, no, overridden: BytePieces.Piece
+    }
 
     public init(program: Program) {
         plan = program.plan
-        func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
+        var builder = BytePieces.Builder()
+        func json(_ build: (inout JSONWriter) -> Void) -> BytePieces.Piece {
             var w = JSONWriter(reservingCapacity: 128)
             build(&w)
-            return w.bytes
+            return builder.add(w.bytes)
         }
+        func raw(_ s: String) -> BytePieces.Piece { builder.add(Array(s.utf8)) }
         questions = VerdictBuilder.questions.map { name in
             (program.decisionIndex(named: name), json { w in
                 w.appendRaw(","); w.appendKey("pilot"); w.appendString(program.name)
@@ -37,9 +48,9 @@ public struct VerdictWriter: Sendable {
                 w.appendRaw(","); w.appendKey("decision")
             })
         }
-        adviceDecision = program.decisionIndex(named: VerdictBuilder.adviceDecision)
         reviewQuestion = program.decisionIndex(named: "review")
-        func prefix(_ code: String?, _ id: String, _ title: String?, _ source: String?) -> [UInt8] {
+        adviceDecision = program.decisionIndex(named: VerdictBuilder.adviceDecision)
+        func prefix(_ code: String?, _ id: String, _ title: String?, _ source: String?) -> BytePieces.Piece {
             json { w in
                 w.appendRaw("{")
                 w.appendKey("code"); w.appendString(code ?? "")
@@ -54,15 +65,23 @@ public struct VerdictWriter: Sendable {
         otherwisePrefix = program.decisions.map { prefix($0.otherwiseReason, "\($0.name).otherwise", $0.title, nil) }
         factKey = program.facts.map { fact in json { $0.appendKey(fact.name) } }
         factName = program.facts.map { fact in json { $0.appendString(fact.name) } }
-        tail = json { w in
-            w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{")
-            w.appendKey("name"); w.appendString(program.name)
-            w.appendRaw(","); w.appendKey("sha256"); w.appendString(program.sha256)
-            w.appendRaw("}}")
-        }
+        text = program.plan.texts.texts.map { t in json { $0.appendString(t) } }
+        literal = Literals(
+            open: raw(#"{"case_id":"#), exceptional: raw(#","exceptional":"#), reasonsOpen: raw(#","reasons":["#),
+            referrals: raw(#"],"referrals":"#), actions: raw(#","actions":"#), missing: raw(#","missing_facts":"#),
+            adviceOpen: raw(#","scenario_advice":{"scenario":"#), adviceReasons: raw(#","reasons":["#),
+            adviceMissing: raw(#"],"missing_facts":"#),
+            tail: json { w in
+                w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{")
+                w.appendKey("name"); w.appendString(program.name)
+                w.appendRaw(","); w.appendKey("sha256"); w.appendString(program.sha256)
+                w.appendRaw("}}")
+            },
+            undetermined: json { $0.appendString("undetermined") }, null: raw("null"), yes: raw("true"), no: raw("false"),
+            overridden: raw(#","overridden":true"#))
         let order = program.vocabulary[.actions] ?? []
         actionRank = program.plan.texts.texts.map { order.firstIndex(of: $0) ?? order.count }
-        undetermined = json { $0.appendString("undetermined") }
+        pieces = builder.build()
     }
 
     /// Appends the verdict line (without the newline). `caseID` is the id's JSON text, quotes
@@ -71,92 +90,78 @@ public struct VerdictWriter: Sendable {
         caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, result: CaseResult, to out: inout [UInt8]
     ) {
         var main: CaseResult.Decision?
-        var head = questions.first?.head ?? []
+        var head = questions[0].head
         var isReview = false
         for question in questions {
             if let index = question.decision, let d = result.decision(index) {
                 main = d
                 head = question.head
-                isReview = question.decision == reviewQuestion
+                isReview = index == reviewQuestion
                 break
             }
         }
-        out.append(contentsOf: #"{"case_id":"#.utf8)
+        pieces.append(literal.open, to: &out)
         out.append(contentsOf: caseID)
-        out.append(contentsOf: head)
-        if let main, main.outcome >= 0 { out.append(contentsOf: plan.texts.quoted[Int(main.outcome)]) } else {
-            out.append(contentsOf: undetermined)
+        pieces.append(head, to: &out)
+        if let main, main.outcome >= 0 {
+            pieces.append(text[Int(main.outcome)], to: &out)
+        } else {
+            pieces.append(literal.undetermined, to: &out)
         }
-        out.append(contentsOf: #","exceptional":"#.utf8)
-        out.append(contentsOf: (main?.exceptional ?? false) ? "true".utf8 : "false".utf8)
-        out.append(contentsOf: #","reasons":["#.utf8)
+        pieces.append(literal.exceptional, to: &out)
+        pieces.append((main?.exceptional ?? false) ? literal.yes : literal.no, to: &out)
+        pieces.append(literal.reasonsOpen, to: &out)
         if let main {
-            for (n, k) in main.reasons.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
+            for k in main.reasons {
+                if k > main.reasons.lowerBound { out.append(UInt8(ascii: ",")) }
                 appendReason(result.reason(k), facts, &out)
             }
         }
-        out.append(contentsOf: #"],"referrals":"#.utf8)
+        pieces.append(literal.referrals, to: &out)
         appendWords(main?.referrals ?? 0..<0, result, &out)
 
         // Actions: the question's, then the advice's not yet listed, in vocabulary order.
         var advice: CaseResult.Decision?
         if isReview, let adviceDecision { advice = result.decision(adviceDecision) }
-        out.append(contentsOf: #","actions":"#.utf8)
+        pieces.append(literal.actions, to: &out)
         if let advice, !advice.actions.isEmpty {
-            var actions: [Int32] = []
-            for k in main?.actions ?? 0..<0 { actions.append(result.word(k)) }
-            for k in advice.actions where !actions.contains(result.word(k)) { actions.append(result.word(k)) }
-            // Stable: actions outside the vocabulary keep their order.
-            let sorted = actions.enumerated().sorted {
-                (actionRank[Int($0.element)], $0.offset) < (actionRank[Int($1.element)], $1.offset)
-            }
-            out.append(UInt8(ascii: "["))
-            for (n, word) in sorted.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: plan.texts.quoted[Int(word.element)])
-            }
-            out.append(UInt8(ascii: "]"))
+            appendMergedActions(main?.actions ?? 0..<0, advice.actions, result, &out)
         } else {
             appendWords(main?.actions ?? 0..<0, result, &out)
         }
-        out.append(contentsOf: #","missing_facts":"#.utf8)
+        pieces.append(literal.missing, to: &out)
         appendNames(main?.missing ?? FactSet(), &out)
-        if isReview {
-            if let advice {
-                out.append(contentsOf: #","scenario_advice":{"scenario":"#.utf8)
-                if advice.outcome >= 0 { out.append(contentsOf: plan.texts.quoted[Int(advice.outcome)]) } else {
-                    out.append(contentsOf: "null".utf8)
-                }
-                out.append(contentsOf: #","reasons":["#.utf8)
-                for (n, k) in advice.reasons.enumerated() {
-                    if n > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: plan.texts.quoted[Int(result.reason(k).code)])
-                }
-                out.append(contentsOf: #"],"missing_facts":"#.utf8)
-                appendNames(advice.missing, &out)
-                out.append(UInt8(ascii: "}"))
+        if let advice {
+            pieces.append(literal.adviceOpen, to: &out)
+            pieces.append(advice.outcome >= 0 ? text[Int(advice.outcome)] : literal.null, to: &out)
+            pieces.append(literal.adviceReasons, to: &out)
+            for k in advice.reasons {
+                if k > advice.reasons.lowerBound { out.append(UInt8(ascii: ",")) }
+                pieces.append(text[Int(result.reason(k).code)], to: &out)
             }
+            pieces.append(literal.adviceMissing, to: &out)
+            appendNames(advice.missing, &out)
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: tail)
+        pieces.append(literal.tail, to: &out)
     }
 
     private func appendReason(_ reason: CaseResult.ReasonRecord, _ facts: CaseFacts, _ out: inout [UInt8]) {
         switch reason.producer {
-        case .rule: out.append(contentsOf: rulePrefix[Int(reason.index)])
-        case .exception: out.append(contentsOf: exceptionPrefix[Int(reason.index)])
-        case .otherwise: out.append(contentsOf: otherwisePrefix[Int(reason.index)])
+        case .rule: pieces.append(rulePrefix[Int(reason.index)], to: &out)
+        case .exception: pieces.append(exceptionPrefix[Int(reason.index)], to: &out)
+        case .otherwise: pieces.append(otherwisePrefix[Int(reason.index)], to: &out)
         }
         out.append(UInt8(ascii: "{"))
         var first = true
-        for slot in reason.facts.slots {
+        reason.facts.forEachSlot { slot in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out.append(contentsOf: factKey[slot])
+            pieces.append(factKey[slot], to: &out)
             appendValue(facts.slots[slot], facts, &out)
         }
         out.append(UInt8(ascii: "}"))
-        if reason.isLifted { out.append(contentsOf: #","overridden":true"#.utf8) }
+        if reason.isLifted { pieces.append(literal.overridden, to: &out) }
         out.append(UInt8(ascii: "}"))
     }
 
@@ -164,7 +169,23 @@ public struct VerdictWriter: Sendable {
         out.append(UInt8(ascii: "["))
         for k in range {
             if k > range.lowerBound { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: plan.texts.quoted[Int(result.word(k))])
+            pieces.append(text[Int(result.word(k))], to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// The review's actions and the advice's, each once, in vocabulary order (stable: actions
+    /// outside the vocabulary keep their order). Rare: only a review with advice actions.
+    private func appendMergedActions(_ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout [UInt8]) {
+        var actions: [Int32] = own.map { result.word($0) }
+        for k in advice where !actions.contains(result.word(k)) { actions.append(result.word(k)) }
+        let sorted = actions.enumerated().sorted {
+            (actionRank[Int($0.element)], $0.offset) < (actionRank[Int($1.element)], $1.offset)
+        }
+        out.append(UInt8(ascii: "["))
+        for (n, word) in sorted.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            pieces.append(text[Int(word.element)], to: &out)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -172,10 +193,10 @@ public struct VerdictWriter: Sendable {
     private func appendNames(_ set: FactSet, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         var first = true
-        for slot in set.slots {
+        set.forEachSlot { slot in
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out.append(contentsOf: factName[slot])
+            pieces.append(factName[slot], to: &out)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -183,16 +204,48 @@ public struct VerdictWriter: Sendable {
     /// A fact value as JSON, as `VerdictJSON.appendValue` writes it: unknown and none are null.
     private func appendValue(_ value: Scalar, _ facts: CaseFacts, _ out: inout [UInt8]) {
         switch value.kind {
-        case .unknown, .none: out.append(contentsOf: "null".utf8)
-        case .bool: out.append(contentsOf: value.bits != 0 ? "true".utf8 : "false".utf8)
+        case .unknown, .none: pieces.append(literal.null, to: &out)
+        case .bool: pieces.append(value.bits != 0 ? literal.yes : literal.no, to: &out)
         case .number: NumberText.append(DecimalNumber(scaled: value.bits), to: &out)
         case .date: NumberText.append(CivilDate(dayNumber: Int32(truncatingIfNeeded: value.bits)), to: &out)
-        case .text: out.append(contentsOf: plan.texts.quoted[Int(value.bits)])
+        case .text: pieces.append(text[Int(value.bits)], to: &out)
         case .localText:
-            var w = JSONWriter(reservingCapacity: 32)
-            if case .text(let text)? = facts.value(value, table: plan.texts) { w.appendString(text) }
-            out.append(contentsOf: w.bytes)
+            let range = facts.localRanges[Int(value.bits)]
+            facts.localBytes.withUnsafeBufferPointer { bytes in
+                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &out)
+            }
         }
+    }
+}
+
+/// Byte strings encoded once and kept in one block the pieces point into: appending one is a
+/// single copy, with no reference counting of an array per piece.
+final class BytePieces: @unchecked Sendable {
+    struct Piece: Sendable {
+        let start: Int32
+        let count: Int32
+    }
+
+    struct Builder {
+        var bytes: [UInt8] = []
+        mutating func add(_ piece: [UInt8]) -> Piece {
+            defer { bytes += piece }
+            return Piece(start: Int32(bytes.count), count: Int32(piece.count))
+        }
+        func build() -> BytePieces { BytePieces(bytes) }
+    }
+
+    private let base: UnsafeMutablePointer<UInt8>
+
+    private init(_ bytes: [UInt8]) {
+        base = .allocate(capacity: max(bytes.count, 1))
+        base.initialize(from: bytes, count: bytes.count)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) func append(_ piece: Piece, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base + Int(piece.start), count: Int(piece.count)))
     }
 }
 
@@ -211,12 +264,12 @@ enum NumberText {
             fraction /= 10
             width -= 1
         }
-        var digits: [UInt8] = []
-        for _ in 0..<width {
-            digits.append(UInt8(ascii: "0") + UInt8(fraction % 10))
-            fraction /= 10
+        var divisor: UInt64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
         }
-        out.append(contentsOf: digits.reversed())
     }
 
     static func append(_ d: CivilDate, to out: inout [UInt8]) {

@@ -2,10 +2,10 @@
 /// evaluation free of allocation; the checker refuses rule sets with more facts than it holds.
 public struct FactSet: Sendable, Hashable {
     public static let capacity = 256
-    private var w0: UInt64 = 0
-    private var w1: UInt64 = 0
-    private var w2: UInt64 = 0
-    private var w3: UInt64 = 0
+    @usableFromInline var w0: UInt64 = 0
+    @usableFromInline var w1: UInt64 = 0
+    @usableFromInline var w2: UInt64 = 0
+    @usableFromInline var w3: UInt64 = 0
 
     public init() {}
 
@@ -46,6 +46,17 @@ public struct FactSet: Sendable, Hashable {
         var result = self
         result.formUnion(other)
         return result
+    }
+
+    /// Calls `body` with each slot in increasing order, without making an array.
+    @inlinable public func forEachSlot(_ body: (Int) -> Void) {
+        for wordIndex in 0..<4 {
+            var remaining = wordIndex == 0 ? w0 : wordIndex == 1 ? w1 : wordIndex == 2 ? w2 : w3
+            while remaining != 0 {
+                body(wordIndex * 64 + remaining.trailingZeroBitCount)
+                remaining &= remaining - 1
+            }
+        }
     }
 
     /// The slots in increasing order.

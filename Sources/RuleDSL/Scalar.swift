@@ -43,8 +43,6 @@ public struct Scalar: Sendable, Equatable {
 /// comparing two numbers, and a verdict writes each from bytes encoded once.
 public struct TextTable: Sendable {
     public private(set) var texts: [String] = []
-    /// Each text quoted and escaped as JSON (`"coa"`), for writers.
-    public private(set) var quoted: [[UInt8]] = []
     private var ids: [String: Int32] = [:]
     /// Open addressing over the UTF-8 bytes, so a reader finds a text without making a String.
     private var slots: [Int32] = []
@@ -59,23 +57,6 @@ public struct TextTable: Sendable {
         let id = Int32(texts.count)
         texts.append(text)
         ids[text] = id
-        var q: [UInt8] = [UInt8(ascii: "\"")]
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): q += [UInt8(ascii: "\\"), b]
-            case 0x0A: q += Array("\\n".utf8)
-            case 0x0D: q += Array("\\r".utf8)
-            case 0x09: q += Array("\\t".utf8)
-            case 0x08: q += Array("\\b".utf8)
-            case 0x0C: q += Array("\\f".utf8)
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                q += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]]
-            default: q.append(b)
-            }
-        }
-        q.append(UInt8(ascii: "\""))
-        quoted.append(q)
         return id
     }
 
