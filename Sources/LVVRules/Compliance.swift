@@ -113,7 +113,7 @@ public struct ComplianceReport: Sendable {
         out += deviations.isEmpty ? "  none\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
         let violated = invariants.filter { $0.status == .violated }.count
         let unproven = invariants.filter { $0.status == .unproven }.count
-        out += "\n\(isCompliant ? "COMPLIANT" : "NOT COMPLIANT"): \(invariants.count - violated - unproven) proven, \(violated) violated, \(unproven) unproven (\(String(format: "%.1f", milliseconds)) ms)\n"
+        out += "\n\(isCompliant ? "COMPLIANT" : "NOT COMPLIANT"): \(invariants.count - violated - unproven) proven, \(violated) violated, \(unproven) unproven (\(ComplianceReport.oneDecimal(milliseconds)) ms)\n"
         return out
     }
 
@@ -154,8 +154,14 @@ public struct ComplianceReport: Sendable {
             }
             w.appendRaw("]")
         }
-        w.appendRaw(","); w.appendKey("milliseconds"); w.appendRaw(String(format: "%.1f", milliseconds))
+        w.appendRaw(","); w.appendKey("milliseconds"); w.appendRaw(ComplianceReport.oneDecimal(milliseconds))
         w.appendRaw("}\n")
         return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// `12.3`: a duration as `%.1f` writes it, without Foundation.
+    static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import RuleDSL
 
 /// Finds and loads the rule files of a pilot from a rules folder (`rules/` by default): the
@@ -33,7 +32,7 @@ public struct RuleLibrary: Sendable {
 
     /// The path of a pilot's file.
     public func path(of pilot: String) -> String {
-        (directory as NSString).appendingPathComponent("\(pilot).rules")
+        FileSystem.join(directory, "\(pilot).rules")
     }
 
     /// Loads a pilot by name (and its base files).
@@ -52,9 +51,9 @@ public struct RuleLibrary: Sendable {
     /// Loads with every diagnostic, for `rule-check check`.
     public func loadResult(path: String) throws(LoadError) -> RuleSetLoader.Result {
         let top = try RuleLibrary.read(path)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FileSystem.parent(of: path)
         return RuleSetLoader.load(top) { base in
-            for candidate in [(folder as NSString).appendingPathComponent("\(base).rules"), self.path(of: base)] {
+            for candidate in [FileSystem.join(folder, "\(base).rules"), self.path(of: base)] {
                 if let file = try? RuleLibrary.read(candidate) { return file }
             }
             return nil
@@ -63,27 +62,24 @@ public struct RuleLibrary: Sendable {
 
     /// Reads a rule file, refusing folders and files past the size limit before reading them whole.
     public static func read(_ path: String) throws(LoadError) -> SourceFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let kind = FileSystem.kind(path) else {
             throw .unreadable(path: path, reason: "no such file")
         }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-            size > RuleSetLoader.maximumFileSize
-        {
+        if kind == .directory { throw .unreadable(path: path, reason: "it is a folder") }
+        if let size = FileSystem.size(path), size > RuleSetLoader.maximumFileSize {
             throw .unreadable(path: path, reason: "the file is \(size) bytes; a rule file may be at most \(RuleSetLoader.maximumFileSize)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard kind == .file, let bytes = FileSystem.read(path) else {
             throw .unreadable(path: path, reason: "permission denied or not a regular file")
         }
-        return SourceFile(path: path, bytes: [UInt8](data))
+        return SourceFile(path: path, bytes: bytes)
     }
 
     /// Every `.rules` file in a folder, sorted, so `check` and `test` can take a folder.
     public static func ruleFiles(in folder: String) throws(LoadError) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+        guard let names = FileSystem.list(folder) else {
             throw .unreadable(path: folder, reason: "cannot list the folder")
         }
-        return names.filter { $0.hasSuffix(".rules") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix(".rules") }.sorted().map { FileSystem.join(folder, $0) }
     }
 }

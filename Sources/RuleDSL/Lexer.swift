@@ -158,12 +158,14 @@ public struct Lexer {
 
     /// Reports invalid UTF-8 inside comments and text, the only places non-ASCII may appear.
     private mutating func checkUTF8(_ start: Int, _ end: Int) {
+        // Most text is ASCII, which is valid UTF-8 as it stands.
+        if !source.bytes[start..<end].contains(where: { $0 >= 0x80 }) { return }
         var iterator = source.bytes[start..<end].makeIterator()
         var decoder = UTF8()
         var offset = start
         loop: while true {
             switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += String(scalar).utf8.count
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
             case .emptyInput: break loop
             case .error:
                 report(.error("invalid-utf8", "the file is not valid UTF-8 here", at: range(offset, offset + 1),

@@ -3,18 +3,20 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Dispatch
 import LVVRules
 import RuleDSL
 
-/// `rule-check bench [--pilot P] [--cases N]`: the performance figures, measured, each the
-/// median of several runs on one core: evaluation only (with and without trace), `batch`
-/// end-to-end on generated JSONL, parse+check of every shipped rule file, `comply` for every
-/// pilot, and peak memory. Build with `-c release` for meaningful figures.
+/// `rule-check bench [--pilot P] [--cases N] [--runs R] [--only PART]`: the performance figures,
+/// measured on one core, each the median of several runs: evaluation only (with and without
+/// trace), `batch` end to end on a generated JSONL file, one case through `rule-check eval` as a
+/// fresh process, `batch`'s resident memory as a process, parse+check of every shipped rule
+/// file, `comply` for every rule set. Build with `-c release` for meaningful figures.
 enum BenchCommand {
+    static let parts = ["evaluate", "batch", "process", "rules"]
+
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "bench", arguments, valueFlags: ["--pilot", "--cases", "--rules", "--runs", "--only"], switchFlags: [])
-        let parts = ["evaluate", "batch", "rules"]
+        let flags: Set<String> = ["--pilot", "--cases", "--rules", "--runs", "--only"]
+        let args = try Arguments(command: "bench", arguments, valueFlags: flags, switchFlags: [])
         let only = args.value("--only")
         if let only, !parts.contains(only) {
             throw .usage("`--only` takes one of \(parts.joined(separator: ", ")), not `\(only)`")
@@ -23,50 +25,43 @@ enum BenchCommand {
         let count = Int(args.value("--cases") ?? "100000") ?? -1
         let runs = Int(args.value("--runs") ?? "3") ?? -1
         guard count > 0, runs > 0 else { throw .usage("`--cases` and `--runs` take a positive whole number") }
-        var pilotArgs = arguments
-        if args.value("--pilot") == nil { pilotArgs += ["--pilot", "groningen"] }
-        let pilotArguments = try Arguments(command: "bench", pilotArgs, valueFlags: ["--pilot", "--cases", "--rules", "--runs", "--only"], switchFlags: [])
-        let program = try PilotLoader.load(pilotArguments)
+        let pilot = args.value("--pilot") ?? "groningen"
         let rulesDirectory = args.value("--rules") ?? "rules"
+        let program = try PilotLoader.load(try Arguments(
+            command: "bench", ["--pilot", pilot, "--rules", rulesDirectory], valueFlags: flags, switchFlags: []))
 
+        // Realistic generated intake cases, deterministic (see `CaseGenerator`), as a JSONL file.
         var generator = CaseGenerator()
         let lines = (0..<count).map { generator.nextCase(index: $0 + 1) }
-        let jsonl = Array(lines.joined(separator: "\n").utf8) + [10]
-        let reader = CaseReader(program: program)
-        let inputs: [CaseInput] = lines.compactMap { line in
-            if case .success(let input) = reader.read(line) { return input }
-            return nil
+        let path = "/tmp/rule-check-bench-\(getpid()).jsonl"
+        defer { unlink(path) }
+        guard write(Array(lines.joined(separator: "\n").utf8) + [10], to: path) else {
+            throw CommandError(status: .failure, message: "cannot write the benchmark's case file \(path)")
         }
-        // Evaluation only: the machine on facts already read, into one reused result, as a
-        // what-if over a caseload runs it. Converting to the readable `Evaluation` is not counted.
-        let machine = Machine(plan: program.plan)
-        let caseFacts = inputs.map { CaseFacts($0.facts, table: program.plan.texts) }
-        let result = CaseResult(plan: program.plan)
-        Console.out("rule-check bench: pilot \(program.name), \(count) generated cases (\(jsonl.count / max(count, 1)) bytes each on average), median of \(runs) runs\n")
+        Console.out("rule-check bench: pilot \(program.name), \(count) generated cases, median of \(runs) runs\n")
         #if DEBUG
-            Console.out("note: this is a debug build; use `swift run -c release rule-check bench` for real figures\n")
+            Console.out("note: this is a debug build; use `swift build -c release` for real figures\n")
         #endif
 
         if measures("evaluate") {
-        let quiet = median(runs) { for facts in caseFacts { machine.run(facts, tracing: false, into: result) } }
-        report("evaluate, no trace", Double(inputs.count) / quiet, "cases/s")
-        let traced = median(runs) { for facts in caseFacts { machine.run(facts, tracing: ProcessInfoStub.trace, into: result) } }
-        report("evaluate, with trace", Double(inputs.count) / traced, "cases/s")
+            // The machine on facts already read, into one reused result, as a what-if over a
+            // caseload runs it. Reading cases and writing verdicts are not counted here.
+            let reader = CaseReader(program: program)
+            let caseFacts: [CaseFacts] = lines.compactMap { line in
+                guard case .success(let input) = reader.read(line) else { return nil }
+                return CaseFacts(input.facts, table: program.plan.texts)
+            }
+            let machine = Machine(plan: program.plan)
+            let result = CaseResult(plan: program.plan)
+            for tracing in [false, true] {
+                let seconds = median(runs) { for facts in caseFacts { machine.run(facts, tracing: tracing, into: result) } }
+                report("evaluate, \(tracing ? "with trace" : "no trace")", Double(caseFacts.count) / seconds, "cases/s")
+            }
         }
 
         if measures("batch") {
-            // End to end as `rule-check batch` runs: the generated JSONL in a file, read through
-            // the same streaming loop, verdicts written to /dev/null (the bytes are counted).
-            let path = "/tmp/rule-check-bench-\(getpid()).jsonl"
-            defer { unlink(path) }
-            let written = jsonl.withUnsafeBufferPointer { bytes -> Bool in
-                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-                guard fd >= 0 else { return false }
-                defer { close(fd) }
-                Console.writeAll(fd, bytes)
-                return true
-            }
-            guard written else { throw CommandError(status: .failure, message: "cannot write the benchmark's case file \(path)") }
+            // End to end as `rule-check batch` runs: the JSONL file read through the same
+            // streaming loop, verdicts written to /dev/null.
             for trace in [false, true] {
                 let processor = BatchProcessor(program: program, trace: trace)
                 var bytesOut = 0
@@ -77,36 +72,58 @@ enum BenchCommand {
                     bytesOut = BatchCommand.stream(from: input, to: output, processor).bytes
                 }
                 report("batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds,
-                       "cases/s (JSONL file in, verdicts out, \(bytesOut / max(count, 1)) bytes a verdict)")
+                       "cases/s (JSONL file in, verdicts out, \(bytesOut / count) bytes a verdict)")
+            }
+        }
+
+        if measures("process") {
+            // As a user runs them: a fresh process each time.
+            let executable = executablePath()
+            let casePath = path + ".json"
+            defer { unlink(casePath) }
+            _ = write(Array(lines[0].utf8), to: casePath)
+            var walls: [Double] = []
+            for _ in 0..<max(runs, 11) {
+                guard let run = spawn(executable, ["eval", "--pilot", pilot, "--rules", rulesDirectory, casePath]) else { break }
+                walls.append(run.seconds)
+            }
+            if !walls.isEmpty {
+                report("eval, one case, as a process", walls.sorted()[walls.count / 2] * 1000,
+                       "ms wall (start, load and check rules, decide, print, exit)")
+            }
+            for (cases, file) in [(10, path + ".10"), (count, path)] {
+                if file != path { _ = write(Array((lines.prefix(cases).joined(separator: "\n") + "\n").utf8), to: file) }
+                defer { if file != path { unlink(file) } }
+                if let run = spawn(executable, ["batch", "--pilot", pilot, "--rules", rulesDirectory, "--no-trace"], input: file) {
+                    report("batch --no-trace, \(cases) cases, memory", Double(run.maxResidentKB) / 1024, "MB peak resident")
+                }
             }
         }
 
         if measures("rules") {
-        let files = (try? RuleLibrary.ruleFiles(in: rulesDirectory)) ?? []
-        let sources = files.compactMap { try? RuleLibrary.read($0) }
-        let library = RuleLibrary(directory: rulesDirectory)
-        let parse = median(max(runs, 5)) {
-            for path in files { _ = try? library.loadResult(path: path) }
-        }
-        report("parse + check all \(sources.count) rule files", parse * 1000, "ms (incl. reading from disk)")
-
-        let programs = RuleLibrary.pilots.compactMap { try? library.load(pilot: $0) }
-        let comply = median(runs) { for p in programs { _ = ComplianceReport(program: p) } }
-        report("comply, all \(programs.count) rule sets", comply * 1000, "ms")
+            let files = (try? RuleLibrary.ruleFiles(in: rulesDirectory)) ?? []
+            let library = RuleLibrary(directory: rulesDirectory)
+            let parse = median(max(runs, 5)) {
+                for path in files { _ = try? library.loadResult(path: path) }
+            }
+            report("parse + check all \(files.count) rule files", parse * 1000, "ms (incl. reading from disk)")
+            let programs = RuleLibrary.pilots.compactMap { try? library.load(pilot: $0) }
+            let comply = median(runs) { for p in programs { _ = ComplianceReport(program: p) } }
+            report("comply, all \(programs.count) rule sets", comply * 1000, "ms")
         }
 
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        report("peak memory (this process)", Double(usage.ru_maxrss) / 1024, "MB resident")
+        report("peak memory (this benchmark process)", Double(usage.ru_maxrss) / 1024, "MB resident")
         return .success
     }
 
     private static func median(_ runs: Int, _ body: () -> Void) -> Double {
         var times: [Double] = []
         for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = Stopwatch.now()
             body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            times.append(Stopwatch.now() - start)
         }
         return times.sorted()[times.count / 2]
     }
@@ -115,5 +132,42 @@ enum BenchCommand {
         let shown = value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
         Console.out("  \(what.padding(40)) \(shown) \(unit)\n")
     }
+
+    private static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        bytes.withUnsafeBufferPointer { Console.writeAll(fd, $0) }
+        return true
+    }
+
+    /// This program's own executable, so the process figures measure the same build.
+    private static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return CommandLine.arguments[0] }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Runs the executable with standard input from `input` (or /dev/null) and output to
+    /// /dev/null; returns its wall time and peak resident memory.
+    private static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
+        -> (seconds: Double, maxResidentKB: Int)?
+    {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = Stopwatch.now()
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        var usage = rusage()
+        guard wait4(pid, &status, 0, &usage) == pid else { return nil }
+        let seconds = Stopwatch.now() - start
+        return (seconds, usage.ru_maxrss)
+    }
 }
-enum ProcessInfoStub { static let trace = getenv("BENCH_NOTRACE") == nil }

@@ -1,4 +1,3 @@
-import Foundation
 import LVVRules
 import RuleDSL
 
@@ -10,9 +9,9 @@ enum ComplyCommand {
         let format = try args.format()
         if let extra = args.positionals.first { throw .usage("`rule-check comply` takes no file `\(extra)`; name the pilot with `--pilot`") }
         let program = try PilotLoader.load(args)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = Stopwatch.now()
         let report = ComplianceReport(program: program)
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        let milliseconds = (Stopwatch.now() - start) * 1000
         Console.out(format == .json ? report.json(milliseconds: milliseconds) : report.text(milliseconds: milliseconds))
         return report.isCompliant ? .success : .failure
     }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import LVVRules
 import RuleDSL
 
@@ -32,12 +36,11 @@ enum DiffCommand {
 
     /// OLD is a rule file, or a folder holding the pilot's file (and its base).
     private static func loadOld(_ path: String, pilot: String, rules: String) throws(CommandError) -> Program {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let kind = FileSystem.kind(path) else {
             throw CommandError(status: .failure, message: "cannot read `\(path)`: no such file or folder")
         }
         do {
-            if isDirectory.boolValue { return try RuleLibrary(directory: path).load(pilot: pilot) }
+            if kind == .directory { return try RuleLibrary(directory: path).load(pilot: pilot) }
             return try RuleLibrary(directory: rules).load(path: path)
         } catch {
             if case .invalid(let result) = error {
@@ -63,15 +66,17 @@ struct CaseDiff {
     var errors: [(line: Int, message: String)] = []
 
     static func run(old: Program, new: Program, path: String) throws(CommandError) -> CaseDiff {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let descriptor = FileSystem.kind(path) == .file ? open(path, O_RDONLY) : -1
+        guard descriptor >= 0 else {
             throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`")
         }
+        defer { close(descriptor) }
         var diff = CaseDiff()
         let oldReader = CaseReader(program: old)
         let newReader = CaseReader(program: new)
         let oldBuilder = VerdictBuilder(program: old)
         let newBuilder = VerdictBuilder(program: new)
-        LineReader.forEachLine(descriptor: handle.fileDescriptor, maximumLength: BatchCommand.maximumLineLength) {
+        LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength) {
             number, line in
             guard case .bytes(let bytes) = line else {
                 diff.errors.append((number, "line too long"))

@@ -1,4 +1,3 @@
-import Foundation
 import LVVRules
 import RuleDSL
 
@@ -13,12 +12,11 @@ enum DocCommand {
         let program = try PilotLoader.load(args)
         let folder = args.value("--out") ?? "out"
         let html = Rulebook(program: program).html()
-        let path = (folder as NSString).appendingPathComponent("\(program.name).html")
+        let path = FileSystem.join(folder, "\(program.name).html")
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileSystem.write(Array(html.utf8), to: path)
         } catch {
-            throw CommandError(status: .failure, message: "cannot write `\(path)`: \(error.localizedDescription)")
+            throw CommandError(status: .failure, message: "cannot write `\(path)`: \(error)")
         }
         Console.out("wrote \(path) (\(html.utf8.count) bytes; rules \(program.files.map(\.path).joined(separator: " + ")), sha256 \(program.sha256))\n")
         return .success

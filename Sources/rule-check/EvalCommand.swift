@@ -1,4 +1,3 @@
-import Foundation
 import LVVRules
 import RuleDSL
 
@@ -45,14 +44,11 @@ enum EvalCommand {
     }
 
     private static func readCase(_ path: String) throws(CommandError) -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let data = FileManager.default.contents(atPath: path)
-        else {
+        if path == "-", let bytes = FileSystem.read(descriptor: 0) { return bytes }
+        guard FileSystem.kind(path) == .file, let bytes = FileSystem.read(path) else {
             throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`")
         }
-        return [UInt8](data)
+        return bytes
     }
 
     /// Whether the bytes look like JSONL with several objects (to say "use batch").

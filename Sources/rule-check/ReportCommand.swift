@@ -3,7 +3,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 import LVVRules
 
 /// `rule-check report VERDICTS.jsonl [--out FILE.html]`: counts the verdicts `rule-check batch`
@@ -23,8 +22,7 @@ enum ReportCommand {
         if path == "-" {
             descriptor = 0
         } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            guard let kind = FileSystem.kind(path), kind != .directory else {
                 throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: no such file")
             }
             descriptor = open(path, O_RDONLY)
@@ -45,11 +43,9 @@ enum ReportCommand {
         if let out = args.value("--out") {
             let html = summary.html(source: source)
             do {
-                let folder = (out as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try FileSystem.write(Array(html.utf8), to: out)
             } catch {
-                throw CommandError(status: .failure, message: "cannot write `\(out)`: \(error.localizedDescription)")
+                throw CommandError(status: .failure, message: "cannot write `\(out)`: \(error)")
             }
             Console.out("wrote \(out): \(summary.verdicts) verdicts, \(summary.errorLines) error lines, \(summary.unreadableLines) unreadable lines\n")
         } else {
