@@ -164,10 +164,27 @@ enum BenchCommand {
         var pid: pid_t = 0
         let start = Stopwatch.now()
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return nil }
+        // The child's own peak, read from /proc while it runs: `wait4`'s maximum resident size
+        // would include this (large) process, whose memory the child shares until it execs.
         var status: Int32 = 0
-        var usage = rusage()
-        guard wait4(pid, &status, 0, &usage) == pid else { return nil }
-        let seconds = Stopwatch.now() - start
-        return (seconds, usage.ru_maxrss)
+        var peakKB = 0
+        while true {
+            peakKB = max(peakKB, residentPeakKB(of: pid))
+            let waited = waitpid(pid, &status, WNOHANG)
+            if waited == pid { break }
+            if waited < 0 { return nil }
+            usleep(200)
+        }
+        return (Stopwatch.now() - start, peakKB)
+    }
+
+    /// `VmHWM` of a running process, in KB (0 when unreadable).
+    private static func residentPeakKB(of pid: pid_t) -> Int {
+        guard let bytes = FileSystem.read("/proc/\(pid)/status") else { return 0 }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).filter(\.isNumber)) ?? 0
+        }
+        return 0
     }
 }
