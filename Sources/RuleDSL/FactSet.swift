@@ -9,12 +9,15 @@ public struct FactSet: Sendable, Hashable {
 
     public init() {}
 
+    @inlinable
     public init(_ slot: Int) {
         insert(slot)
     }
 
+    @inlinable
     public var isEmpty: Bool { (w0 | w1 | w2 | w3) == 0 }
 
+    @inlinable
     public mutating func insert(_ slot: Int) {
         let bit = UInt64(1) << UInt64(slot & 63)
         switch slot >> 6 {
@@ -25,6 +28,7 @@ public struct FactSet: Sendable, Hashable {
         }
     }
 
+    @inlinable
     public func contains(_ slot: Int) -> Bool {
         let bit = UInt64(1) << UInt64(slot & 63)
         switch slot >> 6 {
@@ -35,6 +39,7 @@ public struct FactSet: Sendable, Hashable {
         }
     }
 
+    @inlinable
     public mutating func formUnion(_ other: FactSet) {
         w0 |= other.w0
         w1 |= other.w1
@@ -42,6 +47,7 @@ public struct FactSet: Sendable, Hashable {
         w3 |= other.w3
     }
 
+    @inlinable
     public func union(_ other: FactSet) -> FactSet {
         var result = self
         result.formUnion(other)

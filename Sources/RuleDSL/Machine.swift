@@ -850,7 +850,7 @@ extension MachineRun {
         case .member:
             let v = operand(node.a)
             guard v.isKnown else { return v }
-            return .bool((v.kind != .none && contains(node.b, node.c, v)) != node.flag)
+            return .bool((v.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, v)) != node.flag)
         case .presence:
             let v = operand(node.a)
             guard v.isKnown else { return v }
@@ -878,7 +878,7 @@ extension MachineRun {
         case .factMember:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return v }
-            return .bool((v.kind != .none && contains(node.b, node.c, v)) != node.flag)
+            return .bool((v.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, v)) != node.flag)
         }
     }
 
@@ -928,7 +928,7 @@ extension MachineRun {
         case .member:
             let o = tracked(node.a)
             guard o.value.isKnown else { return o }
-            let isMember = o.value.kind != .none && contains(node.b, node.c, o.value)
+            let isMember = o.value.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, o.value)
             return .known(.bool(isMember != node.flag), read: o.read)
         case .presence:
             let o = tracked(node.a)
@@ -965,12 +965,7 @@ extension MachineRun {
         }
     }
 
-    /// Binary search in `setMembers[low..<high]`.
-    @inline(never)
-    private func contains(_ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
-        MachineRun.contains(plan.setMembers, low, high, v)
-    }
-
+    /// Binary search in `members[low..<high]`, sorted by (kind, bits).
     private static func contains(_ members: UnsafeBufferPointer<Scalar>, _ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
         var low = Int(low)
         var high = Int(high)
