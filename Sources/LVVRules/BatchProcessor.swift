@@ -19,6 +19,8 @@ public final class BatchProcessor {
     private let writer: VerdictWriter
     private var facts: CaseFacts
     private let result: CaseResult
+    /// One verdict, written piece by piece, then added to the output in one copy.
+    private var verdict = ByteBuffer()
 
     public init(program: Program, trace: Bool) {
         self.program = program
@@ -39,17 +41,19 @@ public final class BatchProcessor {
         switch scanner.read(line, into: &facts) {
         case .success(let id):
             machine.run(facts, tracing: false, into: result)
+            verdict.removeAll()
             switch id {
             case .bytes(let range):
                 // Plain ASCII without escapes: the quoted id is the line's own bytes.
                 let quoted = UnsafeBufferPointer(rebasing: line[(range.lowerBound - 1)..<(range.upperBound + 1)])
-                writer.append(caseID: quoted, facts: facts, result: result, to: &output)
+                writer.append(caseID: quoted, facts: facts, result: result, to: &verdict)
             case .text(let text):
                 var w = JSONWriter(reservingCapacity: 32)
                 w.appendString(text)
-                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
+                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &verdict) }
             }
-            output.append(UInt8(ascii: "\n"))
+            verdict.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: verdict.bytes)
             return true
         case .failure(let error):
             BatchProcessor.appendError(lineNumber, error.message, into: &output)
@@ -69,6 +73,8 @@ public final class BatchProcessor {
             return false
         }
     }
+
+    deinit { verdict.free() }
 
     public static func appendError(_ line: Int, _ message: String, into output: inout [UInt8]) {
         var w = JSONWriter(reservingCapacity: 128)

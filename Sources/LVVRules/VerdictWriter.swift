@@ -87,7 +87,7 @@ public struct VerdictWriter: Sendable {
     /// Appends the verdict line (without the newline). `caseID` is the id's JSON text, quotes
     /// included.
     public func append(
-        caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, result: CaseResult, to out: inout [UInt8]
+        caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, result: CaseResult, to out: inout ByteBuffer
     ) {
         var main: CaseResult.Decision?
         var head = questions[0].head
@@ -101,7 +101,7 @@ public struct VerdictWriter: Sendable {
             }
         }
         pieces.append(literal.open, to: &out)
-        out.append(contentsOf: caseID)
+        out.append(caseID)
         pieces.append(head, to: &out)
         if let main, main.outcome >= 0 {
             pieces.append(text[Int(main.outcome)], to: &out)
@@ -146,7 +146,7 @@ public struct VerdictWriter: Sendable {
         pieces.append(literal.tail, to: &out)
     }
 
-    private func appendReason(_ reason: CaseResult.ReasonRecord, _ facts: CaseFacts, _ out: inout [UInt8]) {
+    private func appendReason(_ reason: CaseResult.ReasonRecord, _ facts: CaseFacts, _ out: inout ByteBuffer) {
         switch reason.producer {
         case .rule: pieces.append(rulePrefix[Int(reason.index)], to: &out)
         case .exception: pieces.append(exceptionPrefix[Int(reason.index)], to: &out)
@@ -165,7 +165,7 @@ public struct VerdictWriter: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
-    private func appendWords(_ range: Range<Int>, _ result: CaseResult, _ out: inout [UInt8]) {
+    private func appendWords(_ range: Range<Int>, _ result: CaseResult, _ out: inout ByteBuffer) {
         out.append(UInt8(ascii: "["))
         for k in range {
             if k > range.lowerBound { out.append(UInt8(ascii: ",")) }
@@ -176,7 +176,7 @@ public struct VerdictWriter: Sendable {
 
     /// The review's actions and the advice's, each once, in vocabulary order (stable: actions
     /// outside the vocabulary keep their order). Rare: only a review with advice actions.
-    private func appendMergedActions(_ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout [UInt8]) {
+    private func appendMergedActions(_ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout ByteBuffer) {
         var actions: [Int32] = own.map { result.word($0) }
         for k in advice where !actions.contains(result.word(k)) { actions.append(result.word(k)) }
         let sorted = actions.enumerated().sorted {
@@ -190,7 +190,7 @@ public struct VerdictWriter: Sendable {
         out.append(UInt8(ascii: "]"))
     }
 
-    private func appendNames(_ set: FactSet, _ out: inout [UInt8]) {
+    private func appendNames(_ set: FactSet, _ out: inout ByteBuffer) {
         out.append(UInt8(ascii: "["))
         var first = true
         set.forEachSlot { slot in
@@ -202,7 +202,7 @@ public struct VerdictWriter: Sendable {
     }
 
     /// A fact value as JSON, as `VerdictJSON.appendValue` writes it: unknown and none are null.
-    private func appendValue(_ value: Scalar, _ facts: CaseFacts, _ out: inout [UInt8]) {
+    private func appendValue(_ value: Scalar, _ facts: CaseFacts, _ out: inout ByteBuffer) {
         switch value.kind {
         case .unknown, .none: pieces.append(literal.null, to: &out)
         case .bool: pieces.append(value.bits != 0 ? literal.yes : literal.no, to: &out)
@@ -211,9 +211,11 @@ public struct VerdictWriter: Sendable {
         case .text: pieces.append(text[Int(value.bits)], to: &out)
         case .localText:
             let range = facts.localRanges[Int(value.bits)]
+            var quoted: [UInt8] = []
             facts.localBytes.withUnsafeBufferPointer { bytes in
-                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &out)
+                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &quoted)
             }
+            out.append(quoted)
         }
     }
 }
@@ -244,15 +246,15 @@ final class BytePieces: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
-    @inline(__always) func append(_ piece: Piece, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: base + Int(piece.start), count: Int(piece.count)))
+    @inline(__always) func append(_ piece: Piece, to out: inout ByteBuffer) {
+        out.append(UnsafeBufferPointer(start: base + Int(piece.start), count: Int(piece.count)))
     }
 }
 
 /// Numbers and dates written as bytes, the same text as their `description`, without making
 /// a String.
 enum NumberText {
-    static func append(_ n: DecimalNumber, to out: inout [UInt8]) {
+    static func append(_ n: DecimalNumber, to out: inout ByteBuffer) {
         let magnitude = n.scaled.magnitude
         if n.scaled < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(magnitude / 1_000_000, to: &out)
@@ -272,10 +274,10 @@ enum NumberText {
         }
     }
 
-    static func append(_ d: CivilDate, to out: inout [UInt8]) {
+    static func append(_ d: CivilDate, to out: inout ByteBuffer) {
         let (year, month, day) = d.components
         guard (0...9999).contains(year) else {
-            out.append(contentsOf: "\"\(d.description)\"".utf8)
+            out.append(Array("\"\(d.description)\"".utf8))
             return
         }
         out.append(UInt8(ascii: "\""))
@@ -292,7 +294,7 @@ enum NumberText {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static func appendDigits(_ value: UInt64, to out: inout [UInt8]) {
+    private static func appendDigits(_ value: UInt64, to out: inout ByteBuffer) {
         if value >= 10 { appendDigits(value / 10, to: &out) }
         out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
