@@ -882,6 +882,22 @@ extension MachineRun {
         }
     }
 
+    /// `tracked` for an operand, without a call for a constant, a fact, a derived value already
+    /// tracked, or a fused fact node.
+    @inline(__always)
+    private mutating func trackedOperand(_ n: Int32) -> Tracked {
+        let node = nodes[Int(n)]
+        switch node.op {
+        case .constant: return .known(node.constant)
+        case .fact, .compareFact, .factPresence, .factMember:
+            let slot = Int(node.a)
+            let v = node.op == .fact ? facts[slot] : value(n)
+            return Tracked(value: v, read: FactSet(slot), unknown: v.isKnown ? FactSet() : FactSet(slot))
+        case .derived where derivedState[Int(node.a)] & 2 != 0: return derivedTracked[Int(node.a)]
+        default: return tracked(n)
+        }
+    }
+
     /// The value with the facts read and the unknown facts responsible, reading exactly what the
     /// reference evaluator reads, in the same order.
     mutating func tracked(_ n: Int32) -> Tracked {
@@ -899,22 +915,22 @@ extension MachineRun {
             guard d.outcome >= 0 else { return Tracked(value: .unknown, read: d.missing, unknown: d.missing) }
             return .known(.text(d.outcome))
         case .not:
-            var o = tracked(node.a)
+            var o = trackedOperand(node.a)
             if o.value.kind == .bool { o.value = .bool(o.value.bits == 0) }
             return o
         case .and, .or:
             let dominant = Scalar.bool(node.op == .or)
-            let left = tracked(node.a)
+            let left = trackedOperand(node.a)
             if left.value == dominant { return .known(dominant, read: left.read) }
-            let right = tracked(node.b)
+            let right = trackedOperand(node.b)
             let read = left.read.union(right.read)
             if right.value == dominant { return .known(dominant, read: read) }
             if left.value.isKnown, right.value.isKnown { return .known(.bool(node.op == .and), read: read) }
             return Tracked(value: .unknown, read: read, unknown: left.unknown.union(right.unknown))
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual,
             .yearsBetween, .monthsBetween, .daysBetween, .addDays, .addMonths, .addYears, .plus, .minus, .times:
-            let left = tracked(node.a)
-            let right = tracked(node.b)
+            let left = trackedOperand(node.a)
+            let right = trackedOperand(node.b)
             let read = left.read.union(right.read)
             guard left.value.isKnown, right.value.isKnown else {
                 return Tracked(value: .unknown, read: read, unknown: left.unknown.union(right.unknown))
@@ -926,35 +942,35 @@ extension MachineRun {
                 return .known(MachineRun.apply(node.op, left.value, right.value), read: read)
             }
         case .member:
-            let o = tracked(node.a)
+            let o = trackedOperand(node.a)
             guard o.value.isKnown else { return o }
             let isMember = o.value.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, o.value)
             return .known(.bool(isMember != node.flag), read: o.read)
         case .presence:
-            let o = tracked(node.a)
+            let o = trackedOperand(node.a)
             guard o.value.isKnown else { return o }
             return .known(.bool((o.value.kind != .none) == node.flag), read: o.read)
         case .conditional:
-            let condition = tracked(node.a)
+            let condition = trackedOperand(node.a)
             switch condition.value.truth {
             case .true:
-                var o = tracked(node.b)
+                var o = trackedOperand(node.b)
                 o.read.formUnion(condition.read)
                 return o
             case .false:
-                var o = tracked(node.c)
+                var o = trackedOperand(node.c)
                 o.read.formUnion(condition.read)
                 return o
             case .unknown:
-                let x = tracked(node.b)
-                let y = tracked(node.c)
+                let x = trackedOperand(node.b)
+                let y = trackedOperand(node.c)
                 let read = condition.read.union(x.read).union(y.read)
                 if x.value.isKnown, y.value.isKnown, x.value == y.value { return .known(x.value, read: read) }
                 return Tracked(value: .unknown, read: read,
                                unknown: condition.unknown.union(x.unknown).union(y.unknown))
             }
         case .negate:
-            var o = tracked(node.a)
+            var o = trackedOperand(node.a)
             if o.value.kind == .number { o.value = .number(DecimalNumber(scaled: o.value.bits).negated) }
             return o
         case .compareFact, .factPresence, .factMember:
