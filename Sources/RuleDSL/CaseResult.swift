@@ -1,0 +1,203 @@
+/// What a run decided, per decision, with reasons and words in shared buffers. A class that
+/// owns fixed-size storage, sized from the plan once: every list a run fills has a bound the
+/// plan knows (a rule is evaluated at most once per case), so a run never grows a list, checks
+/// uniqueness or allocates. Not for sharing between threads: one per worker, reused per case.
+public final class CaseResult {
+    public struct Decision: Sendable {
+        /// Whether the decision's question applies (if not, there is no result).
+        public var applies: Bool = false
+        /// Text id of the outcome, -1 when undetermined.
+        public var outcome: Int32 = -1
+        public var exceptional = false
+        public var missing = FactSet()
+        public var reasons: Range<Int> = 0..<0
+        public var referrals: Range<Int> = 0..<0
+        public var actions: Range<Int> = 0..<0
+    }
+
+    public struct ReasonRecord: Sendable {
+        public enum Producer: UInt8, Sendable { case rule, exception, otherwise }
+        public var code: Int32
+        public var producer: Producer
+        /// Rule, exception or decision index.
+        public var index: Int32
+        public var facts: FactSet
+        public var isLifted: Bool
+        var sortKey: Int64
+    }
+
+    /// A trace event as plain numbers; `TraceEvent` is its readable form.
+    public struct Event: Sendable {
+        public enum Kind: UInt8, Sendable { case decision, exception, rule, outcome }
+        public var kind: Kind
+        public var index: Int32
+        public var inForce: Bool
+        public var truth: Truth
+        public var effective: Truth
+        /// For an outcome: its text id (-1 undetermined).
+        public var outcome: Int32
+        public var facts: FactSet
+        /// For a rule: the exceptions that lifted it, a range of `liftedBy`.
+        public var lifted: Range<Int>
+    }
+
+    /// The plan the storage is sized for.
+    public let plan: Plan
+    let storage: Storage
+    var reasonCount = 0
+    var wordCount = 0
+    var eventCount = 0
+    var liftedByCount = 0
+
+    public init(plan: Plan) {
+        self.plan = plan
+        storage = Storage(plan: plan)
+    }
+
+    /// The result of decision `index`, nil when its question does not apply to the case.
+    public func decision(_ index: Int) -> Decision? {
+        let d = storage.decisions[index]
+        return d.applies ? d : nil
+    }
+
+    public func reason(_ index: Int) -> ReasonRecord {
+        precondition(index < reasonCount)
+        return storage.reasons[index]
+    }
+
+    /// A text id of a referral or action (see `Decision.referrals`, `Decision.actions`).
+    public func word(_ index: Int) -> Int32 {
+        precondition(index < wordCount)
+        return storage.words[index]
+    }
+
+    public var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: storage.events.base, count: eventCount) }
+
+    public func liftedBy(_ range: Range<Int>) -> [Int] {
+        precondition(range.upperBound <= liftedByCount)
+        return range.map { Int(storage.liftedBy[$0]) }
+    }
+
+    /// The memory behind a result: one block per list, each as large as a run can need.
+    final class Storage {
+        let decisions: Buffer<Decision>
+        let reasons: Buffer<ReasonRecord>
+        let words: Buffer<Int32>
+        let events: Buffer<Event>
+        let liftedBy: Buffer<Int32>
+        let derivedValue: Buffer<Scalar>
+        let derivedTracked: Buffer<Tracked>
+        let derivedState: Buffer<UInt8>
+        let exceptionValue: Buffer<Scalar>
+        let exceptionTracked: Buffer<Tracked>
+        let exceptionState: Buffer<UInt8>
+        let decisionState: Buffer<UInt8>
+        let possible: Buffer<Int32>
+        let hits: Buffer<RuleRead>
+        let lifted: Buffer<RuleRead>
+        let liftingExceptions: Buffer<Int32>
+        let openRules: Buffer<Int32>
+        let pendingReasons: Buffer<ReasonRecord>
+        let pendingReferrals: Buffer<Int32>
+        let pendingActions: Buffer<Int32>
+        let ruleLifts: Buffer<Int32>
+
+        init(plan: Plan) {
+            let rules = plan.rules.count
+            let exceptions = plan.exceptions.count
+            let decisionCount = plan.decisions.count
+            let lifts = plan.rules.reduce(0) { $0 + $1.liftedBy.count }
+            // Per decision: its rules' reasons, each exception once, the default's reason.
+            let reasonBound = rules + exceptions * decisionCount + decisionCount
+            decisions = Buffer(capacity: decisionCount)
+            reasons = Buffer(capacity: reasonBound)
+            words = Buffer(capacity: plan.referrals.count + plan.actions.count)
+            events = Buffer(capacity: 2 * decisionCount + rules + exceptions)
+            liftedBy = Buffer(capacity: lifts)
+            derivedValue = Buffer(capacity: plan.derived.count)
+            derivedTracked = Buffer(capacity: plan.derived.count)
+            derivedState = Buffer(capacity: plan.derived.count)
+            exceptionValue = Buffer(capacity: exceptions)
+            exceptionTracked = Buffer(capacity: exceptions)
+            exceptionState = Buffer(capacity: exceptions)
+            decisionState = Buffer(capacity: decisionCount)
+            possible = Buffer(capacity: plan.stages.count + decisionCount)
+            hits = Buffer(capacity: rules)
+            lifted = Buffer(capacity: rules)
+            liftingExceptions = Buffer(capacity: lifts)
+            openRules = Buffer(capacity: rules)
+            pendingReasons = Buffer(capacity: reasonBound)
+            pendingReferrals = Buffer(capacity: plan.referrals.count)
+            pendingActions = Buffer(capacity: plan.actions.count)
+            ruleLifts = Buffer(capacity: lifts)
+        }
+
+        deinit {
+            decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
+            derivedValue.free(); derivedTracked.free(); derivedState.free()
+            exceptionValue.free(); exceptionTracked.free(); exceptionState.free(); decisionState.free()
+            possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
+            pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
+        }
+    }
+}
+
+/// A list in memory a `CaseResult` owns: fixed capacity, and a count the run keeps. Pushing past
+/// the capacity stops the program: the bounds are the plan's, and passing one is a bug.
+/// Elements are plain values (no references), so nothing needs deinitialising.
+struct Buffer<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(capacity, 1))
+    }
+
+    func free() { base.deallocate() }
+
+    subscript(index: Int) -> Element {
+        @inline(__always) get { base[index] }
+        @inline(__always) nonmutating set { base[index] = newValue }
+    }
+
+    @inline(__always) mutating func push(_ element: Element) {
+        precondition(count < capacity, "machine buffer bound exceeded")
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always) mutating func truncate(to mark: Int) {
+        count = Swift.min(count, mark)
+    }
+
+    mutating func insert(_ element: Element, at index: Int) {
+        precondition(count < capacity, "machine buffer bound exceeded")
+        var k = count
+        while k > index {
+            (base + k).initialize(to: base[k - 1])
+            k -= 1
+        }
+        (base + index).initialize(to: element)
+        count += 1
+    }
+
+    /// Sets the first `count` places to `value` (per-case state).
+    func fill(_ value: Element, count: Int) {
+        base.initialize(repeating: value, count: count)
+    }
+}
+
+extension Buffer where Element == Int32 {
+    func contains(_ value: Int32, in range: Range<Int>) -> Bool {
+        for k in range where base[k] == value { return true }
+        return false
+    }
+}
+
+/// A rule and the facts its condition read.
+struct RuleRead: Sendable {
+    var rule: Int32
+    var read: FactSet
+}
