@@ -93,17 +93,30 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
 
-    // 2. As one batch line for the groningen pilot.
-    var output: [UInt8] = []
-    for processor in Fuzz.processors { _ = processor.process(input, lineNumber: 1, into: &output) }
-    guard output.last == UInt8(ascii: "\n"), !output.dropLast().contains(UInt8(ascii: "\n")) else {
-        fatalError("rule-fuzz: batch output is not exactly one line")
+    // 2. As one batch line for the groningen pilot, with the trace and without.
+    var outputs: [[UInt8]] = []
+    for processor in Fuzz.processors {
+        var output: [UInt8] = []
+        _ = processor.process(input, lineNumber: 1, into: &output)
+        guard output.last == UInt8(ascii: "\n"), !output.dropLast().contains(UInt8(ascii: "\n")) else {
+            fatalError("rule-fuzz: batch output is not exactly one line")
+        }
+        // A cheap shape check only: parsing this output again with JSONParser (as the unit tests
+        // do) crashed the ASan build in JSONParser itself (docs/hardening.md, Findings), which
+        // would stop every run at the same place; the unit tests parse every output instead.
+        guard output.first == UInt8(ascii: "{"), output.dropLast().last == UInt8(ascii: "}") else {
+            fatalError("rule-fuzz: batch output is not a JSON object")
+        }
+        outputs.append(output)
     }
-    // A cheap shape check only: parsing this output again with JSONParser (as the unit tests do)
-    // crashed the ASan build in JSONParser itself (docs/hardening.md, Findings), which would stop
-    // every run at the same place; the unit tests (CaseFuzzTests) parse every output instead.
-    guard output.first == UInt8(ascii: "{"), output.dropLast().last == UInt8(ascii: "}") else {
-        fatalError("rule-fuzz: batch output is not a JSON object")
+    // The two paths agree: the line without trace is the traced line without its trace.
+    let (traced, quiet) = (outputs[0], outputs[1])
+    let head = Array(quiet.dropLast(2))
+    let agree = traced == quiet
+        || (traced.starts(with: head) && traced[head.count...].starts(with: Array(#","trace":["#.utf8)))
+    guard agree else {
+        fatalError("rule-fuzz: batch without trace differs from batch with trace:\n"
+            + String(decoding: quiet, as: UTF8.self) + String(decoding: traced, as: UTF8.self))
     }
     return 0
 }
