@@ -656,27 +656,8 @@ private struct Cursor {
         while i < count, Cursor.isPlain(base[i]) { i += 1 }
     }
 
-    /// Length of the well-formed UTF-8 sequence at `offset` (RFC 3629: no overlongs, no
-    /// surrogates, nothing above U+10FFFF), or nil; the same test JSONParser applies.
+    /// Length of the well-formed UTF-8 sequence at `offset`, or nil: the same test JSONParser applies.
     func utf8SequenceLength(at offset: Int) -> Int? {
-        let lead = base[offset]
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // allowed range of the second byte
-        switch lead {
-        case 0x00...0x7F: return 1
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return nil
-        }
-        guard offset + length <= count else { return nil }
-        let second = base[offset + 1]
-        guard second >= low && second <= high else { return nil }
-        for k in 2..<length where base[offset + k] & 0xC0 != 0x80 { return nil }
-        return length
+        UTF8Sequence.length(base, count: count, at: offset)
     }
 }

@@ -538,9 +538,32 @@ private struct Scanner {
         }
     }
 
-    /// Length of the well-formed UTF-8 sequence starting at `offset` (RFC 3629: no overlongs, no surrogates,
-    /// nothing above U+10FFFF), or nil if it is malformed or cut off by the end of input.
+    /// Length of the well-formed UTF-8 sequence starting at `offset`, or nil (see `UTF8Sequence`).
     func utf8SequenceLength(at offset: Int) -> Int? {
+        UTF8Sequence.length(base, count: count, at: offset)
+    }
+
+    /// A cheap non-zero fingerprint of a plain-ASCII key's bytes `start..<end` (0 is kept for "no fingerprint").
+    /// Plain ASCII keys are equal exactly when their bytes are, so two differing prints prove the keys differ
+    /// without a String comparison. Length plus the first and last eight bytes separate real field names.
+    func fingerprint(from start: Int, to end: Int) -> UInt64 {
+        let n = end - start
+        var head: UInt64 = 0, tail: UInt64 = 0
+        if n >= 8 {
+            head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for k in 0..<n { head |= UInt64(base[start + k]) << (8 * k) }
+        }
+        return ((head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) | 1  // never 0
+    }
+}
+
+/// The UTF-8 rule both JSON readers apply (`JSONParser` and `CaseScanner`), in one place.
+enum UTF8Sequence {
+    /// Length of the well-formed UTF-8 sequence starting at `offset` (RFC 3629: no overlongs, no
+    /// surrogates, nothing above U+10FFFF), or nil if it is malformed or cut off by the end.
+    static func length(_ base: UnsafePointer<UInt8>, count: Int, at offset: Int) -> Int? {
         let lead = base[offset]
         let length: Int
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // allowed range of the second byte
@@ -560,20 +583,5 @@ private struct Scanner {
         guard second >= low && second <= high else { return nil }
         for k in 2..<length where base[offset + k] & 0xC0 != 0x80 { return nil }
         return length
-    }
-
-    /// A cheap non-zero fingerprint of a plain-ASCII key's bytes `start..<end` (0 is kept for "no fingerprint").
-    /// Plain ASCII keys are equal exactly when their bytes are, so two differing prints prove the keys differ
-    /// without a String comparison. Length plus the first and last eight bytes separate real field names.
-    func fingerprint(from start: Int, to end: Int) -> UInt64 {
-        let n = end - start
-        var head: UInt64 = 0, tail: UInt64 = 0
-        if n >= 8 {
-            head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
-            tail = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for k in 0..<n { head |= UInt64(base[start + k]) << (8 * k) }
-        }
-        return ((head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) | 1  // never 0
     }
 }
