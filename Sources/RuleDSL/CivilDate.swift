@@ -68,27 +68,68 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses strict `YYYY-MM-DD` straight from UTF-8 bytes, without allocating;
     /// meant for streaming readers that hold a slice of their input buffer.
+    @inlinable
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
-        guard bytes.count == 10,
-              bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = digits(bytes, 0, 4),
-              let month = digits(bytes, 5, 7),
-              let day = digits(bytes, 8, 10)
-        else { return nil }
-        return CivilDate(year: year, month: month, day: day)
+        guard bytes.count == 10, let start = bytes.baseAddress else { return nil }
+        return parse(tenBytesAt: start)
     }
 
-    /// The decimal value of bytes[start..<end], or nil if any byte is not an ASCII digit.
-    @inline(__always)
-    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var value = 0
-        for index in start..<end {
-            // Wrapping subtraction maps every non-digit byte to 10...255.
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value * 10 + Int(digit)
-        }
-        return value
+    /// `parse(utf8:)` on the ten bytes at `p`: the dashes and the digits are checked eight bytes
+    /// at a time, the calendar with a few compares, and the day count is computed directly; no
+    /// loop, no call. Inlinable, so a reader that knows where a date stands pays no call either.
+    @inlinable @inline(__always)
+    public static func parse(tenBytesAt p: UnsafePointer<UInt8>) -> CivilDate? {
+        let raw = UnsafeRawPointer(p)
+        // Bytes 0...7 (`YYYY-MM-`) little-endian: byte k is bits 8k..<8k+8.
+        let word = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let dayBytes = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        // The dashes (bytes 4 and 7); then they are turned into `0` so that all eight bytes
+        // can be tested as digits at once.
+        guard word & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000 else { return nil }
+        let digits = word ^ 0x1D00_001D_0000_0000
+        // A byte is a digit iff its high nibble is 3 and stays 3 when 6 is added (0x3A...0x3F
+        // carry into it). A carry out of a byte only comes from a byte whose high nibble is not
+        // 3, which fails the test itself, so the words can be tested whole.
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        guard digits & high == 0x3030_3030_3030_3030,
+              (digits &+ 0x0606_0606_0606_0606) & high == 0x3030_3030_3030_3030
+        else { return nil }
+        let d0 = UInt(truncatingIfNeeded: dayBytes & 0xFF) &- 0x30
+        let d1 = UInt(truncatingIfNeeded: dayBytes >> 8) &- 0x30
+        guard d0 < 10, d1 < 10 else { return nil }
+        // Digit values (the dashes are 0 now); then ten times byte k plus byte k + 1 (at most 99:
+        // no carry between bytes): byte 0 is the century, byte 2 the year in it, byte 5 the month.
+        let values = digits & 0x0F0F_0F0F_0F0F_0F0F
+        let pairs = values &* 10 &+ (values >> 8)
+        let year = UInt(truncatingIfNeeded: pairs & 0xFF) &* 100 &+ UInt(truncatingIfNeeded: (pairs >> 16) & 0xFF)
+        let month = UInt(truncatingIfNeeded: (pairs >> 40) & 0xFF)
+        let day = d0 &* 10 &+ d1
+        // Unsigned: month 0 and day 0 wrap around and fail the upper bounds.
+        guard year != 0, month &- 1 < 12, day &- 1 < 31, day <= 28 || day <= daysInValidMonth(year: year, month: month)
+        else { return nil }
+        return CivilDate(dayNumber: Int32(truncatingIfNeeded: daysFromValidCivil(year: year, month: month, day: day)))
+    }
+
+    /// `daysInMonth(year:month:)` for a valid month, without a table: February by the leap-year
+    /// rule; otherwise 31 for January, March, May, July, August, October, December (the months
+    /// whose number's lowest bit differs from its bit 3), 30 for the rest.
+    @inlinable @inline(__always)
+    static func daysInValidMonth(year: UInt, month: UInt) -> UInt {
+        if month == 2 { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28 }
+        return 30 | ((month ^ (month >> 3)) & 1)
+    }
+
+    /// `daysFromCivil` for a valid date of years 1...9999. With the year shifted to start on
+    /// 1 March (never negative here), the days before it are 365y + y/4 - y/100 + y/400, which is
+    /// `daysFromCivil`'s era sum written out; all unsigned and wrapping, none of it can overflow.
+    @inlinable @inline(__always)
+    static func daysFromValidCivil(year: UInt, month: UInt, day: UInt) -> Int {
+        let y = month <= 2 ? year &- 1 : year
+        let centuries = y / 100
+        let shiftedMonth = month > 2 ? month &- 3 : month &+ 9  // 0 = March
+        let dayOfYear = (153 &* shiftedMonth &+ 2) / 5 &+ day &- 1  // 0...365
+        let days = y &* 365 &+ y / 4 &- centuries &+ centuries / 4 &+ dayOfYear
+        return Int(bitPattern: days) &- 719_468
     }
 
     // MARK: Arithmetic

@@ -145,7 +145,44 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Same rules as `parse(_: Substring)`, straight from UTF-8 bytes, without allocating.
     /// Runs in time linear in the input, however large the exponent.
+    ///
+    /// Inlinable: the common literal, a whole number of at most 12 digits (`0`, `3`, `-12`), is
+    /// read in place without a call; anything else goes to the general parser.
+    @inlinable @inline(__always)
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ParseResult {
+        if let whole = parseWhole(utf8: bytes) { return .value(whole) }
+        return parseAny(utf8: bytes)
+    }
+
+    /// `-?(0|[1-9][0-9]{0,11})` exactly, which is always a valid value (at most 999_999_999_999 in
+    /// magnitude, no fraction); nil for anything else, valid or not, which `parseAny` judges.
+    @inlinable @inline(__always)
+    static func parseWhole(utf8 bytes: UnsafeBufferPointer<UInt8>) -> DecimalNumber? {
+        guard let p = bytes.baseAddress else { return nil }
+        let count = bytes.count
+        let negative = count > 0 && p[0] == UInt8(ascii: "-")
+        var i = negative ? 1 : 0
+        let digitCount = count - i
+        guard digitCount >= 1, digitCount <= 12 else { return nil }
+        let first = p[i] &- UInt8(ascii: "0")
+        // A leading zero stands alone: `0` is whole, `01` is not JSON (and `parseAny` says so).
+        guard first < 10, first != 0 || digitCount == 1 else { return nil }
+        var magnitude = Int64(first)
+        i += 1
+        while i < count {
+            let digit = p[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            magnitude = magnitude &* 10 &+ Int64(digit)
+            i += 1
+        }
+        // At most 12 digits: below 10^12, so × 10^6 stays within `maxScaled`.
+        let scaled = magnitude &* 1_000_000
+        return DecimalNumber(scaled: negative ? 0 &- scaled : scaled)
+    }
+
+    /// The general parser behind `parse(utf8:)`: the two passes below, for every input.
+    @usableFromInline
+    static func parseAny(utf8 bytes: UnsafeBufferPointer<UInt8>) -> ParseResult {
         // Pass 1: check the syntax and note where the integer and fraction digits are.
         let count = bytes.count
         var i = 0

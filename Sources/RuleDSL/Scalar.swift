@@ -107,6 +107,10 @@ public struct CaseFacts: Sendable {
     /// The bytes of every local text, one after another; `localRanges[i]` is text i.
     public private(set) var localBytes: [UInt8] = []
     public private(set) var localRanges: [Range<Int>] = []
+    /// Scratch a reader keeps from one case to the next, to read the next one faster
+    /// (`CaseScanner` remembers which key followed which). Not part of the facts: nothing reads it
+    /// but that reader, which checks every entry before trusting it, and `reset()` leaves it.
+    public var readerMemory: [Int32] = []
 
     public init(count: Int) {
         slots = Array(repeating: .unknown, count: count)
@@ -122,22 +126,70 @@ public struct CaseFacts: Sendable {
 
     /// Forgets every value: all unknown, no local texts. Keeps the storage.
     public mutating func reset() {
-        for i in slots.indices { slots[i] = .unknown }
-        localBytes.removeAll(keepingCapacity: true)
-        localRanges.removeAll(keepingCapacity: true)
+        // An empty array may share storage, which the mutable pointer would first copy.
+        if !slots.isEmpty {
+            slots.withUnsafeMutableBufferPointer { slots in
+                if let base = slots.baseAddress { base.update(repeating: .unknown, count: slots.count) }
+            }
+        }
+        // Emptying an array that is already empty is not free: test first.
+        if !localBytes.isEmpty { localBytes.removeAll(keepingCapacity: true) }
+        if !localRanges.isEmpty { localRanges.removeAll(keepingCapacity: true) }
     }
 
     /// The scalar for a text: its table id, or a local text (one per distinct text in the case).
     public mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, table: TextTable) -> Scalar {
         if let id = table.id(of: bytes) { return .text(id) }
-        for (index, range) in localRanges.enumerated()
-        where range.count == bytes.count && localBytes[range].elementsEqual(bytes) {
-            return Scalar(kind: .localText, bits: Int64(index))
+        return localText(bytes)
+    }
+
+    /// The scalar for a text the caller knows the rule set's table does not hold (so
+    /// `text(_:table:)` would give the same): the local text with these bytes, added if the case
+    /// has none yet. The bytes are copied; nothing refers to the caller's buffer afterwards.
+    public mutating func localText(_ bytes: UnsafeBufferPointer<UInt8>) -> Scalar {
+        let count = bytes.count
+        // One local text per distinct text, so equal texts compare equal as scalars.
+        let existing = localRanges.withUnsafeBufferPointer { ranges -> Int in
+            localBytes.withUnsafeBufferPointer { stored -> Int in
+                for index in ranges.indices where ranges[index].count == count {
+                    let start = ranges[index].lowerBound
+                    var k = 0
+                    while k < count, stored[start + k] == bytes[k] { k += 1 }
+                    if k == count { return index }
+                }
+                return -1
+            }
         }
+        if existing >= 0 { return Scalar(kind: .localText, bits: Int64(existing)) }
         let start = localBytes.count
         localBytes.append(contentsOf: bytes)
-        localRanges.append(start..<localBytes.count)
+        localRanges.append(start..<(start + count))
         return Scalar(kind: .localText, bits: Int64(localRanges.count - 1))
+    }
+
+    /// Replaces every local text at once, for a reader that gathered a case's texts itself:
+    /// text i becomes `bytes[ranges[i]]`. The ranges must cover `bytes` one after another, from 0
+    /// (as `localText` lays them out; checked), and the caller gives each distinct text once, as
+    /// `localText` keeps them. The bytes are copied: two array writes, instead of two per text.
+    public mutating func setLocalTexts(_ bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<Range<Int>>) {
+        var end = 0
+        for range in ranges {
+            precondition(range.lowerBound == end, "local texts one after another")
+            end = range.upperBound
+        }
+        precondition(end == bytes.count, "local texts cover their bytes")
+        // One write per array, keeping its storage; in place when the count stays.
+        Self.replace(&localBytes, with: bytes)
+        Self.replace(&localRanges, with: ranges)
+    }
+
+    private static func replace<T>(_ array: inout [T], with elements: UnsafeBufferPointer<T>) {
+        if array.count == elements.count {
+            guard let from = elements.baseAddress else { return }
+            array.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: from, count: elements.count) }
+        } else {
+            array.replaceSubrange(array.indices, with: elements)
+        }
     }
 
     public mutating func scalar(_ value: Value?, table: TextTable) -> Scalar {

@@ -66,6 +66,103 @@ import Testing
         #expect(CivilDate(year: year, month: month, day: day) == nil)
     }
 
+    // MARK: The fast parser against a reference
+
+    /// `parse(utf8:)` as it was written first, byte by byte: the specification of the fast one.
+    private static func referenceParse(_ bytes: [UInt8]) -> CivilDate? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10) else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
+
+    /// Both ways in: through a buffer of exactly the bytes, and at a pointer into a longer line.
+    private static func fastParses(_ bytes: [UInt8]) -> (CivilDate?, CivilDate?) {
+        let buffered = bytes.withUnsafeBufferPointer { CivilDate.parse(utf8: $0) }
+        guard bytes.count == 10 else { return (buffered, buffered) }
+        let line = [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")]
+        let atPointer = line.withUnsafeBufferPointer { CivilDate.parse(tenBytesAt: $0.baseAddress! + 1) }
+        return (buffered, atPointer)
+    }
+
+    private static func text(_ year: Int, _ month: Int, _ day: Int) -> [UInt8] {
+        func padded(_ value: Int, _ width: Int) -> String {
+            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+        }
+        return Array("\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))".utf8)
+    }
+
+    /// Every month 0...13 and day 0...32 of years around every leap-year rule (divisible by 4,
+    /// by 100, by 400, neither), the first and the last, and the epoch.
+    @Test(arguments: [0, 1, 2, 3, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1969, 1970, 1999, 2000,
+                      2001, 2023, 2024, 2100, 2400, 9996, 9998, 9999])
+    func fastParserAgreesOnEveryDayOfTheYear(year: Int) {
+        for month in 0...13 {
+            for day in 0...32 {
+                let bytes = Self.text(year, month, day)
+                let expected = Self.referenceParse(bytes)
+                let (buffered, atPointer) = Self.fastParses(bytes)
+                if buffered != expected || atPointer != expected {
+                    let shown = String(decoding: bytes, as: UTF8.self)
+                    let got = "\(String(describing: buffered)), \(String(describing: atPointer))"
+                    Issue.record("\(shown): \(got) instead of \(String(describing: expected))")
+                }
+            }
+        }
+    }
+
+    /// The last days of February and of the year, and 1 March, of every year 0...9999: the leap
+    /// rule and the day count across all of them.
+    @Test func fastParserAgreesOnEveryYear() {
+        var wrong = 0
+        for year in 0...9999 {
+            for (month, day) in [(1, 1), (2, 28), (2, 29), (3, 1), (12, 31)] {
+                let bytes = Self.text(year, month, day)
+                let expected = Self.referenceParse(bytes)
+                let (buffered, atPointer) = Self.fastParses(bytes)
+                if buffered != expected || atPointer != expected { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+        #expect(CivilDate.parse("2000-02-29") != nil && CivilDate.parse("1900-02-29") == nil)
+    }
+
+    /// Each of the ten bytes of valid dates replaced by each interesting byte (digits, dashes,
+    /// the neighbours of `0`, `9` and `-` in ASCII, letters, space, control and high bytes), and
+    /// every length but ten.
+    @Test func fastParserAgreesOnDamagedBytes() {
+        let replacements: [UInt8] =
+            Array("0123456789-/:,. +aAzZ\"".utf8) + [0x00, 0x09, 0x1F, 0x7F, 0x80, 0xB0, 0xC3, 0xFF]
+        let bases = ["2024-02-29", "2023-12-31", "0001-01-01", "9999-12-31", "1970-01-01", "2000-10-19"]
+            .map { Array($0.utf8) }
+        var checked = 0
+        for base in bases {
+            for position in 0..<10 {
+                for byte in replacements {
+                    var bytes = base
+                    bytes[position] = byte
+                    let expected = Self.referenceParse(bytes)
+                    let (buffered, atPointer) = Self.fastParses(bytes)
+                    #expect(buffered == expected && atPointer == expected,
+                            "\(bytes): \(String(describing: buffered)), \(String(describing: atPointer))")
+                    checked += 1
+                }
+            }
+            for length in 0...12 where length != 10 {
+                let bytes = Array((base + base).prefix(length))
+                #expect(Self.fastParses(bytes).0 == nil)
+            }
+        }
+        #expect(checked == bases.count * 10 * replacements.count)
+    }
+
     // MARK: Day numbers
 
     @Test(arguments: [

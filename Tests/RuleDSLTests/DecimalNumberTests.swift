@@ -65,6 +65,77 @@ import Testing
         #expect(result == .value(DecimalNumber(scaled: -750_000)))
     }
 
+    // MARK: The whole-number fast path against the general parser
+
+    private static func parsed(_ text: String) -> (fast: DecimalNumber.ParseResult, general: DecimalNumber.ParseResult) {
+        Array(text.utf8).withUnsafeBufferPointer { (DecimalNumber.parse(utf8: $0), DecimalNumber.parseAny(utf8: $0)) }
+    }
+
+    /// `-?(0|[1-9][0-9]{0,11})`, by hand: the literals the fast path reads itself.
+    private static func referenceWhole(_ text: String) -> Int64? {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative { digits = digits.dropFirst() }
+        guard (1...12).contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
+              digits.first != "0" || digits.count == 1, let value = Int64(digits)
+        else { return nil }
+        return (negative ? -value : value) * 1_000_000
+    }
+
+    /// Whole numbers of every length around the limit, both signs, leading zeros, and the same
+    /// digits with a fraction, an exponent or a stray byte: `parse(utf8:)` (fast path first) gives
+    /// exactly what the general parser gives, and the fast path takes exactly the whole ones.
+    @Test func wholeNumberFastPathAgreesWithTheGeneralParser() {
+        var texts: [String] = ["", "-", "--1", "+1", "0", "-0", "00", "-00", "01", "-01", "0.0", "1.", ".1", "1e0", "1E2",
+                               "1e-1", "10e-1", "9", "-9", "12 ", " 12", "1,2", "1x", "x1", "١٢"]
+        var digits = ""
+        for length in 1...15 {
+            digits += String((length * 7) % 10)
+            let nonZero = "1" + digits.dropFirst()
+            let nines = String(repeating: "9", count: length)
+            let zeros = "1" + String(repeating: "0", count: length - 1)
+            for body in [digits, nonZero, nines, zeros] {
+                texts += [body, "-" + body, body + ".0", body + ".5", body + "e0", body + "e1", body + "e-1", body + "a",
+                          "0" + body]
+            }
+        }
+        var g: UInt64 = 0x5EED
+        for _ in 0..<20_000 {
+            // SplitMix64: random digit strings, some with a sign or a stray byte.
+            g &+= 0x9E37_79B9_7F4A_7C15
+            var z = (g ^ (g >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            let length = Int(z % 15)
+            var text = z & (1 << 20) != 0 ? "-" : ""
+            var bits = z >> 4
+            for _ in 0..<length {
+                text += String(bits % 10)
+                bits /= 10
+                if bits == 0 { bits = z &* 31 }
+            }
+            if z & (1 << 21) != 0, !text.isEmpty {
+                text.insert(".", at: text.index(text.startIndex, offsetBy: Int(z % UInt64(text.count))))
+            }
+            texts.append(text)
+        }
+        var fastOnes = 0
+        for text in texts {
+            let (fast, general) = Self.parsed(text)
+            #expect(fast == general, "\(text): \(fast) instead of \(general)")
+            let whole = Self.referenceWhole(text)
+            let taken = Array(text.utf8).withUnsafeBufferPointer { DecimalNumber.parseWhole(utf8: $0) }
+            #expect(taken?.scaled == whole, "\(text): the fast path took \(String(describing: taken))")
+            if let whole { #expect(fast == .value(DecimalNumber(scaled: whole))) }
+            if taken != nil { fastOnes += 1 }
+        }
+        #expect(fastOnes > 5_000)
+        #expect(Self.parsed("999999999999").fast == .value(DecimalNumber(scaled: 999_999_999_999_000_000)))
+        #expect(Self.parsed("-999999999999").fast == .value(DecimalNumber(scaled: -999_999_999_999_000_000)))
+        #expect(Self.parsed("1000000000000").fast == .outOfRange)
+        #expect(Self.parsed("-0").fast == .value(.zero))
+    }
+
     /// Long inputs stay linear and exact: a million leading zeros before the digit.
     @Test func handlesVeryLongMantissas() {
         let text = "0." + String(repeating: "0", count: 1_000_000) + "1e1000001"
