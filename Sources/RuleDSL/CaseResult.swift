@@ -44,14 +44,19 @@ public final class CaseResult {
     /// The plan the storage is sized for.
     public let plan: Plan
     let storage: Storage
-    var reasonCount = 0
-    var wordCount = 0
-    var eventCount = 0
-    var liftedByCount = 0
+    /// The machine's working state, kept from case to case; its lists' counts are the result's.
+    /// A result is used by one thread at a time (see above), so the run needs no dynamic
+    /// exclusivity check.
+    @exclusivity(unchecked) var run: MachineRun
+    var reasonCount: Int { run.reasons.count }
+    var wordCount: Int { run.words.count }
+    var eventCount: Int { run.events.count }
+    var liftedByCount: Int { run.liftedBy.count }
 
     public init(plan: Plan) {
         self.plan = plan
         storage = Storage(plan: plan)
+        run = MachineRun(plan: plan, storage: storage)
     }
 
     /// The result of decision `index`, nil when its question does not apply to the case.

@@ -21,12 +21,7 @@ public struct Machine: Sendable {
         precondition(facts.slots.count == plan.factCount, "facts for a different rule set")
         precondition(result.plan === plan, "a result made for a different rule set")
         facts.slots.withUnsafeBufferPointer { slots in
-            var run = MachineRun(plan: plan, facts: slots, tracing: tracing, into: result)
-            run.decideAll()
-            result.reasonCount = run.reasons.count
-            result.wordCount = run.words.count
-            result.eventCount = run.events.count
-            result.liftedByCount = run.liftedBy.count
+            result.run.decideAll(facts: slots, tracing: tracing)
         }
     }
 }
@@ -54,11 +49,12 @@ private struct RuleTruth {
 }
 
 struct MachineRun {
-    let plan: Plan
+    unowned(unsafe) let plan: Plan
     let nodes: UnsafeBufferPointer<PlanNode>
-    let facts: UnsafeBufferPointer<Scalar>
-    let tracing: Bool
-    let referenceDate: Int64?
+    // The case being decided: set by `decideAll`.
+    var facts = UnsafeBufferPointer<Scalar>(start: nil, count: 0)
+    var tracing = false
+    var referenceDate: Int64?
     // The result's storage; the counts live here while the run lasts.
     var decisions: Buffer<CaseResult.Decision>
     var reasons: Buffer<CaseResult.ReasonRecord>
@@ -86,14 +82,11 @@ struct MachineRun {
     var pendingActions: Buffer<Int32>
     var ruleLifts: Buffer<Int32>
 
-    init(plan: Plan, facts: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
+    /// Made once per `CaseResult` and kept from case to case, so a run starts without copying
+    /// its storage.
+    init(plan: Plan, storage s: CaseResult.Storage) {
         self.plan = plan
         self.nodes = plan.nodes
-        self.facts = facts
-        self.tracing = tracing
-        let slot = Int(plan.referenceFact)
-        if slot >= 0, slot < facts.count, facts[slot].kind == .date { referenceDate = facts[slot].bits } else { referenceDate = nil }
-        let s = result.storage
         (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
         (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
         (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
@@ -101,13 +94,23 @@ struct MachineRun {
         (possible, hits, lifted, liftingExceptions, openRules) = (s.possible, s.hits, s.lifted, s.liftingExceptions, s.openRules)
         (pendingReasons, pendingReferrals, pendingActions, ruleLifts) =
             (s.pendingReasons, s.pendingReferrals, s.pendingActions, s.ruleLifts)
+    }
+
+    /// Decides every decision for one case, starting from empty lists.
+    mutating func decideAll(facts: UnsafeBufferPointer<Scalar>, tracing: Bool) {
+        self.facts = facts
+        self.tracing = tracing
+        let slot = Int(plan.referenceFact)
+        if slot >= 0, slot < facts.count, facts[slot].kind == .date { referenceDate = facts[slot].bits } else { referenceDate = nil }
+        reasons.count = 0
+        words.count = 0
+        events.count = 0
+        liftedBy.count = 0
+        // The working stacks end every decision where it began; after a run they are empty.
         decisions.fill(CaseResult.Decision(), count: decisions.capacity)
         derivedState.fill(0, count: derivedState.capacity)
         exceptionState.fill(0, count: exceptionState.capacity)
         decisionState.fill(0, count: decisionState.capacity)
-    }
-
-    mutating func decideAll() {
         for index in plan.decisions.indices where decisionState[index] == 0 { decide(index) }
     }
 
@@ -205,11 +208,17 @@ struct MachineRun {
                     // Without a trace, most rules end here: the condition is false, or nothing
                     // could lift the rule.
                     let own = self.truth(plan.rules[Int(rule)].condition)
-                    if own == .false || plan.rules[Int(rule)].liftedBy.isEmpty {
-                        truth = RuleTruth(effective: own)
-                    } else {
-                        truth = evaluateRule(Int(rule), own: own)
+                    if own == .false { continue }
+                    if plan.rules[Int(rule)].liftedBy.isEmpty {
+                        if own == .true {
+                            hits.push(RuleRead(rule: rule, read: FactSet()))
+                        } else {
+                            anyUnknown = true
+                            openRules.push(rule)
+                        }
+                        continue
                     }
+                    truth = evaluateRule(Int(rule), own: own)
                 } else {
                     truth = evaluateRule(Int(rule))
                 }
@@ -513,8 +522,9 @@ extension MachineRun {
     /// Moves pending referrals (or actions) to `words`, each once, in vocabulary order (stable).
     private mutating func moveWords(referrals: Bool, _ mark: Int) -> Range<Int> {
         let start = words.count
-        let rank = referrals ? plan.referralRank : plan.actionRank
         let end = referrals ? pendingReferrals.count : pendingActions.count
+        guard end > mark else { return start..<start }
+        let rank = referrals ? plan.referralRank : plan.actionRank
         for k in mark..<end {
             let word = referrals ? pendingReferrals[k] : pendingActions[k]
             var seen = false
@@ -542,14 +552,28 @@ extension MachineRun {
 
     // MARK: - Expressions
 
-    /// The value of a derived value or decision read by an expression.
-    @inline(never)
+    /// The value of a derived value read by an expression: computed once per case.
+    @inline(__always)
     private mutating func derivedValue(_ index: Int) -> Scalar {
         if derivedState[index] & 1 != 0 { return derivedValue[index] }
+        return computeDerived(index)
+    }
+
+    @inline(never)
+    private mutating func computeDerived(_ index: Int) -> Scalar {
         let v = value(plan.derived[index])
         derivedValue[index] = v
         derivedState[index] |= 1
         return v
+    }
+
+    /// A decision as a value: its outcome, unknown when undetermined, `none` when its question
+    /// does not apply.
+    @inline(__always)
+    private mutating func decisionValue(_ index: Int) -> Scalar {
+        let d = decisionState[index] == 2 ? decisions[index] : decisionRecord(index)
+        guard d.applies else { return .none }
+        return d.outcome < 0 ? .unknown : .text(d.outcome)
     }
 
     private mutating func trackedDerived(_ index: Int) -> Tracked {
@@ -558,6 +582,13 @@ extension MachineRun {
         derivedTracked[index] = o
         derivedState[index] |= 2
         return o
+    }
+
+    private mutating func trackedDecision(_ index: Int) -> Tracked {
+        let d = decisionRecord(index)
+        guard d.applies else { return .known(.none) }
+        guard d.outcome >= 0 else { return Tracked(value: .unknown, read: d.missing, unknown: d.missing) }
+        return .known(.text(d.outcome))
     }
 
     @inline(never)
@@ -578,33 +609,19 @@ extension MachineRun {
         }
     }
 
-    /// The truth of a rule's condition, without a call for the commonest shapes (a fact
-    /// compared with a constant, tested for presence or looked up in a set).
+    /// The truth of a rule's condition, without a call for the commonest shape (a fact compared
+    /// with a constant). Small on purpose: it is inlined into every rule loop.
     @inline(__always)
     mutating func truth(_ n: Int32) -> Truth {
         let node = nodes[Int(n)]
-        switch node.op {
-        case .compareFact:
-            let v = facts[Int(node.a)]
-            guard v.isKnown else { return .unknown }
-            return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
-        case .factPresence:
-            let v = facts[Int(node.a)]
-            guard v.isKnown else { return .unknown }
-            return (v.kind != .none) == node.flag ? .true : .false
-        case .not:
-            switch operand(node.a).truth {
-            case .true: return .false
-            case .false: return .true
-            case .unknown: return .unknown
-            }
-        default:
-            return operand(n).truth
-        }
+        guard node.op == .compareFact else { return value(n).truth }
+        let v = facts[Int(node.a)]
+        guard v.isKnown else { return .unknown }
+        return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
     }
 
-    /// An operand's value: a constant, a fact or a derived value already computed is read here,
-    /// without a call; anything else is evaluated.
+    /// An operand's value: a constant, a fact, a derived value already computed or a fact
+    /// compared with a constant is read here, without a call; anything else is evaluated.
     @inline(__always)
     private mutating func operand(_ n: Int32) -> Scalar {
         let node = nodes[Int(n)]
@@ -612,6 +629,10 @@ extension MachineRun {
         case .constant: return node.constant
         case .fact: return facts[Int(node.a)]
         case .derived where derivedState[Int(node.a)] & 1 != 0: return derivedValue[Int(node.a)]
+        case .compareFact:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return .bool(MachineRun.compare(node.comparison, v, node.constant))
         default: return value(n)
         }
     }
@@ -623,10 +644,7 @@ extension MachineRun {
         case .constant: return node.constant
         case .fact: return facts[Int(node.a)]
         case .derived: return derivedValue(Int(node.a))
-        case .decision:
-            let d = decisionRecord(Int(node.a))
-            guard d.applies else { return .none }
-            return d.outcome < 0 ? .unknown : .text(d.outcome)
+        case .decision: return decisionValue(Int(node.a))
         case .not:
             let v = operand(node.a)
             return v.kind == .bool ? .bool(v.bits == 0) : v
@@ -675,6 +693,10 @@ extension MachineRun {
             let v = facts[Int(node.a)]
             guard v.isKnown else { return v }
             return .bool((v.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, v)) != node.flag)
+        case .compareDerived, .compareDecision:
+            let v = node.op == .compareDerived ? derivedValue(Int(node.a)) : decisionValue(Int(node.a))
+            guard v.isKnown else { return .unknown }
+            return .bool(MachineRun.compare(node.comparison, v, node.constant))
         }
     }
 
@@ -705,11 +727,7 @@ extension MachineRun {
             let v = facts[slot]
             return Tracked(value: v, read: FactSet(slot), unknown: v.isKnown ? FactSet() : FactSet(slot))
         case .derived: return trackedDerived(Int(node.a))
-        case .decision:
-            let d = decisionRecord(Int(node.a))
-            guard d.applies else { return .known(.none) }
-            guard d.outcome >= 0 else { return Tracked(value: .unknown, read: d.missing, unknown: d.missing) }
-            return .known(.text(d.outcome))
+        case .decision: return trackedDecision(Int(node.a))
         case .not:
             var o = trackedOperand(node.a)
             if o.value.kind == .bool { o.value = .bool(o.value.bits == 0) }
@@ -774,6 +792,11 @@ extension MachineRun {
             let slot = Int(node.a)
             let v = value(n)
             return Tracked(value: v, read: FactSet(slot), unknown: v.isKnown ? FactSet() : FactSet(slot))
+        case .compareDerived, .compareDecision:
+            // As the comparison's own case: what the left side read; the constant reads nothing.
+            var o = node.op == .compareDerived ? trackedDerived(Int(node.a)) : trackedDecision(Int(node.a))
+            if o.value.isKnown { o = .known(.bool(MachineRun.compare(node.comparison, o.value, node.constant)), read: o.read) }
+            return o
         }
     }
 
@@ -792,6 +815,7 @@ extension MachineRun {
 
     /// `=` and `!=` compare any two values; the orderings only numbers with numbers and dates
     /// with dates (`none` is not ordered against anything).
+    @inline(__always)
     static func compare(_ op: PlanNode.Op, _ l: Scalar, _ r: Scalar) -> Bool {
         switch op {
         case .equal: return l == r

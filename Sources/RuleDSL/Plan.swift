@@ -146,14 +146,17 @@ struct PlanNode: Sendable {
         case yearsBetween, monthsBetween, daysBetween, addDays, addMonths, addYears
         case plus, minus, times, negate
         // Fused forms of the commonest shapes, one dispatch instead of two or three: a fact
-        // compared with a constant (`c` holds the comparison), tested for presence, or looked up
-        // in a constant set. `a` is the fact's slot.
+        // compared with a constant (`comparison` holds the comparison), tested for presence, or
+        // looked up in a constant set. `a` is the fact's slot.
         case compareFact, factPresence, factMember
+        // A derived value (`a` its index) or a decision (`a` its index) compared with a constant,
+        // as in `age < 18` and `intake = exclude`.
+        case compareDerived, compareDecision
     }
     var op: Op
     /// `member`: negated; `presence`: is present.
     var flag: Bool = false
-    /// `compareFact`: the comparison.
+    /// `compareFact`, `compareDerived`, `compareDecision`: the comparison.
     var comparison: Op = .equal
     var a: Int32 = -1
     var b: Int32 = -1
@@ -244,6 +247,10 @@ struct PlanCompiler {
             ]
             if case .fact(let slot) = x, case .constant(let value) = y {
                 node = PlanNode(op: .compareFact, comparison: ops[op]!, a: Int32(slot), constant: constant(value))
+            } else if case .derived(let index) = x, case .constant(let value) = y {
+                node = PlanNode(op: .compareDerived, comparison: ops[op]!, a: Int32(index), constant: constant(value))
+            } else if case .decision(let index) = x, case .constant(let value) = y {
+                node = PlanNode(op: .compareDecision, comparison: ops[op]!, a: Int32(index), constant: constant(value))
             } else {
                 node = PlanNode(op: ops[op]!, a: lower(x), b: lower(y))
             }

@@ -199,6 +199,26 @@ import Testing
         #expect(CivilDate(dayNumber: expected).description == "2101-01-01")
     }
 
+    /// The division-free conversion (Neri and Schneider) against Hinnant's era by era: every
+    /// day of years 1...9999, a stride through the rest of the 32-bit day numbers, and both
+    /// ends of the fast form's range, where it hands over to the other.
+    @Test func fastConversionAgreesWithErasEverywhere() {
+        func agrees(_ days: Int) -> Bool {
+            CivilDate.civilFromDays(days) == CivilDate.civilFromDaysByEras(days)
+        }
+        let first = CivilDate(year: 1, month: 1, day: 1)!.dayNumber
+        let last = CivilDate(year: 9999, month: 12, day: 31)!.dayNumber
+        var failures = 0
+        for days in Int(first)...Int(last) where !agrees(days) { failures += 1 }
+        for days in stride(from: Int(Int32.min), through: Int(Int32.max), by: 65_537) where !agrees(days) { failures += 1 }
+        let low = -12_699_422
+        let high = 1_073_741_823 - 12_699_422
+        for days in [low - 2, low - 1, low, low + 1, high - 2, high - 1, high, high + 1] where !agrees(days) { failures += 1 }
+        #expect(failures == 0)
+        #expect(CivilDate.civilFromDays(0) == (1970, 1, 1))
+        #expect(CivilDate.civilFromDays(-1) == (1969, 12, 31))
+    }
+
     @Test func ordersByDayNumber() {
         #expect(date("2023-12-31") < date("2024-01-01"))
         #expect(date("2024-02-29") == CivilDate(dayNumber: 19_782))
