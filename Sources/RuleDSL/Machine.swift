@@ -207,7 +207,7 @@ struct MachineRun {
                 if !tracing, plan.rules[Int(rule)].isAlways {
                     // Without a trace, most rules end here: the condition is false, or nothing
                     // could lift the rule.
-                    let own = self.truth(plan.rules[Int(rule)].condition)
+                    let own = self.truth(plan.stageConditions[Int(p)], else: plan.rules[Int(rule)].condition)
                     if own == .false { continue }
                     if plan.rules[Int(rule)].liftedBy.isEmpty {
                         if own == .true {
@@ -306,6 +306,10 @@ struct MachineRun {
         // Rules after the decision add reasons and actions whatever the outcome; they may read it.
         for p in decision.afterRules {
             let rule = Int(plan.pool[Int(p)])
+            if !tracing, plan.rules[rule].isAlways, plan.rules[rule].liftedBy.isEmpty {
+                if self.truth(plan.rules[rule].condition) == .true { addRuleEffects(rule, read: heldRead(rule), lifted: false) }
+                continue
+            }
             let truth = evaluateRule(rule)
             ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
             if truth.effective == .true { addRuleEffects(rule, read: tracing ? truth.read : heldRead(rule), lifted: false) }
@@ -609,15 +613,28 @@ extension MachineRun {
         }
     }
 
-    /// The truth of a rule's condition, without a call for the commonest shape (a fact compared
-    /// with a constant). Small on purpose: it is inlined into every rule loop.
+    /// The truth of a rule's condition, without a call for the commonest shapes (a fact compared
+    /// with a constant or tested for presence). Small on purpose: it is inlined into every rule
+    /// loop.
     @inline(__always)
     mutating func truth(_ n: Int32) -> Truth {
-        let node = nodes[Int(n)]
-        guard node.op == .compareFact else { return value(n).truth }
-        let v = facts[Int(node.a)]
-        guard v.isKnown else { return .unknown }
-        return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
+        truth(nodes[Int(n)], else: n)
+    }
+
+    /// `truth(n)` when the caller holds a copy of node `n`.
+    @inline(__always)
+    mutating func truth(_ node: PlanNode, else n: Int32) -> Truth {
+        if node.op == .compareFact {
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
+        }
+        if node.op == .factPresence {
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return .unknown }
+            return (v.kind != .none) == node.flag ? .true : .false
+        }
+        return value(n).truth
     }
 
     /// An operand's value: a constant, a fact, a derived value already computed or a fact
@@ -693,6 +710,10 @@ extension MachineRun {
             let v = facts[Int(node.a)]
             guard v.isKnown else { return v }
             return .bool((v.kind != .none && MachineRun.contains(plan.setMembers, node.b, node.c, v)) != node.flag)
+        case .factInTexts:
+            let v = facts[Int(node.a)]
+            guard v.isKnown else { return v }
+            return .bool(plan.textSetContains(node.b, v) != node.flag)
         case .compareDerived, .compareDecision:
             let v = node.op == .compareDerived ? derivedValue(Int(node.a)) : decisionValue(Int(node.a))
             guard v.isKnown else { return .unknown }
@@ -707,7 +728,7 @@ extension MachineRun {
         let node = nodes[Int(n)]
         switch node.op {
         case .constant: return .known(node.constant)
-        case .fact, .compareFact, .factPresence, .factMember:
+        case .fact, .compareFact, .factPresence, .factMember, .factInTexts:
             let slot = Int(node.a)
             let v = node.op == .fact ? facts[slot] : value(n)
             return Tracked(value: v, read: FactSet(slot), unknown: v.isKnown ? FactSet() : FactSet(slot))
@@ -787,7 +808,7 @@ extension MachineRun {
             var o = trackedOperand(node.a)
             if o.value.kind == .number { o.value = .number(DecimalNumber(scaled: o.value.bits).negated) }
             return o
-        case .compareFact, .factPresence, .factMember:
+        case .compareFact, .factPresence, .factMember, .factInTexts:
             // The fact is read; unknown, it is the unknown fact. A constant reads nothing.
             let slot = Int(node.a)
             let v = value(n)

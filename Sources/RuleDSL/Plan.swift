@@ -13,6 +13,9 @@ public final class Plan: @unchecked Sendable {
     /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
     /// node holds its set's range.
     let setMembers: UnsafeBufferPointer<Scalar>
+    /// Sets of texts as bitmaps over text ids, `textSetWords` words each (`factInTexts`).
+    let textSets: UnsafeBufferPointer<UInt64>
+    let textSetWords: Int
     /// Referral places of rules (`PlanReferral`) and the text ids of their actions, by range.
     let referrals: UnsafeBufferPointer<PlanReferral>
     let actions: UnsafeBufferPointer<Int32>
@@ -23,6 +26,9 @@ public final class Plan: @unchecked Sendable {
     let stages: UnsafeBufferPointer<PlanStage>
     /// Rule and exception indices, referenced by ranges from the tables above.
     let pool: UnsafeBufferPointer<Int32>
+    /// For a place in `pool` that holds a stage's rule: a copy of the rule's condition node, so
+    /// a stage's rules are tested in order without following rule, condition and node.
+    let stageConditions: UnsafeBufferPointer<PlanNode>
     /// For each text id, its place in the reasons, referrals and actions vocabularies
     /// (`texts.count` when it is not in them), so sorting compares numbers.
     let reasonRank: UnsafeBufferPointer<Int32>
@@ -59,7 +65,7 @@ public final class Plan: @unchecked Sendable {
         }
         var referralPool: [PlanReferral] = []
         var actionPool: [Int32] = []
-        self.rules = Plan.frozen(rules.map { rule in
+        let planRules: [PlanRule] = rules.map { rule in
             let (from, until) = validity(rule.validity)
             let firstReferral = Int32(referralPool.count)
             for target in rule.referrals {
@@ -76,7 +82,8 @@ public final class Plan: @unchecked Sendable {
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
                 referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count),
                 readsWhenTrue: reads != nil, readWhenTrue: reads ?? FactSet())
-        })
+        }
+        self.rules = Plan.frozen(planRules)
         self.exceptions = Plan.frozen(exceptions.map { exception in
             let (from, until) = validity(exception.validity)
             return PlanException(
@@ -108,7 +115,29 @@ public final class Plan: @unchecked Sendable {
         referralRank = Plan.frozen(ranks(.referrals))
         actionRank = Plan.frozen(ranks(.actions))
         self.texts = table
+        // Now that every text has its id, a set of known texts becomes a bitmap: a case's text the
+        // rule set does not know is in no set.
+        let words = (table.count + 63) / 64
+        var textSets: [UInt64] = []
+        for n in compiler.nodes.indices where compiler.nodes[n].op == .factMember {
+            let members = compiler.setMembers[Int(compiler.nodes[n].b)..<Int(compiler.nodes[n].c)]
+            guard members.allSatisfy({ $0.kind == .text }) else { continue }
+            let first = textSets.count
+            textSets += Array(repeating: 0, count: words)
+            for m in members { textSets[first + Int(m.bits) / 64] |= 1 << UInt64(m.bits % 64) }
+            compiler.nodes[n].op = .factInTexts
+            compiler.nodes[n].b = Int32(first)
+        }
+        self.textSets = Plan.frozen(textSets)
+        self.textSetWords = words
         self.nodes = Plan.frozen(compiler.nodes)
+        var stageConditions = Array(repeating: PlanNode(op: .constant), count: pool.count)
+        for stage in stages {
+            for p in stage.rules {
+                stageConditions[Int(p)] = compiler.nodes[Int(planRules[Int(pool[Int(p)])].condition)]
+            }
+        }
+        self.stageConditions = Plan.frozen(stageConditions)
         self.setMembers = Plan.frozen(compiler.setMembers)
         self.referrals = Plan.frozen(referralPool)
         self.actions = Plan.frozen(actionPool)
@@ -117,15 +146,17 @@ public final class Plan: @unchecked Sendable {
     }
 
     deinit {
-        for table in [UnsafeRawPointer(nodes.baseAddress), UnsafeRawPointer(setMembers.baseAddress),
-                      UnsafeRawPointer(referrals.baseAddress), UnsafeRawPointer(actions.baseAddress),
-                      UnsafeRawPointer(derived.baseAddress), UnsafeRawPointer(rules.baseAddress),
-                      UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
-                      UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
-                      UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
-                      UnsafeRawPointer(actionRank.baseAddress)] {
-            table?.deallocate()
-        }
+        let tables: [UnsafeRawPointer?] = [
+            UnsafeRawPointer(nodes.baseAddress), UnsafeRawPointer(setMembers.baseAddress),
+            UnsafeRawPointer(textSets.baseAddress), UnsafeRawPointer(stageConditions.baseAddress),
+            UnsafeRawPointer(referrals.baseAddress), UnsafeRawPointer(actions.baseAddress),
+            UnsafeRawPointer(derived.baseAddress), UnsafeRawPointer(rules.baseAddress),
+            UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
+            UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
+            UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
+            UnsafeRawPointer(actionRank.baseAddress),
+        ]
+        for table in tables { table?.deallocate() }
     }
 
     /// A copy of `array` in memory the plan owns (plain values only).
@@ -152,6 +183,9 @@ struct PlanNode: Sendable {
         // A derived value (`a` its index) or a decision (`a` its index) compared with a constant,
         // as in `age < 18` and `intake = exclude`.
         case compareDerived, compareDecision
+        // `factMember` for a set of texts the rule set knows: `b` is the first word of the set's
+        // bitmap over text ids in `textSets`, so membership is one bit test.
+        case factInTexts
     }
     var op: Op
     /// `member`: negated; `presence`: is present.
@@ -331,5 +365,15 @@ struct ReadAnalysis {
         case .derived(let index): return whenFalse(derived[index].expression)
         default: return always(e)
         }
+    }
+}
+
+extension Plan {
+    /// Whether `value` is in the text set whose bitmap starts at word `first` of `textSets`.
+    @inline(__always)
+    func textSetContains(_ first: Int32, _ value: Scalar) -> Bool {
+        guard value.kind == .text else { return false }
+        let id = Int(value.bits)
+        return textSets[Int(first) + id >> 6] & (1 << UInt64(id & 63)) != 0
     }
 }

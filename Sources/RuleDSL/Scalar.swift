@@ -27,7 +27,7 @@ public struct Scalar: Sendable, Equatable {
     @inlinable public static func date(_ d: CivilDate) -> Scalar { Scalar(kind: .date, bits: Int64(d.dayNumber)) }
     @inlinable public static func text(_ id: Int32) -> Scalar { Scalar(kind: .text, bits: Int64(id)) }
 
-    @inlinable public var isKnown: Bool { kind != .unknown }
+    @inlinable @inline(__always) public var isKnown: Bool { kind != .unknown }
 
     // Equality is that of kind and bits, which is exact for texts too: reading a case interns
     // every text it can and keeps one local text per distinct text, so equal texts share an id.
