@@ -17,10 +17,12 @@ public final class BatchProcessor {
     private let prefixes: VerdictJSON.ReasonPrefixes
     private let machine: Machine
     private let writer: VerdictWriter
-    private var facts: CaseFacts
+    // A processor is used by one thread at a time (see above), so its working storage needs no
+    // dynamic exclusivity check.
+    @exclusivity(unchecked) private var facts: CaseFacts
     private let result: CaseResult
     /// One verdict, written piece by piece, then added to the output in one copy.
-    private var verdict = ByteBuffer()
+    @exclusivity(unchecked) private var verdict = ByteBuffer()
 
     public init(program: Program, trace: Bool) {
         self.program = program
@@ -38,6 +40,11 @@ public final class BatchProcessor {
     /// Appends the output line for an input line; returns false when the line was bad input.
     public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
         guard !trace else { return processTraced(line, lineNumber: lineNumber, into: &output) }
+        // Work on the facts as a local: passing a stored property to a call copies (retains) its
+        // arrays, four of them, twice a line.
+        var facts = CaseFacts(count: 0)
+        swap(&facts, &self.facts)
+        defer { swap(&facts, &self.facts) }
         switch scanner.read(line, into: &facts) {
         case .success(let id):
             machine.run(facts, tracing: false, into: result)
