@@ -18,11 +18,15 @@ public struct Machine: Sendable {
 
     /// Decides every decision for `facts`, into `result` (whose storage is reused).
     public func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
-        precondition(facts.slots.count == plan.factCount, "facts for a different rule set")
+        facts.slots.withUnsafeBufferPointer { run(slots: $0, tracing: tracing, into: result) }
+    }
+
+    /// `run` for a case given as its slots alone (`CaseFacts.slots`), as a caseload held in one
+    /// block of memory gives them. The machine reads nothing else of a case.
+    public func run(slots: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
+        precondition(slots.count == plan.factCount, "facts for a different rule set")
         precondition(result.plan === plan, "a result made for a different rule set")
-        facts.slots.withUnsafeBufferPointer { slots in
-            result.run.decideAll(facts: slots, tracing: tracing)
-        }
+        result.run.decideAll(facts: slots, tracing: tracing)
     }
 }
 
@@ -202,14 +206,15 @@ struct MachineRun {
             var stageUnknown = FactSet()
             var anyUnknown = false
             for p in stage.rules {
-                let rule = plan.pool[Int(p)]
+                let entry = plan.stageRules[Int(p)]
+                let rule = entry.rule
                 let truth: RuleTruth
-                if !tracing, plan.rules[Int(rule)].isAlways {
+                if !tracing, entry.isAlways {
                     // Without a trace, most rules end here: the condition is false, or nothing
                     // could lift the rule.
-                    let own = self.truth(plan.stageConditions[Int(p)], else: plan.rules[Int(rule)].condition)
+                    let own = self.truth(entry.condition, else: entry.conditionIndex)
                     if own == .false { continue }
-                    if plan.rules[Int(rule)].liftedBy.isEmpty {
+                    if !entry.isLiftable {
                         if own == .true {
                             hits.push(RuleRead(rule: rule, read: FactSet()))
                         } else {

@@ -26,9 +26,9 @@ public final class Plan: @unchecked Sendable {
     let stages: UnsafeBufferPointer<PlanStage>
     /// Rule and exception indices, referenced by ranges from the tables above.
     let pool: UnsafeBufferPointer<Int32>
-    /// For a place in `pool` that holds a stage's rule: a copy of the rule's condition node, so
-    /// a stage's rules are tested in order without following rule, condition and node.
-    let stageConditions: UnsafeBufferPointer<PlanNode>
+    /// For a place in `pool` that holds a stage's rule: what the machine's rule loop needs first,
+    /// so a stage's rules are tested in order without following rule, condition and node.
+    let stageRules: UnsafeBufferPointer<StageRule>
     /// For each text id, its place in the reasons, referrals and actions vocabularies
     /// (`texts.count` when it is not in them), so sorting compares numbers.
     let reasonRank: UnsafeBufferPointer<Int32>
@@ -48,6 +48,7 @@ public final class Plan: @unchecked Sendable {
         }
         for decision in decisions { decision.outcomes.forEach { compiler.texts.intern($0) } }
 
+        compiler.writtenOut = PlanCompiler.cheapDerived(derived)
         self.derived = Plan.frozen(derived.map { compiler.lower($0.expression) })
         // Reasons are listed in vocabulary order, then by the id of what gave them; ranking the
         // ids once turns that order into one number per producer.
@@ -131,13 +132,16 @@ public final class Plan: @unchecked Sendable {
         self.textSets = Plan.frozen(textSets)
         self.textSetWords = words
         self.nodes = Plan.frozen(compiler.nodes)
-        var stageConditions = Array(repeating: PlanNode(op: .constant), count: pool.count)
+        var stageRules = Array(repeating: StageRule(), count: pool.count)
         for stage in stages {
             for p in stage.rules {
-                stageConditions[Int(p)] = compiler.nodes[Int(planRules[Int(pool[Int(p)])].condition)]
+                let rule = planRules[Int(pool[Int(p)])]
+                stageRules[Int(p)] = StageRule(
+                    condition: compiler.nodes[Int(rule.condition)], conditionIndex: rule.condition, rule: pool[Int(p)],
+                    isAlways: rule.isAlways, isLiftable: !rule.liftedBy.isEmpty)
             }
         }
-        self.stageConditions = Plan.frozen(stageConditions)
+        self.stageRules = Plan.frozen(stageRules)
         self.setMembers = Plan.frozen(compiler.setMembers)
         self.referrals = Plan.frozen(referralPool)
         self.actions = Plan.frozen(actionPool)
@@ -148,7 +152,7 @@ public final class Plan: @unchecked Sendable {
     deinit {
         let tables: [UnsafeRawPointer?] = [
             UnsafeRawPointer(nodes.baseAddress), UnsafeRawPointer(setMembers.baseAddress),
-            UnsafeRawPointer(textSets.baseAddress), UnsafeRawPointer(stageConditions.baseAddress),
+            UnsafeRawPointer(textSets.baseAddress), UnsafeRawPointer(stageRules.baseAddress),
             UnsafeRawPointer(referrals.baseAddress), UnsafeRawPointer(actions.baseAddress),
             UnsafeRawPointer(derived.baseAddress), UnsafeRawPointer(rules.baseAddress),
             UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
@@ -215,6 +219,18 @@ struct PlanRule: Sendable {
     let readWhenTrue: FactSet
 }
 
+/// A stage's rule as the machine's rule loop reads it: a copy of its condition's node, and the
+/// two facts about the rule that decide whether the loop needs more of it.
+struct StageRule: Sendable {
+    var condition = PlanNode(op: .constant)
+    var conditionIndex: Int32 = -1
+    var rule: Int32 = -1
+    /// In force whatever the reference date.
+    var isAlways = false
+    /// Some exception may lift it.
+    var isLiftable = false
+}
+
 /// A referral: a fixed place (`text`), or the value of a fact (`fact`).
 struct PlanReferral: Sendable {
     let text: Int32
@@ -251,6 +267,34 @@ struct PlanCompiler {
     var texts = TextTable()
     var nodes: [PlanNode] = []
     var setMembers: [Scalar] = []
+    /// Derived values written out where they are used, by index (see `cheapDerived`).
+    var writtenOut: [Int: CompiledExpression] = [:]
+
+    /// The derived values cheap to evaluate again (a few operators on facts and constants: no
+    /// built-in, decision or other derived value). Written out where they are used, a case reads
+    /// them without a call, and evaluating one twice costs less than remembering it. The result
+    /// is the same: an expression's value and the facts it reads do not depend on where it is.
+    static func cheapDerived(_ derived: [DerivedInfo]) -> [Int: CompiledExpression] {
+        func size(_ e: CompiledExpression) -> Int? {
+            switch e {
+            case .constant, .fact: return 1
+            case .derived, .decision, .call: return nil
+            case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _):
+                return size(x).map { $0 + 1 }
+            case .and(let x, let y), .or(let x, let y), .compare(_, let x, let y), .arithmetic(_, let x, let y):
+                guard let a = size(x), let b = size(y) else { return nil }
+                return a + b + 1
+            case .conditional(let x, let y, let z):
+                guard let a = size(x), let b = size(y), let c = size(z) else { return nil }
+                return a + b + c + 1
+            }
+        }
+        var cheap: [Int: CompiledExpression] = [:]
+        for (index, info) in derived.enumerated() where (size(info.expression) ?? .max) <= 8 {
+            cheap[index] = info.expression
+        }
+        return cheap
+    }
 
     mutating func constant(_ value: Value) -> Scalar {
         switch value {
@@ -268,7 +312,9 @@ struct PlanCompiler {
         case .constant(let value):
             node = PlanNode(op: .constant, constant: constant(value))
         case .fact(let slot): node = PlanNode(op: .fact, a: Int32(slot))
-        case .derived(let index): node = PlanNode(op: .derived, a: Int32(index))
+        case .derived(let index):
+            if let expression = writtenOut[index] { return lower(expression) }
+            node = PlanNode(op: .derived, a: Int32(index))
         case .decision(let index): node = PlanNode(op: .decision, a: Int32(index))
         case .not(let e): node = PlanNode(op: .not, a: lower(e))
         case .negate(let e): node = PlanNode(op: .negate, a: lower(e))
@@ -281,7 +327,7 @@ struct PlanCompiler {
             ]
             if case .fact(let slot) = x, case .constant(let value) = y {
                 node = PlanNode(op: .compareFact, comparison: ops[op]!, a: Int32(slot), constant: constant(value))
-            } else if case .derived(let index) = x, case .constant(let value) = y {
+            } else if case .derived(let index) = x, writtenOut[index] == nil, case .constant(let value) = y {
                 node = PlanNode(op: .compareDerived, comparison: ops[op]!, a: Int32(index), constant: constant(value))
             } else if case .decision(let index) = x, case .constant(let value) = y {
                 node = PlanNode(op: .compareDecision, comparison: ops[op]!, a: Int32(index), constant: constant(value))

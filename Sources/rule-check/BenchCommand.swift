@@ -46,22 +46,29 @@ enum BenchCommand {
         if measures("evaluate") {
             // The machine on facts already read, into one reused result, as a what-if over a
             // caseload runs it. Reading cases and writing verdicts are not counted here.
+            // The caseload is held as one block of fact slots, case after case, as a what-if over
+            // a whole caseload would hold it (one `CaseFacts` per case would be a few arrays each).
             let reader = CaseReader(program: program)
-            let caseFacts: [CaseFacts] = lines.compactMap { line in
-                guard case .success(let input) = reader.read(line) else { return nil }
-                return CaseFacts(input.facts, table: program.plan.texts)
+            let width = program.plan.factCount
+            var caseload: [Scalar] = []
+            caseload.reserveCapacity(lines.count * width)
+            for line in lines {
+                guard case .success(let input) = reader.read(line) else { continue }
+                caseload += CaseFacts(input.facts, table: program.plan.texts).slots
             }
+            let caseCount = caseload.count / max(width, 1)
             let machine = Machine(plan: program.plan)
             let result = CaseResult(plan: program.plan)
             for tracing in [false, true] {
-                // Borrowed from a buffer: `for facts in caseFacts` would copy (retain and release)
-                // each case's storage.
                 let seconds = median(runs) {
-                    caseFacts.withUnsafeBufferPointer { cases in
-                        for index in cases.indices { machine.run(cases[index], tracing: tracing, into: result) }
+                    caseload.withUnsafeBufferPointer { all in
+                        for start in stride(from: 0, to: all.count, by: width) {
+                            let slots = UnsafeBufferPointer(rebasing: all[start..<(start + width)])
+                            machine.run(slots: slots, tracing: tracing, into: result)
+                        }
                     }
                 }
-                report("evaluate, \(tracing ? "with trace" : "no trace")", Double(caseFacts.count) / seconds, "cases/s")
+                report("evaluate, \(tracing ? "with trace" : "no trace")", Double(caseCount) / seconds, "cases/s")
             }
         }
 
