@@ -92,6 +92,8 @@ public final class CaseResult {
         let liftedBy: Buffer<Int32>
         let derivedValue: Buffer<Scalar>
         let derivedTracked: Buffer<Tracked>
+        /// The per-case states below, one block so a run clears them with one fill.
+        let states: Buffer<UInt8>
         let derivedState: Buffer<UInt8>
         let exceptionValue: Buffer<Scalar>
         let exceptionTracked: Buffer<Tracked>
@@ -121,11 +123,12 @@ public final class CaseResult {
             liftedBy = Buffer(capacity: lifts)
             derivedValue = Buffer(capacity: plan.derived.count)
             derivedTracked = Buffer(capacity: plan.derived.count)
-            derivedState = Buffer(capacity: plan.derived.count)
+            states = Buffer(capacity: plan.derived.count + exceptions + decisionCount)
+            derivedState = Buffer(slice: states, from: 0, capacity: plan.derived.count)
             exceptionValue = Buffer(capacity: exceptions)
             exceptionTracked = Buffer(capacity: exceptions)
-            exceptionState = Buffer(capacity: exceptions)
-            decisionState = Buffer(capacity: decisionCount)
+            exceptionState = Buffer(slice: states, from: plan.derived.count, capacity: exceptions)
+            decisionState = Buffer(slice: states, from: plan.derived.count + exceptions, capacity: decisionCount)
             possible = Buffer(capacity: plan.stages.count + decisionCount)
             hits = Buffer(capacity: rules)
             lifted = Buffer(capacity: rules)
@@ -139,8 +142,8 @@ public final class CaseResult {
 
         deinit {
             decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
-            derivedValue.free(); derivedTracked.free(); derivedState.free()
-            exceptionValue.free(); exceptionTracked.free(); exceptionState.free(); decisionState.free()
+            derivedValue.free(); derivedTracked.free(); states.free()
+            exceptionValue.free(); exceptionTracked.free()
             possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
             pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
         }
@@ -158,6 +161,13 @@ struct Buffer<Element> {
     init(capacity: Int) {
         self.capacity = capacity
         base = UnsafeMutablePointer<Element>.allocate(capacity: Swift.max(capacity, 1))
+    }
+
+    /// A view of `capacity` places of `block` from `from` on; freed with the block.
+    init(slice block: Buffer<Element>, from: Int, capacity: Int) {
+        precondition(from + capacity <= block.capacity)
+        self.capacity = capacity
+        base = block.base + from
     }
 
     func free() { base.deallocate() }

@@ -67,6 +67,8 @@ struct MachineRun {
     var liftedBy: Buffer<Int32>
     let derivedValue: Buffer<Scalar>
     let derivedTracked: Buffer<Tracked>
+    /// The three state lists below, one block.
+    let states: Buffer<UInt8>
     /// Bit 1: value known; bit 2: tracked form known.
     let derivedState: Buffer<UInt8>
     let exceptionValue: Buffer<Scalar>
@@ -94,7 +96,7 @@ struct MachineRun {
         (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
         (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
         (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
-        decisionState = s.decisionState
+        (states, decisionState) = (s.states, s.decisionState)
         (possible, hits, lifted, liftingExceptions, openRules) = (s.possible, s.hits, s.lifted, s.liftingExceptions, s.openRules)
         (pendingReasons, pendingReferrals, pendingActions, ruleLifts) =
             (s.pendingReasons, s.pendingReferrals, s.pendingActions, s.ruleLifts)
@@ -111,10 +113,7 @@ struct MachineRun {
         events.count = 0
         liftedBy.count = 0
         // The working stacks end every decision where it began; after a run they are empty.
-        decisions.fill(CaseResult.Decision(), count: decisions.capacity)
-        derivedState.fill(0, count: derivedState.capacity)
-        exceptionState.fill(0, count: exceptionState.capacity)
-        decisionState.fill(0, count: decisionState.capacity)
+        states.fill(0, count: states.capacity)
         for index in plan.decisions.indices where decisionState[index] == 0 { decide(index) }
     }
 
@@ -155,6 +154,7 @@ struct MachineRun {
 
     private mutating func decide(_ index: Int) {
         let decision = plan.decisions[index]
+        decisions[index] = CaseResult.Decision()
         decisionState[index] = 1
         var applies = Truth.true
         if decision.condition >= 0 {
@@ -407,6 +407,8 @@ extension MachineRun {
     /// The facts read by the condition of a rule that held (a run without a trace): known from
     /// the plan for most rules, else evaluated again, tracked.
     private mutating func heldRead(_ index: Int) -> FactSet {
+        // Only a reason shows the facts: a rule without one gives actions or referrals alone.
+        if plan.rules[index].reason < 0 { return FactSet() }
         if plan.rules[index].readsWhenTrue { return plan.rules[index].readWhenTrue }
         return ruleFacts(index).read
     }
@@ -506,6 +508,14 @@ extension MachineRun {
     /// sorted (vocabulary order, stable), each listed once.
     private mutating func finish(_ index: Int, reasonsFrom: Int, referralsFrom: Int, actionsFrom: Int) {
         let reasonStart = reasons.count
+        if pendingReasons.count == reasonsFrom, pendingReferrals.count == referralsFrom,
+            pendingActions.count == actionsFrom {
+            // Nothing to show (an outcome by default without a reason): the ranges stay empty.
+            let end = words.count
+            (decisions[index].reasons, decisions[index].referrals, decisions[index].actions) =
+                (reasonStart..<reasonStart, end..<end, end..<end)
+            return
+        }
         for k in reasonsFrom..<pendingReasons.count {
             let reason = pendingReasons[k]
             // Insertion sort: a handful of reasons, and stable.
