@@ -210,20 +210,19 @@ struct MachineRun {
                 let rule = entry.rule
                 let truth: RuleTruth
                 if !tracing, entry.isAlways {
-                    // Without a trace, most rules end here: the condition is false, or nothing
-                    // could lift the rule.
-                    let own = self.truth(entry.condition, else: entry.conditionIndex)
-                    if own == .false { continue }
-                    if !entry.isLiftable {
-                        if own == .true {
-                            hits.push(RuleRead(rule: rule, read: FactSet()))
-                        } else {
-                            anyUnknown = true
-                            openRules.push(rule)
-                        }
-                        continue
+                    // Without a trace, every rule in force whatever the date ends here; most
+                    // because the condition is false.
+                    var effective = self.truth(entry.condition, else: entry.conditionIndex)
+                    if effective == .false { continue }
+                    if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
+                    switch effective {
+                    case .true: hits.push(RuleRead(rule: rule, read: FactSet()))
+                    case .unknown:
+                        anyUnknown = true
+                        openRules.push(rule)
+                    case .false: break
                     }
-                    truth = evaluateRule(Int(rule), own: own)
+                    continue
                 } else {
                     truth = evaluateRule(Int(rule))
                 }
@@ -332,9 +331,30 @@ struct MachineRun {
 extension MachineRun {
     // MARK: - Rules and exceptions
 
+    /// The truth of a rule that may be lifted, after its exceptions, in a run without a trace:
+    /// `own ∧ ¬(e1 ∨ e2 ∨ …)` in Kleene's logic. A rule that held and is lifted is recorded, with
+    /// the exceptions that lifted it.
+    private mutating func liftedTruth(_ index: Int, own: Truth) -> Truth {
+        let mark = liftingExceptions.count
+        var anyUnknown = false
+        for p in plan.rules[index].liftedBy {
+            let exception = plan.pool[Int(p)]
+            switch exceptionValue(Int(exception)).truth {
+            case .true: liftingExceptions.push(exception)
+            case .unknown: anyUnknown = true
+            case .false: break
+            }
+        }
+        guard liftingExceptions.count == mark else {
+            // Only a rule that held is shown as lifted.
+            if own == .true { lifted.push(RuleRead(rule: Int32(index), read: FactSet())) } else { liftingExceptions.truncate(to: mark) }
+            return .false
+        }
+        return anyUnknown ? .unknown : own
+    }
+
     /// A rule's truth after exceptions; lifting exceptions are pushed onto `ruleLifts`.
-    /// `own`: the condition's truth, when the caller has it already (runs without a trace).
-    private mutating func evaluateRule(_ index: Int, own known: Truth? = nil) -> RuleTruth {
+    private mutating func evaluateRule(_ index: Int) -> RuleTruth {
         let rule = plan.rules[index]
         let active = inForce(isAlways: rule.isAlways, from: rule.from, until: rule.until)
         var truth = RuleTruth(effective: .false)
@@ -346,8 +366,6 @@ extension MachineRun {
             own = o.value.truth
             truth.read = o.read
             truth.unknown = o.unknown
-        } else if let known {
-            own = known
         } else {
             var v = Scalar.false
             if active { v = value(rule.condition) }

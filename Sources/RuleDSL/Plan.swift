@@ -77,7 +77,7 @@ public final class Plan: @unchecked Sendable {
             }
             let firstAction = Int32(actionPool.count)
             actionPool += rule.actions.map { compiler.texts.intern($0) }
-            let reads = ReadAnalysis(derived: derived).whenTrue(rule.condition)
+            let reads = ReadAnalysis(derived: derived).when(rule.condition, is: true)
             return PlanRule(
                 condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
@@ -389,26 +389,15 @@ struct ReadAnalysis {
         }
     }
 
-    /// When `e` is true.
-    func whenTrue(_ e: CompiledExpression) -> FactSet? {
+    /// When `e` comes out `outcome`: an `and` that held read both sides (the left was true), as
+    /// did an `or` that failed; `not` turns the question round.
+    func when(_ e: CompiledExpression, is outcome: Bool) -> FactSet? {
         switch e {
-        case .and(let x, let y):
-            guard let a = whenTrue(x), let b = whenTrue(y) else { return nil }
+        case .and(let x, let y) where outcome, .or(let x, let y) where !outcome:
+            guard let a = when(x, is: outcome), let b = when(y, is: outcome) else { return nil }
             return a.union(b)
-        case .not(let x): return whenFalse(x)
-        case .derived(let index): return whenTrue(derived[index].expression)
-        default: return always(e)
-        }
-    }
-
-    /// When `e` is false.
-    func whenFalse(_ e: CompiledExpression) -> FactSet? {
-        switch e {
-        case .or(let x, let y):
-            guard let a = whenFalse(x), let b = whenFalse(y) else { return nil }
-            return a.union(b)
-        case .not(let x): return whenTrue(x)
-        case .derived(let index): return whenFalse(derived[index].expression)
+        case .not(let x): return when(x, is: !outcome)
+        case .derived(let index): return when(derived[index].expression, is: outcome)
         default: return always(e)
         }
     }
