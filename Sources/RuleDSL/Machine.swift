@@ -55,6 +55,7 @@ private struct RuleTruth {
 struct MachineRun {
     unowned(unsafe) let plan: Plan
     let nodes: UnsafeBufferPointer<PlanNode>
+    let textSets: UnsafeBufferPointer<UInt64>
     // The case being decided: set by `decideAll`.
     var facts = UnsafeBufferPointer<Scalar>(start: nil, count: 0)
     var tracing = false
@@ -93,6 +94,7 @@ struct MachineRun {
     init(plan: Plan, storage s: CaseResult.Storage) {
         self.plan = plan
         self.nodes = plan.nodes
+        self.textSets = plan.textSets
         (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
         (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
         (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
@@ -746,7 +748,7 @@ extension MachineRun {
         case .factInTexts:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return v }
-            return .bool(plan.textSetContains(node.b, v) != node.flag)
+            return .bool(Plan.textSetContains(textSets, node.b, v) != node.flag)
         case .compareDerived, .compareDecision:
             let v = node.op == .compareDerived ? derivedValue(Int(node.a)) : decisionValue(Int(node.a))
             guard v.isKnown else { return .unknown }

@@ -406,7 +406,7 @@ struct ReadAnalysis {
 extension Plan {
     /// Whether `value` is in the text set whose bitmap starts at word `first` of `textSets`.
     @inline(__always)
-    func textSetContains(_ first: Int32, _ value: Scalar) -> Bool {
+    static func textSetContains(_ textSets: UnsafeBufferPointer<UInt64>, _ first: Int32, _ value: Scalar) -> Bool {
         guard value.kind == .text else { return false }
         let id = Int(value.bits)
         return textSets[Int(first) + id >> 6] & (1 << UInt64(id & 63)) != 0
