@@ -1,5 +1,6 @@
-/// Builds a `RuleFile` from tokens. Recovers at the next declaration keyword after an error,
-/// so a policy editor sees every mistake in a file at once; every loop makes progress.
+/// Builds a `RuleFile` from tokens. Recovers at the next declaration keyword after an error (a
+/// misspelled one ends the declaration before it too), so a policy editor sees every mistake in
+/// a file at once, each once; every loop makes progress.
 public struct Parser {
     /// Deeper nesting is refused rather than risking the stack on hostile input.
     public static let maximumNesting = 64
@@ -484,13 +485,26 @@ public struct Parser {
     /// word and parsing of the declaration should go on; false when a new declaration starts.
     private mutating func unexpectedClause(in what: String, allowed: [String]) -> Bool {
         let token = current
-        if token.kind == .identifier, Parser.declarationKeywords.contains(token.text) { return false }
-        if token.kind == .endOfFile { return false }
+        if token.kind == .endOfFile || Parser.startsDeclaration(token, clauses: allowed) { return false }
         let help = token.kind == .identifier ? Suggestion.didYouMean(token.text, in: allowed) : nil
         error("unexpected-clause", "unexpected \(describe(token)) in \(what)", at: token.range,
               help: help ?? "a \(what) may have " + allowed.map { "`\($0)`" }.joined(separator: ", "))
         synchronize(skipCurrent: true, stopAt: Set(allowed))
         return true
+    }
+
+    /// Whether a word after a declaration's clauses begins the next declaration. A body ends
+    /// only at a declaration keyword, so a misspelled one (`rul x`) would be taken as a bad
+    /// clause, and recovery would resume at a clause word of the misspelled declaration
+    /// (`stage d.s`), read with the wrong grammar. So a word nearer to a declaration keyword than
+    /// to every clause word is taken as that keyword; a tie goes to the clause.
+    private static func startsDeclaration(_ token: Token, clauses: [String]) -> Bool {
+        guard token.kind == .identifier else { return false }
+        let word = token.text
+        if declarationKeywords.contains(word) { return true }
+        guard let keyword = Suggestion.closest(to: word, in: declarationKeywords) else { return false }
+        guard let clause = Suggestion.closest(to: word, in: clauses) else { return true }
+        return Suggestion.editDistance(word, keyword) < Suggestion.editDistance(word, clause)
     }
 
     // MARK: - Expressions

@@ -616,11 +616,7 @@ import Testing
         #expect(d.otherwise?.text == "no")
     }
 
-    @Test(
-        .disabled(
-            "bug: a misspelled declaration keyword right after a `decision` gives four errors: the decision's recovery stops at `stage` inside the misspelled declaration"
-        ))
-    func misspelledKeywordAfterADecisionIsOneError() {
+    @Test func misspelledKeywordAfterADecisionIsOneError() {
         let source = MarkedSource(
             """
             decision d
@@ -633,6 +629,80 @@ import Testing
             """)
         let (_, diagnostics) = Parser.parse(source.source())
         #expect(diagnostics.map(Spot.init) == [Spot("expected-declaration", source.range("1️⃣", "2️⃣"))])
+    }
+
+    /// Whatever declaration comes before it, a misspelled keyword is one error at that word; the
+    /// lines of the misspelled declaration are skipped, not read as clauses of the one before.
+    @Test(arguments: [
+        "rule a\n  stage d.s\n  when b\n",
+        "exception a\n  when b\n  lifts kind k\n",
+        "fact a: bool, optional title \"a\"\n",
+        "test \"t\"\n  given a = true\n  expect d y\n",
+        "invariant i\n  never d = y\n",
+        "extend decision d\n  stage t gives y\n",
+        "ruleset r\n  title \"r\"\n",
+        "",  // the start of the file
+    ])
+    func misspelledKeywordAfterAnyDeclarationIsOneError(before: String) {
+        let source = MarkedSource(before + "1️⃣rul2️⃣ x\n  stage d.s\n  when a\n  reason r\n")
+        let (_, diagnostics) = Parser.parse(source.source())
+        #expect(diagnostics.map(Spot.init) == [Spot("expected-declaration", source.range("1️⃣", "2️⃣"))])
+        #expect(diagnostics.map(\.help) == ["did you mean `rule`?"])
+    }
+
+    @Test func ruleBeforeAMisspelledRuleKeepsItsOwnClauses() throws {
+        let (file, diagnostics) = RuleTest.parse("rule a\n  when b\nrul x\n  stage d.s\n  when c\n")
+        #expect(diagnostics.map(\.code) == ["expected-declaration"])
+        guard case .rule(let rule)? = file.declarations.first else {
+            Issue.record("rule lost")
+            return
+        }
+        #expect(file.declarations.count == 1)
+        #expect(rule.placement == nil)
+        #expect(rule.condition.map(ExpressionDump.dump) == "b")
+    }
+
+    @Test func testBeforeAMisspelledTestKeepsItsOwnClauses() throws {
+        let source = MarkedSource(
+            """
+            test "first"
+              expect d y
+            1️⃣tst2️⃣ "second"
+              given a = true
+              expect d n
+            """)
+        let (file, diagnostics) = Parser.parse(source.source())
+        #expect(diagnostics.map(Spot.init) == [Spot("expected-declaration", source.range("1️⃣", "2️⃣"))])
+        #expect(diagnostics.map(\.help) == ["did you mean `test`?"])
+        guard case .test(let test)? = file.declarations.first else {
+            Issue.record("test lost")
+            return
+        }
+        #expect(file.declarations.count == 1)
+        #expect(test.assignments.isEmpty)
+        #expect(test.expectations.map(\.outcome.text) == ["y"])
+    }
+
+    /// A word nearer to a clause word than to any declaration keyword stays in its declaration,
+    /// so the clauses after it still count.
+    @Test func misspelledClauseInADecisionIsOneErrorAndTheDecisionGoesOn() throws {
+        let source = MarkedSource(
+            """
+            decision d
+              outcomes y, n
+              1️⃣stag2️⃣ s gives y
+              stage t gives n
+              otherwise n
+            """)
+        let (file, diagnostics) = Parser.parse(source.source())
+        #expect(diagnostics.map(Spot.init) == [Spot("unexpected-clause", source.range("1️⃣", "2️⃣"))])
+        #expect(diagnostics.map(\.help) == ["did you mean `stage`?"])
+        guard case .decision(let d)? = file.declarations.first else {
+            Issue.record("decision lost")
+            return
+        }
+        #expect(d.stages.map(\.name.text) == ["t"])
+        #expect(d.otherwise?.text == "n")
     }
 
     @Test
