@@ -21,8 +21,8 @@ public final class BatchProcessor {
     // dynamic exclusivity check.
     @exclusivity(unchecked) private var facts: CaseFacts
     private let result: CaseResult
-    /// One verdict, written piece by piece, then added to the output in one copy.
-    @exclusivity(unchecked) private var verdict = ByteBuffer()
+    /// Scratch for the `[UInt8]` form of `process`: the line is written here, then copied.
+    @exclusivity(unchecked) private var scratch = ByteBuffer()
 
     public init(program: Program, trace: Bool) {
         self.program = program
@@ -38,7 +38,8 @@ public final class BatchProcessor {
     }
 
     /// Appends the output line for an input line; returns false when the line was bad input.
-    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+    /// The verdict is written straight into `output` (`rule-check batch`'s buffer), not copied.
+    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer) -> Bool {
         guard !trace else { return processTraced(line, lineNumber: lineNumber, into: &output) }
         // Work on the facts as a local: passing a stored property to a call copies (retains) its
         // arrays, four of them, twice a line.
@@ -48,42 +49,49 @@ public final class BatchProcessor {
         switch scanner.read(line, into: &facts) {
         case .success(let id):
             machine.run(facts, tracing: false, into: result)
-            verdict.removeAll()
             switch id {
             case .bytes(let range):
                 // Plain ASCII without escapes: the quoted id is the line's own bytes.
                 let quoted = UnsafeBufferPointer(rebasing: line[(range.lowerBound - 1)..<(range.upperBound + 1)])
-                writer.append(caseID: quoted, facts: facts, result: result, to: &verdict)
+                writer.append(caseID: quoted, facts: facts, result: result, to: &output)
             case .text(let text):
                 var w = JSONWriter(reservingCapacity: 32)
                 w.appendString(text)
-                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &verdict) }
+                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
             }
-            verdict.append(UInt8(ascii: "\n"))
-            output.append(contentsOf: verdict.bytes)
-            return true
-        case .failure(let error):
-            BatchProcessor.appendError(lineNumber, error.message, into: &output)
-            return false
-        }
-    }
-
-    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
-        switch reader.read(line) {
-        case .success(let input):
-            let verdict = builder.verdict(for: input, trace: true)
-            output += VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes)
             output.append(UInt8(ascii: "\n"))
             return true
         case .failure(let error):
-            BatchProcessor.appendError(lineNumber, error.message, into: &output)
+            output.append(BatchProcessor.errorLine(lineNumber, error.message))
             return false
         }
     }
 
-    deinit { verdict.free() }
+    /// `process` appending to an array (tests, `rule-fuzz`): the same line, copied once more.
+    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+        scratch.removeAll()
+        let good = process(line, lineNumber: lineNumber, into: &scratch)
+        output.append(contentsOf: scratch.bytes)
+        return good
+    }
 
-    public static func appendError(_ line: Int, _ message: String, into output: inout [UInt8]) {
+    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer) -> Bool {
+        switch reader.read(line) {
+        case .success(let input):
+            let verdict = builder.verdict(for: input, trace: true)
+            output.append(VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes))
+            output.append(UInt8(ascii: "\n"))
+            return true
+        case .failure(let error):
+            output.append(BatchProcessor.errorLine(lineNumber, error.message))
+            return false
+        }
+    }
+
+    deinit { scratch.free() }
+
+    /// `{"line":N,"error":"…"}` and a newline: what a bad line gives.
+    public static func errorLine(_ line: Int, _ message: String) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 128)
         w.appendRaw("{")
         w.appendKey("line")
@@ -92,7 +100,7 @@ public final class BatchProcessor {
         w.appendKey("error")
         w.appendString(message)
         w.appendRaw("}\n")
-        output += w.bytes
+        return w.bytes
     }
 
     /// Whether a line holds nothing but blanks (skipped, CONTRACT.md section 3).
