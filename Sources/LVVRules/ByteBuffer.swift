@@ -4,10 +4,19 @@
     import Darwin
 #endif
 
+/// Where bytes can be appended: an array, or a `ByteBuffer`. Lets the one JSON string quoting
+/// (`JSONWriter.appendQuoted`) write into either, without an array in between.
+public protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteSink where Element == UInt8 {}
+
 /// A growable run of bytes written through a pointer: appending is a capacity check and a copy,
 /// without the uniqueness check and generic path of `Array.append(contentsOf:)`, which cost
 /// more than the copying when a verdict is forty small pieces. The owner frees it (`free()`).
-public struct ByteBuffer {
+public struct ByteBuffer: ByteSink {
     public private(set) var base: UnsafeMutablePointer<UInt8>
     public private(set) var count = 0
     private var capacity: Int
@@ -34,6 +43,10 @@ public struct ByteBuffer {
         if count + bytes.count > capacity { grow(to: count + bytes.count) }
         (base + count).update(from: source, count: bytes.count)
         count += bytes.count
+    }
+
+    @inline(__always) public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        append(bytes)
     }
 
     public mutating func append(_ bytes: [UInt8]) {

@@ -211,11 +211,9 @@ public struct VerdictWriter: Sendable {
         case .text: pieces.append(text[Int(value.bits)], to: &out)
         case .localText:
             let range = facts.localRanges[Int(value.bits)]
-            var quoted: [UInt8] = []
             facts.localBytes.withUnsafeBufferPointer { bytes in
-                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &quoted)
+                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &out)
             }
-            out.append(quoted)
         }
     }
 }
