@@ -21,6 +21,8 @@ public final class BatchProcessor {
     // dynamic exclusivity check.
     @exclusivity(unchecked) private var facts: CaseFacts
     private let result: CaseResult
+    /// Where the scanner leaves a case's texts the rule set does not know: in its line.
+    private let texts: LineTexts
     /// Scratch for the `[UInt8]` form of `process`: the line is written here, then copied.
     @exclusivity(unchecked) private var scratch = ByteBuffer()
 
@@ -35,6 +37,7 @@ public final class BatchProcessor {
         writer = VerdictWriter(program: program)
         facts = CaseFacts(count: program.facts.count)
         result = CaseResult(plan: program.plan)
+        texts = LineTexts(slots: program.facts.count)
     }
 
     /// Appends the output line for an input line; returns false when the line was bad input.
@@ -46,18 +49,20 @@ public final class BatchProcessor {
         var facts = CaseFacts(count: 0)
         swap(&facts, &self.facts)
         defer { swap(&facts, &self.facts) }
-        switch scanner.read(line, into: &facts) {
+        switch scanner.read(line, into: &facts, texts: texts) {
         case .success(let id):
             machine.run(facts, tracing: false, into: result)
             switch id {
             case .bytes(let range):
                 // Plain ASCII without escapes: the quoted id is the line's own bytes.
                 let quoted = UnsafeBufferPointer(rebasing: line[(range.lowerBound - 1)..<(range.upperBound + 1)])
-                writer.append(caseID: quoted, facts: facts, result: result, to: &output)
+                writer.append(caseID: quoted, facts: facts, texts: texts, line: line, result: result, to: &output)
             case .text(let text):
                 var w = JSONWriter(reservingCapacity: 32)
                 w.appendString(text)
-                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &output) }
+                w.bytes.withUnsafeBufferPointer {
+                    writer.append(caseID: $0, facts: facts, texts: texts, line: line, result: result, to: &output)
+                }
             }
             output.append(UInt8(ascii: "\n"))
             return true
