@@ -17,12 +17,16 @@ public final class BatchProcessor {
     private let prefixes: VerdictJSON.ReasonPrefixes
     private let machine: Machine
     private let writer: VerdictWriter
-    // A processor is used by one thread at a time (see above), so its working storage needs no
-    // dynamic exclusivity check.
-    @exclusivity(unchecked) private var facts: CaseFacts
+    /// The facts, moved out to a local for each line and back: passing a stored property to a
+    /// call copies (retains) its arrays, four of them, twice a line, and swapping an empty
+    /// `CaseFacts` in and out instead cost making and releasing one per line.
+    private let factsHome: UnsafeMutablePointer<CaseFacts>
     private let result: CaseResult
-    /// One verdict, written piece by piece, then added to the output in one copy.
-    @exclusivity(unchecked) private var verdict = ByteBuffer()
+    /// Where the scanner leaves a case's texts the rule set does not know: in its line.
+    private let texts: LineTexts
+    /// Scratch for the `[UInt8]` form of `process`: the line is written here, then copied. A
+    /// processor is used by one thread at a time (see above): no dynamic exclusivity check.
+    @exclusivity(unchecked) private var scratch = ByteBuffer()
 
     public init(program: Program, trace: Bool) {
         self.program = program
@@ -33,57 +37,70 @@ public final class BatchProcessor {
         prefixes = VerdictJSON.ReasonPrefixes(program: program)
         machine = Machine(plan: program.plan)
         writer = VerdictWriter(program: program)
-        facts = CaseFacts(count: program.facts.count)
+        factsHome = .allocate(capacity: 1)
+        factsHome.initialize(to: CaseFacts(count: program.facts.count))
         result = CaseResult(plan: program.plan)
+        texts = LineTexts(slots: program.facts.count)
     }
 
     /// Appends the output line for an input line; returns false when the line was bad input.
-    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+    /// The verdict is written straight into `output` (`rule-check batch`'s buffer), not copied.
+    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer) -> Bool {
         guard !trace else { return processTraced(line, lineNumber: lineNumber, into: &output) }
-        // Work on the facts as a local: passing a stored property to a call copies (retains) its
-        // arrays, four of them, twice a line.
-        var facts = CaseFacts(count: 0)
-        swap(&facts, &self.facts)
-        defer { swap(&facts, &self.facts) }
-        switch scanner.read(line, into: &facts) {
+        var facts = factsHome.move()
+        defer { factsHome.initialize(to: facts) }
+        switch scanner.read(line, into: &facts, texts: texts) {
         case .success(let id):
             machine.run(facts, tracing: false, into: result)
-            verdict.removeAll()
             switch id {
             case .bytes(let range):
                 // Plain ASCII without escapes: the quoted id is the line's own bytes.
                 let quoted = UnsafeBufferPointer(rebasing: line[(range.lowerBound - 1)..<(range.upperBound + 1)])
-                writer.append(caseID: quoted, facts: facts, result: result, to: &verdict)
+                writer.append(caseID: quoted, facts: facts, texts: texts, line: line, result: result, to: &output)
             case .text(let text):
                 var w = JSONWriter(reservingCapacity: 32)
                 w.appendString(text)
-                w.bytes.withUnsafeBufferPointer { writer.append(caseID: $0, facts: facts, result: result, to: &verdict) }
+                w.bytes.withUnsafeBufferPointer {
+                    writer.append(caseID: $0, facts: facts, texts: texts, line: line, result: result, to: &output)
+                }
             }
-            verdict.append(UInt8(ascii: "\n"))
-            output.append(contentsOf: verdict.bytes)
-            return true
-        case .failure(let error):
-            BatchProcessor.appendError(lineNumber, error.message, into: &output)
-            return false
-        }
-    }
-
-    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
-        switch reader.read(line) {
-        case .success(let input):
-            let verdict = builder.verdict(for: input, trace: true)
-            output += VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes)
             output.append(UInt8(ascii: "\n"))
             return true
         case .failure(let error):
-            BatchProcessor.appendError(lineNumber, error.message, into: &output)
+            output.append(BatchProcessor.errorLine(lineNumber, error.message))
             return false
         }
     }
 
-    deinit { verdict.free() }
+    /// `process` appending to an array (tests, `rule-fuzz`): the same line, copied once more.
+    public func process(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout [UInt8]) -> Bool {
+        scratch.removeAll()
+        let good = process(line, lineNumber: lineNumber, into: &scratch)
+        output.append(contentsOf: scratch.bytes)
+        return good
+    }
 
-    public static func appendError(_ line: Int, _ message: String, into output: inout [UInt8]) {
+    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer) -> Bool {
+        switch reader.read(line) {
+        case .success(let input):
+            let verdict = builder.verdict(for: input, trace: true)
+            output.append(VerdictJSON.encode(verdict, program: program, trace: true, prefixes: prefixes))
+            output.append(UInt8(ascii: "\n"))
+            return true
+        case .failure(let error):
+            output.append(BatchProcessor.errorLine(lineNumber, error.message))
+            return false
+        }
+    }
+
+    deinit {
+        scratch.free()
+        factsHome.deinitialize(count: 1)
+        factsHome.deallocate()
+    }
+
+    /// `{"line":N,"error":"…"}` and a newline: what a bad line gives.
+    public static func errorLine(_ line: Int, _ message: String) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 128)
         w.appendRaw("{")
         w.appendKey("line")
@@ -92,7 +109,7 @@ public final class BatchProcessor {
         w.appendKey("error")
         w.appendString(message)
         w.appendRaw("}\n")
-        output += w.bytes
+        return w.bytes
     }
 
     /// Whether a line holds nothing but blanks (skipped, CONTRACT.md section 3).

@@ -159,7 +159,38 @@ public struct CaseScanner: Sendable {
     /// `facts` owns everything it holds (local texts are copied): it stays valid after `line` is gone.
     public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Result<CaseID, CaseError> {
         if facts.slots.count != flat.defaults.count { facts = CaseFacts(count: flat.defaults.count) }
-        if let id = scan(line, into: &facts) { return .success(.bytes(id)) }
+        let capacity = flat.defaults.count
+        let id = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { ranges -> Range<Int>? in
+            var locals = LocalTexts(line: line.baseAddress, ranges: ranges.baseAddress!, capacity: capacity)
+            guard let id = scan(line, into: &facts, &locals) else { return nil }
+            Self.copy(locals, into: &facts)
+            return id
+        }
+        if let id { return .success(.bytes(id)) }
+        return readSlowly(line, into: &facts)
+    }
+
+    /// `read`, leaving the texts the rule set does not know in the line when the fast path reads
+    /// it: their ranges go to `texts` (`inLine`), and `facts` gets none of its own. Nothing is
+    /// copied, so the facts' local texts are only good with the line, through `texts`. When
+    /// CaseReader reads the line, `facts` owns its texts as with `read` (`inLine` false).
+    public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, texts: LineTexts) -> Result<CaseID, CaseError> {
+        if facts.slots.count != flat.defaults.count { facts = CaseFacts(count: flat.defaults.count) }
+        var locals = LocalTexts(line: line.baseAddress, ranges: texts.ranges, capacity: texts.capacity)
+        if let id = scan(line, into: &facts, &locals) {
+            texts.count = locals.count
+            texts.inLine = true
+            // None of its own: the texts from a line CaseReader read before would stay.
+            if !facts.localRanges.isEmpty { facts.setLocalTexts(.init(start: nil, count: 0), ranges: .init(start: nil, count: 0)) }
+            return .success(.bytes(id))
+        }
+        texts.count = 0
+        texts.inLine = false
+        return readSlowly(line, into: &facts)
+    }
+
+    /// The fallback: CaseReader reads the line.
+    private func readSlowly(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Result<CaseID, CaseError> {
         switch reader.read(line) {
         case .failure(let error):
             return .failure(error)
@@ -174,34 +205,45 @@ public struct CaseScanner: Sendable {
         }
     }
 
+    /// Gives `facts` copies of the local texts `locals` found in the line, laid out as
+    /// `CaseFacts.localText` would have laid them out.
+    private static func copy(_ locals: LocalTexts, into facts: inout CaseFacts) {
+        var total = 0
+        for k in 0..<locals.count { total += locals.ranges[k].count }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { bytes in
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: locals.count) { packed in
+                var end = 0
+                for k in 0..<locals.count {
+                    let range = locals.ranges[k]
+                    if range.count > 0 {
+                        (bytes.baseAddress! + end).update(from: locals.line! + range.lowerBound, count: range.count)
+                    }
+                    packed[k] = end..<(end + range.count)
+                    end += range.count
+                }
+                facts.setLocalTexts(UnsafeBufferPointer(bytes), ranges: UnsafeBufferPointer(packed))
+            }
+        }
+    }
+
     // MARK: Fast path
 
-    /// The fast path: the case id's range, or nil to hand the line to CaseReader. `facts` may be
-    /// left half written on nil; the fallback overwrites it.
-    private func scan(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Range<Int>? {
+    /// The fast path: the case id's range, or nil to hand the line to CaseReader. Texts the rule
+    /// set does not know go to `locals` as ranges of the line; the facts' own local texts are
+    /// left as they were. `facts` may be left half written on nil; the fallback overwrites it.
+    private func scan(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, _ locals: inout LocalTexts) -> Range<Int>? {
         guard fastPath != .none, let base = line.baseAddress else { return nil }
         // Which key followed which in the cases before (`KeyEntry.next` to start with).
         if facts.readerMemory.count != flat.keys.count { facts.readerMemory = flat.keys.map { $0.next } }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LocalTexts.byteCapacity) { bytes in
-            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: LocalTexts.textCapacity) { ranges in
-                var locals = LocalTexts(bytes: bytes.baseAddress!, ranges: ranges.baseAddress!)
-                // The slots and the key memory are written through pointers (no uniqueness check
-                // per write); the defaults are copied over the slots all at once. The local texts
-                // are replaced at the end, so nothing needs resetting first.
-                let id = facts.slots.withUnsafeMutableBufferPointer { out -> Range<Int>? in
-                    facts.readerMemory.withUnsafeMutableBufferPointer { memory -> Range<Int>? in
-                        guard let out = out.baseAddress, let memory = memory.baseAddress else { return nil }
-                        out.update(from: flat.defaults.baseAddress!, count: flat.defaults.count)
-                        return fastPath == .small
-                            ? scanObject(base, line.count, out, memory, &locals, WordBits.self)
-                            : scanObject(base, line.count, out, memory, &locals, SlotBits.self)
-                    }
-                }
-                if id != nil {
-                    facts.setLocalTexts(UnsafeBufferPointer(start: locals.bytes, count: locals.byteCount),
-                                        ranges: UnsafeBufferPointer(start: locals.ranges, count: locals.count))
-                }
-                return id
+        // The slots and the key memory are written through pointers (no uniqueness check per
+        // write); the defaults are copied over the slots all at once.
+        return facts.slots.withUnsafeMutableBufferPointer { out -> Range<Int>? in
+            facts.readerMemory.withUnsafeMutableBufferPointer { memory -> Range<Int>? in
+                guard let out = out.baseAddress, let memory = memory.baseAddress else { return nil }
+                out.update(from: flat.defaults.baseAddress!, count: flat.defaults.count)
+                return fastPath == .small
+                    ? scanObject(base, line.count, out, memory, &locals, WordBits.self)
+                    : scanObject(base, line.count, out, memory, &locals, SlotBits.self)
             }
         }
     }
@@ -474,7 +516,7 @@ public struct CaseScanner: Sendable {
         let length = c.i &- start
         let id = flat.findText(c.base + start, length: length, available: c.count &- start)
         if id >= 0 { return (.text(id), c.i &+ 1) }
-        guard let text = locals.add(c.base + start, length: length) else { return failed }
+        guard let text = locals.add(at: start, length: length) else { return failed }
         return (text, c.i &+ 1)
     }
 
@@ -497,7 +539,7 @@ public struct CaseScanner: Sendable {
         guard c.skipString(allowingUTF8: true) else { return nil }
         let bytes = UnsafeBufferPointer(start: c.base + start, count: c.i &- 1 &- start)
         if let id = texts.id(of: bytes) { return .text(id) }
-        return locals.add(c.base + start, length: bytes.count)
+        return locals.add(at: start, length: bytes.count)
     }
 
     /// Null for `key` (not the case id: the caller falls back); false when that leaves a
@@ -915,38 +957,37 @@ private final class FlatTables: @unchecked Sendable {
 
 // MARK: - Per case
 
-/// A case's local texts, gathered on the stack while its line is read and handed to
-/// `CaseFacts.setLocalTexts` at once: the same texts, in the same order, one per distinct text,
-/// as `CaseFacts.localText` would keep them. A case whose texts outgrow the stack falls back.
+/// A case's local texts as ranges of its line, gathered while the line is read: the same texts,
+/// in the same order, one per distinct text, as `CaseFacts.localText` would keep them. Nothing is
+/// copied (`CaseScanner.read` copies them into the facts once, at the end, or leaves them in the
+/// line for the batch path). A case with more than `capacity` falls back.
 private struct LocalTexts {
-    static let byteCapacity = 1024
-    static let textCapacity = 64
-
-    let bytes: UnsafeMutablePointer<UInt8>
+    let line: UnsafePointer<UInt8>?
     let ranges: UnsafeMutablePointer<Range<Int>>
-    var byteCount = 0
+    let capacity: Int
     var count = 0
 
-    init(bytes: UnsafeMutablePointer<UInt8>, ranges: UnsafeMutablePointer<Range<Int>>) {
-        self.bytes = bytes
+    init(line: UnsafePointer<UInt8>?, ranges: UnsafeMutablePointer<Range<Int>>, capacity: Int) {
+        self.line = line
         self.ranges = ranges
+        self.capacity = capacity
     }
 
-    /// The local text with the bytes `p[0..<length]`, added if new; nil when there is no room.
+    /// The local text with the bytes `line[start..<start + length]`, added if new; nil when there
+    /// is no room.
     @inline(__always)
-    mutating func add(_ p: UnsafePointer<UInt8>, length: Int) -> Scalar? {
+    mutating func add(at start: Int, length: Int) -> Scalar? {
+        let line = line.unsafelyUnwrapped
         var k = 0
         while k < count {
             let range = ranges[k]
-            if range.upperBound &- range.lowerBound == length, Self.equal(bytes + range.lowerBound, p, length) {
+            if range.upperBound &- range.lowerBound == length, Self.equal(line + range.lowerBound, line + start, length) {
                 return Scalar(kind: .localText, bits: Int64(k))
             }
             k &+= 1
         }
-        guard count < Self.textCapacity, length <= Self.byteCapacity &- byteCount else { return nil }
-        Self.copy(p, to: bytes + byteCount, length)
-        ranges[count] = byteCount..<(byteCount &+ length)
-        byteCount &+= length
+        guard count < capacity else { return nil }
+        ranges[count] = start..<(start &+ length)
         count &+= 1
         return Scalar(kind: .localText, bits: Int64(count &- 1))
     }
@@ -964,18 +1005,35 @@ private struct LocalTexts {
         }
         return true
     }
+}
 
+/// Where the batch path finds a case's texts the rule set does not know (`Scalar.localText`)
+/// after `CaseScanner.read(_:into:texts:)`: when the fast path read the line (`inLine`), local
+/// text i is `line[range(i)]`, nothing copied; otherwise they are the facts' own. One per reader,
+/// reused from line to line (it holds the storage).
+public final class LineTexts {
+    fileprivate let ranges: UnsafeMutablePointer<Range<Int>>
+    /// At least one per fact slot: a case has no more distinct texts than slots.
+    fileprivate let capacity: Int
+    // Used by one thread at a time (its reader's), so no dynamic exclusivity check: that check
+    // cost more than the rest of the writer's work on local texts.
+    /// Whether the last read left the texts in its line.
+    @exclusivity(unchecked) public fileprivate(set) var inLine = false
+    @exclusivity(unchecked) public fileprivate(set) var count = 0
+
+    /// For a rule set with `slots` facts.
+    public init(slots: Int) {
+        capacity = max(slots, 1)
+        ranges = .allocate(capacity: capacity)
+    }
+
+    deinit { ranges.deallocate() }
+
+    /// Local text `index` (below `count`) in `line`, the line last read.
     @inline(__always)
-    static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, _ length: Int) {
-        var k = 0
-        while k &+ 8 <= length {
-            UnsafeMutableRawPointer(to + k).storeBytes(of: Cursor.word(from + k), as: UInt64.self)
-            k &+= 8
-        }
-        while k < length {
-            to[k] = from[k]
-            k &+= 1
-        }
+    public func text(_ index: Int, in line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        precondition(inLine && index >= 0 && index < count, "a local text of the line last read")
+        return UnsafeBufferPointer(rebasing: line[ranges[index]])
     }
 }
 

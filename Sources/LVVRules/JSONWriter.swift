@@ -21,7 +21,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends UTF-8 text quoted and escaped, as `appendString` does, to any byte buffer.
-    public static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+    public static func appendQuoted<Sink: ByteSink>(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout Sink) {
         bytes.append(UInt8(ascii: "\""))
         // Copy unescaped runs in one go; only the rare byte that needs an escape is handled alone.
         var runStart = 0
@@ -36,7 +36,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscape(_ b: UInt8, to bytes: inout [UInt8]) {
+    private static func appendEscape<Sink: ByteSink>(_ b: UInt8, to bytes: inout Sink) {
         let short: UInt8
         switch b {
         case UInt8(ascii: "\""): short = UInt8(ascii: "\"")
@@ -48,7 +48,7 @@ public struct JSONWriter: Sendable {
         case 0x0C: short = UInt8(ascii: "f")
         default:
             // Lower-case hex, as JavaScript's JSON.stringify writes it.
-            bytes.append(contentsOf: "\\u00".utf8)
+            for byte in "\\u00".utf8 { bytes.append(byte) }
             bytes.append(hexDigit(b >> 4))
             bytes.append(hexDigit(b & 0xF))
             return

@@ -85,9 +85,11 @@ public struct VerdictWriter: Sendable {
     }
 
     /// Appends the verdict line (without the newline). `caseID` is the id's JSON text, quotes
-    /// included.
+    /// included. The case's texts the rule set does not know are its facts' own, or, when
+    /// `texts.inLine`, ranges of `line` (as `CaseScanner.read(_:into:texts:)` leaves them).
     public func append(
-        caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, result: CaseResult, to out: inout ByteBuffer
+        caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, texts: LineTexts, line: UnsafeBufferPointer<UInt8>,
+        result: CaseResult, to out: inout ByteBuffer
     ) {
         var main: CaseResult.Decision?
         var head = questions[0].head
@@ -114,7 +116,7 @@ public struct VerdictWriter: Sendable {
         if let main {
             for k in main.reasons {
                 if k > main.reasons.lowerBound { out.append(UInt8(ascii: ",")) }
-                appendReason(result.reason(k), facts, &out)
+                appendReason(result.reason(k), facts, texts, line, &out)
             }
         }
         pieces.append(literal.referrals, to: &out)
@@ -146,7 +148,10 @@ public struct VerdictWriter: Sendable {
         pieces.append(literal.tail, to: &out)
     }
 
-    private func appendReason(_ reason: CaseResult.ReasonRecord, _ facts: CaseFacts, _ out: inout ByteBuffer) {
+    private func appendReason(
+        _ reason: CaseResult.ReasonRecord, _ facts: CaseFacts, _ texts: LineTexts, _ line: UnsafeBufferPointer<UInt8>,
+        _ out: inout ByteBuffer
+    ) {
         switch reason.producer {
         case .rule: pieces.append(rulePrefix[Int(reason.index)], to: &out)
         case .exception: pieces.append(exceptionPrefix[Int(reason.index)], to: &out)
@@ -158,7 +163,7 @@ public struct VerdictWriter: Sendable {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             pieces.append(factKey[slot], to: &out)
-            appendValue(facts.slots[slot], facts, &out)
+            appendValue(facts.slots[slot], facts, texts, line, &out)
         }
         out.append(UInt8(ascii: "}"))
         if reason.isLifted { pieces.append(literal.overridden, to: &out) }
@@ -202,7 +207,9 @@ public struct VerdictWriter: Sendable {
     }
 
     /// A fact value as JSON, as `VerdictJSON.appendValue` writes it: unknown and none are null.
-    private func appendValue(_ value: Scalar, _ facts: CaseFacts, _ out: inout ByteBuffer) {
+    private func appendValue(
+        _ value: Scalar, _ facts: CaseFacts, _ texts: LineTexts, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer
+    ) {
         switch value.kind {
         case .unknown, .none: pieces.append(literal.null, to: &out)
         case .bool: pieces.append(value.bits != 0 ? literal.yes : literal.no, to: &out)
@@ -210,12 +217,15 @@ public struct VerdictWriter: Sendable {
         case .date: NumberText.append(CivilDate(dayNumber: Int32(truncatingIfNeeded: value.bits)), to: &out)
         case .text: pieces.append(text[Int(value.bits)], to: &out)
         case .localText:
-            let range = facts.localRanges[Int(value.bits)]
-            var quoted: [UInt8] = []
-            facts.localBytes.withUnsafeBufferPointer { bytes in
-                JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &quoted)
+            let index = Int(value.bits)
+            if texts.inLine {
+                JSONWriter.appendQuoted(texts.text(index, in: line), to: &out)
+            } else {
+                let range = facts.localRanges[index]
+                facts.localBytes.withUnsafeBufferPointer { bytes in
+                    JSONWriter.appendQuoted(UnsafeBufferPointer(rebasing: bytes[range]), to: &out)
+                }
             }
-            out.append(quoted)
         }
     }
 }

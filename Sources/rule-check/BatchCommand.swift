@@ -31,26 +31,27 @@ enum BatchCommand {
     /// many lines were bad and how many bytes went out. The benchmark runs exactly this.
     static func stream(from input: Int32, to output: Int32, _ processor: BatchProcessor) -> (badLines: Int, bytes: Int) {
         var bytes = 0
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(flushThreshold * 2)
+        // The processor writes each line straight into this buffer.
+        var buffer = ByteBuffer(capacity: flushThreshold * 2)
+        defer { buffer.free() }
         var badLines = 0
         LineReader.forEachLine(descriptor: input, maximumLength: maximumLineLength) { lineNumber, line in
             switch line {
             case .tooLong:
                 badLines += 1
-                BatchProcessor.appendError(lineNumber, "line longer than \(maximumLineLength) bytes", into: &buffer)
+                buffer.append(BatchProcessor.errorLine(lineNumber, "line longer than \(maximumLineLength) bytes"))
             case .bytes(let bytes):
                 guard !BatchProcessor.isBlank(bytes) else { return }
                 if !processor.process(bytes, lineNumber: lineNumber, into: &buffer) { badLines += 1 }
             }
             // Whole lines only, in one write: a killed run leaves no half line behind.
             if buffer.count >= flushThreshold {
-                buffer.withUnsafeBufferPointer { Console.writeAll(output, $0) }
+                Console.writeAll(output, buffer.bytes)
                 bytes += buffer.count
-                buffer.removeAll(keepingCapacity: true)
+                buffer.removeAll()
             }
         }
-        buffer.withUnsafeBufferPointer { Console.writeAll(output, $0) }
+        Console.writeAll(output, buffer.bytes)
         return (badLines, bytes + buffer.count)
     }
 }

@@ -64,6 +64,24 @@ import Testing
         #expect(differential.fast >= 2)
     }
 
+    /// Texts left in the line (`batch`'s read) and texts the facts own (CaseReader's, after an
+    /// escape) in turn: each read sees only its own line's texts, whichever came before.
+    @Test func textsInTheLineAndTheFactsOwnInTurn() throws {
+        var differential = try Differential(.groningen)
+        let head = #"{"case_id":"T-1","reference_date":"2024-01-02""#
+        let lines = [
+            head + #","v_number":"Zz9","nationality":"Zz8"}"#,  // fast, two texts in the line
+            head + #","v_number":"Z\u007a9","nationality":"Qq"}"#,  // an escape: CaseReader's texts
+            head + #","nationality":"NL"}"#,  // fast, no local text: none of the facts' own may stay
+            head + #","v_number":"Z\"z","binding_province":"Zz9"}"#,  // CaseReader again
+            head + #","v_number":"Zz9","nationality":"Zz9"}"#,  // fast, one text twice
+        ]
+        for line in lines { differential.check(Array(line.utf8)) }
+        #expect(differential.read == lines.count)
+        #expect(differential.fast == 3)
+        #expect(differential.texts.inLine && differential.texts.count == 1)
+    }
+
     /// Equal texts the rule set does not know are one local text, so their scalars are equal
     /// (the machine compares texts by scalar); different ones are not.
     @Test func equalUnknownTextsShareALocalText() throws {

@@ -44,6 +44,10 @@ import Testing
         let table: TextTable
         /// One CaseFacts for all reads, as `batch` would use it; starts the wrong size on purpose.
         var facts = CaseFacts(count: 0)
+        /// The same line read again as `batch` reads it, texts left in the line
+        /// (`read(_:into:texts:)`): it must agree with the copying read.
+        var lineFacts = CaseFacts(count: 0)
+        let texts: LineTexts
         var inputs = 0
         var read = 0
         var fast = 0
@@ -56,6 +60,7 @@ import Testing
             scanner = CaseScanner(program: program)
             reader = CaseReader(program: program)
             table = program.plan.texts
+            texts = LineTexts(slots: program.facts.count)
         }
 
         mutating func check(_ line: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
@@ -63,6 +68,7 @@ import Testing
             let expected = line.withUnsafeBufferPointer { reader.read($0) }
             let actual = line.withUnsafeBufferPointer { scanner.read($0, into: &facts) }
             let shown = String(decoding: line.prefix(600), as: UTF8.self)
+            checkTextsInLine(line, copied: actual, shown, sourceLocation)
             switch (expected, actual) {
             case (.failure(let e), .failure(let a)):
                 if e != a { Issue.record("error differs: \(a) instead of \(e)\n\(shown)", sourceLocation: sourceLocation) }
@@ -94,6 +100,38 @@ import Testing
                 Issue.record("read, but CaseReader says \(e)\n\(shown)", sourceLocation: sourceLocation)
             case (.success, .failure(let a)):
                 Issue.record("failed with \(a), but CaseReader reads it\n\(shown)", sourceLocation: sourceLocation)
+            }
+        }
+
+        /// Reads `line` as `batch` does, texts left in the line, and compares with the copying
+        /// read: the same outcome and scalars, and local text i is the same bytes either way;
+        /// in the line only on the fast path, and then the facts hold no texts of their own.
+        mutating func checkTextsInLine(
+            _ line: [UInt8], copied: Result<CaseID, CaseError>, _ shown: String, _ sourceLocation: Testing.SourceLocation
+        ) {
+            let actual = line.withUnsafeBufferPointer { scanner.read($0, into: &lineFacts, texts: texts) }
+            guard actual == copied else {
+                Issue.record("texts in the line: \(actual) instead of \(copied)\n\(shown)", sourceLocation: sourceLocation)
+                return
+            }
+            guard case .success(let id) = actual else { return }
+            if lineFacts.slots != facts.slots {
+                Issue.record("texts in the line: other scalars\n\(shown)", sourceLocation: sourceLocation)
+            }
+            let fast = if case .bytes = id { true } else { false }
+            if texts.inLine != fast { Issue.record("texts in the line: inLine \(texts.inLine)\n\(shown)", sourceLocation: sourceLocation) }
+            let copiedTexts = facts.localRanges.map { Array(facts.localBytes[$0]) }
+            let lineTexts: [[UInt8]]
+            if texts.inLine {
+                if !lineFacts.localRanges.isEmpty {
+                    Issue.record("texts in the line, but the facts hold some too\n\(shown)", sourceLocation: sourceLocation)
+                }
+                lineTexts = line.withUnsafeBufferPointer { line in (0..<texts.count).map { Array(texts.text($0, in: line)) } }
+            } else {
+                lineTexts = lineFacts.localRanges.map { Array(lineFacts.localBytes[$0]) }
+            }
+            if lineTexts != copiedTexts {
+                Issue.record("local texts \(lineTexts) instead of \(copiedTexts)\n\(shown)", sourceLocation: sourceLocation)
             }
         }
     }

@@ -15,9 +15,7 @@ struct FastBatchEquivalenceTests {
             let verdict = VerdictBuilder(program: program).verdict(for: input, trace: false)
             return VerdictJSON.encode(verdict, program: program, trace: false) + [10]
         case .failure(let error):
-            var out: [UInt8] = []
-            BatchProcessor.appendError(lineNumber, error.message, into: &out)
-            return out
+            return BatchProcessor.errorLine(lineNumber, error.message)
         }
     }
 

@@ -33,6 +33,17 @@ struct JSONWriterTests {
         #expect(JSONParser.parse(c.json) == .success(.string(c.input)))
     }
 
+    /// The verdict writer quotes a case's own texts straight into its `ByteBuffer`: the same
+    /// bytes as into an array, escapes included.
+    @Test("appendQuoted writes alike into a ByteBuffer", arguments: escapeCases)
+    func quotedIntoByteBuffer(_ c: JSONEscapeCase) {
+        var buffer = ByteBuffer(capacity: 4)  // small: the quoting must grow it
+        defer { buffer.free() }
+        buffer.append(UInt8(ascii: "x"))
+        Array(c.input.utf8).withUnsafeBufferPointer { JSONWriter.appendQuoted($0, to: &buffer) }
+        #expect(Array(buffer.bytes) == Array(("x" + c.json).utf8))
+    }
+
     @Test func everyControlCharacterRoundTrips() {
         let all = String(decoding: Array(0..<0x20) + Array("x\"\\/é😀".utf8), as: UTF8.self)
         var writer = JSONWriter()
