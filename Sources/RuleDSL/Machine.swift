@@ -56,6 +56,8 @@ struct MachineRun {
     unowned(unsafe) let plan: Plan
     let nodes: UnsafeBufferPointer<PlanNode>
     let textSets: UnsafeBufferPointer<UInt64>
+    /// How many texts the rule set knows: a rank of that much means "not in the vocabulary".
+    let textCount: Int32
     // The case being decided: set by `decideAll`.
     var facts = UnsafeBufferPointer<Scalar>(start: nil, count: 0)
     var tracing = false
@@ -95,6 +97,7 @@ struct MachineRun {
         self.plan = plan
         self.nodes = plan.nodes
         self.textSets = plan.textSets
+        self.textCount = Int32(plan.texts.count)
         (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
         (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
         (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
@@ -116,7 +119,17 @@ struct MachineRun {
         liftedBy.count = 0
         // The working stacks end every decision where it began; after a run they are empty.
         states.fill(0, count: states.capacity)
-        for index in plan.decisions.indices where decisionState[index] == 0 { decide(index) }
+        for index in plan.decisions.indices where decisionState[index] == 0 {
+            // Without a trace, a question that does not apply to the case is settled here, without
+            // the call: most cases answer one question of several.
+            let condition = plan.decisions[index].condition
+            if !tracing, condition >= 0, truth(condition) == .false {
+                decisions[index] = CaseResult.Decision()
+                decisionState[index] = 2
+                continue
+            }
+            decide(index)
+        }
     }
 
     private func isPossible(_ outcome: Int32, from mark: Int) -> Bool {
@@ -496,22 +509,22 @@ extension MachineRun {
     // MARK: - Effects
 
     private mutating func addRuleEffects(_ index: Int, read: FactSet, lifted: Bool) {
-        let rule = plan.rules[index]
-        if rule.reason >= 0 { pendReason(rule.reason, .rule, Int32(index), read, lifted: lifted, idRank: rule.idRank) }
+        let reason = plan.rules[index].reason
+        if reason >= 0 { pendReason(reason, .rule, Int32(index), read, lifted: lifted, idRank: plan.rules[index].idRank) }
         // A lifted rule is shown as a reason, but its referrals and actions do not apply.
         guard !lifted else { return }
-        for r in rule.referrals {
+        for r in plan.rules[index].referrals {
             let target = plan.referrals[Int(r)]
             if target.fact < 0 {
                 pendingReferrals.push(target.text)
             } else {
                 let place = facts[Int(target.fact)]
-                if place.kind == .text, plan.referralRank[Int(place.bits)] < Int32(plan.texts.count) {
+                if place.kind == .text, plan.referralRank[Int(place.bits)] < textCount {
                     pendingReferrals.push(Int32(place.bits))
                 }
             }
         }
-        for a in rule.actions { pendingActions.push(plan.actions[Int(a)]) }
+        for a in plan.rules[index].actions { pendingActions.push(plan.actions[Int(a)]) }
     }
 
     private mutating func pendReason(
