@@ -53,6 +53,7 @@ private struct RuleTruth {
 }
 
 struct MachineRun {
+    /// Not retained: the `CaseResult` that holds this run holds the plan.
     unowned(unsafe) let plan: Plan
     let nodes: UnsafeBufferPointer<PlanNode>
     let textSets: UnsafeBufferPointer<UInt64>
@@ -113,11 +114,12 @@ struct MachineRun {
         self.tracing = tracing
         let slot = Int(plan.referenceFact)
         if slot >= 0, slot < facts.count, facts[slot].kind == .date { referenceDate = facts[slot].bits } else { referenceDate = nil }
+        // The result's lists start empty; the working stacks need nothing: every decision ends
+        // them where it began, so after a run they are empty.
         reasons.count = 0
         words.count = 0
         events.count = 0
         liftedBy.count = 0
-        // The working stacks end every decision where it began; after a run they are empty.
         states.fill(0, count: states.capacity)
         for index in plan.decisions.indices where decisionState[index] == 0 {
             // Without a trace, a question that does not apply to the case is settled here, without

@@ -13,9 +13,9 @@ public final class Plan: @unchecked Sendable {
     /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
     /// node holds its set's range.
     let setMembers: UnsafeBufferPointer<Scalar>
-    /// Sets of texts as bitmaps over text ids, `textSetWords` words each (`factInTexts`).
+    /// Sets of texts as bitmaps over text ids, one bit per text the rule set knows
+    /// (`factInTexts`).
     let textSets: UnsafeBufferPointer<UInt64>
-    let textSetWords: Int
     /// Referral places of rules (`PlanReferral`) and the text ids of their actions, by range.
     let referrals: UnsafeBufferPointer<PlanReferral>
     let actions: UnsafeBufferPointer<Int32>
@@ -130,7 +130,6 @@ public final class Plan: @unchecked Sendable {
             compiler.nodes[n].b = Int32(first)
         }
         self.textSets = Plan.frozen(textSets)
-        self.textSetWords = words
         self.nodes = Plan.frozen(compiler.nodes)
         var stageRules = Array(repeating: StageRule(), count: pool.count)
         for stage in stages {
