@@ -1120,14 +1120,7 @@ private struct Cursor {
     /// JSON whitespace: space, tab, CR, LF.
     @inline(__always)
     mutating func skipWhitespace() {
-        // Compact JSON has none: one test for the common case.
-        guard i < count, base[i] <= 0x20 else { return }
-        while i < count {
-            switch base[i] {
-            case 0x20, 0x0A, 0x0D, 0x09: i &+= 1
-            default: return
-            }
-        }
+        i = JSONWhitespace.skip(base, count, from: i)
     }
 
     @inline(__always)

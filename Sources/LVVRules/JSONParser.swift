@@ -283,12 +283,7 @@ private struct Scanner {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while i < count {
-            switch base[i] {
-            case 0x20, 0x0A, 0x0D, 0x09: i += 1
-            default: return
-            }
-        }
+        i = JSONWhitespace.skip(base, count, from: i)
     }
 
     /// Describes the byte at `offset` for "found ..." messages: printable ASCII as is, other bytes in hex.
@@ -556,6 +551,24 @@ private struct Scanner {
             for k in 0..<n { head |= UInt64(base[start + k]) << (8 * k) }
         }
         return ((head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) | 1  // never 0
+    }
+}
+
+/// JSON's whitespace (space, tab, CR, LF), as both JSON readers skip it.
+enum JSONWhitespace {
+    /// The first place at or after `i` that holds no whitespace (`count` if none).
+    @inline(__always)
+    static func skip(_ base: UnsafePointer<UInt8>, _ count: Int, from i: Int) -> Int {
+        var i = i
+        // Compact JSON has none: one test for the common case.
+        guard i < count, base[i] <= 0x20 else { return i }
+        while i < count {
+            switch base[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i &+= 1
+            default: return i
+            }
+        }
+        return i
     }
 }
 
