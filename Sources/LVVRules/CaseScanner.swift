@@ -142,11 +142,11 @@ public struct CaseScanner: Sendable {
         flat = FlatTables(builder, slots: rules, groups: groups, memberSlots: memberSlots, defaults: defaults)
         // A required fact no key gives (a group's presence, a name that is not plain ASCII) is
         // never given on the fast path: every case falls back, as it would anyway.
-        if defaults.isEmpty || keyed != required || groups.count > 64 || program.facts.count > SlotBits.capacity {
+        if defaults.isEmpty || keyed != required || groups.count > 64 || program.facts.count > FactSet.capacity {
             fastPath = .none
         } else if largest < 64 {
             fastPath = .small
-        } else if largest < SlotBits.capacity {
+        } else if largest < FactSet.capacity {
             fastPath = .large
         } else {
             fastPath = .none
@@ -243,7 +243,7 @@ public struct CaseScanner: Sendable {
                 out.update(from: flat.defaults.baseAddress!, count: flat.defaults.count)
                 return fastPath == .small
                     ? scanObject(base, line.count, out, memory, &locals, WordBits.self)
-                    : scanObject(base, line.count, out, memory, &locals, SlotBits.self)
+                    : scanObject(base, line.count, out, memory, &locals, FactSet.self)
             }
         }
     }
@@ -294,7 +294,7 @@ public struct CaseScanner: Sendable {
                 found = other.key
                 c.i = other.end
             }
-            guard seen.insert(found) else { return nil }
+            guard seen.insertNew(found) else { return nil }
             previous = found
             // At the value (`c.i < count`): as its key's type; anything else is whitespace, null,
             // or a fall back.
@@ -603,7 +603,7 @@ private struct GroupRule: Sendable {
     /// Its member slots, a range of `FlatTables.memberSlots`.
     var members: Range<Int32>
     /// Its keys whose facts are required (numbered in its scope).
-    var required = SlotBits()
+    var required = FactSet()
 }
 
 /// The keys of one object: the case object (scope 0) or group g's (scope g + 1). They are
@@ -615,7 +615,7 @@ private struct ScopeRule: Sendable {
     var offset: Int32
     var mask: Int32
     /// Its keys whose facts are required (numbered in the scope).
-    var required = SlotBits()
+    var required = FactSet()
 }
 
 /// Plain ASCII bytes compared where they stand in the line, a word at a time: the first eight
@@ -726,7 +726,7 @@ private final class FlatTables: @unchecked Sendable {
             var size = 1
             while size < scopeKeys.count + 1 { size *= 2 }
             var scope = ScopeRule(offset: Int32(keys.count), mask: Int32(size - 1))
-            for (number, key) in scopeKeys.enumerated() where key.isRequired { _ = scope.required.insert(number) }
+            for (number, key) in scopeKeys.enumerated() where key.isRequired { scope.required.insert(number) }
             scopes.append(scope)
             if index > 0 {
                 groups[index - 1].required = scope.required
@@ -1041,9 +1041,9 @@ public final class LineTexts {
 private protocol KeyBits {
     init()
     /// The keys of `wide` below this set's capacity.
-    init(_ wide: SlotBits)
+    init(_ wide: FactSet)
     /// Sets the bit; false when it was already set.
-    mutating func insert(_ index: Int) -> Bool
+    mutating func insertNew(_ index: Int) -> Bool
     func isSuperset(of other: Self) -> Bool
 }
 
@@ -1053,12 +1053,12 @@ private struct WordBits: KeyBits {
 
     init() {}
 
-    init(_ wide: SlotBits) {
-        word = wide.first
+    init(_ wide: FactSet) {
+        word = wide.lowWord
     }
 
     @inline(__always)
-    mutating func insert(_ index: Int) -> Bool {
+    mutating func insertNew(_ index: Int) -> Bool {
         let bit = UInt64(1) << UInt64(index & 63)
         defer { word |= bit }
         return word & bit == 0
@@ -1070,36 +1070,10 @@ private struct WordBits: KeyBits {
     }
 }
 
-/// 256 bits on the stack.
-private struct SlotBits: KeyBits, Sendable {
-    static let capacity = 256
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    init() {}
-
-    init(_ wide: SlotBits) {
+/// 256 bits on the stack: the facts' own bit set.
+extension FactSet: KeyBits {
+    init(_ wide: FactSet) {
         self = wide
-    }
-
-    /// Bits 0..<64.
-    var first: UInt64 { words.0 }
-
-    var isEmpty: Bool { words.0 | words.1 | words.2 | words.3 == 0 }
-
-    @inline(__always)
-    mutating func insert(_ index: Int) -> Bool {
-        let bit = UInt64(1) << UInt64(index & 63)
-        return withUnsafeMutableBytes(of: &words) { words in
-            let word = words.baseAddress!.assumingMemoryBound(to: UInt64.self) + ((index >> 6) & 3)
-            let old = word.pointee
-            word.pointee = old | bit
-            return old & bit == 0
-        }
-    }
-
-    func isSuperset(of other: SlotBits) -> Bool {
-        words.0 & other.words.0 == other.words.0 && words.1 & other.words.1 == other.words.1
-            && words.2 & other.words.2 == other.words.2 && words.3 & other.words.3 == other.words.3
     }
 }
 

@@ -28,6 +28,30 @@ public struct FactSet: Sendable, Hashable {
         }
     }
 
+    /// Inserts `slot`; true when it was not in the set yet.
+    @inlinable
+    public mutating func insertNew(_ slot: Int) -> Bool {
+        let bit = UInt64(1) << UInt64(slot & 63)
+        let old: UInt64
+        switch slot >> 6 {
+        case 0: (old, w0) = (w0, w0 | bit)
+        case 1: (old, w1) = (w1, w1 | bit)
+        case 2: (old, w2) = (w2, w2 | bit)
+        default: (old, w3) = (w3, w3 | bit)
+        }
+        return old & bit == 0
+    }
+
+    @inlinable
+    public func isSuperset(of other: FactSet) -> Bool {
+        w0 & other.w0 == other.w0 && w1 & other.w1 == other.w1 && w2 & other.w2 == other.w2
+            && w3 & other.w3 == other.w3
+    }
+
+    /// Slots 0..<64, one bit each.
+    @inlinable
+    public var lowWord: UInt64 { w0 }
+
     @inlinable
     public func contains(_ slot: Int) -> Bool {
         let bit = UInt64(1) << UInt64(slot & 63)
