@@ -60,22 +60,29 @@ public enum Suggestion {
         closest(to: name, in: candidates).map { "did you mean `\($0)`?" }
     }
 
-    /// Levenshtein distance over Unicode scalars; names are short, so the quadratic table is fine.
+    /// Edit distance over Unicode scalars, where swapping two neighbouring letters is one edit
+    /// (optimal string alignment): `tset` is one typo away from `test`, not two, so it is not
+    /// taken for `let`. Names are short, so the quadratic table is fine.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         if abs(a.count - b.count) > 64 { return abs(a.count - b.count) }
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                var distance = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    distance = min(distance, beforePrevious[j - 2] + 1)
+                }
+                current[j] = distance
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

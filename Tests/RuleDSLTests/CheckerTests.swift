@@ -251,9 +251,21 @@ import Testing
             ("intke", ["intake", "review"], "intake"),
             ("ab", ["xy"], nil),
             ("completely_different", ["entry_ban_years"], nil),
+            // Two letters swapped are one typo: nearer than a word one letter shorter.
+            ("tset", ["let", "test"], "test"),
+            ("rlue", ["rule", "let"], "rule"),
         ] as [(String, [String], String?)])
     func suggestions(name: String, candidates: [String], expected: String?) {
         #expect(Suggestion.closest(to: name, in: candidates) == expected)
+    }
+
+    @Test(
+        arguments: [
+            ("tset", "test", 1), ("test", "tset", 1), ("abcd", "badc", 2), ("ca", "abc", 3),
+            ("kitten", "sitting", 3), ("", "abc", 3), ("same", "same", 0),
+        ] as [(String, String, Int)])
+    func editDistanceCountsASwapAsOneEdit(a: String, b: String, expected: Int) {
+        #expect(Suggestion.editDistance(a, b) == expected)
     }
 
     @Test func unusedMembersOfAnOptionalGroupAreWarningsNotErrors() throws {
