@@ -43,10 +43,8 @@ public final class CaseResult {
 
     /// The plan the storage is sized for.
     public let plan: Plan
-    let storage: Storage
-    /// The machine's working state, kept from case to case; its lists' counts are the result's.
-    /// A result is used by one thread at a time (see above), so the run needs no dynamic
-    /// exclusivity check.
+    /// The machine's working state and the result's lists, kept from case to case. A result is
+    /// used by one thread at a time (see above), so the run needs no dynamic exclusivity check.
     @exclusivity(unchecked) var run: MachineRun
     var reasonCount: Int { run.reasons.count }
     var wordCount: Int { run.words.count }
@@ -55,98 +53,33 @@ public final class CaseResult {
 
     public init(plan: Plan) {
         self.plan = plan
-        storage = Storage(plan: plan)
-        run = MachineRun(plan: plan, storage: storage)
+        run = MachineRun(plan: plan)
     }
+
+    deinit { run.free() }
 
     /// The result of decision `index`, nil when its question does not apply to the case.
     public func decision(_ index: Int) -> Decision? {
-        let d = storage.decisions[index]
+        let d = run.decisions[index]
         return d.applies ? d : nil
     }
 
     public func reason(_ index: Int) -> ReasonRecord {
         precondition(index < reasonCount)
-        return storage.reasons[index]
+        return run.reasons[index]
     }
 
     /// A text id of a referral or action (see `Decision.referrals`, `Decision.actions`).
     public func word(_ index: Int) -> Int32 {
         precondition(index < wordCount)
-        return storage.words[index]
+        return run.words[index]
     }
 
-    public var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: storage.events.base, count: eventCount) }
+    public var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: run.events.base, count: eventCount) }
 
     public func liftedBy(_ range: Range<Int>) -> [Int] {
         precondition(range.upperBound <= liftedByCount)
-        return range.map { Int(storage.liftedBy[$0]) }
-    }
-
-    /// The memory behind a result: one block per list, each as large as a run can need.
-    final class Storage {
-        let decisions: Buffer<Decision>
-        let reasons: Buffer<ReasonRecord>
-        let words: Buffer<Int32>
-        let events: Buffer<Event>
-        let liftedBy: Buffer<Int32>
-        let derivedValue: Buffer<Scalar>
-        let derivedTracked: Buffer<Tracked>
-        /// The per-case states below, one block so a run clears them with one fill.
-        let states: Buffer<UInt8>
-        let derivedState: Buffer<UInt8>
-        let exceptionValue: Buffer<Scalar>
-        let exceptionTracked: Buffer<Tracked>
-        let exceptionState: Buffer<UInt8>
-        let decisionState: Buffer<UInt8>
-        let possible: Buffer<Int32>
-        let hits: Buffer<RuleRead>
-        let lifted: Buffer<RuleRead>
-        let liftingExceptions: Buffer<Int32>
-        let openRules: Buffer<Int32>
-        let pendingReasons: Buffer<ReasonRecord>
-        let pendingReferrals: Buffer<Int32>
-        let pendingActions: Buffer<Int32>
-        let ruleLifts: Buffer<Int32>
-
-        init(plan: Plan) {
-            let rules = plan.rules.count
-            let exceptions = plan.exceptions.count
-            let decisionCount = plan.decisions.count
-            let lifts = plan.rules.reduce(0) { $0 + $1.liftedBy.count }
-            // Per decision: its rules' reasons, each exception once, the default's reason.
-            let reasonBound = rules + exceptions * decisionCount + decisionCount
-            decisions = Buffer(capacity: decisionCount)
-            reasons = Buffer(capacity: reasonBound)
-            words = Buffer(capacity: plan.referrals.count + plan.actions.count)
-            events = Buffer(capacity: 2 * decisionCount + rules + exceptions)
-            liftedBy = Buffer(capacity: lifts)
-            derivedValue = Buffer(capacity: plan.derived.count)
-            derivedTracked = Buffer(capacity: plan.derived.count)
-            states = Buffer(capacity: plan.derived.count + exceptions + decisionCount)
-            derivedState = Buffer(slice: states, from: 0, capacity: plan.derived.count)
-            exceptionValue = Buffer(capacity: exceptions)
-            exceptionTracked = Buffer(capacity: exceptions)
-            exceptionState = Buffer(slice: states, from: plan.derived.count, capacity: exceptions)
-            decisionState = Buffer(slice: states, from: plan.derived.count + exceptions, capacity: decisionCount)
-            possible = Buffer(capacity: plan.stages.count + decisionCount)
-            hits = Buffer(capacity: rules)
-            lifted = Buffer(capacity: rules)
-            liftingExceptions = Buffer(capacity: lifts)
-            openRules = Buffer(capacity: rules)
-            pendingReasons = Buffer(capacity: reasonBound)
-            pendingReferrals = Buffer(capacity: plan.referrals.count)
-            pendingActions = Buffer(capacity: plan.actions.count)
-            ruleLifts = Buffer(capacity: lifts)
-        }
-
-        deinit {
-            decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
-            derivedValue.free(); derivedTracked.free(); states.free()
-            exceptionValue.free(); exceptionTracked.free()
-            possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
-            pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
-        }
+        return range.map { Int(run.liftedBy[$0]) }
     }
 }
 

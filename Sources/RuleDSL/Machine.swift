@@ -63,7 +63,8 @@ struct MachineRun {
     var facts = UnsafeBufferPointer<Scalar>(start: nil, count: 0)
     var tracing = false
     var referenceDate: Int64?
-    // The result's storage; the counts live here while the run lasts.
+    // The result's lists: one block each, as large as a run can need (a rule is evaluated at
+    // most once per case); the counts are the result's.
     var decisions: Buffer<CaseResult.Decision>
     var reasons: Buffer<CaseResult.ReasonRecord>
     var words: Buffer<Int32>
@@ -92,20 +93,50 @@ struct MachineRun {
     var pendingActions: Buffer<Int32>
     var ruleLifts: Buffer<Int32>
 
-    /// Made once per `CaseResult` and kept from case to case, so a run starts without copying
-    /// its storage.
-    init(plan: Plan, storage s: CaseResult.Storage) {
+    /// Made once per `CaseResult`, which keeps it from case to case and frees its memory
+    /// (`free()`): a run starts without building anything.
+    init(plan: Plan) {
         self.plan = plan
         self.nodes = plan.nodes
         self.textSets = plan.textSets
         self.textCount = Int32(plan.texts.count)
-        (decisions, reasons, words, events, liftedBy) = (s.decisions, s.reasons, s.words, s.events, s.liftedBy)
-        (derivedValue, derivedTracked, derivedState) = (s.derivedValue, s.derivedTracked, s.derivedState)
-        (exceptionValue, exceptionTracked, exceptionState) = (s.exceptionValue, s.exceptionTracked, s.exceptionState)
-        (states, decisionState) = (s.states, s.decisionState)
-        (possible, hits, lifted, liftingExceptions, openRules) = (s.possible, s.hits, s.lifted, s.liftingExceptions, s.openRules)
-        (pendingReasons, pendingReferrals, pendingActions, ruleLifts) =
-            (s.pendingReasons, s.pendingReferrals, s.pendingActions, s.ruleLifts)
+        let rules = plan.rules.count
+        let exceptions = plan.exceptions.count
+        let decisionCount = plan.decisions.count
+        let lifts = plan.rules.reduce(0) { $0 + $1.liftedBy.count }
+        // Per decision: its rules' reasons, each exception once, the default's reason.
+        let reasonBound = rules + exceptions * decisionCount + decisionCount
+        decisions = Buffer(capacity: decisionCount)
+        reasons = Buffer(capacity: reasonBound)
+        words = Buffer(capacity: plan.referrals.count + plan.actions.count)
+        events = Buffer(capacity: 2 * decisionCount + rules + exceptions)
+        liftedBy = Buffer(capacity: lifts)
+        derivedValue = Buffer(capacity: plan.derived.count)
+        derivedTracked = Buffer(capacity: plan.derived.count)
+        states = Buffer(capacity: plan.derived.count + exceptions + decisionCount)
+        derivedState = Buffer(slice: states, from: 0, capacity: plan.derived.count)
+        exceptionValue = Buffer(capacity: exceptions)
+        exceptionTracked = Buffer(capacity: exceptions)
+        exceptionState = Buffer(slice: states, from: plan.derived.count, capacity: exceptions)
+        decisionState = Buffer(slice: states, from: plan.derived.count + exceptions, capacity: decisionCount)
+        possible = Buffer(capacity: plan.stages.count + decisionCount)
+        hits = Buffer(capacity: rules)
+        lifted = Buffer(capacity: rules)
+        liftingExceptions = Buffer(capacity: lifts)
+        openRules = Buffer(capacity: rules)
+        pendingReasons = Buffer(capacity: reasonBound)
+        pendingReferrals = Buffer(capacity: plan.referrals.count)
+        pendingActions = Buffer(capacity: plan.actions.count)
+        ruleLifts = Buffer(capacity: lifts)
+    }
+
+    /// Frees every list (the state lists are views of `states`).
+    func free() {
+        decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
+        derivedValue.free(); derivedTracked.free(); states.free()
+        exceptionValue.free(); exceptionTracked.free()
+        possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
+        pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
     }
 
     /// Decides every decision for one case, starting from empty lists.
