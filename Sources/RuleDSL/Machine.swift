@@ -156,12 +156,17 @@ struct MachineRun {
             // Without a trace, a question that does not apply to the case is settled here, without
             // the call: most cases answer one question of several.
             let condition = plan.decisions[index].condition
-            if !tracing, condition >= 0, truth(condition) == .false {
+            guard !tracing, condition >= 0 else {
+                decide(index)
+                continue
+            }
+            let applies = truth(condition, test: plan.decisionTest[index])
+            if applies == .false {
                 decisions[index] = CaseResult.Decision()
                 decisionState[index] = 2
                 continue
             }
-            decide(index)
+            decide(index, applies: applies)
         }
     }
 
@@ -200,7 +205,9 @@ struct MachineRun {
 
     // MARK: - Decisions
 
-    private mutating func decide(_ index: Int) {
+    /// Decides decision `index`; `known`: whether its question applies, when the caller has
+    /// already tested that (a run without a trace).
+    private mutating func decide(_ index: Int, applies known: Truth? = nil) {
         let decision = plan.decisions[index]
         decisions[index] = CaseResult.Decision()
         decisionState[index] = 1
@@ -212,7 +219,7 @@ struct MachineRun {
                 event(.decision, index, truth: applies, facts: t.read)
                 if applies == .unknown { decisions[index].missing = t.unknown }
             } else {
-                applies = truth(decision.condition)
+                applies = known ?? test(plan.decisionTest[index])
                 if applies == .unknown { decisions[index].missing = tracked(decision.condition).unknown }
             }
         } else if tracing {
@@ -260,7 +267,7 @@ struct MachineRun {
                 if !tracing, entry.isAlways {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
-                    var effective = self.truth(entry.condition, else: entry.conditionIndex)
+                    var effective = self.truth(entry.condition, test: entry.test)
                     if effective == .false { continue }
                     if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
                     switch effective {
@@ -359,7 +366,7 @@ struct MachineRun {
         for p in decision.afterRules {
             let rule = Int(plan.pool[Int(p)])
             if !tracing, plan.rules[rule].isAlways, plan.rules[rule].liftedBy.isEmpty {
-                if self.truth(plan.rules[rule].condition) == .true { addRuleEffects(rule, read: heldRead(rule), lifted: false) }
+                if test(plan.ruleTest[rule]) == .true { addRuleEffects(rule, read: heldRead(rule), lifted: false) }
                 continue
             }
             let truth = evaluateRule(rule)
@@ -415,13 +422,13 @@ extension MachineRun {
             truth.read = o.read
             truth.unknown = o.unknown
         } else {
-            var v = Scalar.false
-            if active { v = value(rule.condition) }
+            var t = Truth.false
+            if active { t = test(plan.ruleTest[index]) }
             if !active, periodOpen(isAlways: rule.isAlways) {
-                v = value(rule.condition)
-                if v.truth != .false { v = .unknown }
+                t = test(plan.ruleTest[index])
+                if t != .false { t = .unknown }
             }
-            own = v.truth
+            own = t
         }
         truth.effective = own
         if own != .false, !rule.liftedBy.isEmpty {
@@ -510,13 +517,14 @@ extension MachineRun {
     private mutating func exceptionValue(_ index: Int) -> Scalar {
         if exceptionState[index] & 1 != 0 { return exceptionValue[index] }
         let exception = plan.exceptions[index]
-        var v = Scalar.false
+        var t = Truth.false
         if inForce(isAlways: exception.isAlways, from: exception.from, until: exception.until) {
-            v = value(exception.condition)
+            t = test(plan.exceptionTest[index])
         } else if periodOpen(isAlways: exception.isAlways) {
-            v = value(exception.condition)
-            if v.truth != .false { v = .unknown }
+            t = test(plan.exceptionTest[index])
+            if t != .false { t = .unknown }
         }
+        let v: Scalar = t == .true ? .true : t == .false ? .false : .unknown
         exceptionValue[index] = v
         exceptionState[index] |= 1
         return v
@@ -656,9 +664,10 @@ extension MachineRun {
     /// does not apply.
     @inline(__always)
     private mutating func decisionValue(_ index: Int) -> Scalar {
-        let d = decisionState[index] == 2 ? decisions[index] : decisionRecord(index)
-        guard d.applies else { return .none }
-        return d.outcome < 0 ? .unknown : .text(d.outcome)
+        if decisionState[index] == 0 { decideFirst(index) }
+        guard decisions[index].applies else { return .none }
+        let outcome = decisions[index].outcome
+        return outcome < 0 ? .unknown : .text(outcome)
     }
 
     private mutating func trackedDerived(_ index: Int) -> Tracked {
@@ -674,6 +683,12 @@ extension MachineRun {
         guard d.applies else { return .known(.none) }
         guard d.outcome >= 0 else { return Tracked(value: .unknown, read: d.missing, unknown: d.missing) }
         return .known(.text(d.outcome))
+    }
+
+    /// A decision read before its turn is decided then.
+    @inline(never)
+    private mutating func decideFirst(_ index: Int) {
+        decide(index)
     }
 
     @inline(never)
@@ -694,17 +709,17 @@ extension MachineRun {
         }
     }
 
-    /// The truth of a rule's condition, without a call for the commonest shapes (a fact compared
-    /// with a constant or tested for presence). Small on purpose: it is inlined into every rule
-    /// loop.
+    /// The truth of condition node `n` whose graph starts at test `entry`, without a call for
+    /// the commonest shapes (a fact compared with a constant or tested for presence). Small on
+    /// purpose: it is inlined into every rule loop.
     @inline(__always)
-    mutating func truth(_ n: Int32) -> Truth {
-        truth(nodes[Int(n)], else: n)
+    mutating func truth(_ n: Int32, test entry: Int32) -> Truth {
+        truth(nodes[Int(n)], test: entry)
     }
 
-    /// `truth(n)` when the caller holds a copy of node `n`.
+    /// `truth(n, test:)` when the caller holds a copy of node `n`.
     @inline(__always)
-    mutating func truth(_ node: PlanNode, else n: Int32) -> Truth {
+    mutating func truth(_ node: PlanNode, test entry: Int32) -> Truth {
         if node.op == .compareFact {
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
@@ -715,7 +730,80 @@ extension MachineRun {
             guard v.isKnown else { return .unknown }
             return (v.kind != .none) == node.flag ? .true : .false
         }
-        return value(n).truth
+        return test(entry)
+    }
+
+    /// The truth of a condition, from its graph's entry test (`ConditionGraph`): follows one
+    /// edge per test until an end. Runs without a trace only.
+    @inline(never)
+    mutating func test(_ entry: Int32) -> Truth {
+        let tests = plan.tests
+        let edges = plan.testEdges
+        var at = Int(entry)
+        while true {
+            let test = tests[at]
+            let outcome: Int
+            switch test.kind {
+            case .compareFact:
+                let v = facts[Int(test.a)]
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factPresence:
+                let v = facts[Int(test.a)]
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : (v.kind != .none) == test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factInTexts:
+                let v = facts[Int(test.a)]
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : Plan.textSetContains(textSets, test.b, v) != test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factValue:
+                outcome = MachineRun.outcome(of: facts[Int(test.a)])
+            case .compareDecision:
+                let v = decisionValue(Int(test.a))
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .compareFacts:
+                let l = facts[Int(test.a)]
+                let r = facts[Int(test.b)]
+                outcome = !l.isKnown || !r.isKnown ? ConditionTest.isUnknown
+                    : MachineRun.compare(test.comparison, l, r) ? ConditionTest.isTrue : ConditionTest.isFalse
+            default:
+                outcome = computedOutcome(test)
+            }
+            let next = edges[at &* 4 &+ outcome]
+            if next < 0 { return next == ConditionTest.endTrue ? .true : next == ConditionTest.endFalse ? .false : .unknown }
+            at = Int(next)
+        }
+    }
+
+    /// The outcome of a test that computes (a derived value, a decision, a whole expression) or
+    /// searches a set.
+    @inline(never)
+    private mutating func computedOutcome(_ test: ConditionTest) -> Int {
+        switch test.kind {
+        case .factMember:
+            let v = facts[Int(test.a)]
+            guard v.isKnown else { return ConditionTest.isUnknown }
+            let isMember = v.kind != .none && MachineRun.contains(plan.setMembers, test.b, test.c, v)
+            return isMember != test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+        case .compareDerived:
+            let v = derivedValue(Int(test.a))
+            guard v.isKnown else { return ConditionTest.isUnknown }
+            return MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+        default:
+            return MachineRun.outcome(of: value(test.a))
+        }
+    }
+
+    /// A value as the outcome of a test: true, false, unknown, or a known value that is not a
+    /// truth value.
+    @inline(__always)
+    private static func outcome(of v: Scalar) -> Int {
+        switch v.kind {
+        case .bool: return v.bits != 0 ? ConditionTest.isTrue : ConditionTest.isFalse
+        case .unknown: return ConditionTest.isUnknown
+        default: return ConditionTest.isOther
+        }
     }
 
     /// An operand's value: a constant, a fact, a derived value already computed or a fact

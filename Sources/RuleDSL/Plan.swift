@@ -29,6 +29,14 @@ public final class Plan: @unchecked Sendable {
     /// For a place in `pool` that holds a stage's rule: what the machine's rule loop needs first,
     /// so a stage's rules are tested in order without following rule, condition and node.
     let stageRules: UnsafeBufferPointer<StageRule>
+    /// Every condition as a graph of tests (`ConditionTest`), for runs without a trace: the tests,
+    /// four edges per test, and the entry test of each rule's, exception's and question's
+    /// condition (-1: a question that always applies).
+    let tests: UnsafeBufferPointer<ConditionTest>
+    let testEdges: UnsafeBufferPointer<Int32>
+    let ruleTest: UnsafeBufferPointer<Int32>
+    let exceptionTest: UnsafeBufferPointer<Int32>
+    let decisionTest: UnsafeBufferPointer<Int32>
     /// For each text id, its place in the reasons, referrals and actions vocabularies
     /// (`texts.count` when it is not in them), so sorting compares numbers.
     let reasonRank: UnsafeBufferPointer<Int32>
@@ -131,13 +139,20 @@ public final class Plan: @unchecked Sendable {
         }
         self.textSets = Plan.frozen(textSets)
         self.nodes = Plan.frozen(compiler.nodes)
+        var graphs = ConditionGraphCompiler(nodes: compiler.nodes, derived: Array(self.derived))
+        let ruleTest = planRules.map { graphs.compile($0.condition) }
+        self.ruleTest = Plan.frozen(ruleTest)
+        self.exceptionTest = Plan.frozen(self.exceptions.map { graphs.compile($0.condition) })
+        self.decisionTest = Plan.frozen(self.decisions.map { $0.condition >= 0 ? graphs.compile($0.condition) : -1 })
+        self.tests = Plan.frozen(graphs.tests)
+        self.testEdges = Plan.frozen(graphs.edges)
         var stageRules = Array(repeating: StageRule(), count: pool.count)
         for stage in stages {
             for p in stage.rules {
                 let rule = planRules[Int(pool[Int(p)])]
                 stageRules[Int(p)] = StageRule(
-                    condition: compiler.nodes[Int(rule.condition)], conditionIndex: rule.condition, rule: pool[Int(p)],
-                    isAlways: rule.isAlways, isLiftable: !rule.liftedBy.isEmpty)
+                    condition: compiler.nodes[Int(rule.condition)], test: ruleTest[Int(pool[Int(p)])], rule: pool[Int(p)], isAlways: rule.isAlways,
+                    isLiftable: !rule.liftedBy.isEmpty)
             }
         }
         self.stageRules = Plan.frozen(stageRules)
@@ -157,7 +172,9 @@ public final class Plan: @unchecked Sendable {
             UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
             UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
             UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
-            UnsafeRawPointer(actionRank.baseAddress),
+            UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(tests.baseAddress),
+            UnsafeRawPointer(testEdges.baseAddress), UnsafeRawPointer(ruleTest.baseAddress),
+            UnsafeRawPointer(exceptionTest.baseAddress), UnsafeRawPointer(decisionTest.baseAddress),
         ]
         for table in tables { table?.deallocate() }
     }
@@ -218,11 +235,12 @@ struct PlanRule: Sendable {
     let readWhenTrue: FactSet
 }
 
-/// A stage's rule as the machine's rule loop reads it: a copy of its condition's node, and the
-/// two facts about the rule that decide whether the loop needs more of it.
+/// A stage's rule as the machine's rule loop reads it: a copy of its condition's node, its
+/// condition's entry test, and the two facts about the rule that decide whether the loop needs
+/// more of it.
 struct StageRule: Sendable {
     var condition = PlanNode(op: .constant)
-    var conditionIndex: Int32 = -1
+    var test: Int32 = -1
     var rule: Int32 = -1
     /// In force whatever the reference date.
     var isAlways = false
