@@ -514,8 +514,15 @@ extension MachineRun {
         return (own.read, unknown)
     }
 
+    /// An exception's value (a run without a trace): computed once per case.
+    @inline(__always)
     private mutating func exceptionValue(_ index: Int) -> Scalar {
         if exceptionState[index] & 1 != 0 { return exceptionValue[index] }
+        return computeException(index)
+    }
+
+    @inline(never)
+    private mutating func computeException(_ index: Int) -> Scalar {
         let exception = plan.exceptions[index]
         var t = Truth.false
         if inForce(isAlways: exception.isAlways, from: exception.from, until: exception.until) {
@@ -588,6 +595,22 @@ extension MachineRun {
             let end = words.count
             (decisions[index].reasons, decisions[index].referrals, decisions[index].actions) =
                 (reasonStart..<reasonStart, end..<end, end..<end)
+            return
+        }
+        if pendingReasons.count - reasonsFrom <= 1, pendingReferrals.count - referralsFrom <= 1,
+            pendingActions.count - actionsFrom <= 1 {
+            // At most one of each, the commonest: nothing to sort or to list once.
+            if pendingReasons.count > reasonsFrom { reasons.push(pendingReasons[reasonsFrom]) }
+            decisions[index].reasons = reasonStart..<reasons.count
+            let referralStart = words.count
+            if pendingReferrals.count > referralsFrom { words.push(pendingReferrals[referralsFrom]) }
+            let actionStart = words.count
+            if pendingActions.count > actionsFrom { words.push(pendingActions[actionsFrom]) }
+            decisions[index].referrals = referralStart..<actionStart
+            decisions[index].actions = actionStart..<words.count
+            pendingReasons.truncate(to: reasonsFrom)
+            pendingReferrals.truncate(to: referralsFrom)
+            pendingActions.truncate(to: actionsFrom)
             return
         }
         for k in reasonsFrom..<pendingReasons.count {
@@ -758,6 +781,10 @@ extension MachineRun {
                     : Plan.textSetContains(textSets, test.b, v) != test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
                 outcome = MachineRun.outcome(of: facts[Int(test.a)])
+            case .compareDerived:
+                let v = derivedValue(Int(test.a))
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareDecision:
                 let v = decisionValue(Int(test.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
@@ -786,10 +813,6 @@ extension MachineRun {
             guard v.isKnown else { return ConditionTest.isUnknown }
             let isMember = v.kind != .none && MachineRun.contains(plan.setMembers, test.b, test.c, v)
             return isMember != test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
-        case .compareDerived:
-            let v = derivedValue(Int(test.a))
-            guard v.isKnown else { return ConditionTest.isUnknown }
-            return MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
         default:
             return MachineRun.outcome(of: value(test.a))
         }
