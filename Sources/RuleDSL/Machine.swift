@@ -41,6 +41,20 @@ struct Tracked: Sendable {
     }
 }
 
+/// Whether a run records a trace, as a type: `decide` is compiled once for each, so a run
+/// without a trace carries none of the tracing code.
+protocol RunMode {
+    static var tracing: Bool { get }
+}
+
+enum Traced: RunMode {
+    static var tracing: Bool { true }
+}
+
+enum Untraced: RunMode {
+    static var tracing: Bool { false }
+}
+
 /// One rule's truth after its exceptions.
 private struct RuleTruth {
     var effective: Truth
@@ -166,7 +180,7 @@ struct MachineRun {
                 decisionState[index] = 2
                 continue
             }
-            decide(index, applies: applies)
+            decide(index, applies: applies, Untraced.self)
         }
     }
 
@@ -207,13 +221,13 @@ struct MachineRun {
 
     /// Decides decision `index`; `known`: whether its question applies, when the caller has
     /// already tested that (a run without a trace).
-    private mutating func decide(_ index: Int, applies known: Truth? = nil) {
+    private mutating func decide<Mode: RunMode>(_ index: Int, applies known: Truth? = nil, _: Mode.Type) {
         let decision = plan.decisions[index]
         decisions[index] = CaseResult.Decision()
         decisionState[index] = 1
         var applies = Truth.true
         if decision.condition >= 0 {
-            if tracing {
+            if Mode.tracing {
                 let t = tracked(decision.condition)
                 applies = t.value.truth
                 event(.decision, index, truth: applies, facts: t.read)
@@ -222,7 +236,7 @@ struct MachineRun {
                 applies = known ?? test(plan.decisionTest[index])
                 if applies == .unknown { decisions[index].missing = tracked(decision.condition).unknown }
             }
-        } else if tracing {
+        } else if Mode.tracing {
             event(.decision, index, truth: .true, facts: FactSet())
         }
         switch applies {
@@ -232,7 +246,7 @@ struct MachineRun {
         case .unknown:
             decisions[index].applies = true
             decisions[index].outcome = -1
-            if tracing { outcomeEvent(index, -1, decisions[index].missing) }
+            if Mode.tracing { outcomeEvent(index, -1, decisions[index].missing) }
             decisionState[index] = 2
             return
         case .true:
@@ -254,17 +268,22 @@ struct MachineRun {
         var missing = FactSet()
         var settled = false
         var passedUnknownStage = false
+        // The plan's tables, read once: the calls in the loops could not change them, but the
+        // compiler cannot know that and would read them again each time.
+        let (stages, stageRules) = (plan.stages, plan.stageRules)
         for stageIndex in decision.stages {
-            let stage = plan.stages[Int(stageIndex)]
+            let stage = stages[Int(stageIndex)]
             let stageHits = hits.count
             let stageOpen = openRules.count
             var stageUnknown = FactSet()
             var anyUnknown = false
-            for p in stage.rules {
-                let entry = plan.stageRules[Int(p)]
+            var next = Int(stage.rules.lowerBound)
+            while next < Int(stage.rules.upperBound) {
+                let entry = stageRules[next]
+                next &+= 1
                 let rule = entry.rule
                 let truth: RuleTruth
-                if !tracing, entry.isAlways {
+                if !Mode.tracing, entry.isAlways {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
                     var effective = self.truth(entry.condition, test: entry.test)
@@ -291,7 +310,7 @@ struct MachineRun {
                 case .true: hits.push(RuleRead(rule: rule, read: truth.read))
                 case .unknown:
                     anyUnknown = true
-                    if tracing { stageUnknown.formUnion(truth.unknown) } else { openRules.push(rule) }
+                    if Mode.tracing { stageUnknown.formUnion(truth.unknown) } else { openRules.push(rule) }
                 case .false: break
                 }
             }
@@ -327,7 +346,7 @@ struct MachineRun {
             if settled {
                 for h in hitsMark..<hits.count {
                     let hit = hits[h]
-                    addRuleEffects(Int(hit.rule), read: tracing ? hit.read : heldRead(Int(hit.rule)), lifted: false)
+                    addRuleEffects(Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: false)
                 }
             } else {
                 // The default's reason holds only if no stage was left open by an unknown fact
@@ -349,29 +368,29 @@ struct MachineRun {
                     }
                     for l in liftedMark..<lifted.count {
                         let hit = lifted[l]
-                        addRuleEffects(Int(hit.rule), read: tracing ? hit.read : heldRead(Int(hit.rule)), lifted: true)
+                        addRuleEffects(Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: true)
                     }
                 }
             }
-        } else if !tracing {
+        } else if !Mode.tracing {
             // Undetermined: name the unknown facts of every rule left open.
             for k in openMark..<openRules.count { missing.formUnion(ruleFacts(Int(openRules[k])).unknown) }
         }
         decisions[index].outcome = outcome
         decisions[index].exceptional = exceptional
         decisions[index].missing = missing
-        if tracing { outcomeEvent(index, outcome, missing) }
+        if Mode.tracing { outcomeEvent(index, outcome, missing) }
 
         // Rules after the decision add reasons and actions whatever the outcome; they may read it.
         for p in decision.afterRules {
             let rule = Int(plan.pool[Int(p)])
-            if !tracing, plan.rules[rule].isAlways, plan.rules[rule].liftedBy.isEmpty {
+            if !Mode.tracing, plan.rules[rule].isAlways, plan.rules[rule].liftedBy.isEmpty {
                 if test(plan.ruleTest[rule]) == .true { addRuleEffects(rule, read: heldRead(rule), lifted: false) }
                 continue
             }
             let truth = evaluateRule(rule)
             ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
-            if truth.effective == .true { addRuleEffects(rule, read: tracing ? truth.read : heldRead(rule), lifted: false) }
+            if truth.effective == .true { addRuleEffects(rule, read: Mode.tracing ? truth.read : heldRead(rule), lifted: false) }
         }
         finish(index, reasonsFrom: reasonsMark, referralsFrom: referralsMark, actionsFrom: actionsMark)
         possible.truncate(to: possibleMark)
@@ -392,8 +411,11 @@ extension MachineRun {
     private mutating func liftedTruth(_ index: Int, own: Truth) -> Truth {
         let mark = liftingExceptions.count
         var anyUnknown = false
-        for p in plan.rules[index].liftedBy {
-            let exception = plan.pool[Int(p)]
+        let (liftedBy, pool) = (plan.rules[index].liftedBy, plan.pool)
+        var next = Int(liftedBy.lowerBound)
+        while next < Int(liftedBy.upperBound) {
+            let exception = pool[next]
+            next &+= 1
             switch exceptionValue(Int(exception)).truth {
             case .true: liftingExceptions.push(exception)
             case .unknown: anyUnknown = true
@@ -557,11 +579,12 @@ extension MachineRun {
     // MARK: - Effects
 
     private mutating func addRuleEffects(_ index: Int, read: FactSet, lifted: Bool) {
-        let reason = plan.rules[index].reason
-        if reason >= 0 { pendReason(reason, .rule, Int32(index), read, lifted: lifted, idRank: plan.rules[index].idRank) }
+        let (reason, idRank, referrals, actions) =
+            (plan.rules[index].reason, plan.rules[index].idRank, plan.rules[index].referrals, plan.rules[index].actions)
+        if reason >= 0 { pendReason(reason, .rule, Int32(index), read, lifted: lifted, idRank: idRank) }
         // A lifted rule is shown as a reason, but its referrals and actions do not apply.
         guard !lifted else { return }
-        for r in plan.rules[index].referrals {
+        for r in referrals {
             let target = plan.referrals[Int(r)]
             if target.fact < 0 {
                 pendingReferrals.push(target.text)
@@ -572,9 +595,10 @@ extension MachineRun {
                 }
             }
         }
-        for a in plan.rules[index].actions { pendingActions.push(plan.actions[Int(a)]) }
+        for a in actions { pendingActions.push(plan.actions[Int(a)]) }
     }
 
+    @inline(__always)
     private mutating func pendReason(
         _ code: Int32, _ producer: CaseResult.ReasonRecord.Producer, _ index: Int32, _ facts: FactSet, lifted: Bool,
         idRank: Int32
@@ -677,7 +701,19 @@ extension MachineRun {
 
     @inline(never)
     private mutating func computeDerived(_ index: Int) -> Scalar {
-        let v = value(plan.derived[index])
+        let root = nodes[Int(plan.derived[index])]
+        let v: Scalar
+        switch root.op {
+        case .yearsBetween, .monthsBetween, .daysBetween, .addDays, .addMonths, .addYears, .plus, .minus, .times:
+            // A function of two facts, as `age`: computed here, as `value` would, without its
+            // call.
+            let (left, right) = (nodes[Int(root.a)], nodes[Int(root.b)])
+            guard left.op == .fact, right.op == .fact else { fallthrough }
+            let (l, r) = (facts[Int(left.a)], facts[Int(right.a)])
+            v = l.isKnown && r.isKnown ? MachineRun.apply(root.op, l, r) : .unknown
+        default:
+            v = value(plan.derived[index])
+        }
         derivedValue[index] = v
         derivedState[index] |= 1
         return v
@@ -712,6 +748,11 @@ extension MachineRun {
     @inline(never)
     private mutating func decideFirst(_ index: Int) {
         decide(index)
+    }
+
+    /// `decide` in this run's mode.
+    private mutating func decide(_ index: Int) {
+        if tracing { decide(index, Traced.self) } else { decide(index, Untraced.self) }
     }
 
     @inline(never)
@@ -752,6 +793,11 @@ extension MachineRun {
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
             return (v.kind != .none) == node.flag ? .true : .false
+        }
+        if node.op == .compareDerived {
+            let v = derivedValue(Int(node.a))
+            guard v.isKnown else { return .unknown }
+            return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
         }
         return test(entry)
     }
