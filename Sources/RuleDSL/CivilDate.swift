@@ -184,12 +184,17 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// leap year. This deliberately differs from `addingYears`, which clamps to
     /// 28 February, so it is not always `wholeMonthsBetween / 12`.
     /// For a > b the result is `-wholeYearsBetween(b, a)`.
+    ///
+    /// Computed on years that start on 1 March (`marchYear`), where it needs no month or day:
+    /// moving January and February to the end of the year before moves both dates alike, so
+    /// it changes no count; and in such a year every day but 29 February, the last, has the
+    /// same place in common and leap years, so "before the anniversary" is "earlier in the
+    /// year". The tests hold it equal to the rule above (`agesFollowTheMonthAndDayRule`).
     public static func wholeYearsBetween(_ a: CivilDate, _ b: CivilDate) -> Int {
         if a > b { return -wholeYearsBetween(b, a) }
-        let (ay, am, ad) = civilFromDays(Int(a.dayNumber))
-        let (by, bm, bd) = civilFromDays(Int(b.dayNumber))
-        let beforeAnniversary = (bm, bd) < (am, ad)
-        return by - ay - (beforeAnniversary ? 1 : 0)
+        let (ay, ad) = marchYear(Int(a.dayNumber))
+        let (by, bd) = marchYear(Int(b.dayNumber))
+        return by - ay - (bd < ad ? 1 : 0)
     }
 
     // MARK: Calendar algorithms (Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms")
@@ -211,35 +216,47 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// application to calendar algorithms", 2022); the tests hold it equal to Hinnant's form,
     /// which covers the rest.
     static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let (marchYear, dayOfYear) = marchYear(days)
+        let n3 = 2_141 &* UInt32(truncatingIfNeeded: dayOfYear) &+ 197_913
+        let month = Int(n3 >> 16)  // 3...14: March to February of the next year
+        let day = Int((n3 & 0xFFFF) / 2_141) + 1
+        let january = dayOfYear >= 306
+        return (marchYear + (january ? 1 : 0), january ? month - 12 : month, day)
+    }
+
+    /// The year that starts on the 1 March on or before day `days`, and the day's place in it
+    /// (0 = 1 March, 365 = a 29 February). Neri and Schneider's form; Hinnant's era by era
+    /// outside its range.
+    static func marchYear(_ days: Int) -> (year: Int, dayOfYear: Int) {
         // Shifted by 82 eras of 400 years so the computation is on non-negative 32-bit numbers.
         let shifted = days + 12_699_422  // 719_468 (0000-03-01 to 1970-01-01) + 82 * 146_097
-        guard shifted >= 0, shifted < 1_073_741_823 else { return civilFromDaysByEras(days) }
+        guard shifted >= 0, shifted < 1_073_741_823 else { return marchYearByEras(days) }
         let n1 = UInt32(shifted) &* 4 &+ 3
         let century = n1 / 146_097
         let dayOfCentury = n1 % 146_097 / 4
         let p2 = UInt64(2_939_745) &* UInt64(4 &* dayOfCentury &+ 3)
         let yearOfCentury = UInt32(truncatingIfNeeded: p2 >> 32)
-        let dayOfYear = UInt32(truncatingIfNeeded: p2) / 2_939_745 / 4  // 0 = 1 March
-        let n3 = 2_141 &* dayOfYear &+ 197_913
-        let month = Int(n3 >> 16)  // 3...14: March to February of the next year
-        let day = Int((n3 & 0xFFFF) / 2_141) + 1
-        let january = dayOfYear >= 306
-        let year = Int(100 &* century &+ yearOfCentury) - 32_800 + (january ? 1 : 0)
-        return (year, january ? month - 12 : month, day)
+        let dayOfYear = UInt32(truncatingIfNeeded: p2) / 2_939_745 / 4
+        return (Int(100 &* century &+ yearOfCentury) - 32_800, Int(dayOfYear))
     }
 
     /// `civilFromDays` for any day number, era by era (Hinnant).
     static func civilFromDaysByEras(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let (marchYear, dayOfYear) = marchYearByEras(days)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153                        // 0 = March
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (marchYear + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `marchYear` for any day number, era by era (Hinnant).
+    static func marchYearByEras(_ days: Int) -> (year: Int, dayOfYear: Int) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
         let dayOfEra = z - era * 146_097                                    // 0...146096
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153                        // 0 = March
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // 0 = March
+        return (yearOfEra + era * 400, dayOfYear)
     }
 
     /// Gregorian leap-year rule.

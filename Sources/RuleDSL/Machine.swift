@@ -286,7 +286,7 @@ struct MachineRun {
                 if !Mode.tracing, entry.isAlways {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
-                    var effective = self.truth(entry.condition, test: entry.test)
+                    var effective = self.truth(entry.condition, test: entry.test, inline: true)
                     if effective == .false { continue }
                     if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
                     switch effective {
@@ -781,31 +781,38 @@ extension MachineRun {
         truth(nodes[Int(n)], test: entry)
     }
 
-    /// `truth(n, test:)` when the caller holds a copy of node `n`.
+    /// `truth(n, test:)` when the caller holds a copy of node `n`. `inline`: follow the graph
+    /// here rather than in a call, for the hottest caller, the rule loop.
     @inline(__always)
-    mutating func truth(_ node: PlanNode, test entry: Int32) -> Truth {
-        if node.op == .compareFact {
+    mutating func truth(_ node: PlanNode, test entry: Int32, inline: Bool = false) -> Truth {
+        switch node.op {
+        case .compareFact:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
             return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
-        }
-        if node.op == .factPresence {
+        case .factPresence:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
             return (v.kind != .none) == node.flag ? .true : .false
-        }
-        if node.op == .compareDerived {
+        case .compareDerived:
             let v = derivedValue(Int(node.a))
             guard v.isKnown else { return .unknown }
             return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
+        default:
+            return inline ? followGraph(entry) : test(entry)
         }
-        return test(entry)
     }
 
     /// The truth of a condition, from its graph's entry test (`ConditionGraph`): follows one
     /// edge per test until an end. Runs without a trace only.
     @inline(never)
     mutating func test(_ entry: Int32) -> Truth {
+        followGraph(entry)
+    }
+
+    /// `test`'s loop, inlined where it is called.
+    @inline(__always)
+    mutating func followGraph(_ entry: Int32) -> Truth {
         let tests = plan.tests
         let edges = plan.testEdges
         var at = Int(entry)

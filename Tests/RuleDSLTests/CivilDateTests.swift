@@ -283,4 +283,46 @@ import Testing
     func computesAgesWithLeapDayRule(birth: String, on: String, age: Int) {
         #expect(CivilDate.wholeYearsBetween(date(birth), date(on)) == age)
     }
+
+    /// `wholeYearsBetween` works on years from 1 March; this holds it to the rule its
+    /// documentation states, on calendar dates from Hinnant's conversion: every pair of days
+    /// near the end of February in 1995-2020 (six leap days), one pair in 29 of all pairs of days
+    /// in those years (each day against its own comb of dates), and pairs across the edges of
+    /// the fast conversion's range.
+    @Test func agesFollowTheMonthAndDayRule() {
+        func byRule(_ a: Int, _ b: Int) -> Int {
+            if a > b { return -byRule(b, a) }
+            let (ay, am, ad) = CivilDate.civilFromDaysByEras(a)
+            let (by, bm, bd) = CivilDate.civilFromDaysByEras(b)
+            return by - ay - ((bm, bd) < (am, ad) ? 1 : 0)
+        }
+        var failures = 0
+        var pairs = 0
+        func check(_ a: Int, _ b: Int) {
+            guard let a32 = Int32(exactly: a), let b32 = Int32(exactly: b) else { return }
+            pairs += 1
+            if CivilDate.wholeYearsBetween(CivilDate(dayNumber: a32), CivilDate(dayNumber: b32)) != byRule(a, b) {
+                failures += 1
+            }
+        }
+        let endsOfFebruary = (1995...2020).flatMap { year -> [Int] in
+            let march = Int(CivilDate(year: year, month: 3, day: 1)!.dayNumber)
+            return Array(march - 4...march + 3)
+        }
+        for a in endsOfFebruary { for b in endsOfFebruary { check(a, b) } }
+        let first = Int(date("1995-01-01").dayNumber)
+        let last = Int(date("2020-12-31").dayNumber)
+        for a in first...last {
+            for b in stride(from: first + (a - first) % 29, through: last, by: 29) { check(a, b) }
+        }
+        let low = -12_699_422
+        let high = 1_073_741_823 - 12_699_422
+        for edge in [low, high] {
+            for a in edge - 800...edge + 800 {
+                for b in [edge - 400, edge - 1, edge, edge + 365, edge + 1_200] { check(a, b) }
+            }
+        }
+        #expect(pairs > 3_000_000)
+        #expect(failures == 0)
+    }
 }
