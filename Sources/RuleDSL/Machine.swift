@@ -279,14 +279,27 @@ struct MachineRun {
             var anyUnknown = false
             var next = Int(stage.rules.lowerBound)
             while next < Int(stage.rules.upperBound) {
-                let entry = stageRules[next]
+                var entry = stageRules[next]
+                var own = Truth.false
+                if !Mode.tracing, entry.walk != StageRule.noWalk {
+                    // The stage's rules as one graph: the walk passes every rule that fails and
+                    // stops at the next that holds or is open, or at the end of the stage.
+                    let stop = walk(entry.walk)
+                    if stop == ConditionTest.endFalse { break }
+                    let position = ConditionTest.firstStop - stop
+                    next = Int(stage.rules.lowerBound) + Int(position >> 1)
+                    entry = stageRules[next]
+                    own = position & 1 == 0 ? .true : .unknown
+                } else if !Mode.tracing, entry.isAlways {
+                    own = self.truth(entry.condition, test: entry.test)
+                }
                 next &+= 1
                 let rule = entry.rule
                 let truth: RuleTruth
                 if !Mode.tracing, entry.isAlways {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
-                    var effective = self.truth(entry.condition, test: entry.test, inline: true)
+                    var effective = own
                     if effective == .false { continue }
                     if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
                     switch effective {
@@ -781,10 +794,9 @@ extension MachineRun {
         truth(nodes[Int(n)], test: entry)
     }
 
-    /// `truth(n, test:)` when the caller holds a copy of node `n`. `inline`: follow the graph
-    /// here rather than in a call, for the hottest caller, the rule loop.
+    /// `truth(n, test:)` when the caller holds a copy of node `n`.
     @inline(__always)
-    mutating func truth(_ node: PlanNode, test entry: Int32, inline: Bool = false) -> Truth {
+    mutating func truth(_ node: PlanNode, test entry: Int32) -> Truth {
         switch node.op {
         case .compareFact:
             let v = facts[Int(node.a)]
@@ -799,61 +811,90 @@ extension MachineRun {
             guard v.isKnown else { return .unknown }
             return MachineRun.compare(node.comparison, v, node.constant) ? .true : .false
         default:
-            return inline ? followGraph(entry) : test(entry)
+            return test(entry)
         }
     }
 
-    /// The truth of a condition, from its graph's entry test (`ConditionGraph`): follows one
-    /// edge per test until an end. Runs without a trace only.
-    @inline(never)
+    /// The truth of a condition, from its graph's entry test (`ConditionGraph`). Runs without a
+    /// trace only.
+    @inline(__always)
     mutating func test(_ entry: Int32) -> Truth {
-        followGraph(entry)
+        let end = walk(entry)
+        return end == ConditionTest.endTrue ? .true : end == ConditionTest.endFalse ? .false : .unknown
     }
 
-    /// `test`'s loop, inlined where it is called.
-    @inline(__always)
-    mutating func followGraph(_ entry: Int32) -> Truth {
-        let tests = plan.tests
+    /// Follows a graph's edges from test `entry`, one per test, to an end (a negative edge,
+    /// which `entry` may already be), and returns the end.
+    @inline(never)
+    mutating func walk(_ entry: Int32) -> Int32 {
+        // Each test's fields are read where its kind needs them, not copied whole.
+        let tests = plan.tests.baseAddress.unsafelyUnwrapped
         let edges = plan.testEdges
         var at = Int(entry)
-        while true {
-            let test = tests[at]
+        while at >= 0 {
+            let test = tests + at
             let outcome: Int
-            switch test.kind {
+            switch test.pointee.kind {
+            case .factEquals:
+                let v = facts[Int(test.pointee.a)]
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v == test.pointee.constant ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factNotEquals:
+                let v = facts[Int(test.pointee.a)]
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v != test.pointee.constant ? ConditionTest.isTrue : ConditionTest.isFalse
+            // The orderings: the constant is a number or a date, and a value of another kind is
+            // not ordered against it.
+            case .factLess:
+                let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v.kind == c.kind && v.bits < c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factLessOrEqual:
+                let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v.kind == c.kind && v.bits <= c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factGreater:
+                let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v.kind == c.kind && v.bits > c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
+            case .factGreaterOrEqual:
+                let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
+                outcome = !v.isKnown ? ConditionTest.isUnknown
+                    : v.kind == c.kind && v.bits >= c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareFact:
-                let v = facts[Int(test.a)]
+                let v = facts[Int(test.pointee.a)]
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
+                    ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factPresence:
-                let v = facts[Int(test.a)]
+                let v = facts[Int(test.pointee.a)]
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : (v.kind != .none) == test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : (v.kind != .none) == test.pointee.flag ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factInTexts:
-                let v = facts[Int(test.a)]
+                let v = facts[Int(test.pointee.a)]
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : Plan.textSetContains(textSets, test.b, v) != test.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : Plan.textSetContains(textSets, test.pointee.b, v) != test.pointee.flag ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
-                outcome = MachineRun.outcome(of: facts[Int(test.a)])
+                outcome = MachineRun.outcome(of: facts[Int(test.pointee.a)])
             case .compareDerived:
-                let v = derivedValue(Int(test.a))
+                let v = derivedValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareDecision:
-                let v = decisionValue(Int(test.a))
+                let v = decisionValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.comparison, v, test.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareFacts:
-                let l = facts[Int(test.a)]
-                let r = facts[Int(test.b)]
+                let l = facts[Int(test.pointee.a)]
+                let r = facts[Int(test.pointee.b)]
                 outcome = !l.isKnown || !r.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.comparison, l, r) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, l, r) ? ConditionTest.isTrue : ConditionTest.isFalse
             default:
-                outcome = computedOutcome(test)
+                outcome = computedOutcome(test.pointee)
             }
-            let next = edges[at &* 4 &+ outcome]
-            if next < 0 { return next == ConditionTest.endTrue ? .true : next == ConditionTest.endFalse ? .false : .unknown }
-            at = Int(next)
+            at = Int(edges[at &* 4 &+ outcome])
         }
+        return Int32(truncatingIfNeeded: at)
     }
 
     /// The outcome of a test that computes (a derived value, a decision, a whole expression) or
