@@ -40,9 +40,6 @@ struct ConditionTest: Sendable {
     static let isTrue = 0, isFalse = 1, isUnknown = 2, isOther = 3
     /// The ends of a graph, as edges: a negative edge is `-1 - outcome`.
     static let endTrue: Int32 = -1, endFalse: Int32 = -2, endUnknown: Int32 = -3
-    /// A stage's graph (`compileStage`) stops at its `k`th rule with `firstStop - 2k` when the
-    /// rule holds, one less when it is open, and ends with `endFalse` when no rule is left.
-    static let firstStop: Int32 = -4
 }
 
 /// Builds the graphs of a plan's conditions. Works on plan nodes, after fusing, so each fused
@@ -86,29 +83,6 @@ struct ConditionGraphCompiler {
             return emit(ConditionTest(kind: .value, a: n), ends)
         }
         return entry
-    }
-
-    /// One graph through the conditions of a stage's rules, in order: a rule whose condition is
-    /// false leads straight to the next rule's tests, so a stage whose rules fail costs their
-    /// tests alone; the walk stops at a rule that holds or is open (`firstStop`), and the rule
-    /// loop goes on from the next. Returns, for each rule, the entry of the walk from it on; nil
-    /// when the graph would be too large.
-    mutating func compileStage(_ conditions: [Int32]) -> [Int32]? {
-        let (testCount, edgeCount, sharedBefore) = (tests.count, edges.count, shared)
-        var entries = Array(repeating: ConditionTest.endFalse, count: conditions.count)
-        var next = ConditionTest.endFalse
-        for k in conditions.indices.reversed() {
-            let holds = ConditionTest.firstStop - 2 * Int32(k)
-            next = graph(conditions[k], [holds, next, holds - 1, holds - 1])
-            entries[k] = next
-        }
-        if tests.count - testCount > ConditionGraphCompiler.limit * 8 {
-            tests.removeSubrange(testCount...)
-            edges.removeSubrange(edgeCount...)
-            shared = sharedBefore
-            return nil
-        }
-        return entries
     }
 
     /// The graph for node `n` leading to `next` (true, false, unknown, other).

@@ -279,27 +279,14 @@ struct MachineRun {
             var anyUnknown = false
             var next = Int(stage.rules.lowerBound)
             while next < Int(stage.rules.upperBound) {
-                var entry = stageRules[next]
-                var own = Truth.false
-                if !Mode.tracing, entry.walk != StageRule.noWalk {
-                    // The stage's rules as one graph: the walk passes every rule that fails and
-                    // stops at the next that holds or is open, or at the end of the stage.
-                    let stop = walk(entry.walk)
-                    if stop == ConditionTest.endFalse { break }
-                    let position = ConditionTest.firstStop - stop
-                    next = Int(stage.rules.lowerBound) + Int(position >> 1)
-                    entry = stageRules[next]
-                    own = position & 1 == 0 ? .true : .unknown
-                } else if !Mode.tracing, entry.isAlways {
-                    own = self.truth(entry.condition, test: entry.test)
-                }
+                let entry = stageRules[next]
                 next &+= 1
                 let rule = entry.rule
                 let truth: RuleTruth
                 if !Mode.tracing, entry.isAlways {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
-                    var effective = own
+                    var effective = self.truth(entry.condition, test: entry.test)
                     if effective == .false { continue }
                     if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
                     switch effective {

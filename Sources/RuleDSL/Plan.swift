@@ -146,15 +146,11 @@ public final class Plan: @unchecked Sendable {
         self.decisionTest = Plan.frozen(self.decisions.map { $0.condition >= 0 ? graphs.compile($0.condition) : -1 })
         var stageRules = Array(repeating: StageRule(), count: pool.count)
         for stage in stages {
-            let rules = stage.rules.map { planRules[Int(pool[Int($0)])] }
-            // A stage whose rules are all in force whatever the date is walked as one graph.
-            let walks = rules.allSatisfy(\.isAlways) ? graphs.compileStage(rules.map(\.condition)) : nil
-            for (k, p) in stage.rules.enumerated() {
-                let rule = rules[k]
+            for p in stage.rules {
+                let rule = planRules[Int(pool[Int(p)])]
                 stageRules[Int(p)] = StageRule(
                     condition: compiler.nodes[Int(rule.condition)], test: ruleTest[Int(pool[Int(p)])],
-                    walk: walks?[k] ?? StageRule.noWalk, rule: pool[Int(p)], isAlways: rule.isAlways,
-                    isLiftable: !rule.liftedBy.isEmpty)
+                    rule: pool[Int(p)], isAlways: rule.isAlways, isLiftable: !rule.liftedBy.isEmpty)
             }
         }
         self.stageRules = Plan.frozen(stageRules)
@@ -245,10 +241,6 @@ struct PlanRule: Sendable {
 struct StageRule: Sendable {
     var condition = PlanNode(op: .constant)
     var test: Int32 = -1
-    /// In a stage walked as one graph (`ConditionGraphCompiler.compileStage`): where the walk
-    /// from this rule on starts; else `noWalk`.
-    var walk = StageRule.noWalk
-    static let noWalk = Int32.min
     var rule: Int32 = -1
     /// In force whatever the reference date.
     var isAlways = false
