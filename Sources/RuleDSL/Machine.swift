@@ -505,6 +505,10 @@ extension MachineRun {
         // Only a reason shows the facts: a rule without one gives actions or referrals alone.
         if plan.rules[index].reason < 0 { return FactSet() }
         if plan.rules[index].readsWhenTrue { return plan.rules[index].readWhenTrue }
+        if plan.rules[index].readsByLeft {
+            let leftIsDominant = test(plan.leftTest[index]) == (plan.rules[index].leftDominant ? .true : .false)
+            return leftIsDominant ? plan.rules[index].readWhenTrue : plan.rules[index].readOtherwise
+        }
         return ruleFacts(index).read
     }
 

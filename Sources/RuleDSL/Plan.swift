@@ -37,6 +37,9 @@ public final class Plan: @unchecked Sendable {
     let ruleTest: UnsafeBufferPointer<Int32>
     let exceptionTest: UnsafeBufferPointer<Int32>
     let decisionTest: UnsafeBufferPointer<Int32>
+    /// For a rule whose reads depend on its left operand (`PlanRule.readsByLeft`): that
+    /// operand's test; else -1.
+    let leftTest: UnsafeBufferPointer<Int32>
     /// For each text id, its place in the reasons, referrals and actions vocabularies
     /// (`texts.count` when it is not in them), so sorting compares numbers.
     let reasonRank: UnsafeBufferPointer<Int32>
@@ -85,12 +88,16 @@ public final class Plan: @unchecked Sendable {
             }
             let firstAction = Int32(actionPool.count)
             actionPool += rule.actions.map { compiler.texts.intern($0) }
-            let reads = ReadAnalysis(derived: derived).when(rule.condition, is: true)
+            let analysis = ReadAnalysis(derived: derived)
+            let reads = analysis.when(rule.condition, is: true)
+            let byLeft = reads == nil ? analysis.byLeft(rule.condition, is: true) : nil
             return PlanRule(
                 condition: compiler.lower(rule.condition), reason: text(rule.reason), idRank: idRank[rule.id]!,
                 isAlways: rule.validity.isAlways, from: from, until: until, liftedBy: range(rule.liftedBy),
                 referrals: firstReferral..<Int32(referralPool.count), actions: firstAction..<Int32(actionPool.count),
-                readsWhenTrue: reads != nil, readWhenTrue: reads ?? FactSet())
+                readsWhenTrue: reads != nil, readWhenTrue: reads ?? byLeft?.whenDominant ?? FactSet(),
+                readsByLeft: byLeft != nil, left: byLeft.map { compiler.lower($0.left) } ?? -1,
+                leftDominant: byLeft?.dominant ?? true, readOtherwise: byLeft?.otherwise ?? FactSet())
         }
         self.rules = Plan.frozen(planRules)
         self.exceptions = Plan.frozen(exceptions.map { exception in
@@ -144,6 +151,7 @@ public final class Plan: @unchecked Sendable {
         self.ruleTest = Plan.frozen(ruleTest)
         self.exceptionTest = Plan.frozen(self.exceptions.map { graphs.compile($0.condition) })
         self.decisionTest = Plan.frozen(self.decisions.map { $0.condition >= 0 ? graphs.compile($0.condition) : -1 })
+        self.leftTest = Plan.frozen(planRules.map { $0.readsByLeft ? graphs.compile($0.left) : -1 })
         var stageRules = Array(repeating: StageRule(), count: pool.count)
         for stage in stages {
             for p in stage.rules {
@@ -175,6 +183,7 @@ public final class Plan: @unchecked Sendable {
             UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(tests.baseAddress),
             UnsafeRawPointer(testEdges.baseAddress), UnsafeRawPointer(ruleTest.baseAddress),
             UnsafeRawPointer(exceptionTest.baseAddress), UnsafeRawPointer(decisionTest.baseAddress),
+            UnsafeRawPointer(leftTest.baseAddress),
         ]
         for table in tables { table?.deallocate() }
     }
@@ -233,6 +242,14 @@ struct PlanRule: Sendable {
     /// evaluating the condition again. `readsWhenTrue` says whether `readWhenTrue` is that set.
     let readsWhenTrue: Bool
     let readWhenTrue: FactSet
+    /// Else, for a condition `x or y` (or `x and y` held false, as under `not`) whose sides'
+    /// reads are fixed: what it read depends on `x` alone. `readsByLeft` says so; `left` is
+    /// `x`'s node; when `x` is `leftDominant` (true for `or`, false for `and`) the set is
+    /// `readWhenTrue`, else `readOtherwise`. `ReadAnalysis.byLeft` finds these.
+    let readsByLeft: Bool
+    let left: Int32
+    let leftDominant: Bool
+    let readOtherwise: FactSet
 }
 
 /// A stage's rule as the machine's rule loop reads it: a copy of its condition's node, its
@@ -403,6 +420,21 @@ struct ReadAnalysis {
                 read.formUnion(r)
             }
             return read
+        }
+    }
+
+    /// When what `e` read on coming out `outcome` depends only on how its left operand came out:
+    /// `x or y` true read `x` alone when `x` was true, else both sides; `x and y` false, the same
+    /// with false. Both sides' reads must be fixed. `not` and derived values are looked through.
+    func byLeft(_ e: CompiledExpression, is outcome: Bool)
+        -> (left: CompiledExpression, dominant: Bool, whenDominant: FactSet, otherwise: FactSet)? {
+        switch e {
+        case .not(let x): return byLeft(x, is: !outcome)
+        case .derived(let index): return byLeft(derived[index].expression, is: outcome)
+        case .or(let x, let y) where outcome, .and(let x, let y) where !outcome:
+            guard let left = always(x), let right = when(y, is: outcome) else { return nil }
+            return (x, outcome, left, left.union(right))
+        default: return nil
         }
     }
 
