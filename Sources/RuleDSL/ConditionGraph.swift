@@ -55,6 +55,11 @@ struct ConditionGraphCompiler {
     /// Four per test: where to go on true, false, unknown, other.
     private(set) var edges: [Int32] = []
     private var shared: [Key: Int32] = [:]
+    /// The condition being compiled may not emit a test at or past this count; once it tried,
+    /// `overflowed` stops the compilation early (copies can multiply with the depth of a
+    /// condition, so the limit is kept while building, not checked after).
+    private var budgetEnd = Int.max
+    private var overflowed = false
 
     private struct Key: Hashable {
         let node: Int32
@@ -71,8 +76,10 @@ struct ConditionGraphCompiler {
     mutating func compile(_ n: Int32) -> Int32 {
         let (testCount, edgeCount, sharedBefore) = (tests.count, edges.count, shared)
         let ends = [ConditionTest.endTrue, ConditionTest.endFalse, ConditionTest.endUnknown, ConditionTest.endUnknown]
+        (budgetEnd, overflowed) = (testCount + ConditionGraphCompiler.limit, false)
         var entry = graph(n, ends)
-        if tests.count - testCount > ConditionGraphCompiler.limit {
+        budgetEnd = Int.max
+        if overflowed {
             tests.removeSubrange(testCount...)
             edges.removeSubrange(edgeCount...)
             shared = sharedBefore
@@ -87,6 +94,7 @@ struct ConditionGraphCompiler {
 
     /// The graph for node `n` leading to `next` (true, false, unknown, other).
     private mutating func graph(_ n: Int32, _ next: [Int32]) -> Int32 {
+        if overflowed { return ConditionTest.endUnknown }
         let key = Key(node: n, edges: next)
         if let entry = shared[key] { return entry }
         let node = nodes[Int(n)]
@@ -129,7 +137,8 @@ struct ConditionGraphCompiler {
                 default: break
                 }
             }
-            entry = emit(ConditionTest(kind: kind, comparison: node.comparison, a: node.a, constant: node.constant), next)
+            let test = ConditionTest(kind: kind, comparison: node.comparison, a: node.a, constant: node.constant)
+            entry = emit(test, next)
         case .factPresence:
             entry = emit(ConditionTest(kind: .factPresence, flag: node.flag, a: node.a), next)
         case .factMember:
@@ -161,13 +170,18 @@ struct ConditionGraphCompiler {
         case .and, .or: return isTestable(node.a) && isTestable(node.b)
         case .not: return isTestable(node.a)
         case .derived: return isTestable(derived[Int(node.a)])
-        case .constant, .fact, .compareFact, .factPresence, .factMember, .factInTexts, .compareDerived, .compareDecision:
+        case .constant, .fact, .compareFact, .factPresence, .factMember, .factInTexts, .compareDerived,
+            .compareDecision:
             return true
         default: return false
         }
     }
 
     private mutating func emit(_ test: ConditionTest, _ next: [Int32]) -> Int32 {
+        if tests.count >= budgetEnd {
+            overflowed = true
+            return ConditionTest.endUnknown
+        }
         tests.append(test)
         edges += next
         return Int32(tests.count - 1)

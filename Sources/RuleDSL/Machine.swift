@@ -778,8 +778,8 @@ extension MachineRun {
     }
 
     /// The truth of condition node `n` whose graph starts at test `entry`, without a call for
-    /// the commonest shapes (a fact compared with a constant or tested for presence). Small on
-    /// purpose: it is inlined into every rule loop.
+    /// the commonest shapes (a fact or a derived value compared with a constant, a fact tested
+    /// for presence). Small on purpose: it is inlined into every rule loop.
     @inline(__always)
     mutating func truth(_ n: Int32, test entry: Int32) -> Truth {
         truth(nodes[Int(n)], test: entry)
@@ -864,17 +864,20 @@ extension MachineRun {
             case .factInTexts:
                 let v = facts[Int(test.pointee.a)]
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : Plan.textSetContains(textSets, test.pointee.b, v) != test.pointee.flag ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : Plan.textSetContains(textSets, test.pointee.b, v) != test.pointee.flag
+                    ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
                 outcome = MachineRun.outcome(of: facts[Int(test.pointee.a)])
             case .compareDerived:
                 let v = derivedValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
+                    ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareDecision:
                 let v = decisionValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant) ? ConditionTest.isTrue : ConditionTest.isFalse
+                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
+                    ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareFacts:
                 let l = facts[Int(test.pointee.a)]
                 let r = facts[Int(test.pointee.b)]
@@ -888,8 +891,8 @@ extension MachineRun {
         return Int32(truncatingIfNeeded: at)
     }
 
-    /// The outcome of a test that computes (a derived value, a decision, a whole expression) or
-    /// searches a set.
+    /// The outcome of the rarer tests: a fact looked up in a set of values other than texts,
+    /// and a whole expression evaluated by `value`.
     @inline(never)
     private mutating func computedOutcome(_ test: ConditionTest) -> Int {
         switch test.kind {
