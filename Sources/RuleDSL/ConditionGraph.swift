@@ -14,10 +14,11 @@
 /// The traced run keeps evaluating the expression tree: it must record what each part read.
 struct ConditionTest: Sendable {
     enum Kind: UInt8, Sendable {
-        /// `a` is a fact slot. `compareFact` has a kind of its own for each comparison, so the
-        /// loop does not ask which it is: `=`, `!=`, and the orderings with a number or date.
+        /// `a` is a fact slot. A fact compared with a constant has a kind of its own for each
+        /// comparison, so the loop does not ask which it is: `=`, `!=`, and the orderings with a
+        /// number or date (the only ones the checker lets through).
         case factEquals, factNotEquals, factLess, factLessOrEqual, factGreater, factGreaterOrEqual
-        case compareFact, factPresence, factMember, factInTexts, factValue
+        case factPresence, factMember, factInTexts, factValue
         /// Facts `a` and `b` compared.
         case compareFacts
         /// `a` is a derived value's or a decision's index.
@@ -122,21 +123,21 @@ struct ConditionGraphCompiler {
             case .unknown: entry = u
             default: entry = o
             }
-        case .compareFact, .compareDerived, .compareDecision:
-            var kind: ConditionTest.Kind =
-                node.op == .compareFact ? .compareFact : node.op == .compareDerived ? .compareDerived : .compareDecision
-            if kind == .compareFact {
-                let ordered = node.constant.kind == .number || node.constant.kind == .date
-                switch node.comparison {
-                case .equal: kind = .factEquals
-                case .notEqual: kind = .factNotEquals
-                case .less where ordered: kind = .factLess
-                case .lessOrEqual where ordered: kind = .factLessOrEqual
-                case .greater where ordered: kind = .factGreater
-                case .greaterOrEqual where ordered: kind = .factGreaterOrEqual
-                default: break
-                }
+        case .compareFact:
+            let ordered = node.constant.kind == .number || node.constant.kind == .date
+            let kind: ConditionTest.Kind
+            switch node.comparison {
+            case .equal: kind = .factEquals
+            case .notEqual: kind = .factNotEquals
+            case .less where ordered: kind = .factLess
+            case .lessOrEqual where ordered: kind = .factLessOrEqual
+            case .greater where ordered: kind = .factGreater
+            case .greaterOrEqual where ordered: kind = .factGreaterOrEqual
+            default: kind = .value  // an ordering with a constant neither number nor date (refused by the checker)
             }
+            entry = emit(ConditionTest(kind: kind, a: kind == .value ? n : node.a, constant: node.constant), next)
+        case .compareDerived, .compareDecision:
+            let kind: ConditionTest.Kind = node.op == .compareDerived ? .compareDerived : .compareDecision
             let test = ConditionTest(kind: kind, comparison: node.comparison, a: node.a, constant: node.constant)
             entry = emit(test, next)
         case .factPresence:

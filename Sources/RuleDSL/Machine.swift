@@ -852,11 +852,6 @@ extension MachineRun {
                 let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
                 outcome = !v.isKnown ? ConditionTest.isUnknown
                     : v.kind == c.kind && v.bits >= c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
-            case .compareFact:
-                let v = facts[Int(test.pointee.a)]
-                outcome = !v.isKnown ? ConditionTest.isUnknown
-                    : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
-                    ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factPresence:
                 let v = facts[Int(test.pointee.a)]
                 outcome = !v.isKnown ? ConditionTest.isUnknown
