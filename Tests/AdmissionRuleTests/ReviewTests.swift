@@ -337,7 +337,8 @@ import Testing
 
     static let otherDecisions: [(String, Overrides, String, [String])] = [
         ("end by outflow", ["outcome": "left_unknown"], "end", ["outflow"]),
-        ("end by no progress", ["progress": false], "end", ["no_progress"]),
+        // Without a scenario there is no progress to judge (rev 2): end by not cooperating instead.
+        ("end by not cooperating", ["cooperating": false], "end", ["not_cooperating"]),
         ("escalate", ["lso_consensus": false], "escalate_mrt", ["no_lso_consensus"]),
         ("end by entitlement", ["reception_entitlement": "coa"], "end", ["reception_entitlement"]),
     ]

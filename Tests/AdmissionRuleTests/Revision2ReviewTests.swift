@@ -1,0 +1,279 @@
+import Foundation
+import LVVRules
+import RuleDSL
+import Testing
+
+/// Revision 2 of the domain at review (DOMAIN.md "Continuation" and "Precedence at review (rev 2
+/// in full)"), for every pilot: progress judged only on a recorded scenario and not in the
+/// research phase of the new inflow, stabilisation, the MRT's advice, outflow classed as durable
+/// or temporary in the rule files, and the choices marked in the rules' sources.
+@Suite struct Revision2ReviewTests {
+    // MARK: - 7. Progress is judged on a scenario
+
+    @Test(arguments: Pilot.allCases)
+    func noProgressWithoutARecordedScenarioDoesNotEndTheStay(pilot: Pilot) throws {
+        for scenario: CaseJSON? in [nil, .null] {
+            let v = try review(pilot, ["progress": false, "scenario": scenario])
+            #expect(v.decision == "continue")
+            #expect(v.reasons.isEmpty)
+            #expect(v.missingFacts.isEmpty)
+        }
+        for scenario: CaseJSON in ["return", "onward_migration", "legalisation"] {
+            let v = try review(pilot, ["progress": false, "scenario": scenario])
+            #expect(v.decision == "end")
+            #expect(v.codes == ["no_progress"])
+        }
+    }
+
+    /// The research-phase person of issue 14: admitted in the new inflow, no scenario yet.
+    @Test(arguments: Pilot.allCases)
+    func researchPhaseWithoutAScenarioIsNotEndedForNoProgress(pilot: Pilot) throws {
+        let v = try review(pilot, [
+            "reference_date": "2024-05-01", "admission_date": "2024-03-10", "last_review_date": nil,
+            "phase": "research", "scenario": nil, "progress": false,
+        ])
+        #expect(v.decision == "continue")
+        #expect(v.reasons.isEmpty)
+        #expect(v.actions.isEmpty, "no scenario is required in the research phase")
+    }
+
+    /// (admission date, phase, judged?): the phases belong to the inflow from 2024-03-01.
+    static let phases: [(String, String, Bool)] = [
+        ("2024-03-01", "research", false),  // the first day of the new inflow
+        ("2024-04-15", "research", false),
+        ("2024-03-01", "reception", true),
+        ("2024-02-29", "research", true),  // admitted the day before: only a scenario is needed
+        ("2023-06-01", "research", true),
+        ("2023-06-01", "reception", true),
+    ]
+
+    @Test(arguments: Pilot.allCases, phases)
+    func researchPhaseOfTheNewInflowIsNotJudged(pilot: Pilot, phase: (String, String, Bool)) throws {
+        let (admission, name, judged) = phase
+        let v = try review(pilot, [
+            "reference_date": "2024-05-01", "admission_date": .string(admission), "last_review_date": "2024-04-20",
+            "phase": .string(name), "progress": false,
+        ])
+        if judged {
+            #expect(v.decision == "end")
+            #expect(v.codes == ["no_progress"])
+        } else {
+            #expect(v.decision == "continue")
+            #expect(v.reasons.isEmpty)
+        }
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func anUnknownPhaseMattersOnlyForTheNewInflow(pilot: Pilot) throws {
+        let newInflow = try review(pilot, [
+            "reference_date": "2024-05-01", "admission_date": "2024-03-01", "last_review_date": nil, "phase": nil,
+            "progress": false,
+        ])
+        #expect(newInflow.decision == "undetermined")
+        #expect(newInflow.missingFacts == ["phase"])
+        let earlier = try review(pilot, ["phase": nil, "progress": false])
+        #expect(earlier.decision == "end")
+        #expect(earlier.codes == ["no_progress"])
+        #expect(earlier.missingFacts.isEmpty)
+    }
+
+    static let notGoingWell: [Overrides] = [["progress": false], ["cooperating": false], ["progress": false, "cooperating": false]]
+
+    @Test(arguments: Pilot.allCases, notGoingWell.indices)
+    func stabilisationKeepsNoProgressAndNoCooperationFromEndingTheStay(pilot: Pilot, index: Int) throws {
+        let facts = Self.notGoingWell[index]
+        let stabilising = try decide(pilot, Cases.review(pilot, facts, ["stabilisation": true]))
+        #expect(stabilising.decision == "continue")
+        #expect(stabilising.reasons.isEmpty)
+        // None recorded (false, null or absent): they end the stay as before.
+        for stabilisation: CaseJSON? in [false, .null, nil] {
+            let v = try decide(pilot, Cases.review(pilot, facts, ["stabilisation": stabilisation]))
+            #expect(v.decision == "end")
+            #expect(!v.codes.isEmpty && v.codes.allSatisfy { ["no_progress", "not_cooperating"].contains($0) })
+        }
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func stabilisationLiftsNothingElse(pilot: Pilot) throws {
+        let entitled = try review(pilot, ["stabilisation": true, "reception_entitlement": "coa"])
+        #expect(entitled.decision == "end")
+        #expect(entitled.codes == ["reception_entitlement"])
+        let outflow = try review(pilot, ["stabilisation": true, "outcome": "departed"])
+        #expect(outflow.codes == ["outflow"])
+        let advised = try review(pilot, ["stabilisation": true, "lso_consensus": false, "mrt_advice": "end"])
+        #expect(advised.decision == "end")
+        #expect(advised.codes == ["mrt_advice"])
+        let noConsensus = try review(pilot, ["stabilisation": true, "lso_consensus": false])
+        #expect(noConsensus.decision == "escalate_mrt")
+    }
+
+    // MARK: - 8. The MRT's advice
+
+    /// (referral date or nil, overdue on 2022-05-01?): more than 28 days (000 5.2 "binnen vier weken").
+    static let referrals: [(String?, Bool)] = [
+        (nil, false),
+        ("2022-05-01", false),
+        ("2022-04-03", false),  // 28 days: still within four weeks
+        ("2022-04-02", true),  // 29 days
+        ("2021-01-01", true),
+    ]
+
+    @Test(arguments: Pilot.allCases, referrals)
+    func withoutConsensusAndAdviceTheCaseIsEscalatedAndAnOverdueAdviceChased(pilot: Pilot, referral: (String?, Bool)) throws {
+        let (date, overdue) = referral
+        let v = try review(pilot, ["lso_consensus": false, "mrt_referral_date": date.map { .string($0) }])
+        #expect(v.decision == "escalate_mrt")
+        #expect(v.codes == ["no_lso_consensus"])
+        #expect(v.referrals == ["mrt"])
+        #expect(v.actions == (overdue ? ["mrt_advice_overdue"] : []))
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func anOverdueAdviceIsChasedOnlyForAnEscalatedCase(pilot: Pilot) throws {
+        let late: Overrides = ["mrt_referral_date": "2021-01-01"]
+        for others: Overrides in [
+            ["lso_consensus": true],  // the LSO agrees again
+            ["lso_consensus": false, "outcome": "departed"],  // the stay ended
+            ["lso_consensus": false, "mrt_advice": "continue"],  // the MRT has advised
+            ["lso_consensus": false, "reference_date": "2025-01-02", "last_review_date": "2024-12-01"],  // the programme ended
+        ] {
+            let v = try decide(pilot, Cases.review(pilot, late, others))
+            #expect(v.decision != "escalate_mrt")
+            #expect(!v.actions.contains("mrt_advice_overdue"), "\(others)")
+        }
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func anAdviceToEndEndsTheStayWithoutConsensus(pilot: Pilot) throws {
+        let v = try review(pilot, ["lso_consensus": false, "mrt_advice": "end", "mrt_referral_date": "2022-03-01"])
+        #expect(v.decision == "end")
+        #expect(v.codes == ["mrt_advice"])
+        #expect(v.referrals.isEmpty)
+        #expect(v.actions.isEmpty)
+    }
+
+    @Test(arguments: Pilot.allCases, notGoingWell.indices)
+    func anAdviceToContinueSettlesTheDisputeAboutProgress(pilot: Pilot, index: Int) throws {
+        let v = try decide(pilot, Cases.review(pilot, Self.notGoingWell[index], ["lso_consensus": false, "mrt_advice": "continue"]))
+        #expect(v.decision == "continue")
+        #expect(v.codes == ["mrt_advice"])
+        #expect(v.referrals.isEmpty)
+        // Steps 6-7 are not judged: their unknown facts do not matter.
+        let unknowns = try review(pilot, ["lso_consensus": false, "mrt_advice": "continue", "progress": nil, "cooperating": nil, "phase": nil])
+        #expect(unknowns.decision == "continue")
+        #expect(unknowns.missingFacts.isEmpty)
+    }
+
+    @Test(arguments: Pilot.allCases, ["continue", "end"])
+    func anOutflowAndAReceptionEntitlementGoBeforeTheAdvice(pilot: Pilot, advice: String) throws {
+        let advised: Overrides = ["lso_consensus": false, "mrt_advice": .string(advice)]
+        let outflow = try decide(pilot, Cases.review(pilot, advised, ["outcome": "returned_bbb"]))
+        #expect(outflow.decision == "end")
+        #expect(outflow.codes == ["outflow"])
+        for entitlement in ["coa", "family_location", "vbl"] {
+            // Admitted in 2022: after Utrecht's family inflow stopped, so Utrecht too ends the stay.
+            let v = try decide(pilot, Cases.review(pilot, advised, ["reception_entitlement": .string(entitlement)]))
+            #expect(v.decision == "end")
+            #expect(v.codes == ["reception_entitlement"])
+            #expect(v.referrals == [entitlement])
+        }
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func withConsensusTheAdviceIsNotRead(pilot: Pilot) throws {
+        let adviceToEnd = try review(pilot, ["lso_consensus": true, "mrt_advice": "end"])
+        #expect(adviceToEnd.decision == "continue")
+        #expect(adviceToEnd.reasons.isEmpty)
+        let adviceToContinue = try review(pilot, ["lso_consensus": true, "mrt_advice": "continue", "progress": false])
+        #expect(adviceToContinue.decision == "end")
+        #expect(adviceToContinue.codes == ["no_progress"])
+    }
+
+    @Test(arguments: Pilot.allCases)
+    func anUnknownConsensusBesideAnAdviceToContinue(pilot: Pilot) throws {
+        // With consensus the LSO's own judgment (no progress) ends the stay; without, the advice continues it.
+        let v = try review(pilot, ["lso_consensus": nil, "mrt_advice": "continue", "progress": false])
+        #expect(v.decision == "undetermined")
+        #expect(v.missingFacts == ["lso_consensus"])
+        // Both ways the stay goes on: decided.
+        let same = try review(pilot, ["lso_consensus": nil, "mrt_advice": "continue"])
+        #expect(same.decision == "continue")
+        #expect(same.missingFacts.isEmpty)
+    }
+
+    /// Step 4 before step 5: Rotterdam's three months end the stay whatever the MRT advises.
+    @Test(arguments: Pilot.allCases, ["continue", "end"])
+    func rotterdamsCapGoesBeforeTheAdvice(pilot: Pilot, advice: String) throws {
+        let v = try review(pilot, [
+            "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
+            "reference_date": "2024-04-16", "lso_consensus": false, "mrt_advice": .string(advice),
+        ])
+        if pilot == .rotterdam {
+            #expect(v.decision == "end")
+            #expect(v.codes == ["max_stay_exceeded"])
+        } else {
+            #expect(v.decision == advice)
+            #expect(v.codes == ["mrt_advice"])
+        }
+        // Without an advice yet the case goes to the MRT first (step 2), in Rotterdam too.
+        let first = try review(pilot, [
+            "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
+            "reference_date": "2024-04-16", "lso_consensus": false,
+        ])
+        #expect(first.decision == "escalate_mrt")
+    }
+
+    /// The national invariant allows ending without consensus once the MRT has advised, and
+    /// `comply` still proves it for every pilot.
+    @Test(arguments: Pilot.allCases)
+    func neverEndWithoutConsensusIsProvenForEveryPilot(pilot: Pilot) throws {
+        let report = ComplianceReport(program: try Pilots.program(pilot))
+        let result = try #require(report.invariants.first { $0.id == "never_end_without_consensus" })
+        #expect(result.status == .proven)
+    }
+
+    @Test func endingWithoutConsensusBeforeTheAdviceIsStillAViolation() throws {
+        // A planted pilot that lets an advice-less case without consensus fall through to no progress.
+        let program = try ComplianceTests.planted("planted_mrt", """
+            override rule no_lso_consensus
+              title "Alleen opschalen als de MRT al is ingeschakeld (geplante fout)"
+              source "test"
+              kind escalation
+              stage review.no_consensus
+              when lso_consensus = false and mrt_advice is none and mrt_referral_date is present
+              reason no_lso_consensus
+              refer mrt
+            """)
+        let report = ComplianceReport(program: program)
+        let result = try #require(report.invariants.first { $0.id == "never_end_without_consensus" })
+        #expect(result.status == .violated)
+        let json = try #require(result.counterexample)
+        let input = try CaseReader(program: program).read(json).get()
+        let verdict = VerdictBuilder(program: program).verdict(for: input)
+        #expect(verdict.decision == "end")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["mrt_advice"] == nil || object["mrt_advice"] is NSNull, "the counterexample has no advice: \(json)")
+    }
+
+    // MARK: - 10. Choices are marked in the sources
+
+    @Test(arguments: Pilot.allCases)
+    func reviewChoicesSayKeuzeAndEveryReviewRuleCitesASeed(pilot: Pilot) throws {
+        let program = try Pilots.program(pilot)
+        let review = try #require(program.decisionIndex(named: "review"))
+        let rules = program.rules.filter { $0.decision == review }
+        #expect(rules.count >= 9)
+        for rule in rules {
+            let source = try #require(rule.source, "\(rule.id) has a source")
+            #expect(source.range(of: #"00[0-4] "#, options: .regularExpression) != nil, "\(rule.id) names a seed: \(source)")
+            #expect(source.range(of: #"(art\. \d|regels? \d)"#, options: .regularExpression) != nil,
+                    "\(rule.id) names an article or line: \(source)")
+        }
+        for id in ["review_reception_entitlement", "not_cooperating"] {
+            let rule = try #require(rules.first { $0.id == id })
+            #expect(rule.source?.contains("keuze") == true, "\(id) is a choice: \(rule.source ?? "")")
+        }
+        let notCooperating = try #require(rules.first { $0.id == "not_cooperating" })
+        #expect(notCooperating.source?.contains("geen artikel van het convenant") == true)
+    }
+}
