@@ -29,6 +29,10 @@ public struct CaseSummary: Sendable {
     public private(set) var scenarioAdvice = Tally()
     /// The rule sets the verdicts were made with: `name sha256`.
     public private(set) var rulesets = Tally()
+    /// Review verdicts that show an outflow (an `outcome` among the facts their reasons or trace
+    /// read): per pilot, how often each outcome. Classed durable or temporary only when the
+    /// report is rendered, by the rule files (`OutflowClassification`).
+    public private(set) var outflow: [String: Tally] = [:]
 
     /// At most this many unreadable lines are kept with their message.
     public static let keptUnreadable = 10
@@ -106,7 +110,12 @@ public struct CaseSummary: Sendable {
         verdicts += 1
         questions.add(question)
         decisions.add("\(question): \(decision)")
-        if case .string(let pilot)? = member("pilot") { pilots.add(pilot) } else { pilots.add("(none)") }
+        var pilot = "(none)"
+        if case .string(let name)? = member("pilot") { pilot = name }
+        pilots.add(pilot)
+        if question == "review", let outcome = outflowOutcome(member("reasons")) ?? outflowOutcome(member("trace")) {
+            outflow[pilot, default: Tally()].add(outcome)
+        }
         if case .bool(true)? = member("exceptional") { exceptional += 1 }
         for code in Set(strings(member("reasons"), key: "code")) { reasons.add(code) }
         for referral in Set(strings(member("referrals"), key: nil)) { referrals.add(referral) }
@@ -128,6 +137,18 @@ public struct CaseSummary: Sendable {
         }
     }
 
+    /// The outcome an array of reasons (or trace events) shows: the first `facts.outcome` that is text.
+    private func outflowOutcome(_ value: JSONValue?) -> String? {
+        guard case .array(let items)? = value else { return nil }
+        for item in items {
+            guard case .object(let members) = item, case .object(let facts)? = members.first(where: { $0.key == "facts" })?.value,
+                  case .string(let outcome)? = facts.first(where: { $0.key == OutflowClassification.outcomeFact })?.value
+            else { continue }
+            return outcome
+        }
+        return nil
+    }
+
     /// The strings of an array: the elements themselves, or the `key` member of object elements.
     private func strings(_ value: JSONValue?, key: String?) -> [String] {
         guard case .array(let items)? = value else { return [] }
@@ -146,10 +167,68 @@ public struct CaseSummary: Sendable {
         if firstUnreadable.count < Self.keptUnreadable { firstUnreadable.append((line, message)) }
     }
 
+    // MARK: - Outflow
+
+    /// One pilot's outflow, classed by its rule files.
+    public struct OutflowRow: Sendable, Equatable {
+        public let pilot: String
+        public var durable = 0, temporary = 0, unclassified = 0
+        public var total: Int { durable + temporary + unclassified }
+    }
+
+    /// Per pilot (sorted by name) the durable, temporary and unclassified outflow; a last row
+    /// `all` sums them when there is more than one pilot.
+    public func outflowRows(_ classification: OutflowClassification) -> [OutflowRow] {
+        var rows: [OutflowRow] = []
+        for pilot in outflow.keys.sorted() {
+            var row = OutflowRow(pilot: pilot)
+            for (outcome, count) in outflow[pilot]!.counts {
+                switch classification.durability(pilot: pilot, outcome: outcome) {
+                case .durable: row.durable += count
+                case .temporary: row.temporary += count
+                case .unclassified: row.unclassified += count
+                }
+            }
+            rows.append(row)
+        }
+        if rows.count > 1 {
+            var all = OutflowRow(pilot: "all")
+            for row in rows {
+                all.durable += row.durable
+                all.temporary += row.temporary
+                all.unclassified += row.unclassified
+            }
+            rows.append(all)
+        }
+        return rows
+    }
+
+    /// What the reader of the outflow table should know: pilots whose outflow could not be
+    /// classed, and verdicts made with other rules than those that classed them.
+    public func outflowNotes(_ classification: OutflowClassification) -> [String] {
+        var notes: [String] = []
+        for pilot in outflow.keys.sorted() {
+            if let problem = classification.problem(pilot: pilot) {
+                notes.append("outflow of `\(pilot)` not classed: \(problem.message)")
+                continue
+            }
+            guard let used = classification.sha256(pilot: pilot) else { continue }
+            let made = rulesets.counts.keys.compactMap { key -> String? in
+                let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+                return parts.count == 2 && parts[0] == pilot && parts[1] != used ? parts[1] : nil
+            }
+            for hash in made.sorted() {
+                notes.append("verdicts of `\(pilot)` were made with rules sha256 \(hash); their outflow is classed with the rules loaded now (sha256 \(used))")
+            }
+        }
+        return notes
+    }
+
     // MARK: - Text
 
-    /// The plain-text summary `rule-check report` prints without `--out`.
-    public func text(source: String) -> String {
+    /// The plain-text summary `rule-check report` prints without `--out`; outflow is classed
+    /// by `outflow` (without it, unclassified).
+    public func text(source: String, outflow classification: OutflowClassification = OutflowClassification()) -> String {
         var out = "Summary of \(source)\n"
         out += "  \(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
             + " (cases batch could not read), \(unreadableLines) unreadable line\(unreadableLines == 1 ? "" : "s"); \(lines) lines in all\n"
@@ -171,6 +250,26 @@ public struct CaseSummary: Sendable {
                     + String(repeating: " ", count: max(1, 8 - share.count)) + share + "\n"
             }
         }
+        out += "\nOutflow per pilot (review verdicts with an outcome, classed by the pilot's rule files)\n"
+        let rows = outflowRows(classification)
+        if rows.isEmpty {
+            out += "  none\n"
+        } else {
+            let width = max(rows.map(\.pilot.count).max() ?? 0, 8)
+            func left(_ text: String) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+            func cell(_ text: String, _ size: Int) -> String { String(repeating: " ", count: max(1, size - text.count)) + text }
+            var header = "  " + left("pilot")
+            header += cell("durable", 10) + cell("temporary", 11)
+            header += cell("unclassified", 14) + cell("durable share", 15)
+            out += header + "\n"
+            for row in rows {
+                var line = "  " + left(row.pilot)
+                line += cell(String(row.durable), 10) + cell(String(row.temporary), 11)
+                line += cell(String(row.unclassified), 14) + cell(percent(row.durable, of: row.total), 15)
+                out += line + "\n"
+            }
+        }
+        for note in outflowNotes(classification) { out += "  note: \(note)\n" }
         if !firstUnreadable.isEmpty {
             out += "\nUnreadable lines\n"
             for item in firstUnreadable { out += "  line \(item.line): \(item.message)\n" }
@@ -189,7 +288,7 @@ public struct CaseSummary: Sendable {
 
     /// The HTML page `rule-check report --out FILE.html` writes: totals, then per table the
     /// counts and a bar chart drawn as inline SVG.
-    public func html(source: String) -> String {
+    public func html(source: String, outflow classification: OutflowClassification = OutflowClassification()) -> String {
         var body = "<header><p class=\"muted\">Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts</p>\n"
         body += "<h1>Verdicts in <code>\(HTML.escape(source))</code></h1>\n</header>\n"
         body += "<div class=\"summary\">\n"
@@ -210,7 +309,8 @@ public struct CaseSummary: Sendable {
             }
             body += "</table>\n"
         }
-        body += "<nav class=\"toc\"><strong>Tables</strong>: " + tables.map { "<a href=\"#\($0.id)\">\(HTML.escape($0.title))</a>" }.joined(separator: " · ") + "</nav>\n"
+        body += "<nav class=\"toc\"><strong>Tables</strong>: " + tables.map { "<a href=\"#\($0.id)\">\(HTML.escape($0.title))</a>" }.joined(separator: " · ")
+            + " · <a href=\"#outflow\">Outflow per pilot</a></nav>\n"
         for table in tables {
             body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(table.title))</h2>\n"
             let rows = table.tally.sorted
@@ -225,6 +325,7 @@ public struct CaseSummary: Sendable {
             body += "</table>\n"
             body += BarChart(id: table.id, title: table.title, rows: rows).svg() + "\n</div>\n</section>\n"
         }
+        body += outflowSection(classification)
         if !firstUnreadable.isEmpty {
             body += "<section id=\"unreadable\"><h2>Unreadable lines</h2><ul>\n"
             for item in firstUnreadable { body += "<li>line \(item.line): \(HTML.escape(item.message))</li>\n" }
@@ -233,6 +334,31 @@ public struct CaseSummary: Sendable {
         }
         body += "<footer class=\"muted\"><p>Made by <code>rule-check report</code>. Escaped text only, no scripts.</p></footer>\n"
         return HTML.page(title: "Verdicts: \(source)", style: HTML.baseStyle + Self.style, body: body)
+    }
+
+    /// The outflow table: per pilot durable, temporary and unclassified outflow and the durable share.
+    private func outflowSection(_ classification: OutflowClassification) -> String {
+        var body = "<section id=\"outflow\">\n<h2>Outflow per pilot</h2>\n"
+        body += "<p>Review verdicts with an outcome, classed durable or temporary by <code>\(OutflowClassification.derivedValue)</code> "
+            + "in the pilot's rule files. The durable share is of all outflow of the pilot.</p>\n"
+        let rows = outflowRows(classification)
+        if rows.isEmpty {
+            body += "<p class=\"muted\">None.</p>\n"
+        } else {
+            body += "<table>\n<tr><th>pilot</th><th class=\"num\">durable</th><th class=\"num\">temporary</th>"
+                + "<th class=\"num\">unclassified</th><th class=\"num\">durable share</th></tr>\n"
+            for row in rows {
+                body += "<tr><td><code>\(HTML.escape(row.pilot))</code></td><td class=\"num\">\(row.durable)</td>"
+                    + "<td class=\"num\">\(row.temporary)</td><td class=\"num\">\(row.unclassified)</td>"
+                    + "<td class=\"num\">\(percent(row.durable, of: row.total))</td></tr>\n"
+            }
+            body += "</table>\n"
+        }
+        let notes = outflowNotes(classification)
+        if !notes.isEmpty {
+            body += "<ul>\n" + notes.map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        return body + "</section>\n"
     }
 
     static let style = """

@@ -4,17 +4,20 @@
     import Darwin
 #endif
 import LVVRules
+import RuleDSL
 
-/// `rule-check report VERDICTS.jsonl [--out FILE.html]`: counts the verdicts `rule-check batch`
-/// wrote, per decision, reason code, referral, action and pilot. Streams the file line by line
-/// (constant memory); batch's error lines are counted, not summarised. Without `--out` it prints
-/// a plain-text summary; with it, writes a self-contained HTML page with tables and bar charts.
+/// `rule-check report VERDICTS.jsonl [--out FILE.html] [--rules DIR]`: counts the verdicts
+/// `rule-check batch` wrote, per decision, reason code, referral, action and pilot, and the
+/// outflow per pilot, durable or temporary as each pilot's rule files (under `--rules DIR`) class
+/// it. Streams the file line by line (constant memory); batch's error lines are counted, not
+/// summarised. Without `--out` it prints a plain-text summary; with it, writes a self-contained
+/// HTML page with tables and bar charts.
 enum ReportCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "report", arguments, valueFlags: ["--out"], switchFlags: [])
+        let args = try Arguments(command: "report", arguments, valueFlags: ["--out", "--rules"], switchFlags: [])
         guard args.positionals.count == 1 else {
             throw .usage(args.positionals.isEmpty
-                ? "`rule-check report` needs a verdicts file: rule-check report VERDICTS.jsonl [--out FILE.html]"
+                ? "`rule-check report` needs a verdicts file: rule-check report VERDICTS.jsonl [--out FILE.html] [--rules DIR]"
                 : "`rule-check report` takes one verdicts file, not \(args.positionals.count)")
         }
         let path = args.positionals[0]
@@ -40,8 +43,9 @@ enum ReportCommand {
             }
         }
         let source = path == "-" ? "standard input" : path
+        let (outflow, rulesFailed) = classification(for: summary, rules: args.value("--rules") ?? "rules")
         if let out = args.value("--out") {
-            let html = summary.html(source: source)
+            let html = summary.html(source: source, outflow: outflow)
             do {
                 try FileSystem.write(Array(html.utf8), to: out)
             } catch {
@@ -49,12 +53,37 @@ enum ReportCommand {
             }
             Console.out("wrote \(out): \(summary.verdicts) verdicts, \(summary.errorLines) error lines, \(summary.unreadableLines) unreadable lines\n")
         } else {
-            Console.out(summary.text(source: source))
+            Console.out(summary.text(source: source, outflow: outflow))
         }
         if summary.unreadableLines > 0 {
             Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first?.line ?? 0))")
             return .badInput
         }
+        if let rulesFailed {
+            Console.error("rule-check: \(rulesFailed)")
+            return .failure
+        }
         return .success
+    }
+
+    /// Loads the rules of each pilot with outflow, to class it. A pilot the contract does not
+    /// know stays unclassified (noted in the report); rule files that do not load are a failure.
+    private static func classification(for summary: CaseSummary, rules: String) -> (OutflowClassification, failure: String?) {
+        let library = RuleLibrary(directory: rules)
+        var programs: [String: Result<Program, OutflowClassification.Problem>] = [:]
+        var failure: String?
+        for pilot in summary.outflow.keys.sorted() {
+            do {
+                programs[pilot] = .success(try library.load(pilot: pilot))
+            } catch {
+                programs[pilot] = .failure(OutflowClassification.Problem(error.description))
+                switch error {
+                case .unknownPilot: break
+                case .unreadable, .invalid:
+                    failure = failure ?? "cannot class the outflow of `\(pilot)`: \(error.description) (rules from `\(rules)`; see --rules)"
+                }
+            }
+        }
+        return (OutflowClassification(programs: programs), failure)
     }
 }

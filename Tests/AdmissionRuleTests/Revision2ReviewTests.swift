@@ -255,6 +255,135 @@ import Testing
         #expect(object["mrt_advice"] == nil || object["mrt_advice"] is NSNull, "the counterexample has no advice: \(json)")
     }
 
+    // MARK: - 9. Outflow, durable or temporary, classed in the rule files
+
+    static let durableOutcomes = ["residence_granted", "departed", "onward_migrated"]
+    static let temporaryOutcomes = ["asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination"]
+
+    @Test(arguments: Pilot.allCases)
+    func theRuleFilesClassEveryOutcome(pilot: Pilot) throws {
+        let classification = OutflowClassification(programs: [pilot.rawValue: .success(try Pilots.program(pilot))])
+        #expect(classification.problem(pilot: pilot.rawValue) == nil)
+        for outcome in Self.durableOutcomes {
+            #expect(classification.durability(pilot: pilot.rawValue, outcome: outcome) == .durable, "\(outcome)")
+        }
+        for outcome in Self.temporaryOutcomes {
+            #expect(classification.durability(pilot: pilot.rawValue, outcome: outcome) == .temporary, "\(outcome)")
+        }
+        // Not an outcome of the contract, another pilot, no rules: the report cannot say.
+        #expect(classification.durability(pilot: pilot.rawValue, outcome: "emigrated") == .unclassified)
+        #expect(classification.durability(pilot: "elsewhere", outcome: "departed") == .unclassified)
+        #expect(OutflowClassification().durability(pilot: pilot.rawValue, outcome: "departed") == .unclassified)
+        #expect(Self.durableOutcomes.count + Self.temporaryOutcomes.count == ReviewTests.outcomes.count)
+    }
+
+    @Test func theClassificationComesFromTheRuleFileNotFromSwift() throws {
+        // The same national file with art. 64 postponement counted as durable.
+        let national = try String(contentsOfFile: repositoryRoot + "/rules/national.rules", encoding: .utf8)
+        let edited = national.replacingOccurrences(
+            of: "const DURABLE_OUTFLOW = {residence_granted, departed, onward_migrated}",
+            with: "const DURABLE_OUTFLOW = {residence_granted, departed, onward_migrated, art64_postponement}")
+        #expect(edited != national)
+        let scratch = try CommandLineTests.Scratch()
+        let path = try scratch.write("national.rules", edited)
+        let program = try RuleLibrary(directory: scratch.folder.path).load(path: path)
+        let classification = OutflowClassification(programs: ["national": .success(program)])
+        #expect(classification.durability(pilot: "national", outcome: "art64_postponement") == .durable)
+        #expect(classification.durability(pilot: "national", outcome: "left_unknown") == .temporary)
+        // Rules without `durable_outflow` cannot class outflow, and the report says why.
+        let without = try ComplianceTests.planted("plain", "")
+        let bare = OutflowClassification(programs: ["plain": .success(without)])
+        #expect(bare.problem(pilot: "plain") == nil, "inherited from national")
+        let noRules = OutflowClassification(programs: ["x": .failure(.init("cannot read `rules/x.rules`"))])
+        #expect(noRules.problem(pilot: "x")?.message == "cannot read `rules/x.rules`")
+        #expect(noRules.durability(pilot: "x", outcome: "departed") == .unclassified)
+    }
+
+    /// Verdicts of three pilots: outflows of each kind, stays without outflow, an intake, with and without trace.
+    static func outflowVerdicts() throws -> (lines: [String], expected: [String: (durable: Int, temporary: Int)]) {
+        var lines: [String] = []
+        var expected: [String: (durable: Int, temporary: Int)] = [:]
+        let plan: [(Pilot, [String])] = [
+            (.groningen, ["departed", "departed", "left_unknown", "residence_granted"]),
+            (.rotterdam, ["onward_migrated", "forced_termination", "returned_bbb", "asylum_followup_coa", "art64_postponement"]),
+            (.utrecht, ["left_unknown"]),
+        ]
+        for (pilot, outcomes) in plan {
+            let program = try Pilots.program(pilot)
+            for (i, outcome) in outcomes.enumerated() {
+                let verdict = try review(pilot, ["outcome": .string(outcome), "lso_consensus": i % 2 == 0 ? false : true])
+                lines.append(String(decoding: VerdictJSON.encode(verdict, program: program, trace: i % 2 == 1), as: UTF8.self))
+                let durable = Self.durableOutcomes.contains(outcome)
+                expected[pilot.rawValue, default: (0, 0)].durable += durable ? 1 : 0
+                expected[pilot.rawValue, default: (0, 0)].temporary += durable ? 0 : 1
+            }
+            for verdict in [try review(pilot), try review(pilot, ["progress": false]), try intake(pilot)] {
+                lines.append(String(decoding: VerdictJSON.encode(verdict, program: program, trace: true), as: UTF8.self))
+            }
+        }
+        return (lines, expected)
+    }
+
+    @Test func reportCountsDurableAndTemporaryOutflowPerPilot() throws {
+        let (lines, expected) = try Self.outflowVerdicts()
+        var summary = CaseSummary()
+        for (number, line) in lines.enumerated() { summary.add(line: line, number: number + 1) }
+        #expect(Set(summary.outflow.keys) == ["groningen", "rotterdam", "utrecht"])
+        var programs: [String: Result<Program, OutflowClassification.Problem>] = [:]
+        for pilot in [Pilot.groningen, .rotterdam, .utrecht] { programs[pilot.rawValue] = .success(try Pilots.program(pilot)) }
+        let rows = summary.outflowRows(OutflowClassification(programs: programs))
+        #expect(rows.map(\.pilot) == ["groningen", "rotterdam", "utrecht", "all"])
+        for row in rows.dropLast() {
+            let want = try #require(expected[row.pilot])
+            #expect(row.durable == want.durable, "\(row.pilot)")
+            #expect(row.temporary == want.temporary, "\(row.pilot)")
+            #expect(row.unclassified == 0)
+        }
+        #expect(rows.last?.durable == 4)
+        #expect(rows.last?.temporary == 6)
+
+        // Through the command: the text table and the HTML table.
+        let scratch = try CommandLineTests.Scratch()
+        let path = try scratch.write("verdicts.jsonl", lines.joined(separator: "\n") + "\n")
+        let run = try CommandLineTests.run(["report", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = run.stdout.components(separatedBy: "Outflow per pilot").last ?? ""
+        let rowsText = table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rowsText.contains(["groningen", "3", "1", "0", "75.0%"]), "\(table)")
+        #expect(rowsText.contains(["rotterdam", "1", "4", "0", "20.0%"]), "\(table)")
+        #expect(rowsText.contains(["utrecht", "0", "1", "0", "0.0%"]), "\(table)")
+        #expect(rowsText.contains(["all", "4", "6", "0", "40.0%"]), "\(table)")
+        #expect(!table.contains("note:"))
+
+        let out = scratch.url("report.html").path
+        let html = try CommandLineTests.run(["report", path, "--out", out])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(MarkupChecker(page, mode: .html).problems.isEmpty)
+        let section = try RulebookTests.block(page, start: "<section id=\"outflow\">", end: "</section>")
+        #expect(section.contains("<tr><td><code>groningen</code></td><td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">75.0%</td></tr>"))
+        #expect(section.contains("<tr><td><code>all</code></td><td class=\"num\">4</td><td class=\"num\">6</td>"))
+    }
+
+    @Test func reportWithoutTheRulesSaysSoAndFails() throws {
+        let (lines, _) = try Self.outflowVerdicts()
+        let scratch = try CommandLineTests.Scratch()
+        let path = try scratch.write("verdicts.jsonl", lines.joined(separator: "\n") + "\n")
+        let run = try CommandLineTests.run(["report", path, "--rules", scratch.url("nowhere").path])
+        #expect(run.status == 1, "rule files that do not load")
+        #expect(run.stdout.contains("note: outflow of `groningen` not classed: cannot read"))
+        #expect(run.stderr.contains("cannot class the outflow of `groningen`"))
+        let table = run.stdout.components(separatedBy: "Outflow per pilot").last ?? ""
+        #expect(table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.contains(["groningen", "0", "0", "4", "0.0%"]))
+        // A pilot the contract does not know stays unclassified, noted, without failing.
+        let strange = lines[0].replacingOccurrences(of: "\"pilot\":\"groningen\"", with: "\"pilot\":\"zwolle\"")
+        #expect(strange != lines[0])
+        let other = try scratch.write("strange.jsonl", strange + "\n")
+        let unknown = try CommandLineTests.run(["report", other])
+        #expect(unknown.status == 0, "\(unknown.stderr)")
+        #expect(unknown.stdout.contains("note: outflow of `zwolle` not classed: unknown pilot `zwolle`"))
+    }
+
     // MARK: - 10. Choices are marked in the sources
 
     @Test(arguments: Pilot.allCases)
