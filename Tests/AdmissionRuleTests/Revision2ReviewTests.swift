@@ -255,6 +255,31 @@ import Testing
         #expect(object["mrt_advice"] == nil || object["mrt_advice"] is NSNull, "the counterexample has no advice: \(json)")
     }
 
+    // MARK: - The review actions (two-phase model) still come whatever the decision
+
+    static let rev2Decisions: [(String, Overrides, String, [String])] = [
+        ("no progress without a scenario", ["progress": false], "continue", []),
+        ("stabilisation", ["cooperating": false, "stabilisation": true], "continue", []),
+        ("MRT advises end", ["lso_consensus": false, "mrt_advice": "end"], "end", ["mrt_advice"]),
+        ("MRT advises continue", ["lso_consensus": false, "mrt_advice": "continue", "cooperating": false], "continue", ["mrt_advice"]),
+        ("escalated, advice overdue", ["lso_consensus": false, "mrt_referral_date": "2024-07-01"], "escalate_mrt", ["no_lso_consensus"]),
+    ]
+
+    @Test(arguments: Pilot.allCases, rev2Decisions.indices)
+    func reviewDueAndScenarioRequiredWhateverTheDecision(pilot: Pilot, index: Int) throws {
+        let (what, others, decision, codes) = Self.rev2Decisions[index]
+        // Reception phase without a scenario, last review more than three months ago.
+        let moment: Overrides = [
+            "reference_date": "2024-09-02", "admission_date": "2023-06-01", "last_review_date": "2024-04-01",
+            "phase": "reception", "scenario": nil,
+        ]
+        let v = try decide(pilot, Cases.review(pilot, moment, others))
+        #expect(v.decision == decision, "\(what)")
+        #expect(v.codes == (codes + ["review_overdue", "no_scenario"]).bag, "\(what)")
+        let chase = decision == "escalate_mrt" ? ["mrt_advice_overdue"] : []
+        #expect(v.actions.bag == (["review_due", "scenario_required"] + chase).bag, "\(what)")
+    }
+
     // MARK: - 9. Outflow, durable or temporary, classed in the rule files
 
     static let durableOutcomes = ["residence_granted", "departed", "onward_migrated"]
