@@ -407,6 +407,15 @@ import Testing
         let unknown = try CommandLineTests.run(["report", other])
         #expect(unknown.status == 0, "\(unknown.stderr)")
         #expect(unknown.stdout.contains("note: outflow of `zwolle` not classed: unknown pilot `zwolle`"))
+        // Verdicts made with other rules than those loaded now: classed, with a note.
+        let sha = try Pilots.program(.groningen).sha256
+        let older = lines[0].replacingOccurrences(of: sha, with: String(repeating: "0", count: 64))
+        #expect(older != lines[0])
+        let olderPath = try scratch.write("older.jsonl", older + "\n")
+        let noted = try CommandLineTests.run(["report", olderPath])
+        #expect(noted.status == 0, "\(noted.stderr)")
+        #expect(noted.stdout.contains("note: verdicts of `groningen` were made with rules sha256 \(String(repeating: "0", count: 64))"))
+        #expect(noted.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["groningen", "1", "0", "0", "100.0%"] })
     }
 
     // MARK: - 10. Choices are marked in the sources
