@@ -140,6 +140,7 @@ public enum VerdictText {
         "mrt": "mrt (Multidisciplinary Review Team)",
     ]
     private static let actionNames = [
+        "mrt_advice_overdue": "ask the MRT for its advice: the case was put to it more than four weeks ago",
         "risk_analysis": "carry out a risk analysis (does not meet the intake criteria)",
         "review_due": "discuss the case in the LSO: the quarterly review is overdue",
         "scenario_required": "set a begeleidingsscenario in the LSO",
