@@ -33,7 +33,26 @@ public struct CaseSummary: Sendable {
     /// At most this many unreadable lines are kept with their message.
     public static let keptUnreadable = 10
 
-    public init() {}
+    /// The outcomes each question may have, by rule set name (`groningen` → `intake` → admit,
+    /// exclude, …, undetermined): a verdict whose decision is not among them is not a verdict.
+    /// A rule set not listed is checked for shape only.
+    public let outcomes: [String: [String: Set<String>]]
+
+    public init(outcomes: [String: [String: Set<String>]] = [:]) {
+        self.outcomes = outcomes
+    }
+
+    /// The outcomes table of `outcomes` for these rule sets: each question's outcomes and
+    /// `undetermined`.
+    public static func outcomes(of programs: [Program]) -> [String: [String: Set<String>]] {
+        var table: [String: [String: Set<String>]] = [:]
+        for program in programs {
+            for decision in program.decisions {
+                table[program.name, default: [:]][decision.name] = Set(decision.outcomes + ["undetermined"])
+            }
+        }
+        return table
+    }
 
     /// Counts of distinct strings, reported largest first (ties by name, so output is stable).
     public struct Tally: Sendable {
@@ -96,12 +115,32 @@ public struct CaseSummary: Sendable {
         }
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         if member("error") != nil, member("line") != nil, member("decision") == nil {
+            guard case .number(let line)? = member("line"), !line.isEmpty, line.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), line.first != "0",
+                  case .string? = member("error")
+            else {
+                unreadable(number, "not a batch error line: it needs a whole `line` number from 1 and an `error` text")
+                return
+            }
             errorLines += 1
             return
         }
         guard case .string(let question)? = member("question"), case .string(let decision)? = member("decision") else {
             unreadable(number, "not a verdict: no `question` and `decision`")
             return
+        }
+        var rulesetName: String?
+        if case .object(let ruleset)? = member("ruleset"), case .string(let name)? = ruleset.first(where: { $0.key == "name" })?.value {
+            rulesetName = name
+        }
+        if let known = rulesetName.flatMap({ outcomes[$0] }) {
+            guard let allowed = known[question] else {
+                unreadable(number, "not a verdict: rule set `\(rulesetName ?? "")` has no question `\(question)`")
+                return
+            }
+            guard allowed.contains(decision) else {
+                unreadable(number, "not a verdict: `\(decision)` is not a decision of `\(question)` in rule set `\(rulesetName ?? "")`")
+                return
+            }
         }
         verdicts += 1
         questions.add(question)
