@@ -156,7 +156,7 @@ public struct Parser {
                 if token.kind == .string {
                     fact.format = TextFormat(text)
                     if fact.format == nil {
-                        error("bad-format", "a format is 1 to \(TextFormat.maximumLength) of `A`, `a` and `9`, not \"\(TerminalText.escape(String(text.prefix(40))))\"",
+                        error("bad-format", "a format is 1 to \(TextFormat.maximumLength) characters, each `A`, `a` or `9`, not \"\(TerminalText.escape(String(text.prefix(40))))\"",
                               at: token.range,
                               help: "`A` is an upper-case letter A–Z, `a` a lower-case letter a–z, `9` a digit 0–9; e.g. `format \"AA\"`")
                     }
