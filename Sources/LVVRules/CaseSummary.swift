@@ -188,15 +188,17 @@ public struct CaseSummary: Sendable {
     // MARK: - Text
 
     /// The plain-text summary `rule-check report` prints without `--out`.
+    /// What a verdict file says (codes, pilots, messages) is printed with control characters
+    /// escaped (`TerminalText`): a hostile file cannot forge lines or reach the terminal.
     public func text(source: String) -> String {
-        var out = "Summary of \(source)\n"
+        var out = "Summary of \(TerminalText.escape(source))\n"
         out += "  \(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
             + " (cases batch could not read), \(unreadableLines) unreadable line\(unreadableLines == 1 ? "" : "s"); \(lines) lines in all\n"
         out += "  exceptional admissions: \(exceptional)\n"
-        for ruleset in rulesets.sorted { out += "  rule set: \(ruleset.key) (\(ruleset.count))\n" }
+        for ruleset in rulesets.sorted { out += "  rule set: \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n" }
         for table in tables {
             out += "\n\(table.title) (\(table.unit))\n"
-            let rows = table.tally.sorted
+            let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
                 out += "  none\n"
                 continue
@@ -212,7 +214,7 @@ public struct CaseSummary: Sendable {
         }
         if !firstUnreadable.isEmpty {
             out += "\nUnreadable lines\n"
-            for item in firstUnreadable { out += "  line \(item.line): \(item.message)\n" }
+            for item in firstUnreadable { out += "  line \(item.line): \(TerminalText.escape(item.message))\n" }
             if unreadableLines > firstUnreadable.count { out += "  … and \(unreadableLines - firstUnreadable.count) more\n" }
         }
         return out
@@ -252,7 +254,7 @@ public struct CaseSummary: Sendable {
         body += "<nav class=\"toc\"><strong>Tables</strong>: " + tables.map { "<a href=\"#\($0.id)\">\(HTML.escape($0.title))</a>" }.joined(separator: " · ") + "</nav>\n"
         for table in tables {
             body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(table.title))</h2>\n"
-            let rows = table.tally.sorted
+            let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
                 body += "<p class=\"muted\">None.</p>\n</section>\n"
                 continue

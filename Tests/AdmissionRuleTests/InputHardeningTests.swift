@@ -133,6 +133,15 @@ import Testing
         #expect(!batch.stdout.dropLast().unicodeScalars.contains { $0.value < 0x20 })
     }
 
+    @Test func theTextReportEscapesWhatTheFileSays() {
+        var summary = CaseSummary()
+        summary.add(line: #"{"pilot":"p\u001b[2J","question":"intake","decision":"x\ny","reasons":[{"code":"c\u0007"}]}"#, number: 1)
+        summary.add(line: #"{"unknown\u001b":1}"#, number: 2)
+        let text = summary.text(source: "file\nname")
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" })
+        #expect(text.contains(#"x\ny"#) && text.contains(#"p\u001b[2J"#) && text.contains(#"file\nname"#), "\(text)")
+    }
+
     @Test func aDiagnosticEscapesItsSourceLineAndKeepsTheCaret() {
         let file = SourceFile(path: "a.rules", text: "fact x: text title \"a\u{1b}[2Jb\" \u{07}\n")
         let at = SourceRange(file: 0, start: file.bytes.count - 2, end: file.bytes.count - 1)
