@@ -190,13 +190,21 @@ import Testing
 
     // MARK: - Smaller points: pipes and messages that name the real cause
 
-    @Test func evalReadsAProcessSubstitutionAndAFIFO() throws {
+    @Test func evalReadsAProcessSubstitutionAFIFOAndDevStdin() throws {
         let scratch = try Scratch()
         let casePath = try scratch.write("case.json", Cases.intake(.groningen, ["case_id": "PIPE-1"]))
         let substituted = try Self.shell(
             "exec \"$R\" eval --pilot groningen <(cat \(Self.quoted(casePath))) --format json --no-trace", shell: "/bin/bash")
         #expect(substituted.status == 0, "\(substituted.stderr)")
         #expect(substituted.stdout.contains("\"case_id\":\"PIPE-1\""))
+        for script in [
+            "\"$R\" eval --pilot groningen /dev/stdin --format json --no-trace < \(Self.quoted(casePath))",
+            "cat \(Self.quoted(casePath)) | \"$R\" eval --pilot groningen /dev/stdin --format json --no-trace",
+        ] {
+            let run = try Self.shell(script)
+            #expect(run.status == 0, "\(script): \(run.stderr)")
+            #expect(run.stdout.contains("\"case_id\":\"PIPE-1\""))
+        }
         let fifo = scratch.url("case.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let throughFIFO = try Self.shell(
