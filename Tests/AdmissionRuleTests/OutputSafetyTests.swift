@@ -83,6 +83,15 @@ import Testing
         }
     }
 
+    @Test func theUsageOnStandardErrorKeepsItsLines() throws {
+        // Errors are escaped to one line; the usage list, printed on standard error without a
+        // command, is text with lines of its own.
+        let run = try CommandLineTests.run([])
+        #expect(run.status == 2)
+        #expect(run.stderrLines.count > 5 && run.stderrLines.first?.hasPrefix("usage:") == true, "\(run.stderr)")
+        #expect(!run.stderr.contains("\\n"))
+    }
+
     @Test func aBatchThatCannotWriteNamesTheFirstLineLost() throws {
         let scratch = try Scratch()
         // Lines 1 and 2 are blank: the first output belongs to input line 3.
