@@ -72,6 +72,8 @@ public enum FileSystem {
 
     /// The system's words for an error number, lower case (`no space left on device`).
     public static func describe(_ code: Int32) -> String {
+        // A standard descriptor the caller closed (see `rule-check`'s `Console`).
+        if code == EBADF { return "it is closed" }
         guard let text = strerror(code) else { return "error \(code)" }
         let words = String(cString: text)
         guard let first = words.first else { return "error \(code)" }

@@ -57,7 +57,7 @@ enum Console {
 
     /// The reason for a failed write, in words (`no space left on device`).
     static func describe(_ code: Int32) -> String {
-        code == EBADF ? "it is closed" : FileSystem.describe(code)
+        FileSystem.describe(code)
     }
 
     /// Writes every byte: how many went out, and the error number of the write that failed (0

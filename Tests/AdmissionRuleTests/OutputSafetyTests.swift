@@ -148,7 +148,7 @@ import Testing
 
     // MARK: - Finding 6: input that cannot be read
 
-    @Test func batchFromAFolderIsAnError() throws {
+    @Test func batchFromAFolderOrAClosedInputIsAnError() throws {
         let run = try Self.shell("\"$R\" batch --pilot groningen < rules")
         #expect(run.status == 3)
         #expect(run.stdout.isEmpty)
@@ -156,6 +156,11 @@ import Testing
         let eval = try Self.shell("\"$R\" eval --pilot groningen - < rules")
         #expect(eval.status == 3)
         #expect(eval.stderr.contains("is a directory"), "\(eval.stderr)")
+        for script in ["\"$R\" batch --pilot groningen <&-", "\"$R\" eval --pilot groningen - <&-"] {
+            let closed = try Self.shell(script)
+            #expect(closed.status == 3, "\(script)")
+            #expect(closed.stderr.contains("cannot read standard input: it is closed"), "\(closed.stderr)")
+        }
     }
 
     // MARK: - Finding 14: size limits
