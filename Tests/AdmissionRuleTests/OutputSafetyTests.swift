@@ -196,6 +196,13 @@ import Testing
         let run = try CommandLineTests.run(["eval", "--pilot", "groningen", large])
         #expect(run.status == 3)
         #expect(run.stderr.contains("larger than \(limit) bytes"), "\(run.stderr)")
+        // 100 MB (sparse: nothing is written) is refused by its size, not read.
+        let huge = scratch.url("huge.json").path
+        #expect(FileManager.default.createFile(atPath: huge, contents: Data("{".utf8)))
+        #expect(truncate(huge, 100_000_000) == 0)
+        let hugeRun = try CommandLineTests.run(["eval", "--pilot", "groningen", huge])
+        #expect(hugeRun.status == 3)
+        #expect(hugeRun.stderr.contains("larger than \(limit) bytes"), "\(hugeRun.stderr)")
         // A stream is cut off as soon as it passes the limit.
         let piped = try CommandLineTests.run(["eval", "--pilot", "groningen", "-"], stdin: Self.paddedCase(size: 3 * limit))
         #expect(piped.status == 3)
