@@ -19,6 +19,9 @@ public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct CaseReader: Sendable {
     /// The key every case must carry and every verdict echoes; not a fact the rules read.
     public static let caseIDKey = "case_id"
+    /// The most bytes one case may have: a `batch` line (its line end not counted) or an `eval`
+    /// case file (whitespace included). Larger input is refused before it is read whole.
+    public static let maximumCaseSize = 1 << 20
 
     private let program: Program
     /// Top-level keys: a fact slot, or a group of facts given as one object.
@@ -135,11 +138,19 @@ public struct CaseReader: Sendable {
 
     /// Converts a JSON value to a fact value; `.success(nil)` means unknown (or none, for an
     /// optional fact, which keeps its default).
+    ///
+    /// An error names the key and what it must be, never the value given when that could be a
+    /// fact about a person (a V-number, a birth date, a name, a number): only its JSON kind
+    /// (`not text`). The one value shown is a wrong text for a `one of (…)` fact, a word meant to
+    /// be from the rule set's own list (docs/hardening.md, "What an error shows").
     private func convert(_ json: JSONValue, slot: Int, key: String, absentIsNone: Bool = true) -> Result<Value?, CaseError> {
         let fact = program.facts[slot]
         if case .null = json { return .success(fact.isOptional && absentIsNone ? Value.none : nil) }
+        func failure(_ message: String) -> Result<Value?, CaseError> {
+            .failure(CaseError(message: message, key: key))
+        }
         func wrong(_ expected: String) -> Result<Value?, CaseError> {
-            .failure(CaseError(message: "`\(key)` must be \(expected), not \(describe(json))", key: key))
+            failure("`\(key)` must be \(expected), not \(kind(of: json))")
         }
         switch fact.type {
         case .bool:
@@ -149,49 +160,46 @@ public struct CaseReader: Sendable {
             guard case .number(let text) = json else { return wrong("a number") }
             switch DecimalNumber.parse(text) {
             case .value(let n):
-                if let least = fact.atLeast, n < least {
-                    return .failure(CaseError(message: "`\(key)` must be at least \(least), not \(text)", key: key))
-                }
-                if let most = fact.atMost, n > most {
-                    return .failure(CaseError(message: "`\(key)` must be at most \(most), not \(text)", key: key))
-                }
-                if fact.isWhole, !n.isInteger {
-                    return .failure(CaseError(message: "`\(key)` must be a whole number, not \(text)", key: key))
-                }
+                if let least = fact.atLeast, n < least { return failure("`\(key)` must be at least \(least)") }
+                if let most = fact.atMost, n > most { return failure("`\(key)` must be at most \(most)") }
+                if fact.isWhole, !n.isInteger { return failure("`\(key)` must be a whole number") }
                 return .success(.number(n))
             case .outOfRange:
-                return .failure(CaseError(message: "`\(key)` is out of range: \(text.prefix(40))", key: key))
+                return failure("`\(key)` is out of range: a number has at most 12 digits before the point")
             case .tooPrecise:
-                return .failure(CaseError(message: "`\(key)` has more than 6 decimals: \(text.prefix(40))", key: key))
+                return failure("`\(key)` has more than 6 decimals")
             case .invalidSyntax:
                 return wrong("a number")
             }
         case .text:
             guard case .string(let s) = json else { return wrong("text") }
+            if let format = fact.format, !format.matches(s) {
+                return failure("`\(key)` must be text of the form \(format.explanation)")
+            }
             return .success(.text(s))
         case .date:
             guard case .string(let s) = json else { return wrong("a date \"YYYY-MM-DD\"") }
             guard let date = CivilDate.parse(s) else {
-                return .failure(CaseError(
-                    message: "`\(key)` is not a valid date: \"\(s.prefix(40))\" (expected YYYY-MM-DD, a day that exists)", key: key))
+                return failure("`\(key)` is not a valid date (expected \"YYYY-MM-DD\", a day that exists)")
             }
             return .success(.date(date))
         case .enumeration(let values):
-            guard case .string(let s) = json, values.contains(s) else {
-                return wrong("one of " + values.map { "\"\($0)\"" }.joined(separator: ", "))
-            }
+            let expected = "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+            guard case .string(let s) = json else { return wrong(expected) }
+            guard values.contains(s) else { return failure("`\(key)` must be \(expected), not \"\(s.prefix(40))\"") }
             return .success(.text(s))
         case .set, .none, .unresolved:
             return wrong("a value this engine can read")
         }
     }
 
-    private func describe(_ json: JSONValue) -> String {
+    /// What kind of JSON value was given, without the value.
+    private func kind(of json: JSONValue) -> String {
         switch json {
         case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return String(n.prefix(40))
-        case .string(let s): return "\"\(s.prefix(40))\""
+        case .bool: return "true or false"
+        case .number: return "a number"
+        case .string: return "text"
         case .array: return "a list"
         case .object: return "an object"
         }

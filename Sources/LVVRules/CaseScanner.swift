@@ -51,7 +51,7 @@ public struct CaseScanner: Sendable {
             switch fact.type {
             case .bool: kind = .bool
             case .number: kind = .number
-            case .text: kind = .text
+            case .text: kind = fact.format == nil ? .text : .formattedText
             case .date: kind = .date
             case .enumeration(let values):
                 kind = .enumeration
@@ -68,9 +68,15 @@ public struct CaseScanner: Sendable {
                 valueLists[slot] = list
             case .set, .none, .unresolved: kind = .unreadable
             }
+            var format = (start: Int32(0), length: Int32(-1))
+            if let form = fact.format {
+                format = (Int32(builder.bytes.count), Int32(form.length))
+                builder.bytes += Array(form.pattern.utf8)
+            }
             rules.append(SlotRule(
                 kind: kind, isOptional: fact.isOptional, isWhole: fact.isWhole,
-                least: fact.atLeast?.scaled ?? .min, most: fact.atMost?.scaled ?? .max))
+                least: fact.atLeast?.scaled ?? .min, most: fact.atMost?.scaled ?? .max,
+                formatStart: format.start, formatLength: format.length))
             if fact.isRequired { required.insert(slot) }
         }
         let defaults = program.facts.map { $0.isOptional ? Scalar.none : ($0.isGroupPresence ? Scalar.false : Scalar.unknown) }
@@ -334,6 +340,13 @@ public struct CaseScanner: Sendable {
                         out[slot] = read.value
                         c.i = read.end
                         break value
+                    case .formattedText:
+                        guard base[c.i] == UInt8(ascii: "\"") else { break }
+                        let read = readFormattedText(c, slot: slot, &locals)
+                        guard read.end >= 0 else { return nil }
+                        out[slot] = read.value
+                        c.i = read.end
+                        break value
                     case .caseID:
                         guard base[c.i] == UInt8(ascii: "\"") else { break }
                         c.i = readCaseID(c, &others.fixed)
@@ -520,6 +533,32 @@ public struct CaseScanner: Sendable {
         return (text, c.i &+ 1)
     }
 
+    /// A text of a fact with a `format` (the cursor at its opening quote): read as any text, and
+    /// kept only when its bytes have the form; any other falls back, and CaseReader says why
+    /// (or, for an escaped value of the right form, reads it).
+    @inline(never)
+    private func readFormattedText(_ c: Cursor, slot: Int, _ locals: inout LocalTexts) -> (value: Scalar, end: Int) {
+        let read = readText(c, &locals)
+        guard read.end >= 0 else { return read }
+        let rule = flat.slots.baseAddress! + slot
+        // Between the quotes: plain bytes (an escape would have fallen back in `readText`).
+        let length = read.end &- c.i &- 2
+        guard length == Int(rule.pointee.formatLength) else { return (Scalar(kind: .unknown, bits: 0), -1) }
+        let form = flat.bytes.baseAddress! + Int(rule.pointee.formatStart)
+        let value = c.base + (c.i &+ 1)
+        for k in 0..<length {
+            let byte = value[k]
+            let fits: Bool
+            switch form[k] {
+            case UInt8(ascii: "A"): fits = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+            case UInt8(ascii: "a"): fits = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+            default: fits = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            }
+            guard fits else { return (Scalar(kind: .unknown, bits: 0), -1) }
+        }
+        return read
+    }
+
     /// The case id (the cursor at its opening quote): plain ASCII without escapes.
     @inline(never)
     private func readCaseID(_ c: Cursor, _ fixed: inout CaseIDAndGroups) -> Int {
@@ -553,7 +592,7 @@ public struct CaseScanner: Sendable {
             return false
         case .group:
             return true
-        case .bool, .number, .text, .date, .enumeration, .unreadable:
+        case .bool, .number, .text, .formattedText, .date, .enumeration, .unreadable:
             let slot = Int(key.pointee.value)
             if inGroup {
                 out[slot] = Scalar(kind: .unknown, bits: 0)
@@ -581,6 +620,8 @@ private enum Kind: UInt8, Sendable {
     case group
     /// A fact of this type; `value` is its slot.
     case bool, number, text, date, enumeration
+    /// A text fact with a `format`: read as text, kept only when it has the form.
+    case formattedText
     /// A fact of a type no case can give (a set): any value but null goes to CaseReader. Also
     /// the kind of the entries that pad a scope's table, which match nothing.
     case unreadable
@@ -594,6 +635,9 @@ private struct SlotRule: Sendable {
     /// Bounds on `DecimalNumber.scaled` (`.min` / `.max` when the fact declares none).
     var least: Int64
     var most: Int64
+    /// A text fact's format: its bytes at `FlatTables.bytes[formatStart...]`; length -1 for none.
+    var formatStart: Int32
+    var formatLength: Int32
 }
 
 /// A group of facts given as one object (`exceptional_admission`); its keys are scope g + 1.

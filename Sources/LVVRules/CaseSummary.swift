@@ -37,7 +37,26 @@ public struct CaseSummary: Sendable {
     /// At most this many unreadable lines are kept with their message.
     public static let keptUnreadable = 10
 
-    public init() {}
+    /// The outcomes each question may have, by rule set name (`groningen` → `intake` → admit,
+    /// exclude, …, undetermined): a verdict whose decision is not among them is not a verdict.
+    /// A rule set not listed is checked for shape only.
+    public let outcomes: [String: [String: Set<String>]]
+
+    public init(outcomes: [String: [String: Set<String>]] = [:]) {
+        self.outcomes = outcomes
+    }
+
+    /// The outcomes table of `outcomes` for these rule sets: each question's outcomes and
+    /// `undetermined`.
+    public static func outcomes(of programs: [Program]) -> [String: [String: Set<String>]] {
+        var table: [String: [String: Set<String>]] = [:]
+        for program in programs {
+            for decision in program.decisions {
+                table[program.name, default: [:]][decision.name] = Set(decision.outcomes + ["undetermined"])
+            }
+        }
+        return table
+    }
 
     /// Counts of distinct strings, reported largest first (ties by name, so output is stable).
     public struct Tally: Sendable {
@@ -100,12 +119,32 @@ public struct CaseSummary: Sendable {
         }
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         if member("error") != nil, member("line") != nil, member("decision") == nil {
+            guard case .number(let line)? = member("line"), !line.isEmpty, line.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), line.first != "0",
+                  case .string? = member("error")
+            else {
+                unreadable(number, "not a batch error line: it needs a whole `line` number from 1 and an `error` text")
+                return
+            }
             errorLines += 1
             return
         }
         guard case .string(let question)? = member("question"), case .string(let decision)? = member("decision") else {
             unreadable(number, "not a verdict: no `question` and `decision`")
             return
+        }
+        var rulesetName: String?
+        if case .object(let ruleset)? = member("ruleset"), case .string(let name)? = ruleset.first(where: { $0.key == "name" })?.value {
+            rulesetName = name
+        }
+        if let known = rulesetName.flatMap({ outcomes[$0] }) {
+            guard let allowed = known[question] else {
+                unreadable(number, "not a verdict: rule set `\(rulesetName ?? "")` has no question `\(question)`")
+                return
+            }
+            guard allowed.contains(decision) else {
+                unreadable(number, "not a verdict: `\(decision)` is not a decision of `\(question)` in rule set `\(rulesetName ?? "")`")
+                return
+            }
         }
         verdicts += 1
         questions.add(question)
@@ -227,16 +266,18 @@ public struct CaseSummary: Sendable {
     // MARK: - Text
 
     /// The plain-text summary `rule-check report` prints without `--out`; outflow is classed
-    /// by `outflow` (without it, unclassified).
+    /// by `outflow` (without it, unclassified). What a verdict file says (codes, pilots,
+    /// messages) is printed with control characters escaped (`TerminalText`): a hostile file
+    /// cannot forge lines or reach the terminal.
     public func text(source: String, outflow classification: OutflowClassification = OutflowClassification()) -> String {
-        var out = "Summary of \(source)\n"
+        var out = "Summary of \(TerminalText.escape(source))\n"
         out += "  \(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
             + " (cases batch could not read), \(unreadableLines) unreadable line\(unreadableLines == 1 ? "" : "s"); \(lines) lines in all\n"
         out += "  exceptional admissions: \(exceptional)\n"
-        for ruleset in rulesets.sorted { out += "  rule set: \(ruleset.key) (\(ruleset.count))\n" }
+        for ruleset in rulesets.sorted { out += "  rule set: \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n" }
         for table in tables {
             out += "\n\(table.title) (\(table.unit))\n"
-            let rows = table.tally.sorted
+            let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
                 out += "  none\n"
                 continue
@@ -272,7 +313,7 @@ public struct CaseSummary: Sendable {
         for note in outflowNotes(classification) { out += "  note: \(note)\n" }
         if !firstUnreadable.isEmpty {
             out += "\nUnreadable lines\n"
-            for item in firstUnreadable { out += "  line \(item.line): \(item.message)\n" }
+            for item in firstUnreadable { out += "  line \(item.line): \(TerminalText.escape(item.message))\n" }
             if unreadableLines > firstUnreadable.count { out += "  … and \(unreadableLines - firstUnreadable.count) more\n" }
         }
         return out
@@ -313,7 +354,7 @@ public struct CaseSummary: Sendable {
             + " · <a href=\"#outflow\">Outflow per pilot</a></nav>\n"
         for table in tables {
             body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(table.title))</h2>\n"
-            let rows = table.tally.sorted
+            let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
                 body += "<p class=\"muted\">None.</p>\n</section>\n"
                 continue

@@ -62,8 +62,11 @@ public struct RuleLibrary: Sendable {
 
     /// Reads a rule file, refusing folders and files past the size limit before reading them whole.
     public static func read(_ path: String) throws(LoadError) -> SourceFile {
-        guard let kind = FileSystem.kind(path) else {
-            throw .unreadable(path: path, reason: "no such file")
+        let kind: FileSystem.Kind
+        do {
+            kind = try FileSystem.inspect(path)
+        } catch {
+            throw .unreadable(path: path, reason: error.description)
         }
         if kind == .directory { throw .unreadable(path: path, reason: "it is a folder") }
         if let size = FileSystem.size(path), size > RuleSetLoader.maximumFileSize {
@@ -77,8 +80,13 @@ public struct RuleLibrary: Sendable {
 
     /// Every `.rules` file in a folder, sorted, so `check` and `test` can take a folder.
     public static func ruleFiles(in folder: String) throws(LoadError) -> [String] {
-        guard let names = FileSystem.list(folder) else {
-            throw .unreadable(path: folder, reason: "cannot list the folder")
+        let names: [String]
+        do {
+            names = try FileSystem.entries(folder)
+        } catch {
+            let reason = FileSystem.kind(folder) == .directory ? "cannot list the folder: \(error)"
+                : FileSystem.kind(folder) != nil ? "it is not a folder or a `.rules` file" : error.description
+            throw .unreadable(path: folder, reason: reason)
         }
         return names.filter { $0.hasSuffix(".rules") }.sorted().map { FileSystem.join(folder, $0) }
     }

@@ -2,12 +2,14 @@ import RuleDSL
 
 /// Explains a verdict to a person: the decision first, then each reason with its title and
 /// source, what an exception overrode, what is missing and who checks it, the next actions,
-/// the scenario advice at review, and the rule files (with hash) that decided it.
+/// the scenario advice at review, and the rule files (with hash) that decided it. What a case
+/// gave (its id, its texts) is printed with control characters escaped (`TerminalText`): one
+/// line of the explanation stays one line on a terminal.
 public enum VerdictText {
     public static func render(_ verdict: Verdict, program: Program, trace: Bool) -> String {
         var out = ""
         let referenceDate = program.referenceFact.flatMap { verdict.evaluation.facts[$0] }.map { " on \($0)" } ?? ""
-        out += "Case \(verdict.caseID): \(verdict.question) for \(verdict.pilot)\(referenceDate)\n"
+        out += "Case \(TerminalText.escape(verdict.caseID)): \(verdict.question) for \(verdict.pilot)\(referenceDate)\n"
         out += "Decision: \(verdict.decision.uppercased())\(verdict.exceptional ? " (by exception)" : "")\n"
         out += "  " + summary(verdict) + "\n"
 
@@ -91,7 +93,7 @@ public enum VerdictText {
         switch value {
         case nil: return "unknown"
         case .none?: return "none"
-        case .text(let t)?: return "\"\(t)\""
+        case .text(let t)?: return "\"\(TerminalText.escape(t))\""
         case let v?: return v.description
         }
     }

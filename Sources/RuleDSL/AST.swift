@@ -96,6 +96,8 @@ public struct FactDeclaration: Sendable, Equatable {
     public var isRecorded: Bool
     public var atLeast: DecimalNumber?
     public var atMost: DecimalNumber?
+    /// A text fact's form (`format "AA"`).
+    public var format: TextFormat? = nil
     public var title: String?
     public var range: SourceRange
 }

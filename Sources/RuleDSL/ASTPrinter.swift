@@ -32,6 +32,7 @@ public enum ASTPrinter {
             if f.isRecorded { line += ", recorded" }
             if let least = f.atLeast { line += ", at least \(least)" }
             if let most = f.atMost { line += ", at most \(most)" }
+            if let format = f.format { line += ", format \(quote(format.pattern))" }
             if let title = f.title { line += " title \(quote(title))" }
             return line + "\n"
         case .constant(let c):

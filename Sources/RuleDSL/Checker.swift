@@ -125,6 +125,9 @@ struct Checker {
                 error("bounds-on-non-number", "only a number fact can have `at least`, `at most` or `whole`",
                       at: declaration.name.range)
             }
+            if declaration.format != nil, type != .text {
+                error("format-on-non-text", "only a text fact can have a `format`", at: declaration.name.range)
+            }
             if declaration.isReference {
                 if type != .date {
                     error("reference-not-date", "the reference fact must be a date", at: declaration.name.range)
@@ -139,7 +142,8 @@ struct Checker {
             facts.append(FactInfo(
                 name: declaration.name.text, type: type, isOptional: declaration.isOptional,
                 isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
-                atMost: declaration.atMost, title: declaration.title, range: declaration.name.range))
+                atMost: declaration.atMost, title: declaration.title, range: declaration.name.range,
+                format: type == .text ? declaration.format : nil))
         }
         // Each group of optional facts gets a presence fact, so "an exception was recorded" is
         // known even when every field of it is unknown.
@@ -505,6 +509,9 @@ struct Checker {
             value = .number(v)
         case .text(let t, let range):
             if fact.type != .text { typeMismatch(fact, range) }
+            if let format = fact.format, !format.matches(t) {
+                error("out-of-range", "`\(fact.name)` is text of the form \(format.explanation)", at: range)
+            }
             value = .text(t)
         case .date(let d, let range):
             if fact.type != .date { typeMismatch(fact, range) }

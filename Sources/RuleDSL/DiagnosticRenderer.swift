@@ -9,27 +9,44 @@ public struct DiagnosticRenderer: Sendable {
 
     public func render(_ diagnostic: Diagnostic) -> String {
         guard diagnostic.range.file >= 0, diagnostic.range.file < files.count else {
-            return "\(diagnostic.severity.rawValue): \(diagnostic.message)"
+            return "\(diagnostic.severity.rawValue): \(TerminalText.escape(diagnostic.message))"
         }
         let file = files[diagnostic.range.file]
         let start = file.location(of: diagnostic.range.start)
         let end = file.location(of: diagnostic.range.end)
-        var out = "\(file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
+        var out = TerminalText.escape("\(file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(diagnostic.message)") + "\n"
         let line = file.lineText(start.line)
-        out += "  " + line + "\n"
+        // Control characters in the line are shown escaped (tabs kept, for the caret), so a
+        // rule file cannot move the cursor or forge a line; the caret counts their escapes.
+        var shown = ""
+        var widths: [Int] = []
+        for scalar in line.unicodeScalars {
+            if scalar != "\t", TerminalText.isUnsafe(scalar) {
+                let escape = TerminalText.escape(scalar)
+                shown += escape
+                widths.append(escape.count)
+            } else {
+                shown.unicodeScalars.append(scalar)
+                widths.append(1)
+            }
+        }
+        out += "  " + shown + "\n"
         // Build the caret line from the same characters, keeping tabs, so alignment holds.
         var marker = "  "
         var column = 1
-        for scalar in line.unicodeScalars {
+        for (scalar, width) in zip(line.unicodeScalars, widths) {
             if column >= start.column { break }
-            marker.append(scalar == "\t" ? "\t" : " ")
+            marker += scalar == "\t" ? "\t" : String(repeating: " ", count: width)
             column += 1
         }
-        let width = end.line == start.line ? max(1, end.column - start.column) : max(1, line.unicodeScalars.count - start.column + 1)
+        let lastColumn = end.line == start.line ? max(start.column + 1, end.column) : widths.count + 1
+        let columns = max(1, lastColumn - start.column)
+        let spanned = widths.dropFirst(start.column - 1).prefix(columns)
+        let width = spanned.reduce(0, +) + (columns - spanned.count)
         marker += "^" + String(repeating: "~", count: max(0, width - 1))
         out += marker + "\n"
         if let help = diagnostic.help {
-            out += "  help: \(help)\n"
+            out += "  help: \(TerminalText.escape(help))\n"
         }
         return out
     }

@@ -150,6 +150,17 @@ public struct Parser {
             case "reference": fact.isReference = true
             case "whole": fact.isWhole = true
             case "recorded": fact.isRecorded = true
+            case "format":
+                let token = current
+                let text = expectString()
+                if token.kind == .string {
+                    fact.format = TextFormat(text)
+                    if fact.format == nil {
+                        error("bad-format", "a format is 1 to \(TextFormat.maximumLength) characters, each `A`, `a` or `9`, not \"\(TerminalText.escape(String(text.prefix(40))))\"",
+                              at: token.range,
+                              help: "`A` is an upper-case letter A–Z, `a` a lower-case letter a–z, `9` a digit 0–9; e.g. `format \"AA\"`")
+                    }
+                }
             case "at":
                 if acceptWord("least") {
                     fact.atLeast = expectNumber()
@@ -160,8 +171,8 @@ public struct Parser {
                 }
             default:
                 error("unknown-modifier", "unknown fact modifier `\(word.text)`", at: word.range,
-                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "at"])
-                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `at least N` and `at most N`")
+                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "at", "format"])
+                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `at least N`, `at most N` and `format \"…\"`")
             }
         }
         if acceptWord("title") { fact.title = expectString() }

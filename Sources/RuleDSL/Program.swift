@@ -83,6 +83,8 @@ public struct FactInfo: Sendable {
     public let atMost: DecimalNumber?
     public let title: String?
     public let range: SourceRange
+    /// A text fact's form: a case's value must match it (`format "AA"`).
+    public var format: TextFormat? = nil
     /// A fact the checker adds for a group of optional facts (`exceptional_admission`): true when
     /// the group was given (even with every field unknown), false when absent. Never unknown.
     public var isGroupPresence: Bool = false

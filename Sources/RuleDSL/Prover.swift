@@ -176,7 +176,7 @@ struct Search {
         switch fact.type {
         case .bool: values += [.bool(false), .bool(true)]
         case .enumeration(let options): values += options.map { .text($0) }
-        case .text: values += [.text(AtomIndex.otherText)] + atoms.texts(for: slot).map(Value.text)
+        case .text: values += [.text(fact.format?.filler ?? AtomIndex.otherText)] + atoms.texts(for: slot).map(Value.text)
         case .number: values += atoms.numbers(for: slot, fact: fact, slots: slots).map(Value.number)
         case .date: values += atoms.dates(for: slot, slots: slots).map(Value.date)
         case .set, .none, .unresolved: break

@@ -32,15 +32,27 @@ struct Arguments {
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
             if valueFlags.contains(flag) {
+                let value: String
                 if let inlineValue {
-                    values[flag] = inlineValue
+                    value = inlineValue
                 } else if index < arguments.count {
-                    values[flag] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 } else {
                     throw .usage("`\(flag)` needs a value; see `rule-check help \(command)`")
                 }
-            } else if switchFlags.contains(flag), inlineValue == nil {
+                // Given twice, one of them would silently win: say so instead.
+                guard values[flag] == nil else {
+                    throw .usage("`\(flag)` is given twice; give it once")
+                }
+                guard !value.isEmpty else {
+                    throw .usage("`\(flag)` needs a value, not an empty one; see `rule-check help \(command)`")
+                }
+                values[flag] = value
+            } else if switchFlags.contains(flag) {
+                guard inlineValue == nil else {
+                    throw .usage("`\(flag)` takes no value: write `\(flag)` alone")
+                }
                 switches.insert(flag)
             } else {
                 let hint = Suggestion.didYouMean(flag, in: valueFlags.union(switchFlags)).map { " \($0)" } ?? ""

@@ -33,10 +33,18 @@ enum BenchCommand {
         // Realistic generated intake cases, deterministic (see `CaseGenerator`), as a JSONL file.
         var generator = CaseGenerator()
         let lines = (0..<count).map { generator.nextCase(index: $0 + 1) }
-        let path = "/tmp/rule-check-bench-\(getpid()).jsonl"
-        defer { unlink(path) }
+        // In a private folder of its own (`mkdtemp`): no other user can plant a file or a link
+        // at the names, or read them.
+        let folder: String
+        do {
+            folder = try FileSystem.makeTemporaryFolder(prefix: "rule-check-bench")
+        } catch {
+            throw CommandError(status: .failure, message: "cannot make a temporary folder for the benchmark's cases: \(error)")
+        }
+        defer { FileSystem.removeTemporaryFolder(folder) }
+        let path = FileSystem.join(folder, "cases.jsonl")
         guard write(Array(lines.joined(separator: "\n").utf8) + [10], to: path) else {
-            throw CommandError(status: .failure, message: "cannot write the benchmark's case file \(path)")
+            throw CommandError(status: .failure, message: "cannot write the benchmark's case file `\(path)`")
         }
         Console.out("rule-check bench: pilot \(program.name), \(count) generated cases, median of \(runs) runs\n")
         #if DEBUG
@@ -146,12 +154,12 @@ enum BenchCommand {
         Console.out("  \(what.padding(40)) \(shown) \(unit)\n")
     }
 
+    /// A new file in the benchmark's own folder (never one that is there already).
     private static func write(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
-        bytes.withUnsafeBufferPointer { Console.writeAll(fd, $0) }
-        return true
+        let sent = bytes.withUnsafeBufferPointer { Console.writeAll(fd, $0) }
+        return close(fd) == 0 && sent.error == 0
     }
 
     /// This program's own executable, so the process figures measure the same build.

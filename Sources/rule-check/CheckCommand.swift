@@ -13,7 +13,7 @@ enum CheckCommand {
             do {
                 result = try RuleLibrary(directory: args.value("--rules") ?? "rules").loadResult(path: path)
             } catch {
-                Console.out("\(path): error: \(error.description)\n")
+                Console.out(TerminalText.escape("\(path): error: \(error.description)") + "\n")
                 errors += 1
                 continue
             }

@@ -23,7 +23,7 @@ enum Commands {
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         guard let name = arguments.first else {
-            Console.error(usage)
+            Console.errorText(usage + "\n")
             return .usage
         }
         if name == "help" || name == "--help" || name == "-h" {

@@ -36,15 +36,18 @@ enum DiffCommand {
 
     /// OLD is a rule file, or a folder holding the pilot's file (and its base).
     private static func loadOld(_ path: String, pilot: String, rules: String) throws(CommandError) -> Program {
-        guard let kind = FileSystem.kind(path) else {
-            throw CommandError(status: .failure, message: "cannot read `\(path)`: no such file or folder")
+        let kind: FileSystem.Kind
+        do {
+            kind = try FileSystem.inspect(path)
+        } catch {
+            throw CommandError(status: .failure, message: "cannot read `\(path)`: \(error)")
         }
         do {
             if kind == .directory { return try RuleLibrary(directory: path).load(pilot: pilot) }
             return try RuleLibrary(directory: rules).load(path: path)
         } catch {
             if case .invalid(let result) = error {
-                Console.error(DiagnosticRenderer(files: result.files).render(result.errors))
+                Console.errorText(DiagnosticRenderer(files: result.files).render(result.errors))
             }
             throw CommandError(status: .failure, message: "the old rules at `\(path)` do not load: \(error.description)")
         }
@@ -66,9 +69,11 @@ struct CaseDiff {
     var errors: [(line: Int, message: String)] = []
 
     static func run(old: Program, new: Program, path: String) throws(CommandError) -> CaseDiff {
-        let descriptor = FileSystem.kind(path) == .file ? open(path, O_RDONLY) : -1
-        guard descriptor >= 0 else {
-            throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`")
+        let descriptor: Int32
+        do {
+            descriptor = try FileSystem.openForReading(path)
+        } catch {
+            throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`: \(error)")
         }
         defer { close(descriptor) }
         var diff = CaseDiff()
@@ -76,26 +81,26 @@ struct CaseDiff {
         let newReader = CaseReader(program: new)
         let oldBuilder = VerdictBuilder(program: old)
         let newBuilder = VerdictBuilder(program: new)
-        LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength) {
+        let end = LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength) {
             number, line in
             guard case .bytes(let bytes) = line else {
                 diff.errors.append((number, "line too long"))
-                return
+                return true
             }
-            guard !BatchProcessor.isBlank(bytes) else { return }
+            guard !BatchProcessor.isBlank(bytes) else { return true }
             let oldInput: CaseInput
             let newInput: CaseInput
             switch oldReader.read(bytes) {
             case .success(let input): oldInput = input
             case .failure(let error):
                 diff.errors.append((number, error.message))
-                return
+                return true
             }
             switch newReader.read(bytes) {
             case .success(let input): newInput = input
             case .failure(let error):
                 diff.errors.append((number, error.message))
-                return
+                return true
             }
             diff.total += 1
             let oldVerdict = oldBuilder.verdict(for: oldInput, trace: false)
@@ -107,6 +112,10 @@ struct CaseDiff {
                 let key = oldVerdict.decision + " → " + newVerdict.decision
                 diff.transitions[key, default: 0] += 1
             }
+            return true
+        }
+        if let code = end.readError {
+            throw CommandError(status: .badInput, message: "cannot read the case file `\(path)` after line \(end.lastLine): \(FileSystem.describe(code))")
         }
         return diff
     }
@@ -120,12 +129,12 @@ struct CaseDiff {
         for change in changes.prefix(200) {
             let oldCodes = change.old.reasons.map(\.code).joined(separator: ", ")
             let newCodes = change.new.reasons.map(\.code).joined(separator: ", ")
-            out += "\nline \(change.line) \(change.caseID)\n"
+            out += "\nline \(change.line) \(TerminalText.escape(change.caseID))\n"
             out += "  old: " + change.old.decision + " [" + oldCodes + "]\n"
             out += "  new: " + change.new.decision + " [" + newCodes + "]\n"
         }
         if changes.count > 200 { out += "\n… \(changes.count - 200) more (use --format json for all)\n" }
-        for error in errors { out += "line \(error.line): error: \(error.message)\n" }
+        for error in errors { out += "line \(error.line): error: \(TerminalText.escape(error.message))\n" }
         return out
     }
 

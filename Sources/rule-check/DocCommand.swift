@@ -14,7 +14,7 @@ enum DocCommand {
         let html = Rulebook(program: program).html()
         let path = FileSystem.join(folder, "\(program.name).html")
         do {
-            try FileSystem.write(Array(html.utf8), to: path)
+            try FileSystem.write(Array(html.utf8), to: path, inputs: program.files.map { FileSystem.Input.path($0.path) })
         } catch {
             throw CommandError(status: .failure, message: "cannot write `\(path)`: \(error)")
         }

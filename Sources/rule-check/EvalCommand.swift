@@ -36,19 +36,26 @@ enum EvalCommand {
         case .json:
             var line = VerdictJSON.encode(verdict, program: program, trace: trace)
             line.append(UInt8(ascii: "\n"))
-            line.withUnsafeBufferPointer { Console.writeAll(1, $0) }
+            line.withUnsafeBufferPointer { _ = Console.output($0) }
         case .text:
             Console.out(VerdictText.render(verdict, program: program, trace: trace))
         }
         return .success
     }
 
+    /// The case file's bytes: a file, a pipe (`<(…)`, `/dev/stdin`) or `-`, at most
+    /// `CaseReader.maximumCaseSize` bytes (a larger one is refused before it is read whole).
     private static func readCase(_ path: String) throws(CommandError) -> [UInt8] {
-        if path == "-", let bytes = FileSystem.read(descriptor: 0) { return bytes }
-        guard FileSystem.kind(path) == .file, let bytes = FileSystem.read(path) else {
-            throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`")
+        do {
+            if path == "-" { return try FileSystem.read(descriptor: 0, limit: CaseReader.maximumCaseSize) }
+            return try FileSystem.read(path, limit: CaseReader.maximumCaseSize)
+        } catch {
+            let name = path == "-" ? "standard input" : "the case file `\(path)`"
+            let reason = error.isTooLarge
+                ? "it is larger than \(CaseReader.maximumCaseSize) bytes, the most one case may be"
+                : error.description
+            throw CommandError(status: .badInput, message: "cannot read \(name): \(reason)")
         }
-        return bytes
     }
 
     /// Whether the bytes look like JSONL with several objects (to say "use batch").

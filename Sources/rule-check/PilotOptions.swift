@@ -16,7 +16,7 @@ enum PilotLoader {
             case .unreadable:
                 throw CommandError(status: .failure, message: error.description)
             case .invalid(let result):
-                Console.error(DiagnosticRenderer(files: result.files).render(result.errors))
+                Console.errorText(DiagnosticRenderer(files: result.files).render(result.errors))
                 throw CommandError(status: .failure, message: "the rules of `\(pilot)` do not load: \(result.errors.count) error(s) above")
             }
         }

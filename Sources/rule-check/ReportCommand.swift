@@ -25,29 +25,37 @@ enum ReportCommand {
         if path == "-" {
             descriptor = 0
         } else {
-            guard let kind = FileSystem.kind(path), kind != .directory else {
-                throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: no such file")
-            }
-            descriptor = open(path, O_RDONLY)
-            guard descriptor >= 0 else {
-                throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: \(String(cString: strerror(errno)))")
+            do {
+                descriptor = try FileSystem.openForReading(path)
+            } catch {
+                throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`: \(error)")
             }
         }
         defer { if descriptor != 0 { close(descriptor) } }
+        let input = FileSystem.Input.descriptor(descriptor, path: path == "-" ? nil : path)
 
-        var summary = CaseSummary()
-        LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength * 4) { number, line in
+        // The decisions each question may have, from the rule files under `--rules` (when they are
+        // there): a verdict with another decision is not counted as one.
+        let rules = args.value("--rules") ?? "rules"
+        let library = RuleLibrary(directory: rules)
+        var summary = CaseSummary(outcomes: CaseSummary.outcomes(of: RuleLibrary.pilots.compactMap { try? library.load(pilot: $0) }))
+        let end = LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchCommand.maximumLineLength * 4) { number, line in
             switch line {
             case .bytes(let bytes): summary.add(line: bytes, number: number)
             case .tooLong: summary.addUnreadable(number: number, message: "line too long to be a verdict")
             }
+            return true
+        }
+        if let code = end.readError {
+            let after = end.lastLine > 0 ? " after line \(end.lastLine)" : ""
+            throw CommandError(status: .badInput, message: "cannot read the verdicts file `\(path)`\(after): \(FileSystem.describe(code))")
         }
         let source = path == "-" ? "standard input" : path
-        let (outflow, rulesFailed) = classification(for: summary, rules: args.value("--rules") ?? "rules")
+        let (outflow, rulesFailed) = classification(for: summary, rules: rules)
         if let out = args.value("--out") {
             let html = summary.html(source: source, outflow: outflow)
             do {
-                try FileSystem.write(Array(html.utf8), to: out)
+                try FileSystem.write(Array(html.utf8), to: out, inputs: [input])
             } catch {
                 throw CommandError(status: .failure, message: "cannot write `\(out)`: \(error)")
             }
@@ -56,7 +64,7 @@ enum ReportCommand {
             Console.out(summary.text(source: source, outflow: outflow))
         }
         if summary.unreadableLines > 0 {
-            Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first?.line ?? 0))")
+            Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first.map { "\($0.line): \($0.message)" } ?? "0"))")
             return .badInput
         }
         if let rulesFailed {

@@ -16,7 +16,7 @@ enum TestCommand {
             do {
                 result = try library.loadResult(path: path)
             } catch {
-                Console.out("\(path): error: \(error.description)\n")
+                Console.out(TerminalText.escape("\(path): error: \(error.description)") + "\n")
                 loadFailures += 1
                 continue
             }

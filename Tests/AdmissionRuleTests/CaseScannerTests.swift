@@ -208,6 +208,10 @@ import Testing
         #""nationality":"a\/b""#, #""nationality":"tab\there""#, #""nationality":"\u0000""#, "\"nationality\":\"raw\ttab\"",
         #""nation\u0061lity":"SY""#, #""nationalité":"SY""#, #""reception_entitlement":"co\u0061""#,
         #""nationality":"""#, #""v_number":"""#, #""v_number":"123""#, #""v_number":null"#,
+        // The same texts in a free text fact (nationality's have the form `AA`), and formed ones.
+        #""binding_municipality":"caf\u00e9""#, #""binding_municipality":"café""#, #""binding_municipality":"😀""#,
+        #""binding_municipality":"a\/b""#, #""nationality":"N\u004C""#, #""nationality":"nl""#, #""nationality":"NL ""#,
+        #""nationality":"ÑL""#, #""nationality":"N1""#, #""nationality":"NLD""#,
         // Duplicates, also after decoding.
         #""nationality":"SY","nationality":"SY""#, #""nationality":"SY","nation\u0061lity":"SY""#,
         #""case_id":"E-2""#, #""reference_date":"2024-01-02""#,

@@ -60,6 +60,8 @@ import Testing
     @Test(arguments: [
         // The `never-fires` warnings after an error are a known bug (see `failedConditionIsNotAlsoNeverFiring`).
         ("unknown_fact", ["warning unused-fact", "error unknown-name"]),
+        ("bad_format", ["error bad-format", "error bad-format"]),
+        ("format_checks", ["error format-on-non-text", "error out-of-range"]),
         ("unknown_enum_value", ["error unknown-value", "error type-mismatch"]),
         ("date_compared_with_number", ["error type-mismatch"]),
         ("order_on_text", ["error not-ordered"]),
