@@ -827,10 +827,14 @@ struct Checker {
         case .addDays, .addMonths, .addYears:
             parameters = [.date, .number]
             result = .date
+        case .isBlank:
+            parameters = [.text]
+            result = .bool
         }
         guard arguments.count == parameters.count else {
-            error("wrong-arguments", "`\(name.text)` takes \(parameters.count) values, not \(arguments.count)", at: range,
-                  help: "write `\(name.text)(\(parameters.map { $0 == .date ? "date" : "number" }.joined(separator: ", ")))`")
+            let what = parameters.count == 1 ? "1 value" : "\(parameters.count) values"
+            error("wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
+                  help: "write `\(name.text)(\(parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }.joined(separator: ", ")))`")
             return (.constant(.none), result)
         }
         var compiled: [CompiledExpression] = []

@@ -973,6 +973,8 @@ extension MachineRun {
         case .negate:
             let v = operand(node.a)
             return v.kind == .number ? .number(DecimalNumber(scaled: v.bits).negated) : v
+        case .isBlank:
+            return blank(operand(node.a))
         case .compareFact:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
@@ -1083,6 +1085,10 @@ extension MachineRun {
             var o = trackedOperand(node.a)
             if o.value.kind == .number { o.value = .number(DecimalNumber(scaled: o.value.bits).negated) }
             return o
+        case .isBlank:
+            var o = trackedOperand(node.a)
+            o.value = blank(o.value)
+            return o
         case .compareFact, .factPresence, .factMember, .factInTexts:
             // The fact is read; unknown, it is the unknown fact. A constant reads nothing.
             let slot = Int(node.a)
@@ -1093,6 +1099,18 @@ extension MachineRun {
             var o = node.op == .compareDerived ? trackedDerived(Int(node.a)) : trackedDecision(Int(node.a))
             if o.value.isKnown { o = .known(.bool(MachineRun.compare(node.comparison, o.value, node.constant)), read: o.read) }
             return o
+        }
+    }
+
+    /// `is_blank` of a value: an absent text is blank; a local text carries its answer in its
+    /// bits, a text of the rule set in the plan's table.
+    private func blank(_ v: Scalar) -> Scalar {
+        switch v.kind {
+        case .unknown: return .unknown
+        case .none: return .true
+        case .text: return .bool(plan.blankText[Int(v.bits)])
+        case .localText: return .bool(v.bits & Scalar.blankFlag != 0)
+        case .bool, .number, .date: return .none
         }
     }
 

@@ -45,6 +45,8 @@ public final class Plan: @unchecked Sendable {
     let reasonRank: UnsafeBufferPointer<Int32>
     let referralRank: UnsafeBufferPointer<Int32>
     let actionRank: UnsafeBufferPointer<Int32>
+    /// For each text id, whether the text is blank (`is_blank`).
+    let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
     public let factCount: Int
 
@@ -130,6 +132,7 @@ public final class Plan: @unchecked Sendable {
         reasonRank = Plan.frozen(ranks(.reasons))
         referralRank = Plan.frozen(ranks(.referrals))
         actionRank = Plan.frozen(ranks(.actions))
+        blankText = Plan.frozen(table.texts.map(TextBlank.isBlank))
         self.texts = table
         // Now that every text has its id, a set of known texts becomes a bitmap: a case's text the
         // rule set does not know is in no set.
@@ -180,7 +183,8 @@ public final class Plan: @unchecked Sendable {
             UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
             UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
             UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
-            UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(tests.baseAddress),
+            UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(blankText.baseAddress),
+            UnsafeRawPointer(tests.baseAddress),
             UnsafeRawPointer(testEdges.baseAddress), UnsafeRawPointer(ruleTest.baseAddress),
             UnsafeRawPointer(exceptionTest.baseAddress), UnsafeRawPointer(decisionTest.baseAddress),
             UnsafeRawPointer(leftTest.baseAddress),
@@ -205,6 +209,8 @@ struct PlanNode: Sendable {
         case member, presence, conditional
         case yearsBetween, monthsBetween, daysBetween, addDays, addMonths, addYears
         case plus, minus, times, negate
+        /// `is_blank(a)`.
+        case isBlank
         // Fused forms of the commonest shapes, one dispatch instead of two or three: a fact
         // compared with a constant (`comparison` holds the comparison), tested for presence, or
         // looked up in a constant set. `a` is the fact's slot.
@@ -387,8 +393,12 @@ struct PlanCompiler {
                 .yearsBetween: .yearsBetween, .monthsBetween: .monthsBetween, .daysBetween: .daysBetween,
                 .addDays: .addDays, .addMonths: .addMonths, .addYears: .addYears,
             ]
-            // Every built-in takes two arguments (the checker makes sure).
-            node = PlanNode(op: ops[builtin]!, a: lower(arguments[0]), b: lower(arguments[1]))
+            if builtin == .isBlank {
+                node = PlanNode(op: .isBlank, a: lower(arguments[0]))
+            } else {
+                // Every other built-in takes two arguments (the checker makes sure).
+                node = PlanNode(op: ops[builtin]!, a: lower(arguments[0]), b: lower(arguments[1]))
+            }
         }
         nodes.append(node)
         return Int32(nodes.count - 1)

@@ -199,7 +199,7 @@ public struct DisabledInfo: Sendable {
     public let declaration: RuleDeclaration
 }
 
-/// Built-in functions on dates.
+/// Built-in functions: on dates, and one on texts.
 public enum Builtin: String, Sendable, CaseIterable {
     case yearsBetween = "years_between"
     case monthsBetween = "months_between"
@@ -207,6 +207,8 @@ public enum Builtin: String, Sendable, CaseIterable {
     case addDays = "add_days"
     case addMonths = "add_months"
     case addYears = "add_years"
+    /// Whether a text is absent, empty or only white space (`TextBlank`).
+    case isBlank = "is_blank"
 }
 
 public enum ComparisonOperator: String, Sendable {

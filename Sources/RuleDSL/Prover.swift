@@ -250,7 +250,10 @@ struct AtomIndex {
             collect(a, into: &atoms)
             collect(b, into: &atoms)
             collect(c, into: &atoms)
-        case .call(_, let args): args.forEach { collect($0, into: &atoms) }
+        case .call(let builtin, let args):
+            // `is_blank` splits a text's values into blank and not blank, as a comparison does.
+            if builtin == .isBlank { atoms.append((e, facts(in: e))) }
+            args.forEach { collect($0, into: &atoms) }
         case .constant, .fact, .derived, .decision: break
         }
     }
@@ -285,6 +288,9 @@ struct AtomIndex {
             case .member(_, let set, _):
                 for case .text(let t) in set { constants.append(t) }
                 tests.append { set.contains(.text($0)) }
+            case .call(.isBlank, _):
+                constants.append("")
+                tests.append { TextBlank.isBlank($0) }
             default: break
             }
         }

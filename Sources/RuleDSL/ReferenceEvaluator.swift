@@ -460,6 +460,14 @@ struct Run {
     }
 
     static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value {
+        if builtin == .isBlank {
+            // An absent text is blank too: `is_blank` is never `none`.
+            switch values[0] {
+            case .text(let text): return .bool(TextBlank.isBlank(text))
+            case .none: return .bool(true)
+            case .bool, .number, .date: return .none
+            }
+        }
         switch (builtin, values[0], values[1]) {
         case (.yearsBetween, .date(let a), .date(let b)):
             return .number(DecimalNumber(integer: CivilDate.wholeYearsBetween(a, b)))
