@@ -135,6 +135,10 @@ struct AbstractEvaluator {
                 if !results.contains(r) { results.append(r) }
             }
             return .values(results)
+        case .onlyBecause:
+            // A decision's reasons are not tracked here; read only by rules after it, which no
+            // invariant's outcome depends on. Any truth (sound, just less precise).
+            return .truths
         case .arithmetic, .negate:
             // Not used by the LVV rules; treated as anything (sound, just less precise).
             return .anything(mayBeUnknown: true)

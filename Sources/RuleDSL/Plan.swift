@@ -211,6 +211,8 @@ struct PlanNode: Sendable {
         case plus, minus, times, negate
         /// `is_blank(a)`.
         case isBlank
+        /// `only_because(d, {codes})`: `a` the decision, `b..<c` the codes' range in `setMembers`.
+        case onlyBecause
         // Fused forms of the commonest shapes, one dispatch instead of two or three: a fact
         // compared with a constant (`comparison` holds the comparison), tested for presence, or
         // looked up in a constant set. `a` is the fact's slot.
@@ -318,7 +320,7 @@ struct PlanCompiler {
         func size(_ e: CompiledExpression) -> Int? {
             switch e {
             case .constant, .fact: return 1
-            case .derived, .decision, .call: return nil
+            case .derived, .decision, .call, .onlyBecause: return nil
             case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _):
                 return size(x).map { $0 + 1 }
             case .and(let x, let y), .or(let x, let y), .compare(_, let x, let y), .arithmetic(_, let x, let y):
@@ -388,6 +390,11 @@ struct PlanCompiler {
         case .presence(.fact(let slot), let isPresent): node = PlanNode(op: .factPresence, flag: isPresent, a: Int32(slot))
         case .presence(let e, let isPresent): node = PlanNode(op: .presence, flag: isPresent, a: lower(e))
         case .conditional(let x, let y, let z): node = PlanNode(op: .conditional, a: lower(x), b: lower(y), c: lower(z))
+        case .onlyBecause(let decision, let codes):
+            let members = codes.map { Scalar.text(texts.intern($0)) }.sorted { $0.bits < $1.bits }
+            let first = Int32(setMembers.count)
+            setMembers += members
+            node = PlanNode(op: .onlyBecause, a: Int32(decision), b: first, c: Int32(setMembers.count))
         case .call(let builtin, let arguments):
             let ops: [Builtin: PlanNode.Op] = [
                 .yearsBetween: .yearsBetween, .monthsBetween: .monthsBetween, .daysBetween: .daysBetween,
@@ -418,7 +425,7 @@ struct ReadAnalysis {
         case .constant: return FactSet()
         case .fact(let slot): return FactSet(slot)
         case .derived(let index): return always(derived[index].expression)
-        case .decision, .and, .or, .conditional: return nil
+        case .decision, .and, .or, .conditional, .onlyBecause: return nil
         case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _): return always(x)
         case .compare(_, let x, let y), .arithmetic(_, let x, let y):
             guard let a = always(x), let b = always(y) else { return nil }

@@ -242,12 +242,17 @@ public indirect enum CompiledExpression: Sendable {
     case call(Builtin, [CompiledExpression])
     case arithmetic(ArithmeticOperator, CompiledExpression, CompiledExpression)
     case negate(CompiledExpression)
+    /// `only_because(d, {codes})`, read by a rule placed after decision `d` only: true when `d`'s
+    /// outcome is certain, it has reasons, and every reason it has or may still have (a rule of
+    /// its deciding stages left open by unknown facts) is one of `codes`; false when a certain
+    /// reason is not one of them (or there is none); unknown otherwise.
+    case onlyBecause(decision: Int, codes: Set<String>)
 
     /// Whether evaluating it reads no fact, derived value or decision (so it can be folded).
     public var isConstant: Bool {
         switch self {
         case .constant: return true
-        case .fact, .derived, .decision: return false
+        case .fact, .derived, .decision, .onlyBecause: return false
         case .not(let e), .negate(let e), .presence(let e, _), .member(let e, _, _): return e.isConstant
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
             return a.isConstant && b.isConstant

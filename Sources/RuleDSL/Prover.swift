@@ -254,7 +254,7 @@ struct AtomIndex {
             // `is_blank` splits a text's values into blank and not blank, as a comparison does.
             if builtin == .isBlank { atoms.append((e, facts(in: e))) }
             args.forEach { collect($0, into: &atoms) }
-        case .constant, .fact, .derived, .decision: break
+        case .constant, .fact, .derived, .decision, .onlyBecause: break
         }
     }
 
@@ -262,7 +262,7 @@ struct AtomIndex {
         switch e {
         case .fact(let s): return [s]
         case .derived(let i): return facts(in: program.derived[i].expression)
-        case .constant, .decision: return []
+        case .constant, .decision, .onlyBecause: return []
         case .not(let a), .presence(let a, _), .negate(let a), .member(let a, _, _): return facts(in: a)
         case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b):
             return facts(in: a).union(facts(in: b))
