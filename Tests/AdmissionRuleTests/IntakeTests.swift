@@ -598,7 +598,9 @@ import Testing
         } else {
             #expect(v.decision == "exclude")
             #expect(v.codes == ["no_regional_binding"])
-            #expect(v.referrals.isEmpty)
+            // (rev 2) Bound to another pilot's region: referred to that LVV.
+            let otherPilot = Pilot.municipalities.contains { $0.province == province }
+            #expect(v.referrals == (otherPilot ? ["other_lvv"] : []))
             #expect(v.actions == pilot.riskActions + ["notify_partners"])
         }
     }

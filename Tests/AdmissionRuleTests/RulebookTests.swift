@@ -145,7 +145,7 @@ import Testing
         let card = try Self.article(html, id: "disabled-no_v_number")
         #expect(card.contains("<span class=\"badge b-disabled\">switched off by utrecht</span>"))
         #expect(card.contains("INLIA checks the V-number &lt;before&gt; intake &amp; so"))
-        #expect(card.contains("<pre><code>v_number is none</code></pre>"), "what the rule said")
+        #expect(card.contains("<pre><code>is_blank(v_number)</code></pre>"), "what the rule said")
         #expect(html.contains("<span class=\"badge b-disabled\">switched off</span></td><td><a href=\"#disabled-no_v_number\">"))
         #expect(!html.contains("id=\"rule-no_v_number\""), "no longer listed as a rule in force")
         let svg = try #require(MarkupChecker.svgElements(in: html).first)
