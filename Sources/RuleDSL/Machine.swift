@@ -882,6 +882,8 @@ extension MachineRun {
                     ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
                 outcome = MachineRun.outcome(of: facts[Int(test.pointee.a)])
+            case .factBlank:
+                outcome = MachineRun.outcome(of: blank(facts[Int(test.pointee.a)]))
             case .compareDerived:
                 let v = derivedValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown

@@ -31,6 +31,9 @@ struct Revision2LanguageTests {
             "t": texts + [Value.none], "u": texts + [nil], "b": Equivalence.bools,
         ])
         Equivalence.expect(report, compared: 8 * 8 * 3)
+        // `is_blank` of a fact is one test of its own in a condition graph, like a comparison.
+        #expect(Equivalence.testKinds(program)["blank"] == [.factBlank])
+        #expect(Equivalence.testKinds(program)["either"]?.contains(.factBlank) == true)
         Equivalence.expectEveryOutcome(report, of: program, except: ["d_blank", "d_not_blank", "d_absent_or_blank"])
     }
 
