@@ -840,8 +840,9 @@ struct Checker {
         }
         guard arguments.count == parameters.count else {
             let what = parameters.count == 1 ? "1 value" : "\(parameters.count) values"
+            let written = parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }
             error("wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
-                  help: "write `\(name.text)(\(parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }.joined(separator: ", ")))`")
+                  help: "write `\(name.text)(\(written.joined(separator: ", ")))`")
             return (.constant(.none), result)
         }
         var compiled: [CompiledExpression] = []
@@ -877,9 +878,10 @@ struct Checker {
             return (.constant(.bool(false)), .bool)
         }
         guard scope.afterDecision == decisionName.text else {
+            let decision = decisionName.text
             error("only-because-outside-after",
-                  "`only_because(\(decisionName.text), …)` can only be read by a rule placed `after \(decisionName.text)`",
-                  at: range, help: "the reasons of a decision are known once it is decided: place the rule `after \(decisionName.text)`")
+                  "`only_because(\(decision), …)` can only be read by a rule placed `after \(decision)`", at: range,
+                  help: "the reasons of a decision are known once it is decided: place the rule `after \(decision)`")
             return (.constant(.bool(false)), .bool)
         }
         var codes = Set<String>()

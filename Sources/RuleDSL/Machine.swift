@@ -1134,9 +1134,12 @@ extension MachineRun {
     private mutating func onlyBecause(_ node: PlanNode, withFacts: Bool) -> Tracked {
         guard afterDecision == node.a else { return .known(.false) }
         let decided = decisions[Int(node.a)]
-        guard decided.outcome >= 0 else { return Tracked(value: .unknown, read: decided.missing, unknown: decided.missing) }
+        guard decided.outcome >= 0 else {
+            return Tracked(value: .unknown, read: decided.missing, unknown: decided.missing)
+        }
         guard !afterReasons.isEmpty else { return .known(.false) }
-        for k in afterReasons where !MachineRun.contains(plan.setMembers, node.b, node.c, .text(pendingReasons[k].code)) {
+        let codes = (plan.setMembers, node.b, node.c)
+        for k in afterReasons where !MachineRun.contains(codes.0, codes.1, codes.2, .text(pendingReasons[k].code)) {
             return .known(.false)
         }
         var open = false
@@ -1144,10 +1147,12 @@ extension MachineRun {
         for s in afterStages {
             for p in plan.stages[Int(s)].rules {
                 let rule = Int(plan.pool[Int(p)])
-                if MachineRun.contains(plan.setMembers, node.b, node.c, .text(plan.rules[rule].reason)) { continue }
+                if MachineRun.contains(codes.0, codes.1, codes.2, .text(plan.rules[rule].reason)) { continue }
                 guard quietTruth(rule) == .unknown else { continue }
                 open = true
-                if withFacts { unknown.formUnion(ruleFacts(rule).unknown) } else { return Tracked(value: .unknown, read: unknown, unknown: unknown) }
+                // Without the facts, the first open rule settles it.
+                guard withFacts else { return Tracked(value: .unknown, read: unknown, unknown: unknown) }
+                unknown.formUnion(ruleFacts(rule).unknown)
             }
         }
         return open ? Tracked(value: .unknown, read: unknown, unknown: unknown) : .known(.true)

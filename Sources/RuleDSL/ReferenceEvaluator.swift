@@ -457,8 +457,12 @@ struct Run {
     /// `only_because`: unknown while the decision is undetermined; false when it has no reason or
     /// a reason outside `codes`; unknown when a rule left open could add one; else true.
     private func onlyBecause(_ decision: Int, _ codes: Set<String>) -> Outcome {
-        guard let context = afterContext, context.decision == decision else { return .known(.bool(false), read: FactSet()) }
-        guard context.outcomeKnown else { return Outcome(value: nil, read: context.missing, unknownFacts: context.missing) }
+        guard let context = afterContext, context.decision == decision else {
+            return .known(.bool(false), read: FactSet())
+        }
+        guard context.outcomeKnown else {
+            return Outcome(value: nil, read: context.missing, unknownFacts: context.missing)
+        }
         if context.listed.isEmpty || context.listed.contains(where: { !codes.contains($0) }) {
             return .known(.bool(false), read: FactSet())
         }
