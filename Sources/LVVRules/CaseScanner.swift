@@ -1026,14 +1026,14 @@ private struct LocalTexts {
         while k < count {
             let range = ranges[k]
             if range.upperBound &- range.lowerBound == length, Self.equal(line + range.lowerBound, line + start, length) {
-                return Scalar(kind: .localText, bits: Int64(k))
+                return .localText(k, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
             }
             k &+= 1
         }
         guard count < capacity else { return nil }
         ranges[count] = start..<(start &+ length)
         count &+= 1
-        return Scalar(kind: .localText, bits: Int64(count &- 1))
+        return .localText(count &- 1, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
     }
 
     @inline(__always)

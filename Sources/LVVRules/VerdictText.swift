@@ -140,6 +140,8 @@ public enum VerdictText {
         "coa": "coa (COA reception, Rva 2005)", "family_location": "family_location (gezinslocatie)",
         "vbl": "vbl (vrijheidsbeperkende locatie)", "police_identification": "police_identification (identity investigation by the police, AVIM)",
         "mrt": "mrt (Multidisciplinary Review Team)",
+        "minor_reception": "minor_reception (reception for minors: COA with Nidos as guardian, or the family location)",
+        "other_lvv": "other_lvv (the LVV of the region the person is bound to)",
     ]
     private static let actionNames = [
         "mrt_advice_overdue": "ask the MRT for its advice: the case was put to it more than four weeks ago",
@@ -147,6 +149,7 @@ public enum VerdictText {
         "review_due": "discuss the case in the LSO: the quarterly review is overdue",
         "scenario_required": "set a begeleidingsscenario in the LSO",
         "scenario_discussion": "discuss the scenario in the LSO: the recorded scenario differs from the advice",
+        "notify_partners": "inform every partner of the convenant of this registration",
     ]
     private static let scenarioNames = [
         "return": "terugkeer", "onward_migration": "doormigratie", "legalisation": "legalisering van verblijf",

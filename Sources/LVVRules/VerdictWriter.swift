@@ -217,7 +217,7 @@ public struct VerdictWriter: Sendable {
         case .date: NumberText.append(CivilDate(dayNumber: Int32(truncatingIfNeeded: value.bits)), to: &out)
         case .text: pieces.append(text[Int(value.bits)], to: &out)
         case .localText:
-            let index = Int(value.bits)
+            let index = value.localIndex
             if texts.inLine {
                 JSONWriter.appendQuoted(texts.text(index, in: line), to: &out)
             } else {

@@ -125,14 +125,20 @@ struct AbstractEvaluator {
                 if case .values(let vs) = o { values.append(vs) } else { isAnything = true }
             }
             if isAnything { return .anything(mayBeUnknown: anyUnknown) }
+            // Every combination of the arguments' possible values (one or two arguments).
+            var combinations: [[Value?]] = [[]]
+            for vs in values { combinations = combinations.flatMap { c in vs.map { c + [$0] } } }
             var results: [Value?] = []
-            for x in values[0] {
-                for y in values[1] {
-                    let r: Value? = (x == nil || y == nil) ? nil : Run.callBuiltin(builtin, [x!, y!])
-                    if !results.contains(r) { results.append(r) }
-                }
+            for arguments in combinations {
+                let known = arguments.compactMap { $0 }
+                let r: Value? = known.count < arguments.count ? nil : Run.callBuiltin(builtin, known)
+                if !results.contains(r) { results.append(r) }
             }
             return .values(results)
+        case .onlyBecause:
+            // A decision's reasons are not tracked here; read only by rules after it, which no
+            // invariant's outcome depends on. Any truth (sound, just less precise).
+            return .truths
         case .arithmetic, .negate:
             // Not used by the LVV rules; treated as anything (sound, just less precise).
             return .anything(mayBeUnknown: true)

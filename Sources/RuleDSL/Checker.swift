@@ -31,6 +31,8 @@ struct Checker {
         /// After-rules and invariants may read decisions; deciding rules may not (no cycles).
         var allowsDecisions: Bool
         var what: String
+        /// For a rule placed `after` a decision: that decision, whose reasons it may read.
+        var afterDecision: String? = nil
     }
 
     mutating func check(name: String, title: String?, sha256: String) -> (Program?, [Diagnostic]) {
@@ -254,7 +256,10 @@ struct Checker {
             }
             let condition: CompiledExpression
             if let c = declaration.condition {
-                let scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
+                var scope = Scope(allowsDecisions: declaration.role == .rule && isAfter(declaration), what: "a rule")
+                if declaration.role == .rule, case .after(let decision)? = declaration.placement {
+                    scope.afterDecision = decision.text
+                }
                 let errorsBefore = diagnostics.count + silentFailures
                 condition = compileCondition(c, scope)
                 if diagnostics.count + silentFailures == errorsBefore, condition.isConstant, ReferenceEvaluator.constantTruth(condition) == .false {
@@ -819,10 +824,12 @@ struct Checker {
     private mutating func compileCall(_ name: Name, _ arguments: [Expression], _ range: SourceRange, _ scope: Scope)
         -> (CompiledExpression, ValueType)
     {
+        if name.text == Checker.onlyBecause { return compileOnlyBecause(arguments, range, scope) }
         guard let builtin = Builtin(rawValue: name.text) else {
+            let functions = Builtin.allCases.map(\.rawValue) + [Checker.onlyBecause]
             error("unknown-function", "unknown function `\(name.text)`", at: name.range,
-                  help: Suggestion.didYouMean(name.text, in: Builtin.allCases.map(\.rawValue))
-                    ?? "functions are " + Builtin.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+                  help: Suggestion.didYouMean(name.text, in: functions)
+                    ?? "functions are " + functions.map { "`\($0)`" }.joined(separator: ", "))
             return (.constant(.none), .unresolved)
         }
         let parameters: [ValueType]
@@ -834,10 +841,15 @@ struct Checker {
         case .addDays, .addMonths, .addYears:
             parameters = [.date, .number]
             result = .date
+        case .isBlank:
+            parameters = [.text]
+            result = .bool
         }
         guard arguments.count == parameters.count else {
-            error("wrong-arguments", "`\(name.text)` takes \(parameters.count) values, not \(arguments.count)", at: range,
-                  help: "write `\(name.text)(\(parameters.map { $0 == .date ? "date" : "number" }.joined(separator: ", ")))`")
+            let what = parameters.count == 1 ? "1 value" : "\(parameters.count) values"
+            let written = parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }
+            error("wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
+                  help: "write `\(name.text)(\(written.joined(separator: ", ")))`")
             return (.constant(.none), result)
         }
         var compiled: [CompiledExpression] = []
@@ -851,6 +863,45 @@ struct Checker {
             compiled.append(c)
         }
         return (.call(builtin, compiled), result)
+    }
+
+    private static let onlyBecause = "only_because"
+
+    /// `only_because(DECISION, {code, …})`: whether a decision holds only for these reasons,
+    /// whatever the unknown facts are. Read only by a rule placed after that decision, which sees
+    /// the decision's reasons and its open rules (a deciding rule cannot depend on them).
+    private mutating func compileOnlyBecause(_ arguments: [Expression], _ range: SourceRange, _ scope: Scope)
+        -> (CompiledExpression, ValueType)
+    {
+        let usage = "write `only_because(DECISION, {REASON, …})`, e.g. `only_because(intake, {no_regional_binding})`"
+        guard arguments.count == 2, case .name(let decisionName) = arguments[0], let elements = setElements(arguments[1])
+        else {
+            error("wrong-arguments", "`only_because` takes a decision and a set of reason codes", at: range, help: usage)
+            return (.constant(.bool(false)), .bool)
+        }
+        guard let index = decisions.firstIndex(where: { $0.name == decisionName.text }) else {
+            error("unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
+                  help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
+            return (.constant(.bool(false)), .bool)
+        }
+        guard scope.afterDecision == decisionName.text else {
+            let decision = decisionName.text
+            error("only-because-outside-after",
+                  "`only_because(\(decision), …)` can only be read by a rule placed `after \(decision)`", at: range,
+                  help: "the reasons of a decision are known once it is decided: place the rule `after \(decision)`")
+            return (.constant(.bool(false)), .bool)
+        }
+        var codes = Set<String>()
+        for element in elements {
+            guard case .name(let word) = element else {
+                error("type-mismatch", "the set of `only_because` holds reason codes, written without quotes",
+                      at: element.range)
+                continue
+            }
+            checkWord(word, in: .reasons)
+            codes.insert(word.text)
+        }
+        return (.onlyBecause(decision: index, codes: codes), .bool)
     }
 
     private func hint(_ a: ValueType, _ b: ValueType) -> String? {

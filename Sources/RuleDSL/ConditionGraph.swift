@@ -19,6 +19,8 @@ struct ConditionTest: Sendable {
         /// number or date (the only ones the checker lets through).
         case factEquals, factNotEquals, factLess, factLessOrEqual, factGreater, factGreaterOrEqual
         case factPresence, factMember, factInTexts, factValue
+        /// `is_blank` of fact `a` (`no_v_number` asks it of every intake).
+        case factBlank
         /// Facts `a` and `b` compared.
         case compareFacts
         /// `a` is a derived value's or a decision's index.
@@ -148,6 +150,8 @@ struct ConditionGraphCompiler {
             entry = emit(ConditionTest(kind: .factInTexts, flag: node.flag, a: node.a, b: node.b), next)
         case .fact:
             entry = emit(ConditionTest(kind: .factValue, a: node.a), next)
+        case .isBlank where nodes[Int(node.a)].op == .fact:
+            entry = emit(ConditionTest(kind: .factBlank, a: nodes[Int(node.a)].a), next)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             // (A `where` would guard only the last pattern of the list.)
             let (left, right) = (nodes[Int(node.a)], nodes[Int(node.b)])

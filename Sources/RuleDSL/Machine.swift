@@ -106,6 +106,11 @@ struct MachineRun {
     var pendingReferrals: Buffer<Int32>
     var pendingActions: Buffer<Int32>
     var ruleLifts: Buffer<Int32>
+    // While a decision's after-rules run, what `only_because` reads of it: the decision, its
+    // reasons' place in `pendingReasons`, and the stages whose open rules could add a reason.
+    var afterDecision: Int32 = -1
+    var afterReasons = 0..<0
+    var afterStages: Range<Int32> = 0..<0
 
     /// Made once per `CaseResult`, which keeps it from case to case and frees its memory
     /// (`free()`): a run starts without building anything.
@@ -268,6 +273,7 @@ struct MachineRun {
         var missing = FactSet()
         var settled = false
         var passedUnknownStage = false
+        var decidingStage: Int32 = -1
         // The plan's tables, read once: the calls in the loops could not change them, but the
         // compiler cannot know that and would read them again each time.
         let (stages, stageRules) = (plan.stages, plan.stageRules)
@@ -326,6 +332,7 @@ struct MachineRun {
                     possible.push(stage.outcome)
                 }
                 settled = true
+                decidingStage = stageIndex
                 break
             }
             if anyUnknown {
@@ -381,7 +388,19 @@ struct MachineRun {
         decisions[index].missing = missing
         if Mode.tracing { outcomeEvent(index, outcome, missing) }
 
-        // Rules after the decision add reasons and actions whatever the outcome; they may read it.
+        // Rules after the decision add reasons and actions whatever the outcome; they may read it,
+        // and its reasons (`only_because`): a stage that overrides unknowns leaves out the open
+        // stages before it.
+        let saved = (afterDecision, afterReasons, afterStages)
+        afterDecision = Int32(index)
+        afterReasons = reasonsMark..<pendingReasons.count
+        if settled {
+            let first = stages[Int(decidingStage)].overridesUnknowns ? decidingStage : decision.stages.lowerBound
+            afterStages = first..<(decidingStage + 1)
+        } else {
+            afterStages = decision.stages
+        }
+        defer { (afterDecision, afterReasons, afterStages) = saved }
         for p in decision.afterRules {
             let rule = Int(plan.pool[Int(p)])
             if !Mode.tracing, plan.rules[rule].isAlways, plan.rules[rule].liftedBy.isEmpty {
@@ -863,6 +882,8 @@ extension MachineRun {
                     ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
                 outcome = MachineRun.outcome(of: facts[Int(test.pointee.a)])
+            case .factBlank:
+                outcome = MachineRun.outcome(of: blank(facts[Int(test.pointee.a)]))
             case .compareDerived:
                 let v = derivedValue(Int(test.pointee.a))
                 outcome = !v.isKnown ? ConditionTest.isUnknown
@@ -973,6 +994,10 @@ extension MachineRun {
         case .negate:
             let v = operand(node.a)
             return v.kind == .number ? .number(DecimalNumber(scaled: v.bits).negated) : v
+        case .isBlank:
+            return blank(operand(node.a))
+        case .onlyBecause:
+            return onlyBecause(node, withFacts: false).value
         case .compareFact:
             let v = facts[Int(node.a)]
             guard v.isKnown else { return .unknown }
@@ -1083,6 +1108,12 @@ extension MachineRun {
             var o = trackedOperand(node.a)
             if o.value.kind == .number { o.value = .number(DecimalNumber(scaled: o.value.bits).negated) }
             return o
+        case .isBlank:
+            var o = trackedOperand(node.a)
+            o.value = blank(o.value)
+            return o
+        case .onlyBecause:
+            return onlyBecause(node, withFacts: true)
         case .compareFact, .factPresence, .factMember, .factInTexts:
             // The fact is read; unknown, it is the unknown fact. A constant reads nothing.
             let slot = Int(node.a)
@@ -1093,6 +1124,72 @@ extension MachineRun {
             var o = node.op == .compareDerived ? trackedDerived(Int(node.a)) : trackedDecision(Int(node.a))
             if o.value.isKnown { o = .known(.bool(MachineRun.compare(node.comparison, o.value, node.constant)), read: o.read) }
             return o
+        }
+    }
+
+    /// `only_because` (node `a`: the decision; `b..<c`: the codes), read while that decision's
+    /// after-rules run: unknown while it is undetermined; false when it has no reason or one
+    /// outside the codes; unknown when a rule left open in its deciding stages could add one
+    /// (with that rule's unknown facts, `withFacts`); else true.
+    private mutating func onlyBecause(_ node: PlanNode, withFacts: Bool) -> Tracked {
+        guard afterDecision == node.a else { return .known(.false) }
+        let decided = decisions[Int(node.a)]
+        guard decided.outcome >= 0 else {
+            return Tracked(value: .unknown, read: decided.missing, unknown: decided.missing)
+        }
+        guard !afterReasons.isEmpty else { return .known(.false) }
+        let codes = (plan.setMembers, node.b, node.c)
+        for k in afterReasons where !MachineRun.contains(codes.0, codes.1, codes.2, .text(pendingReasons[k].code)) {
+            return .known(.false)
+        }
+        var open = false
+        var unknown = FactSet()
+        for s in afterStages {
+            for p in plan.stages[Int(s)].rules {
+                let rule = Int(plan.pool[Int(p)])
+                if MachineRun.contains(codes.0, codes.1, codes.2, .text(plan.rules[rule].reason)) { continue }
+                guard quietTruth(rule) == .unknown else { continue }
+                open = true
+                // Without the facts, the first open rule settles it.
+                guard withFacts else { return Tracked(value: .unknown, read: unknown, unknown: unknown) }
+                unknown.formUnion(ruleFacts(rule).unknown)
+            }
+        }
+        return open ? Tracked(value: .unknown, read: unknown, unknown: unknown) : .known(.true)
+    }
+
+    /// A deciding rule's truth after its exceptions, again, without a trace or any record: the
+    /// rule was evaluated in its stage already.
+    private mutating func quietTruth(_ index: Int) -> Truth {
+        let rule = plan.rules[index]
+        var own = Truth.false
+        if inForce(isAlways: rule.isAlways, from: rule.from, until: rule.until) {
+            own = value(rule.condition).truth
+        } else if periodOpen(isAlways: rule.isAlways) {
+            own = value(rule.condition).truth
+            if own != .false { own = .unknown }
+        }
+        guard own != .false else { return .false }
+        var anyUnknown = false
+        for p in rule.liftedBy {
+            switch exceptionValue(Int(plan.pool[Int(p)])).truth {
+            case .true: return .false
+            case .unknown: anyUnknown = true
+            case .false: break
+            }
+        }
+        return anyUnknown ? .unknown : own
+    }
+
+    /// `is_blank` of a value: an absent text is blank; a local text carries its answer in its
+    /// bits, a text of the rule set in the plan's table.
+    private func blank(_ v: Scalar) -> Scalar {
+        switch v.kind {
+        case .unknown: return .unknown
+        case .none: return .true
+        case .text: return .bool(plan.blankText[Int(v.bits)])
+        case .localText: return .bool(v.bits & Scalar.blankFlag != 0)
+        case .bool, .number, .date: return .none
         }
     }
 

@@ -45,6 +45,8 @@ public final class Plan: @unchecked Sendable {
     let reasonRank: UnsafeBufferPointer<Int32>
     let referralRank: UnsafeBufferPointer<Int32>
     let actionRank: UnsafeBufferPointer<Int32>
+    /// For each text id, whether the text is blank (`is_blank`).
+    let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
     public let factCount: Int
 
@@ -130,6 +132,7 @@ public final class Plan: @unchecked Sendable {
         reasonRank = Plan.frozen(ranks(.reasons))
         referralRank = Plan.frozen(ranks(.referrals))
         actionRank = Plan.frozen(ranks(.actions))
+        blankText = Plan.frozen(table.texts.map(TextBlank.isBlank))
         self.texts = table
         // Now that every text has its id, a set of known texts becomes a bitmap: a case's text the
         // rule set does not know is in no set.
@@ -180,7 +183,8 @@ public final class Plan: @unchecked Sendable {
             UnsafeRawPointer(exceptions.baseAddress), UnsafeRawPointer(decisions.baseAddress),
             UnsafeRawPointer(stages.baseAddress), UnsafeRawPointer(pool.baseAddress),
             UnsafeRawPointer(reasonRank.baseAddress), UnsafeRawPointer(referralRank.baseAddress),
-            UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(tests.baseAddress),
+            UnsafeRawPointer(actionRank.baseAddress), UnsafeRawPointer(blankText.baseAddress),
+            UnsafeRawPointer(tests.baseAddress),
             UnsafeRawPointer(testEdges.baseAddress), UnsafeRawPointer(ruleTest.baseAddress),
             UnsafeRawPointer(exceptionTest.baseAddress), UnsafeRawPointer(decisionTest.baseAddress),
             UnsafeRawPointer(leftTest.baseAddress),
@@ -205,6 +209,10 @@ struct PlanNode: Sendable {
         case member, presence, conditional
         case yearsBetween, monthsBetween, daysBetween, addDays, addMonths, addYears
         case plus, minus, times, negate
+        /// `is_blank(a)`.
+        case isBlank
+        /// `only_because(d, {codes})`: `a` the decision, `b..<c` the codes' range in `setMembers`.
+        case onlyBecause
         // Fused forms of the commonest shapes, one dispatch instead of two or three: a fact
         // compared with a constant (`comparison` holds the comparison), tested for presence, or
         // looked up in a constant set. `a` is the fact's slot.
@@ -312,7 +320,7 @@ struct PlanCompiler {
         func size(_ e: CompiledExpression) -> Int? {
             switch e {
             case .constant, .fact: return 1
-            case .derived, .decision, .call: return nil
+            case .derived, .decision, .call, .onlyBecause: return nil
             case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _):
                 return size(x).map { $0 + 1 }
             case .and(let x, let y), .or(let x, let y), .compare(_, let x, let y), .arithmetic(_, let x, let y):
@@ -382,13 +390,22 @@ struct PlanCompiler {
         case .presence(.fact(let slot), let isPresent): node = PlanNode(op: .factPresence, flag: isPresent, a: Int32(slot))
         case .presence(let e, let isPresent): node = PlanNode(op: .presence, flag: isPresent, a: lower(e))
         case .conditional(let x, let y, let z): node = PlanNode(op: .conditional, a: lower(x), b: lower(y), c: lower(z))
+        case .onlyBecause(let decision, let codes):
+            let members = codes.map { Scalar.text(texts.intern($0)) }.sorted { $0.bits < $1.bits }
+            let first = Int32(setMembers.count)
+            setMembers += members
+            node = PlanNode(op: .onlyBecause, a: Int32(decision), b: first, c: Int32(setMembers.count))
         case .call(let builtin, let arguments):
             let ops: [Builtin: PlanNode.Op] = [
                 .yearsBetween: .yearsBetween, .monthsBetween: .monthsBetween, .daysBetween: .daysBetween,
                 .addDays: .addDays, .addMonths: .addMonths, .addYears: .addYears,
             ]
-            // Every built-in takes two arguments (the checker makes sure).
-            node = PlanNode(op: ops[builtin]!, a: lower(arguments[0]), b: lower(arguments[1]))
+            if builtin == .isBlank {
+                node = PlanNode(op: .isBlank, a: lower(arguments[0]))
+            } else {
+                // Every other built-in takes two arguments (the checker makes sure).
+                node = PlanNode(op: ops[builtin]!, a: lower(arguments[0]), b: lower(arguments[1]))
+            }
         }
         nodes.append(node)
         return Int32(nodes.count - 1)
@@ -408,7 +425,7 @@ struct ReadAnalysis {
         case .constant: return FactSet()
         case .fact(let slot): return FactSet(slot)
         case .derived(let index): return always(derived[index].expression)
-        case .decision, .and, .or, .conditional: return nil
+        case .decision, .and, .or, .conditional, .onlyBecause: return nil
         case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _): return always(x)
         case .compare(_, let x, let y), .arithmetic(_, let x, let y):
             guard let a = always(x), let b = always(y) else { return nil }

@@ -201,7 +201,7 @@ public struct DisabledInfo: Sendable {
     public let declaration: RuleDeclaration
 }
 
-/// Built-in functions on dates.
+/// Built-in functions: on dates, and one on texts.
 public enum Builtin: String, Sendable, CaseIterable {
     case yearsBetween = "years_between"
     case monthsBetween = "months_between"
@@ -209,6 +209,8 @@ public enum Builtin: String, Sendable, CaseIterable {
     case addDays = "add_days"
     case addMonths = "add_months"
     case addYears = "add_years"
+    /// Whether a text is absent, empty or only white space (`TextBlank`).
+    case isBlank = "is_blank"
 }
 
 public enum ComparisonOperator: String, Sendable {
@@ -242,12 +244,17 @@ public indirect enum CompiledExpression: Sendable {
     case call(Builtin, [CompiledExpression])
     case arithmetic(ArithmeticOperator, CompiledExpression, CompiledExpression)
     case negate(CompiledExpression)
+    /// `only_because(d, {codes})`, read by a rule placed after decision `d` only: true when `d`'s
+    /// outcome is certain, it has reasons, and every reason it has or may still have (a rule of
+    /// its deciding stages left open by unknown facts) is one of `codes`; false when a certain
+    /// reason is not one of them (or there is none); unknown otherwise.
+    case onlyBecause(decision: Int, codes: Set<String>)
 
     /// Whether evaluating it reads no fact, derived value or decision (so it can be folded).
     public var isConstant: Bool {
         switch self {
         case .constant: return true
-        case .fact, .derived, .decision: return false
+        case .fact, .derived, .decision, .onlyBecause: return false
         case .not(let e), .negate(let e), .presence(let e, _), .member(let e, _, _): return e.isConstant
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
             return a.isConstant && b.isConstant

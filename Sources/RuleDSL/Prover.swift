@@ -250,8 +250,11 @@ struct AtomIndex {
             collect(a, into: &atoms)
             collect(b, into: &atoms)
             collect(c, into: &atoms)
-        case .call(_, let args): args.forEach { collect($0, into: &atoms) }
-        case .constant, .fact, .derived, .decision: break
+        case .call(let builtin, let args):
+            // `is_blank` splits a text's values into blank and not blank, as a comparison does.
+            if builtin == .isBlank { atoms.append((e, facts(in: e))) }
+            args.forEach { collect($0, into: &atoms) }
+        case .constant, .fact, .derived, .decision, .onlyBecause: break
         }
     }
 
@@ -259,7 +262,7 @@ struct AtomIndex {
         switch e {
         case .fact(let s): return [s]
         case .derived(let i): return facts(in: program.derived[i].expression)
-        case .constant, .decision: return []
+        case .constant, .decision, .onlyBecause: return []
         case .not(let a), .presence(let a, _), .negate(let a), .member(let a, _, _): return facts(in: a)
         case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b):
             return facts(in: a).union(facts(in: b))
@@ -285,6 +288,9 @@ struct AtomIndex {
             case .member(_, let set, _):
                 for case .text(let t) in set { constants.append(t) }
                 tests.append { set.contains(.text($0)) }
+            case .call(.isBlank, _):
+                constants.append("")
+                tests.append { TextBlank.isBlank($0) }
             default: break
             }
         }

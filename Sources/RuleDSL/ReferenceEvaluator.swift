@@ -72,6 +72,18 @@ struct Run {
     private var exceptionCache: [Outcome?]
     private var decisionCache: [DecisionResult??]
     private var referenceDate: CivilDate?
+    /// While a decision's after-rules run: what `only_because` reads of it.
+    private var afterContext: AfterContext?
+
+    struct AfterContext {
+        let decision: Int
+        let outcomeKnown: Bool
+        let missing: FactSet
+        /// The codes of the reasons the decision has (before its after-rules).
+        let listed: [String]
+        /// The rules of its deciding stages left open, with the unknown facts that leave them so.
+        let open: [(code: String, unknown: FactSet)]
+    }
 
     init(program: Program, facts: [Value?], tracing: Bool) {
         self.program = program
@@ -142,7 +154,10 @@ struct Run {
         var liftingExceptions: [Int] = []
         var settled = false
         var passedUnknownStage = false
-        for stage in decision.stages {
+        // Rules left open, by stage position, and the stage that decided: for `only_because`.
+        var openRules: [(stage: Int, rule: Int, unknown: FactSet)] = []
+        var decidingStage = 0
+        for (position, stage) in decision.stages.enumerated() {
             var hits: [(Int, FactSet)] = []
             var stageUnknown = FactSet()
             var anyUnknown = false
@@ -157,10 +172,12 @@ struct Run {
                 case .unknown:
                     anyUnknown = true
                     stageUnknown.formUnion(unknownFacts)
+                    openRules.append((position, ruleIndex, unknownFacts))
                 case .false: break
                 }
             }
             if !hits.isEmpty {
+                decidingStage = position
                 if stage.overridesUnknowns {
                     possible = [stage.outcome]
                     missing = FactSet()
@@ -217,11 +234,19 @@ struct Run {
             exceptional: exceptional))
         if tracing { trace.events.append(.outcome(decision: index, outcome: outcome, missing: missing)) }
 
-        // Rules after the decision add reasons and actions whatever the outcome; they may read it.
+        // Rules after the decision add reasons and actions whatever the outcome; they may read it,
+        // and its reasons (`only_because`): a stage that overrides unknowns leaves out the open
+        // stages before it.
+        let firstOpen = settled && decision.stages[decidingStage].overridesUnknowns ? decidingStage : 0
+        let saved = afterContext
+        afterContext = AfterContext(
+            decision: index, outcomeKnown: outcome != nil, missing: missing, listed: reasons.map(\.code),
+            open: openRules.filter { $0.stage >= firstOpen }.map { (program.rules[$0.rule].reason ?? "", $0.unknown) })
         for ruleIndex in decision.afterRules {
             let (effective, read, _, _) = evaluateRule(ruleIndex)
             if effective == .true { addRuleEffects(ruleIndex, read: read, lifted: false, &reasons, &referrals, &actions) }
         }
+        afterContext = saved
         return DecisionResult(
             decision: index, outcome: outcome, reasons: sortedReasons(reasons), referrals: sorted(referrals, .referrals),
             actions: sorted(actions, .actions), missing: missing, exceptional: exceptional)
@@ -424,7 +449,30 @@ struct Run {
             var o = evaluate(operand)
             if case .number(let n)? = o.value { o.value = .number(n.negated) }
             return o
+        case .onlyBecause(let decision, let codes):
+            return onlyBecause(decision, codes)
         }
+    }
+
+    /// `only_because`: unknown while the decision is undetermined; false when it has no reason or
+    /// a reason outside `codes`; unknown when a rule left open could add one; else true.
+    private func onlyBecause(_ decision: Int, _ codes: Set<String>) -> Outcome {
+        guard let context = afterContext, context.decision == decision else {
+            return .known(.bool(false), read: FactSet())
+        }
+        guard context.outcomeKnown else {
+            return Outcome(value: nil, read: context.missing, unknownFacts: context.missing)
+        }
+        if context.listed.isEmpty || context.listed.contains(where: { !codes.contains($0) }) {
+            return .known(.bool(false), read: FactSet())
+        }
+        var unknown = FactSet()
+        var open = false
+        for rule in context.open where !codes.contains(rule.code) {
+            open = true
+            unknown.formUnion(rule.unknown)
+        }
+        return open ? Outcome(value: nil, read: unknown, unknownFacts: unknown) : .known(.bool(true), read: FactSet())
     }
 
     /// Kleene's `and`/`or`: a false (true) operand decides whatever the other is.
@@ -460,6 +508,14 @@ struct Run {
     }
 
     static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value {
+        if builtin == .isBlank {
+            // An absent text is blank too: `is_blank` is never `none`.
+            switch values[0] {
+            case .text(let text): return .bool(TextBlank.isBlank(text))
+            case .none: return .bool(true)
+            case .bool, .number, .date: return .none
+            }
+        }
         switch (builtin, values[0], values[1]) {
         case (.yearsBetween, .date(let a), .date(let b)):
             return .number(DecimalNumber(integer: CivilDate.wholeYearsBetween(a, b)))

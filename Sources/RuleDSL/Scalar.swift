@@ -9,7 +9,8 @@ public struct Scalar: Sendable, Equatable {
 
     public var kind: Kind
     /// bool: 0/1; number: `DecimalNumber.scaled`; date: `CivilDate.dayNumber`; text: table id;
-    /// localText: index into the case's local texts.
+    /// localText: index into the case's local texts (`localIndex`), with `blankFlag` set when the
+    /// text is blank, so `is_blank` needs no bytes.
     public var bits: Int64
 
     @inlinable public init(kind: Kind, bits: Int64) {
@@ -28,6 +29,18 @@ public struct Scalar: Sendable, Equatable {
     @inlinable public static func text(_ id: Int32) -> Scalar { Scalar(kind: .text, bits: Int64(id)) }
 
     @inlinable @inline(__always) public var isKnown: Bool { kind != .unknown }
+
+    /// Set in a local text's bits when the text is blank (`TextBlank`). Equal texts are one local
+    /// text, so their bits, flag included, stay equal.
+    public static let blankFlag: Int64 = 1 << 40
+
+    /// Local text `index` of the case; `isBlank`: whether its bytes are blank.
+    @inlinable public static func localText(_ index: Int, isBlank: Bool) -> Scalar {
+        Scalar(kind: .localText, bits: Int64(index) | (isBlank ? blankFlag : 0))
+    }
+
+    /// A local text's index into the case's local texts.
+    @inlinable public var localIndex: Int { Int(bits & (Scalar.blankFlag - 1)) }
 
     // Equality is that of kind and bits, which is exact for texts too: reading a case interns
     // every text it can and keeps one local text per distinct text, so equal texts share an id.
@@ -160,11 +173,11 @@ public struct CaseFacts: Sendable {
                 return -1
             }
         }
-        if existing >= 0 { return Scalar(kind: .localText, bits: Int64(existing)) }
+        if existing >= 0 { return .localText(existing, isBlank: TextBlank.isBlank(bytes)) }
         let start = localBytes.count
         localBytes.append(contentsOf: bytes)
         localRanges.append(start..<(start + count))
-        return Scalar(kind: .localText, bits: Int64(localRanges.count - 1))
+        return .localText(localRanges.count - 1, isBlank: TextBlank.isBlank(bytes))
     }
 
     /// Replaces every local text at once, for a reader that gathered a case's texts itself:
@@ -214,7 +227,22 @@ public struct CaseFacts: Sendable {
         case .number: return .number(DecimalNumber(scaled: scalar.bits))
         case .date: return .date(CivilDate(dayNumber: Int32(truncatingIfNeeded: scalar.bits)))
         case .text: return .text(table.texts[Int(scalar.bits)])
-        case .localText: return .text(String(decoding: localBytes[localRanges[Int(scalar.bits)]], as: UTF8.self))
+        case .localText: return .text(String(decoding: localBytes[localRanges[scalar.localIndex]], as: UTF8.self))
         }
+    }
+}
+
+/// Whether a text is blank: empty, or only white space (Unicode `White_Space`: spaces, tabs, line
+/// breaks, no-break spaces, …). One definition for the readable and the fast evaluation, on the
+/// text's UTF-8 bytes.
+public enum TextBlank {
+    public static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
+    public static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most texts start with a printable ASCII byte: answered without decoding.
+        if let first = bytes.first, first > 0x20, first < 0x80 { return false }
+        return isBlank(String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -26,7 +26,10 @@ public struct TestRunner {
         public func uncovered(in program: Program) -> [(rule: Int, neverFired: Bool, neverQuiet: Bool)] {
             program.rules.indices.compactMap { index in
                 let neverFired = (firedIn[index] ?? 0) == 0
-                let neverQuiet = (quietIn[index] ?? 0) == 0
+                // A rule that holds whenever its decision applies (`when true`) cannot be shown quiet.
+                var alwaysHolds = false
+                if case .constant(.bool(true)) = program.rules[index].condition { alwaysHolds = true }
+                let neverQuiet = (quietIn[index] ?? 0) == 0 && !alwaysHolds
                 return neverFired || neverQuiet ? (index, neverFired, neverQuiet) : nil
             }
         }

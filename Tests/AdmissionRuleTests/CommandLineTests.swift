@@ -105,7 +105,7 @@ import Testing
         #expect(verdict["decision"] as? String == "exclude")
         #expect(verdict["exceptional"] as? Bool == false)
         #expect(verdict["referrals"] as? [String] == [])
-        #expect(verdict["actions"] as? [String] == ["risk_analysis"])
+        #expect(verdict["actions"] as? [String] == ["risk_analysis", "notify_partners"])
         #expect(verdict["missing_facts"] as? [String] == [])
         let reasons = try #require(verdict["reasons"] as? [[String: Any]])
         #expect(reasons.count == 1)

@@ -70,8 +70,10 @@ import Testing
             let report = ComplianceReport(program: program)
             if pilot == .utrecht {
                 let violated = report.invariants.filter { $0.status == .violated }.map(\.id)
-                #expect(violated == ["never_admit_entitled"])
+                // (rev 2) The families from the former BBB are admitted with their children.
+                #expect(violated == ["never_admit_entitled", "never_admit_minor"])
                 #expect(report.deviations.map(\.rule).contains("reception_entitlement"))
+                #expect(report.deviations.map(\.rule).contains("minor"))
             } else {
                 #expect(report.isCompliant, "\(pilot.rawValue)")
             }

@@ -17,7 +17,7 @@ import Testing
         #expect(v.exceptional == false)
         #expect(v.reasons.isEmpty)
         #expect(v.referrals.isEmpty)
-        #expect(v.actions.isEmpty)
+        #expect(v.actions == ["notify_partners"])
         #expect(v.missingFacts.isEmpty)
         #expect(v.scenarioAdvice == nil, "scenario advice is for review only")
     }
@@ -37,7 +37,7 @@ import Testing
         #expect(v.decision == "exclude")
         #expect(v.codes == ["lawful_residence"])
         #expect(v.referrals.isEmpty)
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases, ["coa", "family_location", "vbl"])
@@ -47,7 +47,7 @@ import Testing
         #expect(v.decision == "exclude")
         #expect(v.codes == ["reception_entitlement"])
         #expect(v.referrals == [entitlement])
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
         #expect(v.exceptional == false)
     }
 
@@ -75,7 +75,7 @@ import Testing
         if isMinor {
             #expect(v.decision == "exclude")
             #expect(v.codes == ["minor"])
-            #expect(v.actions == pilot.riskActions)
+            #expect(v.actions == pilot.riskActions + ["notify_partners"])
         } else {
             #expect(v.decision == "admit")
             #expect(v.reasons.isEmpty)
@@ -91,11 +91,11 @@ import Testing
             #expect(v.decision == "exclude")
             #expect(v.codes == ["entry_ban_10y"])
             #expect(v.reasons.first?.facts.contains { $0.name == "entry_ban_years" } == true, "the reason shows the fact it read")
-            #expect(v.actions == pilot.riskActions)
+            #expect(v.actions == pilot.riskActions + ["notify_partners"])
         } else {
             #expect(v.decision == "admit")
             #expect(v.reasons.isEmpty)
-            #expect(v.actions.isEmpty)
+            #expect(v.actions == ["notify_partners"])
         }
     }
 
@@ -104,7 +104,7 @@ import Testing
         let v = try intake(pilot, ["declared_undesirable": true])
         #expect(v.decision == "exclude")
         #expect(v.codes == ["declared_undesirable"])
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases)
@@ -112,7 +112,7 @@ import Testing
         let v = try intake(pilot, ["dublin_claimant": true])
         #expect(v.decision == "exclude")
         #expect(v.codes == ["dublin_claimant"])
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     static let euMemberStates = [
@@ -158,7 +158,7 @@ import Testing
         ])
         #expect(v.decision == "exclude")
         #expect(v.codes == ["declared_undesirable", "dublin_claimant", "entry_ban_10y", "eu_citizen"])
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     /// Every exclusion of the national file and of the pilot at once: every one is listed.
@@ -174,7 +174,7 @@ import Testing
             "outside_programme_period", "lawful_residence", "reception_entitlement", "minor", "entry_ban_10y",
             "declared_undesirable", "dublin_claimant", "eu_citizen",
         ]
-        var referrals = ["coa"]
+        var referrals = ["coa", "minor_reception"]
         if pilot.hasRegionalBinding { expected.append("no_regional_binding") }
         if pilot == .groningen || pilot.excludesAllSafeCountryNationals { expected.append("safe_country") }
         if pilot == .groningen { referrals.append("vbl") }
@@ -182,7 +182,7 @@ import Testing
         #expect(v.decision == "exclude")
         #expect(v.codes == expected.bag)
         #expect(v.referrals.bag == referrals.bag)
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
         #expect(v.exceptional == false)
         #expect(v.missingFacts.isEmpty)
     }
@@ -226,7 +226,7 @@ import Testing
         #expect(v.overriddenCodes == overridden)
         #expect(v.reasons.first { $0.code == "exception_granted" }?.isOverridden == false)
         #expect(v.referrals.isEmpty, "an admitted person is not referred (not even Groningen's VBL)")
-        #expect(v.actions.isEmpty, "no risk analysis on an admit")
+        #expect(v.actions == ["notify_partners"], "no risk analysis on an admit")
         #expect(v.missingFacts.isEmpty)
     }
 
@@ -280,7 +280,7 @@ import Testing
             #expect(v.decision == "exclude")
             #expect(v.exceptional == false)
             #expect(v.codes == ["entry_ban_10y"], "an exception dated after the reference date does not count")
-            #expect(v.actions == pilot.riskActions)
+            #expect(v.actions == pilot.riskActions + ["notify_partners"])
         }
     }
 
@@ -290,7 +290,7 @@ import Testing
         ("reception entitlement (coa)", ["reception_entitlement": "coa"], ["reception_entitlement"], ["coa"]),
         ("reception entitlement (family location)", ["reception_entitlement": "family_location"], ["reception_entitlement"], ["family_location"]),
         ("reception entitlement (vbl)", ["reception_entitlement": "vbl"], ["reception_entitlement"], ["vbl"]),
-        ("minor", ["birth_date": "2006-01-01"], ["minor"], []),
+        ("minor", ["birth_date": "2006-01-01"], ["minor"], ["minor_reception"]),
         ("lawful residence", ["lawful_residence": true], ["lawful_residence"], []),
         ("after the programme", ["reference_date": "2025-01-01"], ["outside_programme_period"], []),
     ]
@@ -306,7 +306,7 @@ import Testing
         #expect(v.exceptional == false)
         #expect(v.codes == codes, "only the reasons the exception cannot lift are listed")
         #expect(v.referrals == referrals)
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases)
@@ -318,7 +318,7 @@ import Testing
         #expect(noNumber.exceptional == false)
         #expect(noNumber.codes == ["no_v_number"])
         #expect(noNumber.referrals == ["police_identification"])
-        #expect(noNumber.actions == pilot.riskActions)
+        #expect(noNumber.actions == pilot.riskActions + ["notify_partners"])
 
         let doubt = try intake(pilot, [
             "identity_doubt": true, "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
@@ -327,7 +327,7 @@ import Testing
         #expect(doubt.exceptional == false)
         #expect(doubt.codes == ["identity_doubt"])
         #expect(doubt.referrals == ["police_identification"])
-        #expect(doubt.actions.isEmpty)
+        #expect(doubt.actions == ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases)
@@ -339,7 +339,7 @@ import Testing
         #expect(v.decision == "undetermined")
         #expect(v.missingFacts == ["exceptional_admission.date"])
         #expect(v.reasons.isEmpty)
-        #expect(v.actions.isEmpty)
+        #expect(v.actions == ["notify_partners"])
     }
 
     /// An `exceptional_admission` object records that an exception was decided (CONTRACT.md 1:
@@ -376,7 +376,7 @@ import Testing
             #expect(v.missingFacts == [fact])
             #expect(v.reasons.isEmpty)
             #expect(v.referrals.isEmpty)
-            #expect(v.actions.isEmpty, "no risk analysis while undetermined")
+            #expect(v.actions == ["notify_partners"], "no risk analysis while undetermined")
             #expect(v.exceptional == false)
         }
     }
@@ -421,7 +421,7 @@ import Testing
         #expect(v.codes == ["dublin_claimant"], "listed reasons are those that hold whatever the unknowns are")
         #expect(v.missingFacts.isEmpty)
         #expect(v.referrals.isEmpty)
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases)
@@ -456,7 +456,7 @@ import Testing
             #expect(v.codes == ["no_v_number"])
             #expect(v.referrals == ["police_identification"])
             #expect(v.missingFacts.isEmpty)
-            #expect(v.actions == pilot.riskActions, "Groningen: risk analysis when no V-number is known")
+            #expect(v.actions == pilot.riskActions + ["notify_partners"], "Groningen: risk analysis when no V-number is known")
         }
     }
 
@@ -466,7 +466,7 @@ import Testing
         #expect(v.decision == "refer")
         #expect(v.codes == ["identity_doubt"])
         #expect(v.referrals == ["police_identification"])
-        #expect(v.actions.isEmpty, "no risk analysis for identity doubt with a known V-number")
+        #expect(v.actions == ["notify_partners"], "no risk analysis for identity doubt with a known V-number")
     }
 
     @Test(arguments: Pilot.allCases)
@@ -475,7 +475,7 @@ import Testing
         #expect(v.decision == "refer")
         #expect(v.codes == ["identity_doubt", "no_v_number"])
         #expect(v.referrals == ["police_identification"])
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.allCases)
@@ -505,7 +505,7 @@ import Testing
                 #expect(v.decision == "exclude")
                 #expect(!v.codes.contains("no_v_number") && !v.codes.contains("identity_doubt"))
                 #expect(!v.referrals.contains("police_identification"))
-                #expect(v.actions == pilot.riskActions)
+                #expect(v.actions == pilot.riskActions + ["notify_partners"])
             }
         }
     }
@@ -520,7 +520,7 @@ import Testing
         #expect(v.codes == ["no_v_number"])
         #expect(v.referrals == ["police_identification"])
         #expect(v.missingFacts.isEmpty)
-        #expect(v.actions == pilot.riskActions)
+        #expect(v.actions == pilot.riskActions + ["notify_partners"])
     }
 
     @Test(arguments: Pilot.municipalities)
@@ -551,7 +551,7 @@ import Testing
         } else {
             #expect(v.decision == "exclude")
             #expect(v.codes == ["outside_programme_period"])
-            #expect(v.actions == pilot.riskActions)
+            #expect(v.actions == pilot.riskActions + ["notify_partners"])
         }
     }
 
@@ -574,7 +574,7 @@ import Testing
         let (what, overrides, decision, risk) = Self.riskCases[index]
         let v = try intake(.groningen, overrides)
         #expect(v.decision == decision, "\(what)")
-        #expect(v.actions == (risk ? ["risk_analysis"] : []), "\(what)")
+        #expect(v.actions == (risk ? ["risk_analysis"] : []) + ["notify_partners"], "\(what)")
     }
 
     @Test(arguments: Pilot.allCases.filter { $0 != .groningen })
@@ -598,8 +598,10 @@ import Testing
         } else {
             #expect(v.decision == "exclude")
             #expect(v.codes == ["no_regional_binding"])
-            #expect(v.referrals.isEmpty)
-            #expect(v.actions == pilot.riskActions)
+            // (rev 2) Bound to another pilot's region: referred to that LVV.
+            let otherPilot = Pilot.municipalities.contains { $0.province == province }
+            #expect(v.referrals == (otherPilot ? ["other_lvv"] : []))
+            #expect(v.actions == pilot.riskActions + ["notify_partners"])
         }
     }
 
@@ -618,7 +620,7 @@ import Testing
             #expect(v.decision == "exclude")
             #expect(v.codes == ["safe_country"])
             #expect(v.referrals == ["vbl"])
-            #expect(v.actions == ["risk_analysis"])
+            #expect(v.actions == ["risk_analysis", "notify_partners"])
         case .amsterdam, .utrecht:
             #expect(v.decision == "exclude")
             #expect(v.codes == ["safe_country"])
@@ -666,7 +668,9 @@ import Testing
 
     @Test(arguments: Pilot.allCases, [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2022-05-01", false)])
     func familiesEntitledToAFamilyLocation(pilot: Pilot, date: (String, Bool)) throws {
-        let v = try intake(pilot, ["reception_entitlement": "family_location", "reference_date": .string(date.0)])
+        // (rev 2) Utrecht's deviation covers the families from its former BBB only.
+        let v = try intake(pilot, ["reception_entitlement": "family_location", "reference_date": .string(date.0),
+                                   "previously_in_bbb": true])
         if pilot == .utrecht && date.1 {
             #expect(v.decision == "admit")
             #expect(v.reasons.isEmpty)
@@ -687,10 +691,12 @@ import Testing
     }
 
     @Test func utrechtFamiliesAreStillSubjectToTheOtherRules() throws {
-        let minor = try intake(.utrecht, ["reception_entitlement": "family_location", "reference_date": "2020-11-16", "birth_date": "2005-01-01"])
-        #expect(minor.decision == "exclude")
-        #expect(minor.codes == ["minor"])
-        let dublin = try intake(.utrecht, ["reception_entitlement": "family_location", "reference_date": "2020-11-16", "dublin_claimant": true])
+        let unbound = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": true,
+                                            "reference_date": "2020-11-16", "binding_province": "Gelderland"])
+        #expect(unbound.decision == "exclude")
+        #expect(unbound.codes == ["no_regional_binding"])
+        let dublin = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": true,
+                                           "reference_date": "2020-11-16", "dublin_claimant": true])
         #expect(dublin.decision == "exclude")
         #expect(dublin.codes == ["dublin_claimant"])
         #expect(dublin.referrals.isEmpty)

@@ -739,7 +739,7 @@ struct ConditionGraphTests {
 // MARK: - Support
 
 /// Runs machine and reference on fact vectors and collects what they gave.
-private enum Equivalence {
+enum Equivalence {
     static let bools: [Value?] = [.bool(true), .bool(false), nil]
     static let optionalBools: [Value?] = [.bool(true), .bool(false), Value.none, nil]
     /// Up to this many combinations, every one is compared.
