@@ -31,7 +31,8 @@ public enum RuleFormatter {
         case .failure(let failure): return .failure(failure)
         }
         // The proof: the output parses to the same tree and keeps every comment.
-        let output = read(SourceFile(path: source.path, text: text))
+        let printed = SourceFile(path: source.path, text: text)
+        let output = read(printed)
         guard !output.diagnostics.contains(where: { $0.severity == .error }) else {
             return .failure(.changesMeaning("the formatted text does not parse: \(output.diagnostics[0].message)"))
         }
@@ -39,7 +40,7 @@ public enum RuleFormatter {
             return .failure(.changesMeaning("the formatted text parses to a different rule file"))
         }
         let before = input.comments.map { commentText(source, $0) }.sorted()
-        let after = output.comments.map { commentText(SourceFile(path: "", text: text), $0) }.sorted()
+        let after = output.comments.map { commentText(printed, $0) }.sorted()
         guard before == after else { return .failure(.changesMeaning("a comment was lost or changed")) }
         return .success(text)
     }
