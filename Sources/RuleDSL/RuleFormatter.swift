@@ -82,13 +82,15 @@ indirect enum LayoutDocument {
     case text(String)
     case sequence([LayoutDocument])
     case fill(nest: Int, [LayoutDocument])
+    /// Items one a line, each after the first indented `nest` deeper.
+    case stack(nest: Int, [LayoutDocument])
 
     /// The width on one line.
     var width: Int {
         switch self {
         case .text(let text): return text.count
         case .sequence(let parts): return parts.reduce(0) { $0 + $1.width }
-        case .fill(_, let items): return items.reduce(max(0, items.count - 1)) { $0 + $1.width }
+        case .fill(_, let items), .stack(_, let items): return items.reduce(max(0, items.count - 1)) { $0 + $1.width }
         }
     }
 
@@ -132,6 +134,14 @@ indirect enum LayoutDocument {
                         }
                     }
                     render(item, indent: inner, trailing: tail)
+                }
+            case .stack(let nest, let items):
+                for (index, item) in items.enumerated() {
+                    if index > 0 {
+                        text += "\n" + String(repeating: " ", count: indent + nest)
+                        column = indent + nest
+                    }
+                    render(item, indent: indent + nest, trailing: index == items.count - 1 ? trailing : 0)
                 }
             }
         }
@@ -497,11 +507,13 @@ private struct LayoutPrinter {
     // MARK: Pieces
 
     /// `fact …`, `const …`, `let …` or `responsible …`, with `title "…"` (or `source "…"`) after
-    /// it on the same line when it fits, else on the next.
+    /// it on the same line when all fits, else on a line of its own.
     func titled(_ parts: [LayoutDocument], title: String?, word: String = "title") -> LayoutDocument {
-        var items: [LayoutDocument] = [.sequence(parts)]
-        if let title { items.append(.text(word + " " + quote(title))) }
-        return .fill(nest: 2, items)
+        let head = LayoutDocument.sequence(parts)
+        guard let title else { return .fill(nest: 2, [head]) }
+        let tail = LayoutDocument.text(word + " " + quote(title))
+        // A head broken over lines gets its title below it, not at the end of its last line.
+        return head.width > RuleFormatter.lineLimit ? .stack(nest: 2, [head, tail]) : .fill(nest: 2, [head, tail])
     }
 
     /// `prefix a, b, c`, filled, continued two spaces deeper.

@@ -36,6 +36,10 @@ import Testing
         return found.sorted { $0.path < $1.path }
     }()
 
+    /// Mutants per shipped file (6 files); `RULE_FORMAT_FUZZ_MUTANTS=5000` for a long run.
+    static let mutantsPerFile: Int =
+        ProcessInfo.processInfo.environment["RULE_FORMAT_FUZZ_MUTANTS"].flatMap { Int($0) } ?? 200
+
     // MARK: The guarantees
 
     /// The comments of a text, in order, without trailing blanks.
@@ -104,7 +108,7 @@ import Testing
         var g = SeededGenerator(seed: name.utf8.reduce(UInt64(0xF0_4D47)) { $0 &* 31 &+ UInt64($1) })
         var parsed = 0
         var refused = 0
-        for index in 0..<200 {
+        for index in 0..<Self.mutantsPerFile {
             var bytes = original.bytes
             for _ in 0..<Int.random(in: 1...3, using: &g) { RuleFileFuzzTests.mutate(&bytes, using: &g) }
             let mutant = SourceFile(path: name, bytes: bytes)
@@ -121,7 +125,7 @@ import Testing
                 parsed += 1
             }
         }
-        #expect(parsed > 20 && refused > 20, "\(name): \(parsed) mutants parsed, \(refused) refused")
+        #expect(parsed > Self.mutantsPerFile / 10 && refused > Self.mutantsPerFile / 10, "\(name): \(parsed) mutants parsed, \(refused) refused")
     }
 
     // MARK: Golden files
