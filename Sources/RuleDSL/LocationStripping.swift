@@ -58,7 +58,8 @@ extension Declaration {
             r.id = r.id.stripped
             r.kind = r.kind?.stripped
             switch r.placement {
-            case .stage(let decision, let stage)?: r.placement = .stage(decision: decision.stripped, stage: stage.stripped)
+            case .stage(let decision, let stage)?:
+                r.placement = .stage(decision: decision.stripped, stage: stage.stripped)
             case .after(let decision)?: r.placement = .after(decision: decision.stripped)
             case nil: break
             }

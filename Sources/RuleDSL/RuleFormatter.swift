@@ -62,8 +62,9 @@ public enum RuleFormatter {
         parser.recordsLayout = true
         let file = parser.parseFile()
         let diagnostics = (lexer.diagnostics + parser.diagnostics).sorted { $0.range.start < $1.range.start }
-        return Input(file: file, tokens: tokens, comments: lexer.comments, marks: parser.layoutMarks,
-                     diagnostics: Array(diagnostics.prefix(Parser.maximumErrors)))
+        return Input(
+            file: file, tokens: tokens, comments: lexer.comments, marks: parser.layoutMarks,
+            diagnostics: Array(diagnostics.prefix(Parser.maximumErrors)))
     }
 
     /// A comment's text without trailing blanks (nor the `\r` of a CRLF line end).
@@ -300,9 +301,16 @@ private struct LayoutPrinter {
             }
             return units[low]
         }
+        /// Line ends between two offsets: LF, CRLF, or a bare CR.
         func newlines(_ start: Int, _ end: Int) -> Int {
             var count = 0
-            for index in start..<max(start, end) where bytes[index] == 0x0A { count += 1 }
+            for index in start..<max(start, end) {
+                if bytes[index] == 0x0A
+                    || (bytes[index] == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A))
+                {
+                    count += 1
+                }
+            }
             return count
         }
         var leading: [Int: [Item]] = [:]
@@ -325,7 +333,7 @@ private struct LayoutPrinter {
             let text = RuleFormatter.commentText(source, comment)
             let lines = lastEnd.map { newlines($0, comment.start) } ?? 1
             var lineStart = comment.start
-            while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+            while lineStart > 0, bytes[lineStart - 1] != 0x0A, bytes[lineStart - 1] != 0x0D { lineStart -= 1 }
             let indented = lineStart < comment.start
             lastEnd = comment.end
             if lines == 0, tokenIndex > tokens.startIndex {
@@ -378,7 +386,8 @@ private struct LayoutPrinter {
 
     mutating func declarationLines(_ index: Int) -> [String] {
         var lines: [String] = []
-        /// A unit's lines with its comments; `key` nil for a clause without comments of its own.
+        /// A unit's lines with its comments (a declaration's own-line comments are printed
+        /// before it by `print`, with the blank lines between declarations).
         func emit(_ key: String, _ document: LayoutDocument, indent: Int) {
             var group = groups[index][key] ?? Group()
             if key != "header" {
@@ -401,7 +410,9 @@ private struct LayoutPrinter {
         switch declarations[index] {
         case nil:
             let header = input.file.header!
-            emit("header", .text("ruleset \(header.name.text)" + (header.base.map { " extends \($0.text)" } ?? "")), indent: 0)
+            emit(
+                "header", .text("ruleset \(header.name.text)" + (header.base.map { " extends \($0.text)" } ?? "")),
+                indent: 0)
             if let title = header.title { clause("title", "title " + quote(title)) }
             if let source = header.source { clause("source", "source " + quote(source)) }
             if !header.validity.isAlways { clause("valid", validity(header.validity)) }
@@ -415,7 +426,8 @@ private struct LayoutPrinter {
             case .number: type = .text("number")
             case .text: type = .text("text")
             case .date: type = .text("date")
-            case .oneOf(let values): type = .sequence([.text("one of ("), items(values.map { .text($0.text) }, nest: 0), .text(")")])
+            case .oneOf(let values):
+                type = .sequence([.text("one of ("), items(values.map { .text($0.text) }, nest: 0), .text(")")])
             }
             var modifiers = ""
             if f.isRequired { modifiers += ", required" }
@@ -427,9 +439,13 @@ private struct LayoutPrinter {
             if f.isRecorded { modifiers += ", recorded" }
             emit("header", titled([.text(head), type, .text(modifiers)], title: f.title), indent: 0)
         case .constant(let c)?:
-            emit("header", titled([.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title), indent: 0)
+            emit(
+                "header", titled([.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title),
+                indent: 0)
         case .derived(let d)?:
-            emit("header", titled([.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title), indent: 0)
+            emit(
+                "header", titled([.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title),
+                indent: 0)
         case .decision(let d)?:
             emit("header", .text("decision \(d.name.text)"), indent: 0)
             if let title = d.title { clause("title", "title " + quote(title)) }
@@ -437,7 +453,8 @@ private struct LayoutPrinter {
             if !d.outcomes.isEmpty { clause("outcomes", list("outcomes ", d.outcomes.map(\.text))) }
             for (number, stage) in d.stages.enumerated() { clause("stage#\(number)", self.stage(stage)) }
             if let otherwise = d.otherwise {
-                clause("otherwise", "otherwise \(otherwise.text)" + (d.otherwiseReason.map { " reason \($0.text)" } ?? ""))
+                clause(
+                    "otherwise", "otherwise \(otherwise.text)" + (d.otherwiseReason.map { " reason \($0.text)" } ?? ""))
             }
         case .extendDecision(let e)?:
             emit("header", .text("extend decision \(e.decision.text)"), indent: 0)
@@ -454,12 +471,16 @@ private struct LayoutPrinter {
             }
             if let condition = r.condition { clause("when", condition: "when ", condition) }
             if !r.lifts.isEmpty {
-                clause("lifts", list("lifts ", r.lifts.map { target in
-                    switch target {
-                    case .rule(let name): return name.text
-                    case .kind(let name): return "kind \(name.text)"
-                    }
-                }))
+                clause(
+                    "lifts",
+                    list(
+                        "lifts ",
+                        r.lifts.map { target in
+                            switch target {
+                            case .rule(let name): return name.text
+                            case .kind(let name): return "kind \(name.text)"
+                            }
+                        }))
             }
             if let reason = r.reason { clause("reason", "reason \(reason.text)") }
             if !r.referrals.isEmpty {
@@ -470,7 +491,11 @@ private struct LayoutPrinter {
             if !r.validity.isAlways { clause("valid", validity(r.validity)) }
             if let deviation = r.deviation { clause("deviation", "deviation " + quote(deviation)) }
         case .disable(let d)?:
-            emit("header", .fill(nest: 2, [.text("disable \(d.role.rawValue) \(d.id.text)"), .text("because " + quote(d.because))]), indent: 0)
+            emit(
+                "header",
+                .fill(
+                    nest: 2, [.text("disable \(d.role.rawValue) \(d.id.text)"), .text("because " + quote(d.because))]),
+                indent: 0)
         case .example(let e)?:
             emit("header", given("example \(e.name.text): ", e.bases, e.assignments), indent: 0)
         case .test(let t)?:
@@ -491,8 +516,12 @@ private struct LayoutPrinter {
             if let source = i.source { clause("source", "source " + quote(source)) }
             clause("body", condition: i.isNever ? "never " : "always ", i.expression)
         case .responsibility(let r)?:
-            let facts: LayoutDocument = r.facts.isEmpty ? .text("other facts") : items(r.facts.map { .text($0.text) }, nest: 0)
-            emit("header", titled([.text("responsible \(quote(r.party)) for "), facts], title: r.source, word: "source"), indent: 0)
+            let facts: LayoutDocument =
+                r.facts.isEmpty ? .text("other facts") : items(r.facts.map { .text($0.text) }, nest: 0)
+            emit(
+                "header",
+                titled([.text("responsible \(quote(r.party)) for "), facts], title: r.source, word: "source"), indent: 0
+            )
         }
         // Comments of clauses that print nothing of their own, then those left under the declaration.
         for key in groups[index].keys.sorted() where !(groups[index][key]!.printed) {
@@ -535,7 +564,8 @@ private struct LayoutPrinter {
 
     /// `given adult, entry_ban_years = 10`: bases first, then assignments.
     func given(_ prefix: String, _ bases: [Name], _ assignments: [FactAssignment]) -> LayoutDocument {
-        let parts: [LayoutDocument] = bases.map { .text($0.text) }
+        let parts: [LayoutDocument] =
+            bases.map { .text($0.text) }
             + assignments.map { .sequence([.text("\($0.fact.text) = "), expression($0.value, nest: 2)]) }
         return items(parts, prefix: prefix, nest: 2)
     }
@@ -618,11 +648,13 @@ private struct LayoutPrinter {
         case .presence(let operand, let isPresent, _):
             return .sequence([self.operand(operand, 5), .text(isPresent ? " is present" : " is none")])
         case .conditional(let condition, let then, let otherwise, _):
-            return .fill(nest: nest, [
-                .sequence([.text("if "), self.expression(condition, nest: 2)]),
-                .sequence([.text("then "), self.expression(then, nest: 2)]),
-                .sequence([.text("else "), self.expression(otherwise, nest: 2)]),
-            ])
+            return .fill(
+                nest: nest,
+                [
+                    .sequence([.text("if "), self.expression(condition, nest: 2)]),
+                    .sequence([.text("then "), self.expression(then, nest: 2)]),
+                    .sequence([.text("else "), self.expression(otherwise, nest: 2)]),
+                ])
         case .binary(let op, let left, let right, _):
             switch op {
             case .or, .and, .plus, .minus, .times:
@@ -638,14 +670,16 @@ private struct LayoutPrinter {
                     first = l
                 }
                 operands.append((nil, first))
-                return .fill(nest: nest, operands.reversed().map { (op, operand) in
-                    // `a or (b and c)`: not needed by the parser, but how readers expect it.
-                    var needed = op == nil ? level : level + 1
-                    if level == 1, case .binary(.and, _, _, _) = operand { needed = 3 }
-                    let document = self.operand(operand, needed)
-                    guard let op else { return document }
-                    return .sequence([.text(op.rawValue + " "), document])
-                })
+                return .fill(
+                    nest: nest,
+                    operands.reversed().map { (op, operand) in
+                        // `a or (b and c)`: not needed by the parser, but how readers expect it.
+                        var needed = op == nil ? level : level + 1
+                        if level == 1, case .binary(.and, _, _, _) = operand { needed = 3 }
+                        let document = self.operand(operand, needed)
+                        guard let op else { return document }
+                        return .sequence([.text(op.rawValue + " "), document])
+                    })
             case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .in, .notIn:
                 return .sequence([operand(left, 5), .text(" \(op.rawValue) "), operand(right, 5)])
             }

@@ -1,10 +1,11 @@
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LVVRules
-import RuleDSL
 
 /// `rule-check format [PATH…] [--check] [--in-place]`: rule files in the one canonical layout
 /// (`RuleFormatter`), comments kept. Prints the formatted text; `--check` lists the files that would
@@ -37,7 +38,9 @@ enum FormatCommand {
                 continue
             case .failure(.changesMeaning(let why)):
                 // Impossible by design; said plainly so it is reported, and nothing is written.
-                Console.error("\(path): error: not formatted, the formatter would change its meaning (\(why)); please report this")
+                Console.error(
+                    "\(path): error: not formatted, the formatter would change its meaning (\(why)); please report this"
+                )
                 failed += 1
                 continue
             }
@@ -58,8 +61,8 @@ enum FormatCommand {
             }
         }
         if args.has("--check"), !changed.isEmpty {
-            let count = changed.count
-            Console.error("\(count) of \(paths.count) file\(paths.count == 1 ? "" : "s") not formatted; run `rule-check format --in-place`")
+            let files = "\(changed.count) of \(paths.count) file\(paths.count == 1 ? "" : "s")"
+            Console.error("\(files) not formatted; run `rule-check format --in-place`")
         }
         return failed == 0 && !(args.has("--check") && !changed.isEmpty) ? .success : .failure
     }

@@ -42,10 +42,14 @@ import Testing
         #expect(try String(contentsOfFile: messy, encoding: .utf8) == Self.tidy)
         let attributes = try FileManager.default.attributesOfItem(atPath: messy)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
-        #expect(try FileManager.default.attributesOfItem(atPath: tidy)[.modificationDate] as? Date == tidyModified,
-                "a file already formatted is not rewritten")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path).sorted() == ["messy.rules", "tidy.rules"],
-                "no temporary file is left")
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: tidy)[.modificationDate] as? Date == tidyModified,
+            "a file already formatted is not rewritten")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path).sorted() == [
+                "messy.rules", "tidy.rules",
+            ],
+            "no temporary file is left")
     }
 
     @Test func inPlaceThroughASymbolicLinkReplacesTheFileAndKeepsTheLink() throws {

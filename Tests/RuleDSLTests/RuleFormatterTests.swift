@@ -62,9 +62,14 @@ import Testing
         let (before, _) = Parser.parse(source)
         let output = SourceFile(path: "formatted.rules", text: formatted)
         let (after, afterDiagnostics) = Parser.parse(output)
-        #expect(afterDiagnostics.isEmpty, "\(label): the formatted text has diagnostics", sourceLocation: sourceLocation)
-        #expect(after.strippingLocations == before.strippingLocations, "\(label): the meaning changed", sourceLocation: sourceLocation)
-        #expect(comments(output).sorted() == comments(source).sorted(), "\(label): comments changed", sourceLocation: sourceLocation)
+        #expect(
+            afterDiagnostics.isEmpty, "\(label): the formatted text has diagnostics", sourceLocation: sourceLocation)
+        #expect(
+            after.strippingLocations == before.strippingLocations, "\(label): the meaning changed",
+            sourceLocation: sourceLocation)
+        #expect(
+            comments(output).sorted() == comments(source).sorted(), "\(label): comments changed",
+            sourceLocation: sourceLocation)
         let again = RuleFormatter.format(output)
         #expect(again == .success(formatted), "\(label): formatting twice differs", sourceLocation: sourceLocation)
         return formatted
@@ -77,7 +82,8 @@ import Testing
         // Nothing but quoted text and comments passes the line limit.
         for line in formatted.split(separator: "\n") where line.count > RuleFormatter.lineLimit {
             let trimmed = line.drop { $0 == " " }
-            let allowed = trimmed.hasPrefix("#") || trimmed.hasPrefix("title \"") || trimmed.hasPrefix("source \"")
+            let allowed =
+                trimmed.hasPrefix("#") || trimmed.hasPrefix("title \"") || trimmed.hasPrefix("source \"")
                 || trimmed.hasPrefix("deviation \"") || trimmed.hasPrefix("test \"")
             #expect(allowed, "\(name): line longer than \(RuleFormatter.lineLimit): \(line)")
         }
@@ -125,7 +131,9 @@ import Testing
                 parsed += 1
             }
         }
-        #expect(parsed > Self.mutantsPerFile / 10 && refused > Self.mutantsPerFile / 10, "\(name): \(parsed) mutants parsed, \(refused) refused")
+        #expect(
+            parsed > Self.mutantsPerFile / 10 && refused > Self.mutantsPerFile / 10,
+            "\(name): \(parsed) mutants parsed, \(refused) refused")
     }
 
     // MARK: Golden files
@@ -145,7 +153,9 @@ import Testing
             return
         }
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        #expect(formatted == expected, "\(name) formats differently from \(name).expected; see the top of RuleFormatterTests.swift")
+        #expect(
+            formatted == expected,
+            "\(name) formats differently from \(name).expected; see the top of RuleFormatterTests.swift")
     }
 
     // MARK: Details
