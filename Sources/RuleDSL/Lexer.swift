@@ -8,6 +8,11 @@ public struct Lexer {
     private let fileIndex: Int
     private var position = 0
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Set by the formatter, the one reader of comments; off for every other load, so
+    /// ordinary lexing pays one untaken branch per comment.
+    public var keepsComments = false
+    /// Each comment's range, from `#` to the end of its line (without the line break).
+    public private(set) var comments: [SourceRange] = []
 
     public init(source: SourceFile, fileIndex: Int) {
         self.source = source
@@ -57,6 +62,7 @@ public struct Lexer {
                 let start = position
                 while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
                 checkUTF8(start, position)
+                if keepsComments { comments.append(range(start, position)) }
             } else {
                 return
             }

@@ -19,6 +19,10 @@ public struct Parser {
     /// Set when an expression nested too deeply was given up; cleared at the next declaration.
     private var abandonExpression = false
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Set by the formatter: record where each declaration and clause starts (`layoutMarks`), so
+    /// comments can be kept with the clause they were written at. Recording never changes the tree.
+    public var recordsLayout = false
+    public private(set) var layoutMarks: [LayoutMark] = []
 
     public init(tokens: [Token]) {
         self.tokens = tokens
@@ -42,6 +46,7 @@ public struct Parser {
         while !atEnd {
             let before = index
             if diagnostics.count >= Parser.maximumErrors { break }
+            markLayout(isDeclaration: true)
             if isWord("ruleset") {
                 let parsed = parseHeader()
                 if header != nil {
@@ -106,6 +111,7 @@ public struct Parser {
         var header = RulesetHeader(name: name, base: nil, title: nil, source: nil, validity: Validity())
         if acceptWord("extends") { header.base = expectName("the rule set this one extends") }
         clauses: while !atEnd, current.kind == .identifier {
+            markLayout(isDeclaration: false)
             switch current.text {
             case "title": advance(); header.title = expectString()
             case "source": advance(); header.source = expectString()
@@ -223,6 +229,7 @@ public struct Parser {
             name: expectName("a decision name"), title: nil, condition: nil, outcomes: [], stages: [],
             otherwise: nil, otherwiseReason: nil, range: start)
         clauses: while !atEnd {
+            markLayout(isDeclaration: false)
             let word = current
             guard word.kind == .identifier else { break }
             switch word.text {
@@ -250,7 +257,10 @@ public struct Parser {
         _ = expectWord("decision")
         let decision = expectName("the decision to extend")
         var stages: [StageDeclaration] = []
-        while isWord("stage") { stages.append(parseStage()) }
+        while isWord("stage") {
+            markLayout(isDeclaration: false)
+            stages.append(parseStage())
+        }
         if stages.isEmpty {
             error("empty-extension", "`extend decision` needs at least one `stage`", at: decision.range)
         }
@@ -290,6 +300,7 @@ public struct Parser {
         let allowed = ["title", "source", "kind", "stage", "after", "when", "reason", "refer", "action", "valid",
                        "deviation", "lifts"]
         clauses: while !atEnd {
+            markLayout(isDeclaration: false)
             let word = current
             guard word.kind == .identifier else {
                 if unexpectedClause(in: role.rawValue, allowed: allowed) { continue clauses }
@@ -369,6 +380,7 @@ public struct Parser {
                                    range: start)
         let allowed = ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional", "violates"]
         clauses: while !atEnd {
+            markLayout(isDeclaration: false)
             let word = current
             guard word.kind == .identifier else {
                 if unexpectedClause(in: "test", allowed: allowed) { continue clauses }
@@ -446,6 +458,7 @@ public struct Parser {
         var source: String?
         var body: (Bool, Expression)?
         clauses: while !atEnd, current.kind == .identifier {
+            markLayout(isDeclaration: false)
             switch current.text {
             case "title": advance(); title = expectString()
             case "source": advance(); source = expectString()
@@ -718,6 +731,11 @@ public struct Parser {
 
     // MARK: - Token helpers
 
+    private mutating func markLayout(isDeclaration: Bool) {
+        guard recordsLayout, current.kind == .identifier else { return }
+        layoutMarks.append(LayoutMark(offset: current.range.start, word: current.text, isDeclaration: isDeclaration))
+    }
+
     private var current: Token { tokens[min(index, tokens.count - 1)] }
     private var previous: Token { tokens[max(0, min(index - 1, tokens.count - 1))] }
     private var atEnd: Bool { current.kind == .endOfFile }
@@ -850,6 +868,14 @@ public struct Parser {
     }
 }
 
+/// Where a declaration or one of its clauses starts, and the word it starts with. A clause mark
+/// is recorded at every turn of a clause loop, so a mark whose word is not a clause word of its
+/// declaration (the next declaration's keyword, where the loop stops) means nothing.
+public struct LayoutMark: Sendable, Equatable {
+    public var offset: Int
+    public var word: String
+    public var isDeclaration: Bool
+}
 
 extension Substring {
     /// Text shown inside a one-line message: line breaks and tabs written as escapes.

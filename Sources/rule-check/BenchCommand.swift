@@ -10,9 +10,10 @@ import RuleDSL
 /// measured on one core, each the median of several runs: evaluation only (with and without
 /// trace), `batch` end to end on a generated JSONL file, one case through `rule-check eval` as a
 /// fresh process, `batch`'s resident memory as a process, parse+check of every shipped rule
-/// file, `comply` for every rule set. Build with `-c release` for meaningful figures.
+/// file, `comply` for every rule set, `format` of every shipped rule file. Build with
+/// `-c release` for meaningful figures.
 enum BenchCommand {
-    static let parts = ["evaluate", "batch", "process", "rules"]
+    static let parts = ["evaluate", "batch", "process", "rules", "format"]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let flags: Set<String> = ["--pilot", "--cases", "--rules", "--runs", "--only"]
@@ -131,6 +132,21 @@ enum BenchCommand {
             let programs = RuleLibrary.pilots.compactMap { try? library.load(pilot: $0) }
             let comply = median(runs) { for p in programs { _ = ComplianceReport(program: p) } }
             report("comply, all \(programs.count) rule sets", comply * 1000, "ms")
+        }
+
+        if measures("format") {
+            // As `rule-check format --check` does its work, files already read: lex with comments,
+            // parse, print, and the check that the printed text means the same. Target: 20 ms.
+            let files = (try? RuleLibrary.ruleFiles(in: rulesDirectory)) ?? []
+            let sources = files.compactMap { path in FileSystem.read(path).map { SourceFile(path: path, bytes: $0) } }
+            var formatted = 0
+            let seconds = median(max(runs, 5)) {
+                formatted = 0
+                for source in sources {
+                    if case .success = RuleFormatter.format(source) { formatted += 1 }
+                }
+            }
+            report("format all \(formatted) of \(sources.count) rule files", seconds * 1000, "ms (in memory, meaning checked)")
         }
 
         var usage = rusage()

@@ -15,6 +15,7 @@ enum Commands {
         Command(name: "batch", summary: "decide a stream of cases: rule-check batch --pilot P [--no-trace] < cases.jsonl > verdicts.jsonl", run: { arguments throws(CommandError) in try BatchCommand.run(arguments) }),
         Command(name: "comply", summary: "prove a pilot's rules against the national convenant: rule-check comply --pilot P [--format text|json]", run: { arguments throws(CommandError) in try ComplyCommand.run(arguments) }),
         Command(name: "diff", summary: "what an edit changes: rule-check diff --pilot P --against OLD_RULES [--cases FILE] [--format text|json]", run: { arguments throws(CommandError) in try DiffCommand.run(arguments) }),
+        Command(name: "format", summary: "print rule files in the canonical layout: rule-check format [PATH…] [--check | --in-place]", run: { arguments throws(CommandError) in try FormatCommand.run(arguments) }),
         Command(name: "test", summary: "run the rule files' own tests: rule-check test [PATH…] [--verbose]", run: { arguments throws(CommandError) in try TestCommand.run(arguments) }),
         Command(name: "doc", summary: "write a pilot's rulebook as one HTML page: rule-check doc --pilot P [--out DIR] [--rules DIR]", run: { arguments throws(CommandError) in try DocCommand.run(arguments) }),
         Command(name: "bench", summary: "measure speed and memory: rule-check bench [--pilot P] [--cases N] [--runs R] [--only PART]", run: { arguments throws(CommandError) in try BenchCommand.run(arguments) }),

@@ -92,6 +92,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             fatalError("rule-fuzz: printed rules do not parse back to the same print:\n\(printed)")
         }
     }
+    // The formatter never changes meaning (it checks itself), and formats its output to itself.
+    switch RuleFormatter.format(pilot) {
+    case .success(let formatted):
+        guard case .success(formatted) = RuleFormatter.format(SourceFile(path: "formatted.rules", text: formatted)) else {
+            fatalError("rule-fuzz: formatting the formatted rules changes them:\n\(formatted)")
+        }
+    case .failure(.changesMeaning(let why)):
+        fatalError("rule-fuzz: the formatter would change the meaning: \(why)")
+    case .failure(.invalid):
+        break
+    }
 
     // 2. As one batch line for the groningen pilot, with the trace and without.
     var outputs: [[UInt8]] = []
