@@ -437,6 +437,7 @@ private struct LayoutPrinter {
             if let least = f.atLeast { modifiers += ", at least \(least)" }
             if let most = f.atMost { modifiers += ", at most \(most)" }
             if f.isRecorded { modifiers += ", recorded" }
+            if let format = f.format { modifiers += ", format \(quote(format.pattern))" }
             emit("header", titled([.text(head), type, .text(modifiers)], title: f.title), indent: 0)
         case .constant(let c)?:
             emit(

@@ -32,7 +32,7 @@ enum FormatCommand {
             case .success(let formatted):
                 text = formatted
             case .failure(.invalid(let diagnostics)):
-                Console.error(DiagnosticRenderer(files: [source]).render(diagnostics))
+                Console.errorText(DiagnosticRenderer(files: [source]).render(diagnostics))
                 Console.error("\(path): not formatted: the file has errors")
                 failed += 1
                 continue
@@ -67,50 +67,19 @@ enum FormatCommand {
         return failed == 0 && !(args.has("--check") && !changed.isEmpty) ? .success : .failure
     }
 
-    /// Replaces the file at `path` whole: a new file next to it (created with `O_EXCL`, so never
-    /// through a symbolic link or over another file), given the old file's mode, synced, then
-    /// renamed over it. A symbolic link named on the command line is followed to its file, which
+    /// Replaces the file at `path` whole, through the one safe writer every command uses
+    /// (`FileSystem.write`: a temporary file created exclusively next to it, given its mode, then
+    /// renamed over it). A symbolic link named on the command line is followed to its file, which
     /// is replaced; the link stays. Returns what went wrong, or nil.
     static func replace(_ path: String, with bytes: [UInt8]) -> String? {
-        guard let resolved = realpath(path, nil) else { return describe(errno) }
+        guard let resolved = realpath(path, nil) else { return String(cString: strerror(errno)) }
         let target = String(cString: resolved)
         free(resolved)
-        var info = stat()
-        guard stat(target, &info) == 0 else { return describe(errno) }
-        let slash = target.lastIndex(of: "/")
-        let folder = slash.map { String(target[..<$0]) } ?? "."
-        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        var descriptor: Int32 = -1
-        var temporary = ""
-        for attempt in 0..<100 {
-            temporary = (folder.isEmpty ? "" : folder) + "/.\(name).format-\(getpid())-\(attempt).tmp"
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if descriptor >= 0 || errno != EEXIST { break }
+        do {
+            try FileSystem.write(bytes, to: target)
+            return nil
+        } catch {
+            return "\(error)"
         }
-        guard descriptor >= 0 else { return describe(errno) }
-        var failure: String?
-        if fchmod(descriptor, info.st_mode & 0o7777) != 0 { failure = describe(errno) }
-        var written = 0
-        while failure == nil, written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = describe(errno)
-            } else {
-                written += count
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = describe(errno) }
-        if close(descriptor) != 0, failure == nil { failure = describe(errno) }
-        if failure == nil, rename(temporary, target) != 0 { failure = describe(errno) }
-        if let failure {
-            unlink(temporary)
-            return failure
-        }
-        return nil
-    }
-
-    private static func describe(_ code: Int32) -> String {
-        String(cString: strerror(code))
     }
 }
