@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import LanguageServer
+
+/// `rule-check lsp`: the language server for rule files, on standard input and output, for as
+/// long as the editor keeps it. Messages go only to standard output; nothing else is printed.
+enum LSPCommand {
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        _ = try Arguments(command: "lsp", arguments, valueFlags: [], switchFlags: [])
+        // A client that closes the pipe must not kill the server with SIGPIPE mid-write.
+        signal(SIGPIPE, SIG_IGN)
+        let sink = DescriptorSink(descriptor: 1)
+        let server = LanguageServer(format: formatter, send: { sink.write($0) })
+        var reader = MessageReader(source: DescriptorSource(descriptor: 0))
+        return server.run(&reader) == 0 ? .success : .failure
+    }
+
+    /// The formatter the server offers; nil until `rule-check format` exists.
+    static let formatter: LanguageServer.Formatter? = nil
+}
