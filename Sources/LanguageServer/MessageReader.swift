@@ -147,22 +147,25 @@ public struct MessageReader<Source: ByteSource> {
 
     private struct HeaderProblem: Error { let message: String }
 
-    /// The `Content-Length` of a header section; header names are case-insensitive.
+    /// The `Content-Length` of a header section; header names are case-insensitive, other
+    /// headers are ignored. The name is looked for anywhere in a line, so a header right after
+    /// the body of a frame that could not be read (no or a bad length) is still found.
     private static func contentLength(_ header: [UInt8]) -> Result<Int, HeaderProblem> {
         let text = String(decoding: header, as: UTF8.self)
         var length: Int?
         for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
-            guard let colon = line.firstIndex(of: ":") else {
-                return .failure(HeaderProblem(message: "header line without `:`"))
+            let lower = Array(line.lowercased().utf8)
+            let name = Array("content-length".utf8)
+            guard lower.count >= name.count,
+                let at = (0...(lower.count - name.count)).last(where: { lower[$0..<$0 + name.count].elementsEqual(name) })
+            else { continue }
+            let rest = Substring(String(decoding: lower[(at + name.count)...], as: UTF8.self)).drop { $0 == " " || $0 == "\t" }
+            guard rest.first == ":" else { continue }
+            let value = rest.dropFirst().trimmingSpaces
+            guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value) else {
+                return .failure(HeaderProblem(message: "`Content-Length` must be a whole number of bytes, not `\(value.prefix(40))`"))
             }
-            let name = line[..<colon].trimmingSpaces.lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces
-            if name == "content-length" {
-                guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value) else {
-                    return .failure(HeaderProblem(message: "`Content-Length` must be a whole number of bytes, not `\(value.prefix(40))`"))
-                }
-                length = n
-            }
+            length = n
         }
         guard let length else { return .failure(HeaderProblem(message: "message without `Content-Length` header")) }
         return .success(length)
