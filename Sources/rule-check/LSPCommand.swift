@@ -9,7 +9,8 @@ import LanguageServer
 /// long as the editor keeps it. Messages go only to standard output; nothing else is printed.
 enum LSPCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        _ = try Arguments(command: "lsp", arguments, valueFlags: [], switchFlags: [])
+        // `--stdio` is what generic clients (vscode-languageclient) add; standard I/O is the only transport.
+        _ = try Arguments(command: "lsp", arguments, valueFlags: [], switchFlags: ["--stdio"])
         // A client that closes the pipe must not kill the server with SIGPIPE mid-write.
         signal(SIGPIPE, SIG_IGN)
         let sink = DescriptorSink(descriptor: 1)
