@@ -86,7 +86,8 @@ enum DocumentURI {
 /// the parsed chain's symbol index, and where each file of the chain lives.
 final class Analysis {
     let result: RuleSetLoader.Result
-    let index: SymbolIndex
+    /// Built on the first request that needs it: publishing diagnostics after an edit does not.
+    lazy var index = SymbolIndex(files: result.files.enumerated().map { Parser.parse($0.element, fileIndex: $0.offset).0 })
     /// Per file of the chain (base first): its URI and line table.
     let uris: [String]
     let lines: [LineTable]
@@ -97,7 +98,6 @@ final class Analysis {
         self.result = result
         self.uris = uris
         self.lines = result.files.map { LineTable($0.bytes) }
-        self.index = SymbolIndex(files: result.files.enumerated().map { Parser.parse($0.element, fileIndex: $0.offset).0 })
     }
 
     var paths: [String] { result.files.map(\.path) }
