@@ -164,8 +164,11 @@ struct Completion {
             + Builtin.allCases.map { Item(label: $0.rawValue, kind: 3, detail: "function") } + keywords(Self.expressionWords)
     }
 
+    /// The values a fact can be compared with or given: an enumeration's values, `true` and
+    /// `false` for a yes/no fact; nothing to offer for numbers, text and dates.
     private func values(ofFact fact: String) -> [Item] {
-        index.enumValues(ofFact: fact).map { Item(label: $0, kind: 20, detail: "value of \(fact)") }
+        if index.type(ofFact: fact) == .bool { return keywords(["true", "false"]) }
+        return index.enumValues(ofFact: fact).map { Item(label: $0, kind: 20, detail: "value of \(fact)") }
     }
 
     private func keywords(_ words: [String]) -> [Item] {

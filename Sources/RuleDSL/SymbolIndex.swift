@@ -76,14 +76,17 @@ public struct SymbolIndex: Sendable {
             .compactMap { seen.insert($0.key.name).inserted ? $0.key.name : nil }
     }
 
+    /// The type of a fact as declared, if it is declared.
+    public func type(ofFact fact: String) -> TypeExpression? {
+        for file in files.reversed() {
+            for case .fact(let f) in file.declarations where f.name.text == fact { return f.type }
+        }
+        return nil
+    }
+
     /// The values of an enumeration fact (`one of (…)`), empty for any other fact.
     public func enumValues(ofFact fact: String) -> [String] {
-        for file in files.reversed() {
-            for case .fact(let f) in file.declarations where f.name.text == fact {
-                if case .oneOf(let values) = f.type { return values.map(\.text) }
-                return []
-            }
-        }
+        if case .oneOf(let values)? = type(ofFact: fact) { return values.map(\.text) }
         return []
     }
 
