@@ -45,6 +45,7 @@ struct Completion {
         let offset = max(0, min(offset, bytes.count))
         var prefixStart = offset
         while prefixStart > 0, Self.isNameByte(bytes[prefixStart - 1]) { prefixStart -= 1 }
+        if Self.isInCommentOrText(bytes, at: prefixStart) { return [] }
         let prefix = String(decoding: bytes[prefixStart..<offset], as: UTF8.self)
         let (words, lineHasWords) = Self.words(in: bytes, before: prefixStart)
         return candidates(words: words, lineHasWords: lineHasWords).filter { $0.label.hasPrefix(prefix) }
@@ -83,14 +84,20 @@ struct Completion {
             if role == "rule" || role == "exception" {
                 return index.qualifiedStages().map { Item(label: $0, kind: 23, detail: "stage") }
             }
-            if previous == "gives", let decision = words.dropFirst().first {
+            // `decision intake … stage x gives …` or `extend decision intake … stage x gives …`.
+            let decision = words.dropFirst(declaration == "extend" ? 2 : 1).first ?? ""
+            if previous == "gives" {
                 return index.outcomes(ofDecision: decision).map { Item(label: $0, kind: 20, detail: "outcome") }
             }
-            return previous == "before" || previous == "after"
-                ? index.qualifiedStages().compactMap { stage in
-                    words.count > 1 && stage.hasPrefix(words[1] + ".")
-                        ? Item(label: String(stage.dropFirst(words[1].count + 1)), kind: 23, detail: "stage") : nil
-                } : keywords(["gives", "before", "after", "overriding"])
+            if previous == "before" || previous == "after" {
+                // Not the stage being declared: `stage late gives exclude before ‸`.
+                let own = words.lastIndex(of: "stage").flatMap { $0 + 1 < words.count ? decision + "." + words[$0 + 1] : nil }
+                return index.qualifiedStages().compactMap { stage in
+                    stage.hasPrefix(decision + ".") && stage != own
+                        ? Item(label: String(stage.dropFirst(decision.count + 1)), kind: 23, detail: "stage") : nil
+                }
+            }
+            return []
         case "after":
             return symbols(.decision)
         case "otherwise":
@@ -142,11 +149,21 @@ struct Completion {
     private func expression(words: [String]) -> [Item] {
         guard let previous = words.last else { return [] }
         if ["=", "!=", "{", ",", "in"].contains(previous) {
-            // The name the comparison or set is about: the last name before the operator.
-            let operand = words.dropLast().reversed().first { word in
-                word.first.map { $0.isLetter || $0 == "_" } == true && !["in", "not", "and", "or"].contains(word)
+            // The name the comparison or set is about: `x = ‸`, `x in ‸`, `x not in {a, ‸`.
+            var at = words.count - 1
+            if previous == "," {
+                let open = words.lastIndex(of: "{") ?? -1
+                at = open > (words.lastIndex(of: "}") ?? -1) ? open : -1
             }
-            if let operand {
+            if at >= 0, words[at] == "{" { at -= 1 }
+            if at >= 0, words[at] == "in" {
+                at -= 1
+                if at >= 0, words[at] == "not" { at -= 1 }
+            } else if at >= 0, words[at] == "=" || words[at] == "!=" {
+                at -= 1
+            }
+            if at >= 0, at < words.count - 1 {
+                let operand = words[at]
                 let found = values(ofFact: operand) + index.outcomes(ofDecision: operand).map {
                     Item(label: $0, kind: 20, detail: "outcome of \(operand)")
                 }
@@ -225,6 +242,23 @@ struct Completion {
         let words = tokens(bytes, from: start, to: end)
         let onLine = tokens(bytes, from: lineStart, to: end)
         return (words, !onLine.isEmpty)
+    }
+
+    /// Whether `offset` is inside a comment or a text on its line (text does not span lines).
+    static func isInCommentOrText(_ bytes: [UInt8], at offset: Int) -> Bool {
+        var i = offset
+        while i > 0, bytes[i - 1] != 10, bytes[i - 1] != 13 { i -= 1 }
+        var inText = false
+        while i < offset {
+            switch bytes[i] {
+            case UInt8(ascii: "\""): inText.toggle()
+            case UInt8(ascii: "\\") where inText: i += 1
+            case UInt8(ascii: "#") where !inText: return true
+            default: break
+            }
+            i += 1
+        }
+        return inText
     }
 
     private static func lineEnd(_ bytes: [UInt8], _ from: Int) -> Int {

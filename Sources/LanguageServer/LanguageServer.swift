@@ -336,6 +336,12 @@ public final class LanguageServer {
                 ]))))
                 // Files extending it now read it from disk.
                 refreshDependents(of: document.path)
+            case "workspace/didChangeWatchedFiles":
+                // A rule file changed on disk (a base no editor has open, say): check again.
+                analyses.removeAll()
+                for document in documents.values.sorted(by: { $0.uri < $1.uri }) {
+                    publishDiagnostics(document, analysis(document))
+                }
             default:
                 break  // `initialized`, `$/cancelRequest`, `$/setTrace` and unknown notifications
             }

@@ -73,6 +73,8 @@ public struct MessageReader<Source: ByteSource> {
     private var source: Source
     private var buffer: [UInt8] = []
     private var position = 0
+    /// How far `findHeaderEnd` has looked (an index into `buffer`).
+    private var searched = 0
     private var atEnd = false
 
     public init(source: Source) {
@@ -171,13 +173,15 @@ public struct MessageReader<Source: ByteSource> {
         return .success(length)
     }
 
-    /// The offset of `\r\n\r\n` after `position`, if buffered.
-    private func findHeaderEnd() -> Int? {
-        var i = position
+    /// The offset of `\r\n\r\n` after `position`, if buffered. Bytes already searched are not
+    /// searched again, so a header arriving a byte at a time costs linear time.
+    private mutating func findHeaderEnd() -> Int? {
+        var i = max(position, searched - 3)
         while i + 3 < buffer.count {
             if buffer[i] == 13, buffer[i + 1] == 10, buffer[i + 2] == 13, buffer[i + 3] == 10 { return i }
             i += 1
         }
+        searched = buffer.count
         return nil
     }
 
@@ -197,6 +201,7 @@ public struct MessageReader<Source: ByteSource> {
     private mutating func compact() {
         if position > 0, position * 2 >= buffer.count {
             buffer.removeFirst(position)
+            searched = max(0, searched - position)
             position = 0
         }
     }
