@@ -159,6 +159,12 @@ final class Fixture {
           when age < ADULT_AGE
           reason minor
 
+        exception long_stay
+          title "Lang verblijf: toch toelaten"
+          source "000 art. 3.1 (regels 203-204)"
+          when entry_ban_years >= 30
+          lifts kind exclusion
+
         test "één inreisverbod van tien jaar" given reference_date = 2024-05-01, birth_date = 1990-06-15, entry_ban_years = 10
           expect intake exclude
           reasons entry_ban_10y
@@ -171,6 +177,12 @@ final class Fixture {
           given reference_date = 2024-05-01, birth_date = 2010-06-15, entry_ban_years = 0
           expect intake exclude
           reasons minor
+
+        test "een inreisverbod van dertig jaar wordt opgeheven"
+          given reference_date = 2024-05-01, birth_date = 1990-06-15, entry_ban_years = 30
+          expect intake admit
+          reasons entry_ban_10y
+          exceptional true
 
         """
     static let groningen = """

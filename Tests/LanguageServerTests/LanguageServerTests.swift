@@ -106,8 +106,8 @@ import Testing
         #expect(text.contains("**rule** `entry_ban`: Zwaar inreisverbod"))
         #expect(text.contains("source: 000 art. 3.1 (regel 201)"))
         #expect(text.contains("overridden in `groningen.rules` line 4"))
-        #expect(text.contains("holds in 1 test (“één inreisverbod van tien jaar”)"))
-        #expect(text.contains("expect reason `entry_ban_10y`: 1 test"))
+        #expect(text.contains("holds in 2 tests (“één inreisverbod van tien jaar”, “een inreisverbod van dertig jaar wordt opgeheven”)"))
+        #expect(text.contains("expect reason `entry_ban_10y`: 2 tests"))
         #expect(result["range"]?["start"]?["character"] == .number(String(at.character)))
     }
 
@@ -147,6 +147,7 @@ import Testing
             script.at("textDocument/hover", uri, line: reason.line, character: reason.character + 8),
             script.at("textDocument/hover", uri, line: rule.line, character: rule.character + 6),
             script.at("textDocument/hover", uri, line: 2, character: 0),
+            script.at("textDocument/hover", uri, line: position(of: "long_stay", in: Fixture.national).line, character: 12),
         ]
         script.shutdownAndExit()
         let transcript = serve(script)
@@ -158,6 +159,9 @@ import Testing
         #expect(texts[1].contains("tests of `national.rules` that expect it: 1 test"))
         #expect(texts[2].contains("switched off in `amsterdam.rules` line 3 (\"in deze pilot beslist de gemeente\")"))
         #expect(transcript.result(ids[3]) == .null, "an empty line has nothing to show")
+        #expect(texts[4].hasPrefix("**exception** `long_stay`: Lang verblijf: toch toelaten\n\nsource: 000 art. 3.1 (regels 203-204)"))
+        #expect(texts[4].contains("holds in 1 test (“een inreisverbod van dertig jaar wordt opgeheven”)"))
+        #expect(texts[4].contains("no pilot in this folder overrides or switches it off"))
     }
 
     @Test func definitionGoesAcrossFilesAndAnOverrideJumpsToWhatItOverrides() throws {
@@ -200,13 +204,14 @@ import Testing
         let symbols = script.request("textDocument/documentSymbol", #"{"textDocument":{"uri":"\#(uri)"}}"#)
         script.shutdownAndExit()
         let transcript = serve(script)
-        // Declared once, given by one rule, expected by one test.
-        #expect(transcript.result(references)?.arrayValue?.count == 3)
+        // Declared once, given by one rule, expected by two tests.
+        #expect(transcript.result(references)?.arrayValue?.count == 4)
         let names = transcript.result(symbols)?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(names == [
             "national", "reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "ADULT_AGE", "age",
-            "intake", "entry_ban", "minor", "één inreisverbod van tien jaar",
+            "intake", "entry_ban", "minor", "long_stay", "één inreisverbod van tien jaar",
             "een volwassene zonder inreisverbod wordt toegelaten", "een minderjarige wordt uitgesloten",
+            "een inreisverbod van dertig jaar wordt opgeheven",
         ])
     }
 
@@ -275,7 +280,9 @@ import Testing
     @Test func theRunTestsLensRunsTheFileTestsAndShowsFailuresAsDiagnostics() throws {
         let fixture = try Fixture()
         let uri = fixture.uri("national.rules")
-        let wrong = Fixture.national.replacingOccurrences(of: "expect intake admit", with: "expect intake exclude")
+        // The adult's test expects the wrong outcome (only the first `expect intake admit`).
+        let first = try #require(Fixture.national.range(of: "expect intake admit"))
+        let wrong = Fixture.national.replacingCharacters(in: first, with: "expect intake exclude")
         var script = Script()
         script.initialize()
         script.open(uri, wrong)
@@ -285,15 +292,15 @@ import Testing
         let transcript = serve(script)
         let lenses = try #require(transcript.result(lens)?.arrayValue)
         #expect(lenses.count == 1)
-        #expect(lenses.first?["command"]?["title"] == .string("run tests (3)"))
+        #expect(lenses.first?["command"]?["title"] == .string("run tests (4)"))
         #expect(lenses.first?["range"]?["start"]?["line"] == .number(String(position(of: "test \"één", in: wrong).line)))
-        #expect(transcript.result(run)?["passed"] == .number("2"))
+        #expect(transcript.result(run)?["passed"] == .number("3"))
         #expect(transcript.result(run)?["failed"] == .number("1"))
         let failures = transcript.diagnostics(uri).filter { $0["code"] == .string("test-failed") }
         #expect(failures.count == 1)
         #expect(failures.first?["message"]?.stringValue?.contains("expected intake `exclude`, got `admit`") == true)
         #expect(failures.first?["range"]?["start"]?["line"] == .number(String(position(of: "test \"een volwassene", in: wrong).line)))
         #expect(transcript.notifications("window/showMessage").first?["params"]?["message"]
-            == .string("national.rules: 2 passed, 1 failed"))
+            == .string("national.rules: 3 passed, 1 failed"))
     }
 }
