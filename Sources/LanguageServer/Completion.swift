@@ -20,7 +20,9 @@ struct Completion {
         "ruleset": ["extends", "title", "source", "valid"],
         "decision": ["title", "when", "outcomes", "stage", "otherwise"],
         "extend": ["stage"],
-        "rule": ["title", "source", "kind", "stage", "after", "when", "reason", "refer", "action", "valid", "deviation"],
+        "rule": [
+            "title", "source", "kind", "stage", "after", "when", "reason", "refer", "action", "valid", "deviation",
+        ],
         "exception": ["title", "source", "when", "lifts", "reason", "valid"],
         "test": ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional", "violates"],
         "invariant": ["title", "source", "never", "always"],
@@ -91,7 +93,9 @@ struct Completion {
             }
             if previous == "before" || previous == "after" {
                 // Not the stage being declared: `stage late gives exclude before ‸`.
-                let own = words.lastIndex(of: "stage").flatMap { $0 + 1 < words.count ? decision + "." + words[$0 + 1] : nil }
+                let own = words.lastIndex(of: "stage").flatMap {
+                    $0 + 1 < words.count ? decision + "." + words[$0 + 1] : nil
+                }
                 return index.qualifiedStages().compactMap { stage in
                     stage.hasPrefix(decision + ".") && stage != own
                         ? Item(label: String(stage.dropFirst(decision.count + 1)), kind: 23, detail: "stage") : nil
@@ -164,21 +168,27 @@ struct Completion {
             }
             if at >= 0, at < words.count - 1 {
                 let operand = words[at]
-                let found = values(ofFact: operand) + index.outcomes(ofDecision: operand).map {
-                    Item(label: $0, kind: 20, detail: "outcome of \(operand)")
-                }
+                let found =
+                    values(ofFact: operand)
+                    + index.outcomes(ofDecision: operand).map {
+                        Item(label: $0, kind: 20, detail: "outcome of \(operand)")
+                    }
                 if !found.isEmpty { return found }
             }
         }
-        let afterOperand = previous == ")" || previous == "}" || previous.first.map { $0.isLetter || $0.isNumber || $0 == "\"" } == true
-        if afterOperand, !["not", "and", "or", "in", "if", "then", "else", "when", "never", "always", "is"].contains(previous),
+        let afterOperand =
+            previous == ")" || previous == "}"
+            || previous.first.map { $0.isLetter || $0.isNumber || $0 == "\"" } == true
+        if afterOperand,
+            !["not", "and", "or", "in", "if", "then", "else", "when", "never", "always", "is"].contains(previous),
             !Self.declarationKeywords.contains(previous)
         {
             return previous == "is" ? keywords(["present", "none"]) : keywords(Self.operatorWords)
         }
         if previous == "is" { return keywords(["present", "none"]) }
         return symbols(.fact) + symbols(.derived) + symbols(.constant) + symbols(.decision)
-            + Builtin.allCases.map { Item(label: $0.rawValue, kind: 3, detail: "function") } + keywords(Self.expressionWords)
+            + Builtin.allCases.map { Item(label: $0.rawValue, kind: 3, detail: "function") }
+            + keywords(Self.expressionWords)
     }
 
     /// The values a fact can be compared with or given: an enumeration's values, `true` and

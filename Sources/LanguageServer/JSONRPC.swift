@@ -53,7 +53,8 @@ public enum JSONRPC {
         switch parsed {
         case .success(let v): value = v
         case .failure(let error):
-            return .failure(DecodeError(code: .parseError, message: "the message is not JSON: \(error.description)", id: nil))
+            return .failure(
+                DecodeError(code: .parseError, message: "the message is not JSON: \(error.description)", id: nil))
         }
         guard case .object = value else {
             // A batch (an array) is JSON-RPC but not used by LSP; refuse it like any non-object.
@@ -76,7 +77,8 @@ public enum JSONRPC {
         case .null?:
             params = nil  // not JSON-RPC, but some clients write it for `shutdown` and `exit`
         case .bool?, .number?, .string?:
-            return .failure(DecodeError(code: .invalidRequest, message: "`params` must be an object or an array", id: id))
+            return .failure(
+                DecodeError(code: .invalidRequest, message: "`params` must be an object or an array", id: id))
         }
         switch value["method"] {
         case .string(let method)?:
@@ -96,13 +98,17 @@ public enum JSONRPC {
 
     /// `{"jsonrpc":"2.0","id":…,"error":{"code":…,"message":…}}`; a nil id is written `null`.
     public static func error(id: ID?, code: ErrorCode, message: String) -> [UInt8] {
-        let error = JSONValue.object([member("code", .number(String(code.rawValue))), member("message", .string(message))])
-        return encode(.object([member("jsonrpc", .string("2.0")), member("id", id?.json ?? .null), member("error", error)]))
+        let error = JSONValue.object([
+            member("code", .number(String(code.rawValue))), member("message", .string(message)),
+        ])
+        return encode(
+            .object([member("jsonrpc", .string("2.0")), member("id", id?.json ?? .null), member("error", error)]))
     }
 
     /// `{"jsonrpc":"2.0","method":…,"params":…}`: a notification or request of the server.
     public static func notification(method: String, params: JSONValue) -> [UInt8] {
-        encode(.object([member("jsonrpc", .string("2.0")), member("method", .string(method)), member("params", params)]))
+        encode(
+            .object([member("jsonrpc", .string("2.0")), member("method", .string(method)), member("params", params)]))
     }
 
     /// The header and body of one frame: lengths in bytes of the UTF-8 body.

@@ -90,7 +90,9 @@ struct LanguageFeatures {
         if let kind = r.kind { facts.append("kind `\(kind.text)`") }
         if !facts.isEmpty { lines.append(facts.joined(separator: " · ")) }
         if let deviation = r.deviation { lines.append("deviation: \(deviation)") }
-        lines.append((r.isOverride ? "overrides the base's \(r.role.rawValue); " : "") + "declared in `\(fileName(file))` line \(line(r.id.range))")
+        lines.append(
+            (r.isOverride ? "overrides the base's \(r.role.rawValue); " : "")
+                + "declared in `\(fileName(file))` line \(line(r.id.range))")
         lines.append(pilotChanges(key))
         lines.append(coverage(id: r.id.text, reason: r.reason?.text))
         return lines
@@ -111,16 +113,21 @@ struct LanguageFeatures {
             for declaration in file.declarations {
                 switch declaration {
                 case .rule(let r) where r.isOverride && r.id.text == key.name && r.role == role:
-                    changes.append("overridden in `\(name)` line \(lines.position(of: r.id.range.start, encoding: .utf8).line + 1)")
+                    changes.append(
+                        "overridden in `\(name)` line \(lines.position(of: r.id.range.start, encoding: .utf8).line + 1)"
+                    )
                 case .disable(let d) where d.id.text == key.name && d.role == role:
-                    changes.append("switched off in `\(name)` line \(lines.position(of: d.id.range.start, encoding: .utf8).line + 1) (\"\(d.because)\")")
+                    changes.append(
+                        "switched off in `\(name)` line \(lines.position(of: d.id.range.start, encoding: .utf8).line + 1) (\"\(d.because)\")"
+                    )
                 case .vocabulary, .fact, .constant, .derived, .decision, .extendDecision, .rule, .disable, .example,
                     .test, .invariant, .responsibility:
                     continue
                 }
             }
         }
-        return changes.isEmpty ? "no pilot in this folder overrides or switches it off"
+        return changes.isEmpty
+            ? "no pilot in this folder overrides or switches it off"
             : "pilots: " + changes.joined(separator: "; ")
     }
 
@@ -181,7 +188,8 @@ struct LanguageFeatures {
         let value: ValueDeclaration
         switch declaration {
         case .constant(let v), .derived(let v): value = v
-        case .vocabulary, .fact, .decision, .extendDecision, .rule, .disable, .example, .test, .invariant, .responsibility:
+        case .vocabulary, .fact, .decision, .extendDecision, .rule, .disable, .example, .test, .invariant,
+            .responsibility:
             return ["`\(key.name)`"]
         }
         let word = key.kind == .constant ? "const" : "let"
@@ -192,17 +200,23 @@ struct LanguageFeatures {
     }
 
     private func decisionHover(_ name: String) -> [String] {
-        guard case (.decision(let d), _)? = declaration(SymbolIndex.Key(.decision, name)) else { return ["decision `\(name)`"] }
+        guard case (.decision(let d), _)? = declaration(SymbolIndex.Key(.decision, name)) else {
+            return ["decision `\(name)`"]
+        }
         var lines = ["**decision** `\(d.name.text)`" + (d.title.map { ": \($0)" } ?? "")]
         lines.append("outcomes: " + d.outcomes.map { "`\($0.text)`" }.joined(separator: ", "))
         let stages = analysis.index.qualifiedStages().filter { $0.hasPrefix(name + ".") }
-        if !stages.isEmpty { lines.append("stages: " + stages.map { "`\($0.dropFirst(name.count + 1))`" }.joined(separator: ", ")) }
+        if !stages.isEmpty {
+            lines.append("stages: " + stages.map { "`\($0.dropFirst(name.count + 1))`" }.joined(separator: ", "))
+        }
         lines += declaredIn(SymbolIndex.Key(.decision, name))
         return lines
     }
 
     private func invariantHover(_ name: String) -> [String] {
-        guard case (.invariant(let i), _)? = declaration(SymbolIndex.Key(.invariant, name)) else { return ["invariant `\(name)`"] }
+        guard case (.invariant(let i), _)? = declaration(SymbolIndex.Key(.invariant, name)) else {
+            return ["invariant `\(name)`"]
+        }
         var lines = ["**invariant** `\(i.id.text)`" + (i.title.map { ": \($0)" } ?? "")]
         if let source = i.source { lines.append("source: \(source)") }
         lines += declaredIn(SymbolIndex.Key(.invariant, name))
@@ -230,7 +244,8 @@ struct LanguageFeatures {
         lines.append(givers.isEmpty ? "given by no rule" : "given by " + givers.joined(separator: ", "))
         if key.kind == .reason, analysis.result.program != nil {
             let expecting = analysis.heldInTests.filter { $0.reasons.contains(key.name) }.map(\.title)
-            lines.append("tests of `\(fileName(analysis.top))` that expect it: \(count(expecting, "test"))\(list(expecting))")
+            lines.append(
+                "tests of `\(fileName(analysis.top))` that expect it: \(count(expecting, "test"))\(list(expecting))")
         }
         lines += declaredIn(key)
         return lines
@@ -241,7 +256,8 @@ struct LanguageFeatures {
     /// The declarations of the document's own file, in file order, tests included.
     func symbols() -> [(name: String, kind: Int, detail: String, range: SourceRange)] {
         var result: [(String, Int, String, SourceRange)] = []
-        for occurrence in analysis.index.occurrences where occurrence.isDeclaration && occurrence.range.file == analysis.top {
+        for occurrence in analysis.index.occurrences
+        where occurrence.isDeclaration && occurrence.range.file == analysis.top {
             let kind: Int
             switch occurrence.key.kind {
             case .ruleset: kind = 2  // Module

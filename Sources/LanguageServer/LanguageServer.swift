@@ -120,7 +120,9 @@ public final class LanguageServer {
     }
 
     private func initialize(_ params: JSONValue?) throws -> JSONValue {
-        guard state == .waiting else { throw RequestError(code: .invalidRequest, message: "the server is already initialized") }
+        guard state == .waiting else {
+            throw RequestError(code: .invalidRequest, message: "the server is already initialized")
+        }
         let offered = params?["capabilities"]?["general"]?["positionEncodings"]?.arrayValue ?? []
         encoding = offered.contains(.string("utf-8")) ? .utf8 : .utf16
         state = .running
@@ -182,36 +184,43 @@ public final class LanguageServer {
         guard let occurrence = analysis.index.occurrence(atFile: analysis.top, offset: offset) else { return .null }
         if occurrence.key.kind == .ruleset {
             // `extends national`: the start of the base file.
-            guard let file = analysis.result.files.firstIndex(where: {
-                RuleSetLoaderName.of($0) == occurrence.key.name
-            }) else { return .null }
+            guard
+                let file = analysis.result.files.firstIndex(where: {
+                    RuleSetLoaderName.of($0) == occurrence.key.name
+                })
+            else { return .null }
             return .array([analysis.location(SourceRange(file: file, start: 0, end: 0), encoding: encoding)])
         }
-        return .array(analysis.index.definitions(of: occurrence).map { analysis.location($0.range, encoding: encoding) })
+        return .array(
+            analysis.index.definitions(of: occurrence).map { analysis.location($0.range, encoding: encoding) })
     }
 
     private func references(_ params: JSONValue?) throws -> JSONValue {
         let (document, offset) = try target(params)
         guard let offset else { throw RequestError.params("`position` is required") }
         let analysis = analysis(document)
-        guard let occurrence = analysis.index.occurrence(atFile: analysis.top, offset: offset) else { return .array([]) }
+        guard let occurrence = analysis.index.occurrence(atFile: analysis.top, offset: offset) else {
+            return .array([])
+        }
         let includeDeclaration = params?["context"]?["includeDeclaration"] != .bool(false)
-        return .array(analysis.index.references(to: occurrence.key)
-            .filter { includeDeclaration || !$0.isDeclaration }
-            .map { analysis.location($0.range, encoding: encoding) })
+        return .array(
+            analysis.index.references(to: occurrence.key)
+                .filter { includeDeclaration || !$0.isDeclaration }
+                .map { analysis.location($0.range, encoding: encoding) })
     }
 
     private func documentSymbols(_ params: JSONValue?) throws -> JSONValue {
         let (document, _) = try target(params)
         let analysis = analysis(document)
         let lines = analysis.lines[analysis.top]
-        return .array(LanguageFeatures(analysis: analysis, readFile: readFile).symbols().map { symbol in
-            let range = lines.range(symbol.range.start, symbol.range.end, encoding: encoding)
-            return .object([
-                "name": .string(symbol.name.isEmpty ? "(untitled)" : symbol.name), "detail": .string(symbol.detail),
-                "kind": .int(symbol.kind), "range": range, "selectionRange": range,
-            ])
-        })
+        return .array(
+            LanguageFeatures(analysis: analysis, readFile: readFile).symbols().map { symbol in
+                let range = lines.range(symbol.range.start, symbol.range.end, encoding: encoding)
+                return .object([
+                    "name": .string(symbol.name.isEmpty ? "(untitled)" : symbol.name), "detail": .string(symbol.detail),
+                    "kind": .int(symbol.kind), "range": range, "selectionRange": range,
+                ])
+            })
     }
 
     private func completion(_ params: JSONValue?) throws -> JSONValue {
@@ -221,10 +230,13 @@ public final class LanguageServer {
         var seen = Set<String>()
         return .object([
             "isIncomplete": .bool(false),
-            "items": .array(items.compactMap { item in
-                guard seen.insert(item.label).inserted else { return nil }
-                return .object(["label": .string(item.label), "kind": .int(item.kind), "detail": .string(item.detail)])
-            }),
+            "items": .array(
+                items.compactMap { item in
+                    guard seen.insert(item.label).inserted else { return nil }
+                    return .object([
+                        "label": .string(item.label), "kind": .int(item.kind), "detail": .string(item.detail),
+                    ])
+                }),
         ])
     }
 
@@ -274,17 +286,25 @@ public final class LanguageServer {
             throw RequestError(code: .requestFailed, message: "the rules have errors; fix them to run the tests")
         }
         let report = TestRunner(program: program).run()
-        document.testDiagnostics = report.results.filter { !$0.passed && $0.test.range.file == analysis.top }.map { result in
-            diagnostic(range: result.test.range, severity: 1, code: "test-failed",
-                       message: "test “\(result.test.title)” fails: " + result.failures.joined(separator: "; "),
-                       lines: document.lines)
+        document.testDiagnostics = report.results.filter { !$0.passed && $0.test.range.file == analysis.top }.map {
+            result in
+            diagnostic(
+                range: result.test.range, severity: 1, code: "test-failed",
+                message: "test “\(result.test.title)” fails: " + result.failures.joined(separator: "; "),
+                lines: document.lines)
         }
         documents[uri] = document
         publishDiagnostics(document, analysis)
-        send(JSONRPC.frame(JSONRPC.notification(method: "window/showMessage", params: .object([
-            "type": .int(report.failed == 0 ? 3 : 1),
-            "message": .string("\(DocumentURI.fileName(of: document.path)): \(report.passed) passed, \(report.failed) failed"),
-        ]))))
+        send(
+            JSONRPC.frame(
+                JSONRPC.notification(
+                    method: "window/showMessage",
+                    params: .object([
+                        "type": .int(report.failed == 0 ? 3 : 1),
+                        "message": .string(
+                            "\(DocumentURI.fileName(of: document.path)): \(report.passed) passed, \(report.failed) failed"
+                        ),
+                    ]))))
         return .object(["passed": .int(report.passed), "failed": .int(report.failed)])
     }
 
@@ -306,15 +326,21 @@ public final class LanguageServer {
                 else { throw RequestError.params("`didChange` must have a `textDocument.uri` and `contentChanges`") }
                 guard var document = documents[uri] else { throw RequestError.params("document `\(uri)` is not open") }
                 for change in changes {
-                    guard let text = change["text"]?.stringValue else { throw RequestError.params("a change must have a `text`") }
+                    guard let text = change["text"]?.stringValue else {
+                        throw RequestError.params("a change must have a `text`")
+                    }
                     if let range = change["range"] {
                         // Incremental edits are not asked for, but cost little to honour.
                         guard let start = range["start"], let end = range["end"],
                             let startLine = start["line"]?.intValue, let startCharacter = start["character"]?.intValue,
                             let endLine = end["line"]?.intValue, let endCharacter = end["character"]?.intValue
                         else { throw RequestError.params("a change's `range` must have a `start` and an `end`") }
-                        let from = document.lines.offset(of: Position(line: startLine, character: startCharacter), encoding: encoding)
-                        let to = max(from, document.lines.offset(of: Position(line: endLine, character: endCharacter), encoding: encoding))
+                        let from = document.lines.offset(
+                            of: Position(line: startLine, character: startCharacter), encoding: encoding)
+                        let to = max(
+                            from,
+                            document.lines.offset(
+                                of: Position(line: endLine, character: endCharacter), encoding: encoding))
                         document.bytes.replaceSubrange(from..<to, with: Array(text.utf8))
                     } else {
                         document.bytes = Array(text.utf8)
@@ -331,9 +357,13 @@ public final class LanguageServer {
                 }
                 guard let document = documents.removeValue(forKey: uri) else { return }
                 analyses.removeValue(forKey: uri)
-                send(JSONRPC.frame(JSONRPC.notification(method: "textDocument/publishDiagnostics", params: .object([
-                    "uri": .string(uri), "diagnostics": .array([]),
-                ]))))
+                send(
+                    JSONRPC.frame(
+                        JSONRPC.notification(
+                            method: "textDocument/publishDiagnostics",
+                            params: .object([
+                                "uri": .string(uri), "diagnostics": .array([]),
+                            ]))))
                 // Files extending it now read it from disk.
                 refreshDependents(of: document.path)
             case "workspace/didChangeWatchedFiles":
@@ -347,9 +377,13 @@ public final class LanguageServer {
             }
         } catch let error as RequestError {
             // A notification has no reply; say what was wrong in the client's log instead.
-            send(JSONRPC.frame(JSONRPC.notification(method: "window/logMessage", params: .object([
-                "type": .int(1), "message": .string("rule-check: \(method): \(error.message)"),
-            ]))))
+            send(
+                JSONRPC.frame(
+                    JSONRPC.notification(
+                        method: "window/logMessage",
+                        params: .object([
+                            "type": .int(1), "message": .string("rule-check: \(method): \(error.message)"),
+                        ]))))
         } catch {
             // Only RequestError is thrown above.
         }
@@ -383,7 +417,8 @@ public final class LanguageServer {
             return self.readFile(path).map { SourceFile(path: path, bytes: $0) }
         }
         let uris = result.files.enumerated().map { index, file in
-            index == result.files.count - 1 ? document.uri
+            index == result.files.count - 1
+                ? document.uri
                 : documents.values.first { $0.path == file.path }?.uri ?? DocumentURI.uri(of: file.path)
         }
         return Analysis(result: result, uris: uris)
@@ -399,26 +434,36 @@ public final class LanguageServer {
         let top = analysis.top
         var diagnostics: [JSONValue] = []
         for d in analysis.result.diagnostics where d.range.file == top {
-            diagnostics.append(diagnostic(
-                range: d.range, severity: d.severity == .error ? 1 : 2, code: d.code,
-                message: d.message + (d.help.map { "\nhelp: \($0)" } ?? ""), lines: document.lines))
+            diagnostics.append(
+                diagnostic(
+                    range: d.range, severity: d.severity == .error ? 1 : 2, code: d.code,
+                    message: d.message + (d.help.map { "\nhelp: \($0)" } ?? ""), lines: document.lines))
         }
         // Errors in a file it extends are that file's diagnostics; here one line says so.
         let baseErrors = analysis.result.errors.filter { $0.range.file != top }
         if let first = baseErrors.first {
             let name = DocumentURI.fileName(of: analysis.result.files[first.range.file].path)
-            diagnostics.insert(diagnostic(
-                range: SourceRange(file: top, start: 0, end: 0), severity: 1, code: "base-has-errors",
-                message: "`\(name)`, which this file extends, has \(baseErrors.count) error\(baseErrors.count == 1 ? "" : "s"): \(first.message)",
-                lines: document.lines), at: 0)
+            diagnostics.insert(
+                diagnostic(
+                    range: SourceRange(file: top, start: 0, end: 0), severity: 1, code: "base-has-errors",
+                    message:
+                        "`\(name)`, which this file extends, has \(baseErrors.count) error\(baseErrors.count == 1 ? "" : "s"): \(first.message)",
+                    lines: document.lines), at: 0)
         }
         diagnostics += document.testDiagnostics
-        send(JSONRPC.frame(JSONRPC.notification(method: "textDocument/publishDiagnostics", params: .object([
-            "uri": .string(document.uri), "version": .int(document.version), "diagnostics": .array(diagnostics),
-        ]))))
+        send(
+            JSONRPC.frame(
+                JSONRPC.notification(
+                    method: "textDocument/publishDiagnostics",
+                    params: .object([
+                        "uri": .string(document.uri), "version": .int(document.version),
+                        "diagnostics": .array(diagnostics),
+                    ]))))
     }
 
-    private func diagnostic(range: SourceRange, severity: Int, code: String, message: String, lines: LineTable) -> JSONValue {
+    private func diagnostic(range: SourceRange, severity: Int, code: String, message: String, lines: LineTable)
+        -> JSONValue
+    {
         .object([
             "range": lines.range(range.start, range.end, encoding: encoding), "severity": .int(severity),
             "code": .string(code), "source": .string("rule-check"), "message": .string(message),

@@ -89,7 +89,8 @@ struct LineTable: Sendable {
             let lead = bytes[i]
             let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             switch encoding {
-            case .utf8: units += 1
+            case .utf8:
+                units += 1
                 i += 1
                 continue
             case .utf16: units += length == 4 ? 2 : 1
@@ -101,6 +102,8 @@ struct LineTable: Sendable {
 
     /// An LSP range `{start, end}` of a byte range.
     func range(_ start: Int, _ end: Int, encoding: PositionEncoding) -> JSONValue {
-        .object(["start": position(of: start, encoding: encoding).json, "end": position(of: end, encoding: encoding).json])
+        .object([
+            "start": position(of: start, encoding: encoding).json, "end": position(of: end, encoding: encoding).json,
+        ])
     }
 }

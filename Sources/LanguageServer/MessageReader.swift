@@ -159,13 +159,20 @@ public struct MessageReader<Source: ByteSource> {
             let lower = Array(line.lowercased().utf8)
             let name = Array("content-length".utf8)
             guard lower.count >= name.count,
-                let at = (0...(lower.count - name.count)).last(where: { lower[$0..<$0 + name.count].elementsEqual(name) })
+                let at = (0...(lower.count - name.count)).last(where: {
+                    lower[$0..<$0 + name.count].elementsEqual(name)
+                })
             else { continue }
-            let rest = Substring(String(decoding: lower[(at + name.count)...], as: UTF8.self)).drop { $0 == " " || $0 == "\t" }
+            let rest = Substring(String(decoding: lower[(at + name.count)...], as: UTF8.self)).drop {
+                $0 == " " || $0 == "\t"
+            }
             guard rest.first == ":" else { continue }
             let value = rest.dropFirst().trimmingSpaces
-            guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value) else {
-                return .failure(HeaderProblem(message: "`Content-Length` must be a whole number of bytes, not `\(value.prefix(40))`"))
+            guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value)
+            else {
+                return .failure(
+                    HeaderProblem(
+                        message: "`Content-Length` must be a whole number of bytes, not `\(value.prefix(40))`"))
             }
             length = n
         }

@@ -34,7 +34,8 @@ enum DocumentURI {
     static func uri(of path: String) -> String {
         var result = "file://"
         for byte in path.utf8 {
-            let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let safe =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || "/-._~".utf8.contains(byte)
             if safe {
                 result.unicodeScalars.append(UnicodeScalar(byte))
@@ -51,7 +52,9 @@ enum DocumentURI {
         let utf8 = Array(text.utf8)
         var i = 0
         while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let high = hexValue(utf8[i + 1]), let low = hexValue(utf8[i + 2]) {
+            if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let high = hexValue(utf8[i + 1]),
+                let low = hexValue(utf8[i + 2])
+            {
                 bytes.append(high << 4 | low)
                 i += 3
             } else {
@@ -87,7 +90,8 @@ enum DocumentURI {
 final class Analysis {
     let result: RuleSetLoader.Result
     /// Built on the first request that needs it: publishing diagnostics after an edit does not.
-    lazy var index = SymbolIndex(files: result.files.enumerated().map { Parser.parse($0.element, fileIndex: $0.offset).0 })
+    lazy var index = SymbolIndex(
+        files: result.files.enumerated().map { Parser.parse($0.element, fileIndex: $0.offset).0 })
     /// Per file of the chain (base first): its URI and line table.
     let uris: [String]
     let lines: [LineTable]
@@ -104,7 +108,10 @@ final class Analysis {
 
     /// An LSP location of a byte range.
     func location(_ range: SourceRange, encoding: PositionEncoding) -> JSONValue {
-        .object(["uri": .string(uris[range.file]), "range": lines[range.file].range(range.start, range.end, encoding: encoding)])
+        .object([
+            "uri": .string(uris[range.file]),
+            "range": lines[range.file].range(range.start, range.end, encoding: encoding),
+        ])
     }
 
     /// Per test of the program: the rules and exceptions that certainly hold in it. Computed on

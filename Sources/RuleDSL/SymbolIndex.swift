@@ -150,8 +150,10 @@ public struct SymbolIndex: Sendable {
 
         mutating func add(_ kind: Kind, _ name: Name, declares: Bool = false, isOverride: Bool = false) {
             guard !name.text.isEmpty else { return }
-            occurrences.append(Occurrence(key: Key(kind, name.text), range: name.range, isDeclaration: declares,
-                                          isOverride: isOverride))
+            occurrences.append(
+                Occurrence(
+                    key: Key(kind, name.text), range: name.range, isDeclaration: declares,
+                    isOverride: isOverride))
         }
 
         /// A stage named in a rule (`stage intake.exclusion`) or a decision: `intake.exclusion`.
@@ -248,7 +250,9 @@ public struct SymbolIndex: Sendable {
             if let condition = r.condition { expression(condition) }
             if let reason = r.reason { add(.reason, reason) }
             for referral in r.referrals {
-                add(referralWords.contains(referral.text) || values[referral.text] != .fact ? .referral : .fact, referral)
+                add(
+                    referralWords.contains(referral.text) || values[referral.text] != .fact ? .referral : .fact,
+                    referral)
             }
             for action in r.actions { add(.action, action) }
             for lift in r.lifts {

@@ -1,9 +1,10 @@
+import LanguageServer
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LanguageServer
 
 /// `rule-check lsp`: the language server for rule files, on standard input and output, for as
 /// long as the editor keeps it. Messages go only to standard output; nothing else is printed.

@@ -1,10 +1,11 @@
+import LVVRules
+import LanguageServer
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LanguageServer
-import LVVRules
 
 /// The `lsp` part of `rule-check bench`: from an edit of the largest rule file to its
 /// diagnostics published. The server runs in process; each edit is a framed `didChange` with
@@ -31,12 +32,15 @@ enum LanguageServerBench {
             _ = server.run(&reader)
         }
         feed(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)
-        feed(#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":\#(quoted(uri)),"languageId":"rules","version":1,"text":\#(quoted(text))}}}"#)
+        feed(
+            #"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":\#(quoted(uri)),"languageId":"rules","version":1,"text":\#(quoted(text))}}}"#
+        )
         var times: [Double] = []
         for edit in 0..<edits {
             // A real edit: a comment line added at the end, different every time.
             let changed = text + "\n# edit \(edit)\n"
-            let body = #"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":\#(quoted(uri)),"version":\#(edit + 2)},"contentChanges":[{"text":\#(quoted(changed))}]}}"#
+            let body =
+                #"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":\#(quoted(uri)),"version":\#(edit + 2)},"contentChanges":[{"text":\#(quoted(changed))}]}}"#
             published = nil
             let start = Stopwatch.now()
             feed(body)

@@ -32,9 +32,14 @@ import Testing
         ("rule x\n  reason ‸", ["entry_ban_10y", "minor"]),
         ("rule x\n  refer ‸", ["coa", "vbl", "to"]),
         ("rule x\n  refer to ‸", ["coa", "vbl", "to"]),
-        ("rule x\n  when age < ‸", ["reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "age", "ADULT_AGE",
-                                   "intake", "years_between", "months_between", "days_between", "add_days", "add_months",
-                                   "add_years", "not", "if", "true", "false", "none"]),
+        (
+            "rule x\n  when age < ‸",
+            [
+                "reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "age", "ADULT_AGE",
+                "intake", "years_between", "months_between", "days_between", "add_days", "add_months",
+                "add_years", "not", "if", "true", "false", "none",
+            ]
+        ),
         ("rule x\n  when age ‸", ["and", "or", "in", "not", "is", "present", "then", "else"]),
         ("rule x\n  when birth_date is ‸", ["present", "none"]),
         ("rule x\n  when reception_entitlement in {coa, ‸", ["none", "coa", "vbl"]),
@@ -44,12 +49,23 @@ import Testing
         ("extend decision intake\n  stage late gives ‸", ["admit", "exclude"]),
         ("extend decision intake\n  stage late gives exclude before ‸", ["exclusion"]),
         ("test \"t\"\n  given ‸", ["reference_date", "birth_date", "entry_ban_years", "reception_entitlement"]),
-        ("test \"t\"\n  given entry_ban_years = 3, reception_entitlement = ‸", ["none", "coa", "vbl", "true", "false", "unknown"]),
+        (
+            "test \"t\"\n  given entry_ban_years = 3, reception_entitlement = ‸",
+            ["none", "coa", "vbl", "true", "false", "unknown"]
+        ),
         ("test \"t\"\n  expect ‸", ["intake"]),
         ("test \"t\"\n  expect intake ‸", ["admit", "exclude", "undetermined"]),
-        ("test \"t\"\n  expect intake admit\n  missing ‸", ["reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "none"]),
-        ("test \"t\"\n  expect intake admit\n  ‸", ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional",
-                                                "violates"] + Completion.declarationKeywords),
+        (
+            "test \"t\"\n  expect intake admit\n  missing ‸",
+            ["reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "none"]
+        ),
+        (
+            "test \"t\"\n  expect intake admit\n  ‸",
+            [
+                "given", "expect", "reasons", "referrals", "actions", "missing", "exceptional",
+                "violates",
+            ] + Completion.declarationKeywords
+        ),
         ("test \"t\" # reason ‸", []),
         ("rule x\n  title \"reason ‸", []),
         ("vocabulary ‸", ["reasons", "referrals", "actions"]),

@@ -17,12 +17,16 @@ import Testing
     @Test func theGrammarHighlightsEveryKeywordTheServerCompletes() throws {
         let grammar = try Self.json("rules.tmLanguage.json")
         #expect(grammar["scopeName"] == .string("source.rules"))
-        let text = String(decoding: try Data(contentsOf: Self.editors.appendingPathComponent("rules.tmLanguage.json")), as: UTF8.self)
-        let keywords = Completion.declarationKeywords + Completion.clauseKeywords.values.flatMap { $0 } + Completion.operatorWords
+        let text = String(
+            decoding: try Data(contentsOf: Self.editors.appendingPathComponent("rules.tmLanguage.json")), as: UTF8.self)
+        let keywords =
+            Completion.declarationKeywords + Completion.clauseKeywords.values.flatMap { $0 } + Completion.operatorWords
         for keyword in Set(keywords) {
-            #expect(text.contains("|\(keyword)|") || text.contains("(\(keyword)|") || text.contains("|\(keyword))")
-                || text.contains("(\(keyword))") || text.contains("(\(keyword)\\\\s") || text.contains("|\(keyword)\\\\s") || text.contains("(\(keyword)\\\\b"),
-                    "`\(keyword)` is not in the grammar")
+            #expect(
+                text.contains("|\(keyword)|") || text.contains("(\(keyword)|") || text.contains("|\(keyword))")
+                    || text.contains("(\(keyword))") || text.contains("(\(keyword)\\\\s")
+                    || text.contains("|\(keyword)\\\\s") || text.contains("(\(keyword)\\\\b"),
+                "`\(keyword)` is not in the grammar")
         }
     }
 
@@ -32,10 +36,13 @@ import Testing
         let extensionManifest = try Self.json("vscode/package.json")
         let language = extensionManifest["contributes"]?["languages"]?.arrayValue?.first
         #expect(language?["extensions"] == .array([.string(".rules")]))
-        #expect(extensionManifest["contributes"]?["grammars"]?.arrayValue?.first?["scopeName"] == .string("source.rules"))
+        #expect(
+            extensionManifest["contributes"]?["grammars"]?.arrayValue?.first?["scopeName"] == .string("source.rules"))
         let settings = extensionManifest["contributes"]?["configuration"]?["properties"]
         #expect(settings?["ruleCheck.path"] != nil)
         let readme = try String(contentsOf: Self.editors.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains("`ruleCheck.path`") && readme.contains("vim.lsp.start") && readme.contains("languages.toml"))
+        #expect(
+            readme.contains("`ruleCheck.path`") && readme.contains("vim.lsp.start") && readme.contains("languages.toml")
+        )
     }
 }

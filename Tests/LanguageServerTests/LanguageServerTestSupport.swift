@@ -34,24 +34,30 @@ struct Script {
 
     mutating func initialize(utf8: Bool = false) {
         let encodings = utf8 ? #"["utf-8","utf-16"]"# : #"["utf-16"]"#
-        request("initialize", #"{"processId":null,"rootUri":null,"capabilities":{"general":{"positionEncodings":\#(encodings)}}}"#)
+        request(
+            "initialize",
+            #"{"processId":null,"rootUri":null,"capabilities":{"general":{"positionEncodings":\#(encodings)}}}"#)
         notify("initialized", "{}")
     }
 
     mutating func open(_ uri: String, _ text: String, version: Int = 1) {
-        notify("textDocument/didOpen",
-               #"{"textDocument":{"uri":"\#(uri)","languageId":"rules","version":\#(version),"text":\#(quoted(text))}}"#)
+        notify(
+            "textDocument/didOpen",
+            #"{"textDocument":{"uri":"\#(uri)","languageId":"rules","version":\#(version),"text":\#(quoted(text))}}"#)
     }
 
     mutating func change(_ uri: String, _ text: String, version: Int) {
-        notify("textDocument/didChange",
-               #"{"textDocument":{"uri":"\#(uri)","version":\#(version)},"contentChanges":[{"text":\#(quoted(text))}]}"#)
+        notify(
+            "textDocument/didChange",
+            #"{"textDocument":{"uri":"\#(uri)","version":\#(version)},"contentChanges":[{"text":\#(quoted(text))}]}"#)
     }
 
     /// A request about a position: hover, definition, completion, references.
     @discardableResult
     mutating func at(_ method: String, _ uri: String, line: Int, character: Int, extra: String = "") -> Int {
-        request(method, #"{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(line),"character":\#(character)}\#(extra)}"#)
+        request(
+            method,
+            #"{"textDocument":{"uri":"\#(uri)"},"position":{"line":\#(line),"character":\#(character)}\#(extra)}"#)
     }
 
     mutating func shutdownAndExit() {
@@ -231,7 +237,8 @@ final class Fixture {
 
 /// The 0-based line and the character offset (in UTF-16 units, or UTF-8 bytes) of the first
 /// `needle` in `text` at or after line `from`.
-func position(of needle: String, in text: String, fromLine: Int = 0, utf8: Bool = false) -> (line: Int, character: Int) {
+func position(of needle: String, in text: String, fromLine: Int = 0, utf8: Bool = false) -> (line: Int, character: Int)
+{
     let lines = text.components(separatedBy: "\n")
     for (index, line) in lines.enumerated() where index >= fromLine {
         if let range = line.range(of: needle) {

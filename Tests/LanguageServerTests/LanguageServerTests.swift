@@ -9,7 +9,8 @@ import Testing
 @Suite struct LanguageServerTests {
     @Test func lifecycleAnswersInitializeAndExitsCleanlyAfterShutdown() throws {
         var script = Script()
-        script.request("textDocument/hover", #"{"textDocument":{"uri":"file:///x.rules"},"position":{"line":0,"character":0}}"#)
+        script.request(
+            "textDocument/hover", #"{"textDocument":{"uri":"file:///x.rules"},"position":{"line":0,"character":0}}"#)
         script.initialize()
         script.shutdownAndExit()
         let transcript = serve(script)
@@ -48,7 +49,8 @@ import Testing
         var script = Script()
         script.initialize()
         script.open(uri, Fixture.national)
-        let broken = Fixture.national.replacingOccurrences(of: "when entry_ban_years >= 10", with: "when entry_ban_yeers >= 10")
+        let broken = Fixture.national.replacingOccurrences(
+            of: "when entry_ban_years >= 10", with: "when entry_ban_yeers >= 10")
         script.change(uri, broken, version: 2)
         script.change(uri, Fixture.national, version: 3)
         script.shutdownAndExit()
@@ -106,7 +108,10 @@ import Testing
         #expect(text.contains("**rule** `entry_ban`: Zwaar inreisverbod"))
         #expect(text.contains("source: 000 art. 3.1 (regel 201)"))
         #expect(text.contains("overridden in `groningen.rules` line 4"))
-        #expect(text.contains("holds in 2 tests (“één inreisverbod van tien jaar”, “een inreisverbod van dertig jaar wordt opgeheven”)"))
+        #expect(
+            text.contains(
+                "holds in 2 tests (“één inreisverbod van tien jaar”, “een inreisverbod van dertig jaar wordt opgeheven”)"
+            ))
         #expect(text.contains("expect reason `entry_ban_10y`: 2 tests"))
         #expect(result["range"]?["start"]?["character"] == .number(String(at.character)))
     }
@@ -128,7 +133,9 @@ import Testing
         script.shutdownAndExit()
         let transcript = serve(script)
         let result = try #require(transcript.result(hover))
-        #expect(result["contents"]?["value"]?.stringValue?.hasPrefix("**fact** `entry_ban_years`: number, whole, at least 0") == true)
+        #expect(
+            result["contents"]?["value"]?.stringValue?.hasPrefix(
+                "**fact** `entry_ban_years`: number, whole, at least 0") == true)
         #expect(result["range"]?["start"]?["character"] == .number(String(at.character)))
         #expect(result["range"]?["end"]?["character"] == .number(String(at.character + "entry_ban_years".count)))
     }
@@ -147,7 +154,8 @@ import Testing
             script.at("textDocument/hover", uri, line: reason.line, character: reason.character + 8),
             script.at("textDocument/hover", uri, line: rule.line, character: rule.character + 6),
             script.at("textDocument/hover", uri, line: 2, character: 0),
-            script.at("textDocument/hover", uri, line: position(of: "long_stay", in: Fixture.national).line, character: 12),
+            script.at(
+                "textDocument/hover", uri, line: position(of: "long_stay", in: Fixture.national).line, character: 12),
         ]
         script.shutdownAndExit()
         let transcript = serve(script)
@@ -159,7 +167,9 @@ import Testing
         #expect(texts[1].contains("tests of `national.rules` that expect it: 1 test"))
         #expect(texts[2].contains("switched off in `amsterdam.rules` line 3 (\"in deze pilot beslist de gemeente\")"))
         #expect(transcript.result(ids[3]) == .null, "an empty line has nothing to show")
-        #expect(texts[4].hasPrefix("**exception** `long_stay`: Lang verblijf: toch toelaten\n\nsource: 000 art. 3.1 (regels 203-204)"))
+        #expect(
+            texts[4].hasPrefix(
+                "**exception** `long_stay`: Lang verblijf: toch toelaten\n\nsource: 000 art. 3.1 (regels 203-204)"))
         #expect(texts[4].contains("holds in 1 test (“een inreisverbod van dertig jaar wordt opgeheven”)"))
         #expect(texts[4].contains("no pilot in this folder overrides or switches it off"))
     }
@@ -199,20 +209,23 @@ import Testing
         script.initialize()
         script.open(uri, Fixture.national)
         let reason = position(of: "entry_ban_10y", in: Fixture.national)
-        let references = script.at("textDocument/references", uri, line: reason.line, character: reason.character,
-                                   extra: #","context":{"includeDeclaration":true}"#)
+        let references = script.at(
+            "textDocument/references", uri, line: reason.line, character: reason.character,
+            extra: #","context":{"includeDeclaration":true}"#)
         let symbols = script.request("textDocument/documentSymbol", #"{"textDocument":{"uri":"\#(uri)"}}"#)
         script.shutdownAndExit()
         let transcript = serve(script)
         // Declared once, given by one rule, expected by two tests.
         #expect(transcript.result(references)?.arrayValue?.count == 4)
         let names = transcript.result(symbols)?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        #expect(names == [
-            "national", "reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "ADULT_AGE", "age",
-            "intake", "entry_ban", "minor", "long_stay", "één inreisverbod van tien jaar",
-            "een volwassene zonder inreisverbod wordt toegelaten", "een minderjarige wordt uitgesloten",
-            "een inreisverbod van dertig jaar wordt opgeheven",
-        ])
+        #expect(
+            names == [
+                "national", "reference_date", "birth_date", "entry_ban_years", "reception_entitlement", "ADULT_AGE",
+                "age",
+                "intake", "entry_ban", "minor", "long_stay", "één inreisverbod van tien jaar",
+                "een volwassene zonder inreisverbod wordt toegelaten", "een minderjarige wordt uitgesloten",
+                "een inreisverbod van dertig jaar wordt opgeheven",
+            ])
     }
 
     /// Completion by context: `reason ` gives reason codes, `given … = ` an enumeration's
@@ -220,18 +233,19 @@ import Testing
     @Test func completionOffersWhatTheGrammarAllowsThere() throws {
         let fixture = try Fixture()
         let uri = fixture.uri("groningen.rules")
-        let text = Fixture.groningen + """
+        let text =
+            Fixture.groningen + """
 
-            rule late
-              stage intake.exclusion
-              when reception_entitlement = 
-              reason 
-              ref
-            test "x"
-              given reception_entitlement = 
-              expect intake 
+                rule late
+                  stage intake.exclusion
+                  when reception_entitlement = 
+                  reason 
+                  ref
+                test "x"
+                  given reception_entitlement = 
+                  expect intake 
 
-            """
+                """
         var script = Script()
         script.initialize()
         script.open(uri, text)
@@ -239,8 +253,10 @@ import Testing
             let p = position(of: needle, in: text, fromLine: line)
             return (p.line, p.character + needle.count)
         }
-        let cursors = [at("when reception_entitlement = "), at("reason "), at("  ref"), at("given reception_entitlement = "),
-                       at("expect intake "), at("when ")]
+        let cursors = [
+            at("when reception_entitlement = "), at("reason "), at("  ref"), at("given reception_entitlement = "),
+            at("expect intake "), at("when "),
+        ]
         let ids = cursors.map { script.at("textDocument/completion", uri, line: $0.0, character: $0.1) }
         script.shutdownAndExit()
         let transcript = serve(script)
@@ -262,12 +278,17 @@ import Testing
         var script = Script()
         script.initialize()
         script.open(uri, Fixture.national)
-        let formatted = script.request("textDocument/formatting", #"{"textDocument":{"uri":"\#(uri)"},"options":{"tabSize":2,"insertSpaces":true}}"#)
+        let formatted = script.request(
+            "textDocument/formatting",
+            #"{"textDocument":{"uri":"\#(uri)"},"options":{"tabSize":2,"insertSpaces":true}}"#)
         script.change(uri, "rule (", version: 2)
-        let refused = script.request("textDocument/formatting", #"{"textDocument":{"uri":"\#(uri)"},"options":{"tabSize":2,"insertSpaces":true}}"#)
+        let refused = script.request(
+            "textDocument/formatting",
+            #"{"textDocument":{"uri":"\#(uri)"},"options":{"tabSize":2,"insertSpaces":true}}"#)
         script.shutdownAndExit()
         // A stand-in for `rule-check format`: upper-cases the file, refuses text with `(`.
-        let transcript = serve(script, format: { text in text.contains("(") && !text.contains("one of") ? nil : text.uppercased() })
+        let transcript = serve(
+            script, format: { text in text.contains("(") && !text.contains("one of") ? nil : text.uppercased() })
         #expect(transcript.result(1)?["capabilities"]?["documentFormattingProvider"] == .bool(true))
         let edits = try #require(transcript.result(formatted)?.arrayValue)
         #expect(edits.count == 1)
@@ -287,20 +308,25 @@ import Testing
         script.initialize()
         script.open(uri, wrong)
         let lens = script.request("textDocument/codeLens", #"{"textDocument":{"uri":"\#(uri)"}}"#)
-        let run = script.request("workspace/executeCommand", #"{"command":"rule-check.runTests","arguments":["\#(uri)"]}"#)
+        let run = script.request(
+            "workspace/executeCommand", #"{"command":"rule-check.runTests","arguments":["\#(uri)"]}"#)
         script.shutdownAndExit()
         let transcript = serve(script)
         let lenses = try #require(transcript.result(lens)?.arrayValue)
         #expect(lenses.count == 1)
         #expect(lenses.first?["command"]?["title"] == .string("run tests (4)"))
-        #expect(lenses.first?["range"]?["start"]?["line"] == .number(String(position(of: "test \"één", in: wrong).line)))
+        #expect(
+            lenses.first?["range"]?["start"]?["line"] == .number(String(position(of: "test \"één", in: wrong).line)))
         #expect(transcript.result(run)?["passed"] == .number("3"))
         #expect(transcript.result(run)?["failed"] == .number("1"))
         let failures = transcript.diagnostics(uri).filter { $0["code"] == .string("test-failed") }
         #expect(failures.count == 1)
         #expect(failures.first?["message"]?.stringValue?.contains("expected intake `exclude`, got `admit`") == true)
-        #expect(failures.first?["range"]?["start"]?["line"] == .number(String(position(of: "test \"een volwassene", in: wrong).line)))
-        #expect(transcript.notifications("window/showMessage").first?["params"]?["message"]
-            == .string("national.rules: 3 passed, 1 failed"))
+        #expect(
+            failures.first?["range"]?["start"]?["line"]
+                == .number(String(position(of: "test \"een volwassene", in: wrong).line)))
+        #expect(
+            transcript.notifications("window/showMessage").first?["params"]?["message"]
+                == .string("national.rules: 3 passed, 1 failed"))
     }
 }

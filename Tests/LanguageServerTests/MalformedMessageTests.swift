@@ -31,7 +31,10 @@ import Testing
         ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/hover\",\"params\":\"x\"}", -32600),
         ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/frobnicate\",\"params\":{}}", -32601),
         ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/hover\",\"params\":{}}", -32602),
-        ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"file:///nowhere.rules\"},\"position\":{\"line\":0,\"character\":0}}}", -32602),
+        (
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"file:///nowhere.rules\"},\"position\":{\"line\":0,\"character\":0}}}",
+            -32602
+        ),
         ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"initialize\",\"params\":{}}", -32600),  // twice
     ])
     func aBadMessageGetsAnErrorAndTheServerGoesOn(body: String, code: Int) {
@@ -78,9 +81,10 @@ import Testing
         let (transcript, _) = afterInitialize {
             $0.bytes(Array("Content-Length: \(size)\r\n\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: size))
         }
-        #expect(transcript.errorMessages().contains {
-            $0.hasPrefix("message of \(size) bytes is larger than the limit")
-        })
+        #expect(
+            transcript.errorMessages().contains {
+                $0.hasPrefix("message of \(size) bytes is larger than the limit")
+            })
     }
 
     @Test func aHeaderThatNeverEndsIsCutOff() {
@@ -103,7 +107,9 @@ import Testing
 
     @Test func invalidUTF8InABodyIsAParseError() {
         let (transcript, _) = afterInitialize {
-            $0.bytes(JSONRPC.frame(Array("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8)))
+            $0.bytes(
+                JSONRPC.frame(
+                    Array("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8)))
         }
         #expect(transcript.errorCode(nil) == -32700)
     }
