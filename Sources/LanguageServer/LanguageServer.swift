@@ -186,7 +186,7 @@ public final class LanguageServer {
             // `extends national`: the start of the base file.
             guard
                 let file = analysis.result.files.firstIndex(where: {
-                    RuleSetLoaderName.of($0) == occurrence.key.name
+                    RuleSetName.of($0) == occurrence.key.name
                 })
             else { return .null }
             return .array([analysis.location(SourceRange(file: file, start: 0, end: 0), encoding: encoding)])
@@ -472,7 +472,7 @@ public final class LanguageServer {
 }
 
 /// The rule set name of a loaded file: its header's name, else its file name without `.rules`.
-enum RuleSetLoaderName {
+enum RuleSetName {
     static func of(_ file: SourceFile) -> String {
         if let header = Parser.parse(file).0.header { return header.name.text }
         let name = DocumentURI.fileName(of: file.path)
