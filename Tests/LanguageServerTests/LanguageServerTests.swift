@@ -330,3 +330,80 @@ import Testing
                 == .string("national.rules: 3 passed, 1 failed"))
     }
 }
+
+/// How an edit in one file reaches the diagnostics of the files that extend it.
+@Suite struct LanguageServerDocumentTests {
+    @Test func errorsInTheBaseShowOnceAtTheTopOfThePilotAndCloseClearsDiagnostics() throws {
+        let fixture = try Fixture()
+        let national = fixture.uri("national.rules")
+        let pilot = fixture.uri("groningen.rules")
+        var script = Script()
+        script.initialize()
+        script.open(national, Fixture.national + "\nrule (\n")
+        script.open(pilot, Fixture.groningen)
+        script.notify("textDocument/didClose", #"{"textDocument":{"uri":"\#(national)"}}"#)
+        script.shutdownAndExit()
+        let transcript = serve(script)
+        let pilotPublished = transcript.notifications("textDocument/publishDiagnostics")
+            .filter { $0["params"]?["uri"] == .string(pilot) }
+        #expect(pilotPublished.count == 2, "on open, and again when the national file is closed (read from disk)")
+        let first = try #require(pilotPublished.first?["params"]?["diagnostics"]?.arrayValue)
+        #expect(first.count == 1)
+        #expect(first.first?["code"] == .string("base-has-errors"))
+        #expect(
+            first.first?["message"]?.stringValue
+                == "`national.rules`, which this file extends, has 2 errors: expected a rule id, found `(`")
+        #expect(first.first?["range"]?["start"]?["line"] == .number("0"))
+        #expect(transcript.diagnostics(pilot) == [])
+        #expect(transcript.diagnostics(national) == [], "closing a file clears its diagnostics")
+    }
+
+    @Test func aPilotWhoseBaseIsMissingSaysWhereToPutIt() throws {
+        let fixture = try Fixture()
+        let uri = fixture.uri("drenthe.rules")
+        var script = Script()
+        script.initialize()
+        script.open(uri, "ruleset drenthe extends noord\n")
+        script.shutdownAndExit()
+        let diagnostics = serve(script).diagnostics(uri)
+        #expect(diagnostics.first?["code"] == .string("unknown-base"))
+        #expect(
+            diagnostics.first?["message"]?.stringValue
+                == "cannot find the rule set `noord` to extend\nhelp: put `noord.rules` next to this file")
+    }
+
+    /// A ranged change after `ë`: the range is in UTF-16 units, as negotiated.
+    @Test func aRangedChangeIsAppliedInTheNegotiatedEncoding() throws {
+        let fixture = try Fixture()
+        let uri = fixture.uri("groningen.rules")
+        var script = Script()
+        script.initialize()
+        script.open(uri, Fixture.groningen)
+        // `title "Pilot-LVV Groningen: geëvalueerd"`: put a typo into `title`, then remove the ë.
+        script.notify(
+            "textDocument/didChange",
+            #"""
+            {"textDocument":{"uri":"\#(uri)","version":2},"contentChanges":[
+            {"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":7}},"text":"titel"},
+            {"range":{"start":{"line":1,"character":32},"end":{"line":1,"character":33}},"text":"e"}]}
+            """#)
+        let formatted = script.request("textDocument/formatting", #"{"textDocument":{"uri":"\#(uri)"},"options":{}}"#)
+        script.notify("workspace/didChangeWatchedFiles", #"{"changes":[]}"#)
+        script.shutdownAndExit()
+        let transcript = serve(script, format: { $0 + "# read back" })
+        let published = transcript.notifications("textDocument/publishDiagnostics")
+        #expect(published.count == 3, "open, change, watched files")
+        let afterChange = try #require(published[1]["params"]?["diagnostics"]?.arrayValue)
+        #expect(afterChange.first?["message"]?.stringValue?.hasPrefix("unexpected `titel`") == true)
+        #expect(afterChange.first?["range"]?["start"]?["line"] == .number("1"))
+        #expect(afterChange.first?["range"]?["start"]?["character"] == .number("2"))
+        let header = Fixture.groningen.components(separatedBy: "\n")[1]
+        #expect(Array(header.utf16)[32] == "ë".utf16.first!, "the second change replaces exactly the ë")
+        // The text as the server holds it, read back through the formatting seam.
+        let edits = try #require(transcript.result(formatted)?.arrayValue)
+        let expected = Fixture.groningen.replacingOccurrences(
+            of: "  title \"Pilot-LVV Groningen: geëvalueerd\"",
+            with: "  titel \"Pilot-LVV Groningen: geevalueerd\"")
+        #expect(edits.first?["newText"] == .string(expected + "# read back"))
+    }
+}
