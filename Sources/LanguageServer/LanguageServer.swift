@@ -203,10 +203,39 @@ public final class LanguageServer {
             return .array([])
         }
         let includeDeclaration = params?["context"]?["includeDeclaration"] != .bool(false)
-        return .array(
-            analysis.index.references(to: occurrence.key)
-                .filter { includeDeclaration || !$0.isDeclaration }
-                .map { analysis.location($0.range, encoding: encoding) })
+        var locations = analysis.index.references(to: occurrence.key)
+            .filter { includeDeclaration || !$0.isDeclaration }
+            .map { analysis.location($0.range, encoding: encoding) }
+        locations += referencesInExtendingFiles(analysis, occurrence.key, includeDeclaration: includeDeclaration)
+        return .array(locations)
+    }
+
+    /// Uses of a symbol in the other rule files of the folder that extend the document (the
+    /// pilots, for the national file): each is indexed on top of the document's chain.
+    private func referencesInExtendingFiles(
+        _ analysis: Analysis, _ key: SymbolIndex.Key, includeDeclaration: Bool
+    ) -> [JSONValue] {
+        guard let top = analysis.result.files.last else { return [] }
+        let name = RuleSetName.of(top)
+        let folder = DocumentURI.folder(of: top.path)
+        let chain = analysis.index.files
+        var locations: [JSONValue] = []
+        for fileName in (FileSystem.list(folder) ?? []).filter({ $0.hasSuffix(".rules") }).sorted() {
+            let path = FileSystem.join(folder, fileName)
+            guard !analysis.paths.contains(path), let bytes = readFile(path) else { continue }
+            let (parsed, _) = Parser.parse(SourceFile(path: path, bytes: bytes), fileIndex: chain.count)
+            guard parsed.header?.base?.text == name else { continue }
+            let lines = LineTable(bytes)
+            let uri = documents.values.first { $0.path == path }?.uri ?? DocumentURI.uri(of: path)
+            for use in SymbolIndex(files: chain + [parsed]).references(to: key)
+            where use.range.file == chain.count && (includeDeclaration || !use.isDeclaration) {
+                locations.append(
+                    .object([
+                        "uri": .string(uri), "range": lines.range(use.range.start, use.range.end, encoding: encoding),
+                    ]))
+            }
+        }
+        return locations
     }
 
     private func documentSymbols(_ params: JSONValue?) throws -> JSONValue {
