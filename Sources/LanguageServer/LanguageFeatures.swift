@@ -28,11 +28,48 @@ struct LanguageFeatures {
             lines += codeHover(key)
         case .invariant:
             lines += invariantHover(key.name)
-        case .ruleset, .outcome, .stage, .example, .enumValue, .ruleKind:
+        case .stage:
+            lines.append("**stage** `\(key.name)`")
+            let rules = rulesWhere { placement, _ in
+                if case .stage(let decision, let stage)? = placement {
+                    return "\(decision.text).\(stage.text)" == key.name
+                }
+                return false
+            }
+            lines.append(
+                rules.isEmpty ? "no rule decides in it" : "rules deciding in it: " + rules.joined(separator: ", "))
+            lines += declaredIn(key)
+        case .ruleKind:
+            lines.append("**kind** `\(key.name)`")
+            let rules = rulesWhere { _, kind in kind == key.name }
+            lines.append("rules of this kind: " + rules.joined(separator: ", "))
+        case .ruleset, .outcome, .example, .enumValue:
             lines.append("**\(key.kind.rawValue)** `\(key.name)`")
             lines += declaredIn(key)
         }
         return (lines.joined(separator: "\n\n"), occurrence.range)
+    }
+
+    /// The ids of the rules in force in the chain (overrides replacing, switched-off ones left
+    /// out) whose placement and kind pass `test`, in file order.
+    private func rulesWhere(_ test: (RuleDeclaration.Placement?, String?) -> Bool) -> [String] {
+        var rules: [String: RuleDeclaration] = [:]
+        var order: [String] = []
+        for file in analysis.index.files {
+            for declaration in file.declarations {
+                switch declaration {
+                case .rule(let r) where r.role == .rule:
+                    if rules[r.id.text] == nil { order.append(r.id.text) }
+                    rules[r.id.text] = r
+                case .disable(let d) where d.role == .rule:
+                    rules[d.id.text] = nil
+                case .vocabulary, .fact, .constant, .derived, .decision, .extendDecision, .rule, .disable, .example,
+                    .test, .invariant, .responsibility:
+                    continue
+                }
+            }
+        }
+        return order.compactMap { id in rules[id].flatMap { test($0.placement, $0.kind?.text) ? "`\(id)`" : nil } }
     }
 
     /// The declaration that counts (a pilot's override wins over the base's rule).

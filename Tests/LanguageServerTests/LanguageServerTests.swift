@@ -156,6 +156,12 @@ import Testing
             script.at("textDocument/hover", uri, line: 2, character: 0),
             script.at(
                 "textDocument/hover", uri, line: position(of: "long_stay", in: Fixture.national).line, character: 12),
+            script.at(
+                "textDocument/hover", uri, line: position(of: "stage intake.exclusion", in: Fixture.national).line,
+                character: 16),
+            script.at(
+                "textDocument/hover", uri, line: position(of: "lifts kind exclusion", in: Fixture.national).line,
+                character: 16),
         ]
         script.shutdownAndExit()
         let transcript = serve(script)
@@ -172,6 +178,8 @@ import Testing
                 "**exception** `long_stay`: Lang verblijf: toch toelaten\n\nsource: 000 art. 3.1 (regels 203-204)"))
         #expect(texts[4].contains("holds in 1 test (“een inreisverbod van dertig jaar wordt opgeheven”)"))
         #expect(texts[4].contains("no pilot in this folder overrides or switches it off"))
+        #expect(texts[5].hasPrefix("**stage** `intake.exclusion`\n\nrules deciding in it: `entry_ban`, `minor`"))
+        #expect(texts[6] == "**kind** `exclusion`\n\nrules of this kind: `entry_ban`")
     }
 
     @Test func definitionGoesAcrossFilesAndAnOverrideJumpsToWhatItOverrides() throws {
