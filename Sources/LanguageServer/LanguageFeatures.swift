@@ -144,7 +144,7 @@ struct LanguageFeatures {
         let role: RuleDeclaration.Role = key.kind == .exception ? .exception : .rule
         for name in names {
             let path = FileSystem.join(folder, name)
-            guard let bytes = readFile(path) else { continue }
+            guard let bytes = readFile(path), bytes.count <= RuleSetLoader.maximumFileSize else { continue }
             let (file, _) = Parser.parse(SourceFile(path: path, bytes: bytes))
             let lines = LineTable(bytes)
             for declaration in file.declarations {

@@ -215,14 +215,16 @@ public final class LanguageServer {
     private func referencesInExtendingFiles(
         _ analysis: Analysis, _ key: SymbolIndex.Key, includeDeclaration: Bool
     ) -> [JSONValue] {
-        guard let top = analysis.result.files.last else { return [] }
+        guard let top = analysis.result.files.last, top.bytes.count <= RuleSetLoader.maximumFileSize else { return [] }
         let name = RuleSetName.of(top)
         let folder = DocumentURI.folder(of: top.path)
         let chain = analysis.index.files
         var locations: [JSONValue] = []
         for fileName in (FileSystem.list(folder) ?? []).filter({ $0.hasSuffix(".rules") }).sorted() {
             let path = FileSystem.join(folder, fileName)
-            guard !analysis.paths.contains(path), let bytes = readFile(path) else { continue }
+            guard !analysis.paths.contains(path), let bytes = readFile(path),
+                bytes.count <= RuleSetLoader.maximumFileSize
+            else { continue }
             let (parsed, _) = Parser.parse(SourceFile(path: path, bytes: bytes), fileIndex: chain.count)
             guard parsed.header?.base?.text == name else { continue }
             let lines = LineTable(bytes)

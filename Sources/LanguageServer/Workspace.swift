@@ -90,8 +90,12 @@ enum DocumentURI {
 final class Analysis {
     let result: RuleSetLoader.Result
     /// Built on the first request that needs it: publishing diagnostics after an edit does not.
+    /// A file over the loader's size limit is indexed as empty, as the loader refuses it.
     lazy var index = SymbolIndex(
-        files: result.files.enumerated().map { Parser.parse($0.element, fileIndex: $0.offset).0 })
+        files: result.files.enumerated().map { index, file in
+            file.bytes.count > RuleSetLoader.maximumFileSize
+                ? RuleFile(header: nil, declarations: []) : Parser.parse(file, fileIndex: index).0
+        })
     /// Per file of the chain (base first): its URI and line table.
     let uris: [String]
     let lines: [LineTable]

@@ -128,3 +128,23 @@ import Testing
         #expect(transcript.errorCode(4) == -32602)
     }
 }
+
+/// A document over the loader's size limit is refused with a diagnostic, and requests on it
+/// answer without parsing it.
+@Suite struct OversizeDocumentTests {
+    @Test func aHugeDocumentGetsOneDiagnosticAndEmptyAnswers() throws {
+        let fixture = try Fixture()
+        let uri = fixture.uri("huge.rules")
+        var script = Script()
+        script.initialize()
+        script.open(uri, String(repeating: "fact a: bool\n", count: 330_000))  // just over 4 MiB
+        let hover = script.at("textDocument/hover", uri, line: 3, character: 6)
+        let references = script.at("textDocument/references", uri, line: 3, character: 6)
+        script.shutdownAndExit()
+        let transcript = serve(script)
+        #expect(transcript.diagnostics(uri).map { $0["code"] } == [.string("file-too-large")])
+        #expect(transcript.result(hover) == .null)
+        #expect(transcript.result(references) == .array([]))
+        #expect(transcript.status == 0)
+    }
+}
