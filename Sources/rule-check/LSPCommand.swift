@@ -20,6 +20,8 @@ enum LSPCommand {
         return server.run(&reader) == 0 ? .success : .failure
     }
 
-    /// The formatter the server offers; nil until `rule-check format` exists.
+    /// The formatter the server offers; nil until `rule-check format` exists. To connect it,
+    /// return the canonical text of a file, or nil when it has parse errors (the editor is then
+    /// told to fix them first); with a formatter the server advertises `documentFormattingProvider`.
     static let formatter: LanguageServer.Formatter? = nil
 }
