@@ -14,12 +14,15 @@ let package = Package(
     targets: [
         .target(name: "RuleDSL"),
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
-        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules"]),
+        // The Language Server Protocol over standard input and output (`rule-check lsp`).
+        .target(name: "LanguageServer", dependencies: ["RuleDSL", "LVVRules"]),
+        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LanguageServer"]),
         // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
-        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules"]),
+        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LanguageServer"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleDSL", "LVVRules"]),
     ]
 )

@@ -10,10 +10,10 @@ import RuleDSL
 /// measured on one core, each the median of several runs: evaluation only (with and without
 /// trace), `batch` end to end on a generated JSONL file, one case through `rule-check eval` as a
 /// fresh process, `batch`'s resident memory as a process, parse+check of every shipped rule
-/// file, `comply` for every rule set, `format` of every shipped rule file. Build with
-/// `-c release` for meaningful figures.
+/// file, `comply` for every rule set, `format` of every shipped rule file, and the language
+/// server from an edit to its diagnostics. Build with `-c release` for meaningful figures.
 enum BenchCommand {
-    static let parts = ["evaluate", "batch", "process", "rules", "format"]
+    static let parts = ["evaluate", "batch", "process", "rules", "format", "lsp"]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let flags: Set<String> = ["--pilot", "--cases", "--rules", "--runs", "--only"]
@@ -30,6 +30,16 @@ enum BenchCommand {
         let rulesDirectory = args.value("--rules") ?? "rules"
         let program = try PilotLoader.load(try Arguments(
             command: "bench", ["--pilot", pilot, "--rules", rulesDirectory], valueFlags: flags, switchFlags: []))
+
+        if measures("lsp") {
+            // No cases needed: measured first, and alone with `--only lsp`.
+            let edits = max(runs, 200)
+            if let lsp = LanguageServerBench.run(rulesDirectory: rulesDirectory, edits: edits) {
+                report("lsp: edit \(lsp.file) → diagnostics, median", lsp.median, "ms (\(edits) edits, in process)")
+                report("lsp: edit \(lsp.file) → diagnostics, p99", lsp.p99, "ms")
+            }
+            if only == "lsp" { return .success }
+        }
 
         // Realistic generated intake cases, deterministic (see `CaseGenerator`), as a JSONL file.
         var generator = CaseGenerator()

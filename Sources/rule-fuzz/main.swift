@@ -1,4 +1,5 @@
-// rule-fuzz: a libFuzzer entry point for long fuzz runs of the rule loader and the case reader.
+// rule-fuzz: a libFuzzer entry point for long fuzz runs of the rule loader, the case reader and
+// the language server's frame and message reader.
 //
 // Built with `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING`,
 // libFuzzer supplies `main` and calls `LLVMFuzzerTestOneInput` for every input.
@@ -7,6 +8,7 @@
 // input saved by libFuzzer can be replayed in a normal debug build: `rule-fuzz out/crash-…`.
 // See docs/hardening.md.
 import Foundation
+import LanguageServer
 import LVVRules
 import RuleDSL
 
@@ -36,6 +38,9 @@ enum Fuzz {
         }
     }()
 
+    /// The first message of every language server session, so the input reaches the handlers.
+    static let initialize: [UInt8] = JSONRPC.frame(Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#.utf8))
+
     /// Runs each file (or each file in each folder) through `fuzz`; returns how many ran.
     static func replay(_ arguments: [String]) -> Int {
         var replayed = 0
@@ -63,8 +68,9 @@ enum Fuzz {
     }
 }
 
-/// One input, through both front doors. Anything that is not a clean error is a finding:
-/// a trap (crash), a diagnostic pointing outside its file, or a batch output that is not one line.
+/// One input, through all three front doors. Anything that is not a clean error is a finding:
+/// a trap (crash), a diagnostic pointing outside its file, a batch output that is not one line,
+/// or a language server reply that is not one frame.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -128,6 +134,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard agree else {
         fatalError("rule-fuzz: batch without trace differs from batch with trace:\n"
             + String(decoding: quiet, as: UTF8.self) + String(decoding: traced, as: UTF8.self))
+    }
+
+    // 3. As bytes on the language server's standard input, after an `initialize`: frames are
+    // read, messages decoded and handled; every reply must be one well-formed frame.
+    var replies: [[UInt8]] = []
+    let server = LanguageServer(send: { replies.append($0) })
+    var reader = MessageReader(source: BufferSource(Fuzz.initialize + Array(input), chunk: max(1, Int(input.first ?? 0))))
+    _ = server.run(&reader)
+    for reply in replies {
+        var check = MessageReader(source: BufferSource(reply))
+        guard case .message = check.next(), check.next() == .end else {
+            fatalError("rule-fuzz: the language server wrote a reply that is not one frame")
+        }
     }
     return 0
 }
