@@ -969,7 +969,9 @@ struct Checker {
                       help: type == .date ? "for dates use `add_days`, `add_months`, `days_between` and the like" : nil)
             }
             let arithmetic: ArithmeticOperator = op == .plus ? .plus : (op == .minus ? .minus : .times)
-            return (.arithmetic(arithmetic, a, b), .number)
+            let compiled = CompiledExpression.arithmetic(arithmetic, a, b)
+            checkInRange(compiled, aType == .number && bType == .number, range)
+            return (compiled, .number)
         }
     }
 
@@ -1018,7 +1020,25 @@ struct Checker {
             }
             compiled.append(c)
         }
-        return (.call(builtin, compiled), result)
+        let call = CompiledExpression.call(builtin, compiled)
+        checkInRange(call, true, range)
+        return (call, result)
+    }
+
+    /// A constant computation whose result is beyond the number or date range is an error: on
+    /// a case it would be unknown, so such a rule could never decide.
+    private mutating func checkInRange(_ expression: CompiledExpression, _ typed: Bool, _ range: SourceRange) {
+        guard typed, expression.isConstant else { return }
+        var operandsKnown = true
+        switch expression {
+        case .arithmetic(_, let a, let b): operandsKnown = ReferenceEvaluator.constantValue(a) != nil && ReferenceEvaluator.constantValue(b) != nil
+        case .call(_, let arguments): operandsKnown = arguments.allSatisfy { ReferenceEvaluator.constantValue($0) != nil }
+        default: break
+        }
+        if operandsKnown, ReferenceEvaluator.constantValue(expression) == nil {
+            error("out-of-range", "this is beyond the range of numbers and dates the rules can hold", at: range,
+                  help: "numbers have at most 12 digits before and 6 after the decimal point")
+        }
     }
 
     private func hint(_ a: ValueType, _ b: ValueType) -> String? {

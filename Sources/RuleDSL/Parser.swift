@@ -111,7 +111,16 @@ public struct Parser {
         advance()  // ruleset
         let name = expectName("a name for the rule set")
         var header = RulesetHeader(name: name, base: nil, title: nil, source: nil, validity: Validity())
-        if acceptWord("extends") { header.base = expectName("the rule set this one extends") }
+        if acceptWord("extends") {
+            if current.kind == .identifier {
+                header.base = expectName("the rule set this one extends")
+            } else {
+                // `extends ../national` or `extends "x.rules"`: a base is found by its name, never by a path.
+                error("base-not-a-name", "`extends` takes the name of a rule set, such as `national`, not \(describe(current))",
+                      at: current.range, help: "put the base rule file next to this one and write `extends` and its name")
+                synchronize(skipCurrent: true)
+            }
+        }
         clauses: while !atEnd, current.kind == .identifier {
             switch current.text {
             case "title": advance(); header.title = expectString()
