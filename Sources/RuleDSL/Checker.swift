@@ -34,6 +34,9 @@ struct Checker {
     private var reportedTooDeep = false
     /// The height of each compiled `let` (`height(of:)`), once known.
     private var derivedHeights: [Int?] = []
+    /// `let`s reported too deep, or built on one (`readsTooDeep`: `height(of:)` met one).
+    private var tooDeepDerived = Set<Int>()
+    private var readsTooDeep = false
     /// Each `const` compiled once per expected type, folded to its value: a constant read twice
     /// (`const b = a + a`) is not compiled again, so sharing cannot multiply the work.
     private var constantCache: [String: (CompiledExpression, ValueType)] = [:]
@@ -250,12 +253,17 @@ struct Checker {
         let (expression, type) = compile(declaration.value, Scope(allowsDecisions: false, what: "a `let`"), expected: nil)
         if type == .unresolved, case .name(let n) = declaration.value { reportUnknownName(n, expected: nil) }
         derivedCompiling.remove(index)
+        readsTooDeep = false
         var height = self.height(of: expression)
-        if height > Checker.maximumHeight, derived[index] == nil {
+        if readsTooDeep || tooDeepDerived.contains(index) {
+            // Built on a `let` already reported as too deep: one error per chain.
+            tooDeepDerived.insert(index)
+        } else if height > Checker.maximumHeight, derived[index] == nil {
+            tooDeepDerived.insert(index)
             error("too-deep", "`\(declaration.name.text)` is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
                   at: declaration.name.range,
                   help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
-            height = -1_000_000  // its readers are not reported again: one error per chain
+            height = 1
         }
         derivedHeights[index] = height
         if derived[index] == nil {
@@ -719,10 +727,12 @@ struct Checker {
     /// The height of a compiled expression, a `let` read counting as a level above its own
     /// height. Its recursion is bounded: a compiled expression is at most as high as the
     /// compile calls that built it (`compileDepth`).
-    private func height(of expression: CompiledExpression) -> Int {
+    private mutating func height(of expression: CompiledExpression) -> Int {
         switch expression {
         case .constant, .fact, .decision: return 1
-        case .derived(let index): return 1 + (derivedHeights[index] ?? 0)
+        case .derived(let index):
+            if tooDeepDerived.contains(index) { readsTooDeep = true }
+            return 1 + (derivedHeights[index] ?? 0)
         case .not(let e), .negate(let e), .presence(let e, _), .member(let e, _, _): return 1 + height(of: e)
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
             return 1 + max(height(of: a), height(of: b))
@@ -733,7 +743,8 @@ struct Checker {
 
     private mutating func compileCondition(_ expression: Expression, _ scope: Scope) -> CompiledExpression {
         let (compiled, type) = compile(expression, scope, expected: .bool)
-        if height(of: compiled) > Checker.maximumHeight {
+        readsTooDeep = false
+        if height(of: compiled) > Checker.maximumHeight, !readsTooDeep {
             error("too-deep", "this condition is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
                   at: expression.range,
                   help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
@@ -765,6 +776,8 @@ struct Checker {
                       help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
             }
             silentFailures += 1
+            // Every `let` being compiled is on the path that went too deep: reported once, here.
+            tooDeepDerived.formUnion(derivedCompiling)
             return (.constant(.none), .unresolved)
         }
         switch expression {
