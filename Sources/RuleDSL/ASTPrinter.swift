@@ -138,7 +138,27 @@ public enum ASTPrinter {
         case .conditional(let c, let a, let b, _):
             return "(if \(print(c)) then \(print(a)) else \(print(b)))"
         case .binary(let op, let a, let b, _):
-            return operand(a) + " " + op.rawValue + " " + operand(b)
+            // A chain (`a or b or c`, `a + b - c`) is printed as written: parenthesising its
+            // left-nested operands would nest parentheses as deep as the chain is long, past what
+            // the parser takes back.
+            let left: String
+            if case .binary(let inner, _, _, _) = a, chainLevel(inner) != nil, chainLevel(inner) == chainLevel(op) {
+                left = print(a)
+            } else {
+                left = operand(a)
+            }
+            return left + " " + op.rawValue + " " + operand(b)
+        }
+    }
+
+    /// Operators that chain to the left, by precedence level (nil: comparisons, which do not chain).
+    private static func chainLevel(_ op: BinaryOperator) -> Int? {
+        switch op {
+        case .or: return 0
+        case .and: return 1
+        case .plus, .minus: return 2
+        case .times: return 3
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .in, .notIn: return nil
         }
     }
 

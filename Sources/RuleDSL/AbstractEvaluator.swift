@@ -37,6 +37,8 @@ struct AbstractEvaluator {
     /// Unassigned facts in the order evaluation first needed them: what to branch on next.
     private(set) var wanted: [Int] = []
     private var wantedSet = Set<Int>()
+    /// Expressions evaluated so far: the work the prover and the diff count against their budget.
+    private(set) var steps = 0
 
     init(program: Program, slots: [Slot], canBeUnknown: [Bool]) {
         self.program = program
@@ -50,6 +52,7 @@ struct AbstractEvaluator {
     // MARK: - Expressions
 
     mutating func evaluate(_ expression: CompiledExpression) -> Abstract {
+        steps += 1
         switch expression {
         case .constant(let value):
             return .exactly(value)
@@ -101,12 +104,14 @@ struct AbstractEvaluator {
             let condition = evaluate(c)
             let truths = truthValues(condition)
             var results: [Abstract] = []
-            if truths.contains(true) { results.append(evaluate(a)) }
-            if truths.contains(false) { results.append(evaluate(b)) }
-            if truths.contains(nil) {
+            // Each branch is evaluated at most once: nested conditionals must not double the work.
+            var (x, y): (Abstract?, Abstract?) = (nil, nil)
+            if truths.contains(true) || truths.contains(nil) { x = evaluate(a) }
+            if truths.contains(false) || truths.contains(nil) { y = evaluate(b) }
+            if truths.contains(true) { results.append(x!) }
+            if truths.contains(false) { results.append(y!) }
+            if truths.contains(nil), let x, let y {
                 // Concretely: equal branches give the value, else unknown.
-                let x = evaluate(a)
-                let y = evaluate(b)
                 if case .values(let xs) = x, case .values(let ys) = y, xs.count == 1, xs == ys {
                     results.append(x)
                 } else {
@@ -173,8 +178,7 @@ struct AbstractEvaluator {
                 }
                 statuses.append((stage, canHit, allCanBeNonTrue && anyCanBeUnknown, allCanBeFalse))
             }
-            var outcomes = Set<String?>()
-            simulate(statuses[...], possible: [], decision: decision, into: &outcomes)
+            let outcomes = AbstractEvaluator.simulate(statuses, decision: decision)
             for outcome in outcomes {
                 let value: Value? = outcome.map { .text($0) }
                 if !results.contains(value) { results.append(value) }
@@ -185,30 +189,53 @@ struct AbstractEvaluator {
         return result
     }
 
-    /// Runs the evaluator's stage walk over every combination of stage statuses.
-    private func simulate(
-        _ stages: ArraySlice<(stage: StageInfo, hit: Bool, unknownOnly: Bool, quiet: Bool)>, possible: [String],
-        decision: DecisionInfo, into outcomes: inout Set<String?>
-    ) {
-        guard let first = stages.first else {
-            var final = possible
-            if let otherwise = decision.otherwise, !final.contains(otherwise) { final.append(otherwise) }
-            outcomes.insert(final.count == 1 ? final[0] : nil)
-            return
+    /// The outcomes still possible while walking the stages: what matters of them is only
+    /// whether there are none, one (which), or several.
+    private enum Possible: Hashable {
+        case empty
+        case one(String)
+        case several
+
+        func adding(_ outcome: String) -> Possible {
+            switch self {
+            case .empty: return .one(outcome)
+            case .one(let o): return o == outcome ? self : .several
+            case .several: return .several
+            }
         }
-        if first.hit {
-            var final = first.stage.overridesUnknowns ? [] : possible
-            if !final.contains(first.stage.outcome) { final.append(first.stage.outcome) }
-            outcomes.insert(final.count == 1 ? final[0] : nil)
+
+        /// The decision's outcome when these are the possible ones: the one, or undetermined.
+        var outcome: String? {
+            if case .one(let o) = self { return o }
+            return nil
         }
-        if first.unknownOnly {
-            var next = possible
-            if !next.contains(first.stage.outcome) { next.append(first.stage.outcome) }
-            simulate(stages.dropFirst(), possible: next, decision: decision, into: &outcomes)
+    }
+
+    /// Runs the evaluator's stage walk over every combination of stage statuses, one stage at a
+    /// time over the distinct states reached (at most the outcomes plus two), so many stages
+    /// cost a walk each, not one per combination.
+    private static func simulate(
+        _ stages: [(stage: StageInfo, hit: Bool, unknownOnly: Bool, quiet: Bool)], decision: DecisionInfo
+    ) -> Set<String?> {
+        var outcomes = Set<String?>()
+        var states: Set<Possible> = [.empty]
+        for first in stages {
+            var next = Set<Possible>()
+            for possible in states {
+                if first.hit {
+                    let final: Possible = first.stage.overridesUnknowns ? .empty : possible
+                    outcomes.insert(final.adding(first.stage.outcome).outcome)
+                }
+                if first.unknownOnly { next.insert(possible.adding(first.stage.outcome)) }
+                if first.quiet { next.insert(possible) }
+            }
+            states = next
         }
-        if first.quiet {
-            simulate(stages.dropFirst(), possible: possible, decision: decision, into: &outcomes)
+        for possible in states {
+            let final = decision.otherwise.map { possible.adding($0) } ?? possible
+            outcomes.insert(final.outcome)
         }
+        return outcomes
     }
 
     /// A rule's possible truths after exceptions (treating the exceptions as independent: an

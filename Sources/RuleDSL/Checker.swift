@@ -1,6 +1,15 @@
 /// Checks a composed rule set and compiles it into a `Program`: resolves every name, checks
 /// every type, and reports what a policy editor must fix (errors) or should look at (warnings).
 struct Checker {
+    /// The height of a compiled expression counting the `let`s and `const`s it reads (a `let`
+    /// read is a level above its expression): every evaluator, the plan and the prover recurse
+    /// this deep, so it is bounded like the parser's height of one expression.
+    static let maximumHeight = Parser.maximumHeight
+    /// A rule placed after a decision may read another decision's outcome, which is then taken
+    /// first: the evaluators recurse through such reads, each up to `maximumHeight` deep, so a
+    /// chain of them is at most this long.
+    static let maximumDecisionChain = 8
+
     private let composition: Composition
     private let files: [SourceFile]
     private var diagnostics: [Diagnostic] = []
@@ -20,6 +29,22 @@ struct Checker {
     /// Names that failed to resolve because their declaration already has an error (a `let` in a
     /// cycle): not reported again, but a condition using them is not "never fires" either.
     private var silentFailures = 0
+    /// Compile calls now open, through `let`s and `const`s: the height compiled so far.
+    private var compileDepth = 0
+    private var reportedTooDeep = false
+    /// The height of each compiled `let` (`height(of:)`), once known.
+    private var derivedHeights: [Int?] = []
+    /// `let`s reported too deep, or built on one (`readsTooDeep`: `height(of:)` met one).
+    private var tooDeepDerived = Set<Int>()
+    private var readsTooDeep = false
+    /// Each `const` compiled once per expected type, folded to its value: a constant read twice
+    /// (`const b = a + a`) is not compiled again, so sharing cannot multiply the work.
+    private var constantCache: [String: (CompiledExpression, ValueType)] = [:]
+    /// Comparisons whose left side is compiled a second time with the right side's type; bounded,
+    /// as each nested comparison could double the work.
+    private var recompilations = 0
+    /// What each example does to a case's facts (`exampleEffect`).
+    private var exampleEffects: [String: [Int: FactEffect]] = [:]
 
     init(composition: Composition, files: [SourceFile]) {
         self.composition = composition
@@ -55,11 +80,13 @@ struct Checker {
             derivedIndex[value.name.text] = index
         }
         derived = Array(repeating: nil, count: composition.derived.count)
+        derivedHeights = Array(repeating: nil, count: composition.derived.count)
         declareDecisions()
         for index in composition.derived.indices where derivedIndex[composition.derived[index].0.name.text] == index {
             compileDerived(index)
         }
         let (rules, exceptions) = compileRules()
+        checkDecisionChains(rules)
         let invariants = compileInvariants()
         let tests = compileTests()
         let responsibilities = compileResponsibilities()
@@ -232,6 +259,19 @@ struct Checker {
         let (expression, type) = compile(declaration.value, Scope(allowsDecisions: false, what: "a `let`"), expected: nil)
         if type == .unresolved, case .name(let n) = declaration.value { reportUnknownName(n, expected: nil) }
         derivedCompiling.remove(index)
+        readsTooDeep = false
+        var height = self.height(of: expression)
+        if readsTooDeep || tooDeepDerived.contains(index) {
+            // Built on a `let` already reported as too deep: one error per chain.
+            tooDeepDerived.insert(index)
+        } else if height > Checker.maximumHeight, derived[index] == nil {
+            tooDeepDerived.insert(index)
+            error("too-deep", "`\(declaration.name.text)` is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
+                  at: declaration.name.range,
+                  help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+            height = 1
+        }
+        derivedHeights[index] = height
         if derived[index] == nil {
             derived[index] = DerivedInfo(name: declaration.name.text, type: type, expression: expression,
                                          title: declaration.title, range: declaration.name.range)
@@ -374,6 +414,59 @@ struct Checker {
         return (rules, exceptions)
     }
 
+    /// Reports a decision whose after-rules read decisions that read decisions … more than
+    /// `maximumDecisionChain` deep.
+    private mutating func checkDecisionChains(_ rules: [RuleInfo]) {
+        func reads(_ e: CompiledExpression, into set: inout Set<Int>) {
+            switch e {
+            case .decision(let index), .onlyBecause(let index, _): set.insert(index)
+            case .constant, .fact, .derived: break  // a `let` cannot read a decision
+            case .not(let a), .negate(let a), .presence(let a, _), .member(let a, _, _): reads(a, into: &set)
+            case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
+                reads(a, into: &set)
+                reads(b, into: &set)
+            case .conditional(let a, let b, let c):
+                reads(a, into: &set)
+                reads(b, into: &set)
+                reads(c, into: &set)
+            case .call(_, let arguments): for a in arguments { reads(a, into: &set) }
+            }
+        }
+        var read = Array(repeating: Set<Int>(), count: decisions.count)
+        for rule in rules where rule.stage == nil && rule.decision < decisions.count {
+            reads(rule.condition, into: &read[rule.decision])
+        }
+        // Longest chains in dependency order (Kahn's algorithm, no recursion): a decision is
+        // measured once every decision it reads is. A rule after a decision reading that same
+        // decision reads an outcome already taken, so it is no edge.
+        var readers = Array(repeating: [Int](), count: decisions.count)
+        var waiting = Array(repeating: 0, count: decisions.count)
+        for d in decisions.indices {
+            read[d].remove(d)
+            waiting[d] = read[d].count
+            for j in read[d] { readers[j].append(d) }
+        }
+        var length = Array(repeating: 0, count: decisions.count)
+        var ready = decisions.indices.filter { waiting[$0] == 0 }
+        while let j = ready.popLast() {
+            length[j] = 1 + (read[j].map { length[$0] }.max() ?? 0)
+            for d in readers[j] {
+                waiting[d] -= 1
+                if waiting[d] == 0 { ready.append(d) }
+            }
+        }
+        // Decisions that read each other in a circle are each taken once, so such a circle is
+        // as deep as it is long.
+        let circular = decisions.indices.filter { waiting[$0] > 0 }
+        for d in decisions.indices {
+            let tooLong = waiting[d] > 0 ? circular.count > Checker.maximumDecisionChain : length[d] > Checker.maximumDecisionChain
+            guard tooLong else { continue }
+            error("too-deep", "decision `\(decisions[d].name)` reads the outcomes of decisions more than \(Checker.maximumDecisionChain) deep",
+                  at: decisions[d].range, help: "rules placed `after` a decision read another decision's outcome; keep such chains short")
+            break
+        }
+    }
+
     private func isAfter(_ rule: RuleDeclaration) -> Bool {
         if case .after = rule.placement { return true }
         return false
@@ -438,15 +531,20 @@ struct Checker {
 
     private mutating func compileTests() -> [TestInfo] {
         var titles = Set<String>()
+        // Every example is worked out, used or not, so a cycle or a mistake in one no test uses
+        // yet is reported too.
+        for name in composition.examples.keys.sorted() { _ = exampleEffect(composition.examples[name]!.name) }
         return composition.tests.map { test, file in
             if !titles.insert(test.title).inserted {
                 warning("duplicate-test", "two tests are called \"\(test.title)\"", at: test.range)
             }
             // Like a case: an optional fact not given is known to be absent; any other is unknown.
             var values: [Value?] = facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
-            var visiting = Set<String>()
-            for base in test.bases { applyExample(base, to: &values, visiting: &visiting) }
-            for assignment in test.assignments { apply(assignment, to: &values) }
+            var effect: [Int: FactEffect] = [:]
+            for base in test.bases { if let e = exampleEffect(base) { compose(&effect, then: e) } }
+            checkRepeatedFacts(test.assignments)
+            for assignment in test.assignments { apply(assignment, to: &effect) }
+            for (slot, e) in effect { e.apply(to: &values[slot]) }
             for expectation in test.expectations { checkExpectation(expectation) }
             for id in test.violates where !composition.invariants.contains(where: { $0.0.id.text == id.text }) {
                 error("unknown-invariant", "there is no invariant `\(id.text)`", at: id.range,
@@ -457,23 +555,68 @@ struct Checker {
         }
     }
 
-    private mutating func applyExample(_ name: Name, to values: inout [Value?], visiting: inout Set<String>) {
-        guard let example = composition.examples[name.text] else {
-            error("unknown-example", "there is no example `\(name.text)`", at: name.range,
-                  help: Suggestion.didYouMean(name.text, in: composition.examples.keys)
-                    ?? (factSlots[name.text] != nil ? "give the fact a value: `\(name.text) = …`" : nil))
-            return
+    /// What giving an example does to a case's facts, once per example however many tests and
+    /// examples build on it. Worked out without recursion (an explicit stack), so a chain of
+    /// thousands of examples is as safe as a short one; nil when the example is unknown or in a
+    /// cycle (reported).
+    private mutating func exampleEffect(_ root: Name) -> [Int: FactEffect]? {
+        if let known = exampleEffects[root.text] { return known }
+        guard composition.examples[root.text] != nil else {
+            reportUnknownExample(root)
+            return nil
         }
-        guard visiting.insert(name.text).inserted else {
-            error("cycle", "example `\(name.text)` is built on itself", at: name.range)
-            return
+        var stack: [(example: ExampleDeclaration, next: Int)] = [(composition.examples[root.text]!, 0)]
+        var open: Set<String> = [root.text]
+        while let top = stack.last {
+            if top.next < top.example.bases.count {
+                stack[stack.count - 1].next += 1
+                let base = top.example.bases[top.next]
+                if exampleEffects[base.text] != nil { continue }
+                guard let declaration = composition.examples[base.text] else {
+                    reportUnknownExample(base)
+                    continue
+                }
+                guard open.insert(base.text).inserted else {
+                    error("cycle", "example `\(base.text)` is built on itself", at: base.range)
+                    continue
+                }
+                stack.append((declaration, 0))
+                continue
+            }
+            var effect: [Int: FactEffect] = [:]
+            for base in top.example.bases {
+                if let e = exampleEffects[base.text] { compose(&effect, then: e) }
+            }
+            checkRepeatedFacts(top.example.assignments)
+            for assignment in top.example.assignments { apply(assignment, to: &effect) }
+            exampleEffects[top.example.name.text] = effect
+            open.remove(top.example.name.text)
+            stack.removeLast()
         }
-        for base in example.bases { applyExample(base, to: &values, visiting: &visiting) }
-        for assignment in example.assignments { apply(assignment, to: &values) }
-        visiting.remove(name.text)
+        return exampleEffects[root.text]
     }
 
-    private mutating func apply(_ assignment: FactAssignment, to values: inout [Value?]) {
+    private mutating func reportUnknownExample(_ name: Name) {
+        error("unknown-example", "there is no example `\(name.text)`", at: name.range,
+              help: Suggestion.didYouMean(name.text, in: composition.examples.keys)
+                ?? (factSlots[name.text] != nil ? "give the fact a value: `\(name.text) = …`" : nil))
+    }
+
+    /// A fact given twice in one `given` list: the second would silently win.
+    private mutating func checkRepeatedFacts(_ assignments: [FactAssignment]) {
+        var seen = Set<String>()
+        for assignment in assignments where !seen.insert(assignment.fact.text).inserted {
+            error("repeated-fact", "`\(assignment.fact.text)` is given twice", at: assignment.fact.range,
+                  help: "give each fact once")
+        }
+    }
+
+    /// `second` applied after `first`, as one effect.
+    private func compose(_ first: inout [Int: FactEffect], then second: [Int: FactEffect]) {
+        for (slot, effect) in second { first[slot] = effect.after(first[slot]) }
+    }
+
+    private mutating func apply(_ assignment: FactAssignment, to effect: inout [Int: FactEffect]) {
         guard let slot = factSlots[assignment.fact.text] else {
             error("unknown-fact", "there is no fact `\(assignment.fact.text)`", at: assignment.fact.range,
                   help: Suggestion.didYouMean(assignment.fact.text, in: factSlots.keys))
@@ -529,14 +672,14 @@ struct Checker {
                   help: "write a number, text, date, `true`, `false`, `none`, `unknown` or a value name")
             value = nil
         }
-        values[slot] = value
+        effect[slot] = .set(value)
         // Giving a member of an optional group (`exceptional_admission.date`) makes the group present:
         // its other members become unknown rather than none; `none` makes the whole group absent.
         if let group = fact.group, let presence = presenceSlot(of: fact) {
             let absent = value == Value.none
-            values[presence] = .bool(!absent)
+            effect[presence] = .set(.bool(!absent))
             for (other, info) in facts.enumerated() where info.group == group && other != slot {
-                if absent { values[other] = Value.none } else if values[other] == Value.none { values[other] = nil }
+                effect[other] = absent ? .set(Value.none) : FactEffect.noneBecomesUnknown.after(effect[other])
             }
         }
     }
@@ -593,8 +736,31 @@ struct Checker {
 
     // MARK: - Expressions
 
+    /// The height of a compiled expression, a `let` read counting as a level above its own
+    /// height. Its recursion is bounded: a compiled expression is at most as high as the
+    /// compile calls that built it (`compileDepth`).
+    private mutating func height(of expression: CompiledExpression) -> Int {
+        switch expression {
+        case .constant, .fact, .decision, .onlyBecause: return 1
+        case .derived(let index):
+            if tooDeepDerived.contains(index) { readsTooDeep = true }
+            return 1 + (derivedHeights[index] ?? 0)
+        case .not(let e), .negate(let e), .presence(let e, _), .member(let e, _, _): return 1 + height(of: e)
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b):
+            return 1 + max(height(of: a), height(of: b))
+        case .conditional(let a, let b, let c): return 1 + max(height(of: a), height(of: b), height(of: c))
+        case .call(_, let arguments): return 1 + (arguments.map { height(of: $0) }.max() ?? 0)
+        }
+    }
+
     private mutating func compileCondition(_ expression: Expression, _ scope: Scope) -> CompiledExpression {
         let (compiled, type) = compile(expression, scope, expected: .bool)
+        readsTooDeep = false
+        if height(of: compiled) > Checker.maximumHeight, !readsTooDeep {
+            error("too-deep", "this condition is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
+                  at: expression.range,
+                  help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+        }
         switch type {
         case .bool, .unresolved: break
         default:
@@ -610,6 +776,22 @@ struct Checker {
     private mutating func compile(_ expression: Expression, _ scope: Scope, expected: ValueType?)
         -> (CompiledExpression, ValueType)
     {
+        compileDepth += 1
+        defer { compileDepth -= 1 }
+        // Through `let`s and `const`s declared before they are read, compiling recurses as deep
+        // as the chain: stop at the height every later pass is promised.
+        guard compileDepth <= Checker.maximumHeight else {
+            if !reportedTooDeep {
+                reportedTooDeep = true
+                error("too-deep", "too deep: more than \(Checker.maximumHeight) levels, counting the `let`s and `const`s read",
+                      at: expression.range,
+                      help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+            }
+            silentFailures += 1
+            // Every `let` being compiled is on the path that went too deep: reported once, here.
+            tooDeepDerived.formUnion(derivedCompiling)
+            return (.constant(.none), .unresolved)
+        }
         switch expression {
         case .name(let name):
             return resolve(name, scope, expected: expected)
@@ -688,6 +870,8 @@ struct Checker {
             return (.derived(index), derived[index]?.type ?? .unresolved)
         }
         if let constant = constants[name.text] {
+            let key = "\(name.text) \(expected.map { "\($0)" } ?? "")"
+            if let cached = constantCache[key] { return cached }
             guard constantsCompiling.insert(name.text).inserted else {
                 error("cycle", "`\(name.text)` is defined in terms of itself", at: name.range)
                 return (.constant(.none), .unresolved)
@@ -702,7 +886,10 @@ struct Checker {
                 error("constant-not-constant", "`const \(name.text)` must not depend on facts", at: constant.name.range,
                       help: "use `let` for values computed from facts")
             }
-            return (compiled, type)
+            var result = (compiled, type)
+            if compiled.isConstant, let value = ReferenceEvaluator.constantValue(compiled) { result.0 = .constant(value) }
+            constantCache[key] = result
+            return result
         }
         if let index = decisions.firstIndex(where: { $0.name == name.text }) {
             if !scope.allowsDecisions {
@@ -771,7 +958,8 @@ struct Checker {
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             var (a, aType) = compile(left, scope, expected: nil)
             let (b, bType) = compile(right, scope, expected: aType == .unresolved ? nil : aType)
-            if aType == .unresolved, bType != .unresolved {
+            if aType == .unresolved, bType != .unresolved, recompilations < 10_000 {
+                recompilations += 1
                 (a, aType) = compile(left, scope, expected: bType)
             }
             if aType == .unresolved, case .name(let n) = left { reportUnknownName(n, expected: bType); return (.constant(.bool(false)), .bool) }
@@ -806,7 +994,9 @@ struct Checker {
                       help: type == .date ? "for dates use `add_days`, `add_months`, `days_between` and the like" : nil)
             }
             let arithmetic: ArithmeticOperator = op == .plus ? .plus : (op == .minus ? .minus : .times)
-            return (.arithmetic(arithmetic, a, b), .number)
+            let compiled = CompiledExpression.arithmetic(arithmetic, a, b)
+            checkInRange(compiled, aType == .number && bType == .number, range)
+            return (compiled, .number)
         }
     }
 
@@ -862,7 +1052,25 @@ struct Checker {
             }
             compiled.append(c)
         }
-        return (.call(builtin, compiled), result)
+        let call = CompiledExpression.call(builtin, compiled)
+        checkInRange(call, true, range)
+        return (call, result)
+    }
+
+    /// A constant computation whose result is beyond the number or date range is an error: on
+    /// a case it would be unknown, so such a rule could never decide.
+    private mutating func checkInRange(_ expression: CompiledExpression, _ typed: Bool, _ range: SourceRange) {
+        guard typed, expression.isConstant else { return }
+        var operandsKnown = true
+        switch expression {
+        case .arithmetic(_, let a, let b): operandsKnown = ReferenceEvaluator.constantValue(a) != nil && ReferenceEvaluator.constantValue(b) != nil
+        case .call(_, let arguments): operandsKnown = arguments.allSatisfy { ReferenceEvaluator.constantValue($0) != nil }
+        default: break
+        }
+        if operandsKnown, ReferenceEvaluator.constantValue(expression) == nil {
+            error("out-of-range", "this is beyond the range of numbers and dates the rules can hold", at: range,
+                  help: "numbers have at most 12 digits before and 6 after the decimal point")
+        }
     }
 
     private static let onlyBecause = "only_because"
@@ -925,6 +1133,29 @@ struct Checker {
 
     private mutating func warning(_ code: String, _ message: String, at range: SourceRange, help: String? = nil) {
         diagnostics.append(.warning(code, message, at: range, help: help))
+    }
+}
+
+/// What giving facts does to one fact of a case: set it, or (a sibling in an optional group
+/// that became present) turn a `none` into unknown. Effects compose, so an example is worked
+/// out once and then applied as a whole.
+enum FactEffect: Equatable {
+    case set(Value?)
+    case noneBecomesUnknown
+
+    /// This effect applied after `earlier` (nil: nothing happened before).
+    func after(_ earlier: FactEffect?) -> FactEffect {
+        switch (self, earlier) {
+        case (.set, _), (.noneBecomesUnknown, nil), (.noneBecomesUnknown, .noneBecomesUnknown?): return self
+        case (.noneBecomesUnknown, .set(let value)?): return .set(value == Value.none ? nil : value)
+        }
+    }
+
+    func apply(to value: inout Value?) {
+        switch self {
+        case .set(let v): value = v
+        case .noneBecomesUnknown: if value == Value.none { value = nil }
+        }
     }
 }
 

@@ -63,6 +63,13 @@ struct ConditionGraphCompiler {
     /// condition, so the limit is kept while building, not checked after).
     private var budgetEnd = Int.max
     private var overflowed = false
+    /// Steps of `graph` left for this condition: constants emit no test, so the test limit
+    /// alone would not stop a walk over a tree of shared `let`s of constants.
+    private var steps = 0
+    /// Keys of `shared` entered while compiling the current condition.
+    private var added: [Key] = []
+    /// `isTestable` per derived value, worked out once (a `let` read twice is not walked twice).
+    private var testable: [Int32: Bool] = [:]
 
     private struct Key: Hashable {
         let node: Int32
@@ -77,15 +84,19 @@ struct ConditionGraphCompiler {
     /// The entry test of the graph for condition node `n`: true, false and unknown end there;
     /// a value that is not a truth value counts as unknown, as `Scalar.truth` has it.
     mutating func compile(_ n: Int32) -> Int32 {
-        let (testCount, edgeCount, sharedBefore) = (tests.count, edges.count, shared)
+        let (testCount, edgeCount) = (tests.count, edges.count)
+        added.removeAll(keepingCapacity: true)
         let ends = [ConditionTest.endTrue, ConditionTest.endFalse, ConditionTest.endUnknown, ConditionTest.endUnknown]
         (budgetEnd, overflowed) = (testCount + ConditionGraphCompiler.limit, false)
+        steps = 64 * ConditionGraphCompiler.limit
         var entry = graph(n, ends)
         budgetEnd = Int.max
         if overflowed {
             tests.removeSubrange(testCount...)
             edges.removeSubrange(edgeCount...)
-            shared = sharedBefore
+            // Only what this condition added is taken back (a copy of the whole table per
+            // condition would make many conditions quadratic).
+            for key in added { shared[key] = nil }
             entry = -1
         }
         if entry < 0 {
@@ -98,6 +109,11 @@ struct ConditionGraphCompiler {
     /// The graph for node `n` leading to `next` (true, false, unknown, other).
     private mutating func graph(_ n: Int32, _ next: [Int32]) -> Int32 {
         if overflowed { return ConditionTest.endUnknown }
+        steps -= 1
+        if steps < 0 {
+            overflowed = true
+            return ConditionTest.endUnknown
+        }
         let key = Key(node: n, edges: next)
         if let entry = shared[key] { return entry }
         let node = nodes[Int(n)]
@@ -116,7 +132,7 @@ struct ConditionGraphCompiler {
             entry = graph(node.a, [t, rightAfterFalse, rightAfterUnknown, rightAfterFalse])
         case .not:
             entry = graph(node.a, [f, t, u, o])
-        case .derived where isTestable(derived[Int(node.a)]):
+        case .derived where isTestableDerived(node.a):
             entry = graph(derived[Int(node.a)], next)
         case .constant:
             // Decided now: no test, the edge itself.
@@ -164,22 +180,30 @@ struct ConditionGraphCompiler {
             entry = emit(ConditionTest(kind: .value, a: n), next)
         }
         shared[key] = entry
+        added.append(key)
         return entry
     }
 
     /// Whether a derived value's expression is made of tests alone (no computed operand), so
     /// testing it where it is used costs no more than reading it once computed.
-    private func isTestable(_ n: Int32) -> Bool {
+    private mutating func isTestable(_ n: Int32) -> Bool {
         let node = nodes[Int(n)]
         switch node.op {
         case .and, .or: return isTestable(node.a) && isTestable(node.b)
         case .not: return isTestable(node.a)
-        case .derived: return isTestable(derived[Int(node.a)])
+        case .derived: return isTestableDerived(node.a)
         case .constant, .fact, .compareFact, .factPresence, .factMember, .factInTexts, .compareDerived,
             .compareDecision:
             return true
         default: return false
         }
+    }
+
+    private mutating func isTestableDerived(_ index: Int32) -> Bool {
+        if let known = testable[index] { return known }
+        let answer = isTestable(derived[Int(index)])
+        testable[index] = answer
+        return answer
     }
 
     private mutating func emit(_ test: ConditionTest, _ next: [Int32]) -> Int32 {

@@ -10,6 +10,9 @@ public struct DecisionDiff: Sendable {
     public let old: Program
     public let new: Program
     public var maximumNodes = 200_000
+    /// Nor more than this many expressions evaluated (see `Prover.maximumSteps`); a diff of
+    /// the shipped rules with one changed threshold takes about 6 million.
+    public var maximumSteps = 50_000_000
 
     public init(old: Program, new: Program) {
         self.old = old
@@ -48,16 +51,29 @@ public struct DecisionDiff: Sendable {
 
     /// The regions for every decision both versions have, and whether the search was complete.
     public func regions() -> (regions: [Region], complete: Bool) {
+        let result = regionsWithReason()
+        return (result.regions, result.complete)
+    }
+
+    /// `regions()`, with why the search was cut short when it was (`budget: …`, or a region
+    /// whose transitions were not all searched).
+    public func regionsWithReason() -> (regions: [Region], complete: Bool, reason: String?) {
         var all: [Region] = []
-        var complete = true
+        var reason: String?
         let changed = Set(changedRules)
+        let budget = WorkBudget(limit: maximumSteps)
         for decision in new.decisions where old.decisionIndex(named: decision.name) != nil {
-            var search = DiffSearch(old: old, new: new, decision: decision.name, changed: changed, maximumNodes: maximumNodes)
+            var search = DiffSearch(old: old, new: new, decision: decision.name, changed: changed, maximumNodes: maximumNodes,
+                                    budget: budget)
             search.explore(new.facts.map { _ in .unassigned })
             all += search.regions
-            if search.gaveUp || search.incomplete { complete = false }
+            if let why = search.gaveUp {
+                reason = reason ?? why
+            } else if search.incomplete {
+                reason = reason ?? "a kind of case was not searched to the end"
+            }
         }
-        return (all, complete)
+        return (all, reason == nil, reason)
     }
 }
 
@@ -80,10 +96,13 @@ struct DiffSearch {
     /// Facts read by the changed rules: they describe a region, and are branched on first.
     let changedFacts: [Int]
     var nodes = 0
-    var gaveUp = false
+    let budget: WorkBudget
+    /// Why the search stopped early, if it did.
+    var gaveUp: String?
     var regions: [DecisionDiff.Region] = []
 
-    init(old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int) {
+    init(old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int, budget: WorkBudget) {
+        self.budget = budget
         self.old = old
         self.new = new
         self.decision = decision
@@ -93,13 +112,20 @@ struct DiffSearch {
         self.newIndex = newIndex
         self.oldIndex = oldIndex
         oldSlot = new.facts.map { old.factSlots[$0.name] }
-        let newHelper = Search(program: new, invariant: .constant(.bool(true)), maximumNodes: maximumNodes)
-        let oldHelper = Search(program: old, invariant: .constant(.bool(true)), maximumNodes: maximumNodes)
+        let newHelper = Search(program: new, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
+        let oldHelper = Search(program: old, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
         self.newHelper = newHelper
         self.oldHelper = oldHelper
         let n = new.decisions[newIndex]
         let o = old.decisions[oldIndex]
-        let exceptionChanged = changed.contains { id in new.exceptions.contains { $0.id == id } || old.exceptions.contains { $0.id == id } }
+        let exceptionIDs = Set(new.exceptions.map(\.id) + old.exceptions.map(\.id))
+        let exceptionChanged = changed.contains { exceptionIDs.contains($0) }
+        // Looked up by id once, not searched for each changed rule (10,000 changed rules would
+        // make that quadratic).
+        let newRuleIndex = Dictionary(new.rules.indices.map { (new.rules[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldRuleIndex = Dictionary(old.rules.indices.map { (old.rules[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newExceptionIndex = Dictionary(new.exceptions.indices.map { (new.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldExceptionIndex = Dictionary(old.exceptions.indices.map { (old.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         // With the same stages and unchanged exceptions, only the changed rules can make the
         // versions disagree.
         sameStructure = !exceptionChanged
@@ -108,9 +134,9 @@ struct DiffSearch {
             && n.otherwise == o.otherwise
         var pairs: [(Int?, Int?)] = []
         var facts = Set<Int>()
-        for id in changed {
-            let ni = new.rules.firstIndex { $0.id == id }
-            let oi = old.rules.firstIndex { $0.id == id }
+        for id in changed.sorted() {
+            let ni = newRuleIndex[id]
+            let oi = oldRuleIndex[id]
             let inDecision = (ni.map { new.rules[$0].decision == newIndex && new.rules[$0].stage != nil } ?? false)
                 || (oi.map { old.rules[$0].decision == oldIndex && old.rules[$0].stage != nil } ?? false)
             if inDecision { pairs.append((ni, oi)) }
@@ -118,8 +144,8 @@ struct DiffSearch {
             if let oi, inDecision {
                 facts.formUnion(oldHelper.atoms.facts(in: old.rules[oi].condition).compactMap { new.factSlots[old.facts[$0].name] })
             }
-            if let e = new.exceptions.first(where: { $0.id == id }) { facts.formUnion(newHelper.atoms.facts(in: e.condition)) }
-            if let e = old.exceptions.first(where: { $0.id == id }) {
+            if let e = newExceptionIndex[id].map({ new.exceptions[$0] }) { facts.formUnion(newHelper.atoms.facts(in: e.condition)) }
+            if let e = oldExceptionIndex[id].map({ old.exceptions[$0] }) {
                 facts.formUnion(oldHelper.atoms.facts(in: e.condition).compactMap { new.factSlots[old.facts[$0].name] })
             }
         }
@@ -136,12 +162,17 @@ struct DiffSearch {
     mutating func explore(_ slots: [AbstractEvaluator.Slot]) {
         nodes += 1
         if nodes > maximumNodes {
-            gaveUp = true
+            gaveUp = gaveUp ?? "budget: the search passed \(maximumNodes) partial cases"
+            return
+        }
+        if budget.isExhausted {
+            gaveUp = gaveUp ?? budget.reason
             return
         }
         let oldSlots = oldView(slots)
         var newEval = AbstractEvaluator(program: new, slots: slots, canBeUnknown: newHelper.canBeUnknown(slots))
         var oldEval = AbstractEvaluator(program: old, slots: oldSlots, canBeUnknown: oldHelper.canBeUnknown(oldSlots))
+        defer { budget.steps += newEval.steps + oldEval.steps }
         let newOutcomes = newEval.evaluate(.decision(newIndex))
         let oldOutcomes = oldEval.evaluate(.decision(oldIndex))
         guard case .values(let ns) = newOutcomes, case .values(let os) = oldOutcomes else { return }
@@ -200,7 +231,7 @@ struct DiffSearch {
             newHelper.assign(candidate, to: slot, in: &child)
             explore(child)
             if opensRegion { regionStart = nil }
-            if gaveUp { return }
+            if gaveUp != nil { return }
         }
     }
 

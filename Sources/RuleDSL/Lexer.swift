@@ -24,6 +24,7 @@ public struct Lexer {
         var tokens: [Token] = []
         let bytes = source.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        checkLineEndsAndNUL()
         while true {
             skipTrivia()
             guard position < bytes.count else { break }
@@ -44,6 +45,7 @@ public struct Lexer {
                 while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
                 let text = String(decoding: bytes[start..<position], as: UTF8.self)
                 let shown = byte == 0 ? "NUL byte" : (byte < 0x20 || byte == 0x7F ? "control character" : "character `\(text)`")
+                if byte == 0 || byte == UInt8(ascii: "\r") { continue }  // reported once by `checkLineEndsAndNUL`
                 report(.error("unexpected-character", "unexpected \(shown)", at: range(start, position),
                               help: byte >= 0x80 ? "names are written in plain letters, digits and `_`; put other text in double quotes" : nil))
             }
@@ -62,6 +64,7 @@ public struct Lexer {
                 let start = position
                 while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
                 checkUTF8(start, position)
+                checkInvisible(start, position)
                 if keepsComments { comments.append(range(start, position)) }
             } else {
                 return
@@ -105,6 +108,7 @@ public struct Lexer {
             if byte == UInt8(ascii: "\"") {
                 position += 1
                 checkUTF8(start, position)
+                checkInvisible(start, position)
                 let token = Token(kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
                 if content.count > Lexer.maximumTokenLength * 16 {
                     report(.error("too-long", "text longer than \(Lexer.maximumTokenLength * 16) bytes", at: token.range))
@@ -160,6 +164,65 @@ public struct Lexer {
             return Token(kind: kind, text: String(decoding: source.bytes[start..<(start + 32)], as: UTF8.self), range: range(start, position))
         }
         return Token(kind: kind, text: text(start, position), range: range(start, position))
+    }
+
+    /// Warns of each zero-width or bidirectional-control character in a text or comment:
+    /// `"Noord\u{200B}-Brabant"` looks like `"Noord-Brabant"` but matches no case, and a
+    /// right-to-left override can make a line read otherwise than it is.
+    private mutating func checkInvisible(_ start: Int, _ end: Int) {
+        let bytes = source.bytes
+        var index = start
+        while index + 2 < end {
+            // All of them are three bytes in UTF-8: E2 80 xx, E2 81 xx or EF BB BF.
+            let (a, b, c) = (bytes[index], bytes[index + 1], bytes[index + 2])
+            var name: String?
+            if a == 0xE2, b == 0x80 {
+                switch c {
+                case 0x8B: name = "zero-width space U+200B"
+                case 0x8C: name = "zero-width non-joiner U+200C"
+                case 0x8D: name = "zero-width joiner U+200D"
+                case 0xAA...0xAE: name = "bidirectional control U+202" + String(c - 0xAA + 0xA, radix: 16, uppercase: true)
+                default: break
+                }
+            } else if a == 0xE2, b == 0x81 {
+                switch c {
+                case 0xA0: name = "word joiner U+2060"
+                case 0xA6...0xA9: name = "bidirectional isolate U+206" + String(c - 0xA6 + 6)
+                default: break
+                }
+            } else if a == 0xEF, b == 0xBB, c == 0xBF {
+                name = "zero-width no-break space U+FEFF"
+            }
+            if let name {
+                report(.warning("invisible-character", "invisible \(name) here", at: range(index, index + 3),
+                                help: "it cannot be seen but changes the text, so the value matches no case; delete it"))
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// Reports the first NUL byte and the first carriage return without a line feed, wherever
+    /// they are (comments included). A file saved with bare CR line ends would otherwise read
+    /// as one long comment and check clean; a NUL is never part of a text a person wrote.
+    /// Bare CRs are refused rather than read as line ends: the file is then shown and counted
+    /// the same way by every tool.
+    private mutating func checkLineEndsAndNUL() {
+        let bytes = source.bytes
+        if let nul = bytes.firstIndex(of: 0) {
+            report(.error("nul-byte", "the file holds a NUL byte", at: range(nul, nul + 1),
+                          help: "a rule file is plain UTF-8 text; remove the byte"))
+        }
+        var index = bytes.firstIndex(of: UInt8(ascii: "\r"))
+        while let cr = index {
+            if cr + 1 >= bytes.count || bytes[cr + 1] != UInt8(ascii: "\n") {
+                report(.error("bare-cr", "a carriage return without a line feed: lines must end in LF or CRLF",
+                              at: range(cr, cr + 1), help: "save the file with LF (Unix) or CRLF (Windows) line ends"))
+                return
+            }
+            index = bytes[(cr + 1)...].firstIndex(of: UInt8(ascii: "\r"))
+        }
     }
 
     /// Reports invalid UTF-8 inside comments and text, the only places non-ASCII may appear.

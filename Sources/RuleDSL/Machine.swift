@@ -1074,7 +1074,9 @@ extension MachineRun {
             case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
                 return .known(.bool(MachineRun.compare(node.op, left.value, right.value)), read: read)
             default:
-                return .known(MachineRun.apply(node.op, left.value, right.value), read: read)
+                // A result beyond the number or date range is unknown, caused by what it read.
+                let result = MachineRun.apply(node.op, left.value, right.value)
+                return result.isKnown ? .known(result, read: read) : Tracked(value: .unknown, read: read, unknown: read)
             }
         case .member:
             let o = trackedOperand(node.a)
@@ -1244,9 +1246,9 @@ extension MachineRun {
                 return .none
             }
             switch op {
-            case .addDays: return abs(count) <= 3_000_000 ? .date(date(l).addingDays(count)) : .none
-            case .addMonths: return abs(count) <= 100_000 ? .date(date(l).addingMonths(count)) : .none
-            default: return abs(count) <= 8_000 ? .date(date(l).addingYears(count)) : .none
+            case .addDays: return abs(count) <= 3_000_000 ? .date(date(l).addingDays(count)) : .unknown
+            case .addMonths: return abs(count) <= 100_000 ? .date(date(l).addingMonths(count)) : .unknown
+            default: return abs(count) <= 8_000 ? .date(date(l).addingYears(count)) : .unknown
             }
         case .plus, .minus, .times:
             guard l.kind == .number, r.kind == .number else { return .none }
@@ -1258,7 +1260,9 @@ extension MachineRun {
             case .minus: result = x.subtracting(y)
             default: result = x.multiplied(by: y)
             }
-            return result.map(Scalar.number) ?? .none
+            // Beyond the number range: unknown (three-valued), never `none`, so neither `a > 1`
+            // nor `a < 1` is false on it.
+            return result.map(Scalar.number) ?? .unknown
         default:
             return .none
         }

@@ -4,6 +4,11 @@
 public struct Parser {
     /// Deeper nesting is refused rather than risking the stack on hostile input.
     public static let maximumNesting = 64
+    /// The height of an expression's tree, where every operator of a chain (`a or b or c`) is a
+    /// level: every pass over expressions recurses this deep, so a flat chain of thousands of
+    /// terms must not reach them. The checker holds the same bound counting the `let`s an
+    /// expression reads (`Checker.maximumHeight`).
+    public static let maximumHeight = 256
     /// A file with more errors than this is reported up to here; the rest is noise.
     public static let maximumErrors = 100
 
@@ -16,6 +21,8 @@ public struct Parser {
     private let tokens: [Token]
     private var index = 0
     private var depth = 0
+    /// The height of the expression the last expression parser returned (a leaf is 1).
+    private var height = 0
     /// Set when an expression nested too deeply was given up; cleared at the next declaration.
     private var abandonExpression = false
     public private(set) var diagnostics: [Diagnostic] = []
@@ -109,7 +116,16 @@ public struct Parser {
         advance()  // ruleset
         let name = expectName("a name for the rule set")
         var header = RulesetHeader(name: name, base: nil, title: nil, source: nil, validity: Validity())
-        if acceptWord("extends") { header.base = expectName("the rule set this one extends") }
+        if acceptWord("extends") {
+            if current.kind == .identifier {
+                header.base = expectName("the rule set this one extends")
+            } else {
+                // `extends ../national` or `extends "x.rules"`: a base is found by its name, never by a path.
+                error("base-not-a-name", "`extends` takes the name of a rule set, such as `national`, not \(describe(current))",
+                      at: current.range, help: "put the base rule file next to this one and write `extends` and its name")
+                synchronize(skipCurrent: true)
+            }
+        }
         clauses: while !atEnd, current.kind == .identifier {
             markLayout(isDeclaration: false)
             switch current.text {
@@ -543,34 +559,58 @@ public struct Parser {
             let range = current.range
             abandonExpression = true
             synchronize(skipCurrent: true)
+            height = 1
             return .unknown(range)
         }
         if isWord("if") {
             let start = advance().range
             let condition = parseExpression()
+            let conditionHeight = height
             _ = expectWord("then")
             let then = parseExpression()
+            let thenHeight = height
             _ = expectWord("else")
             let otherwise = parseExpression()
-            return .conditional(condition, then, otherwise, start.joined(otherwise.range))
+            return node(.conditional(condition, then, otherwise, start.joined(otherwise.range)),
+                        above: max(conditionHeight, thenHeight, height), at: start)
         }
         return parseOr()
     }
 
+    /// `expression`, one level above children of height `childHeight`; past
+    /// `maximumHeight` the expression is given up with one error at `operatorRange`.
+    private mutating func node(_ expression: Expression, above childHeight: Int, at operatorRange: SourceRange)
+        -> Expression
+    {
+        height = childHeight + 1
+        guard height > Parser.maximumHeight else { return expression }
+        error("too-deep", "expression too long or too deep: more than \(Parser.maximumHeight) levels",
+              at: operatorRange,
+              help: "each `and`, `or`, `+`, `-`, `*`, `not` and comparison is a level, also in a chain; use a set with `in`, or fewer terms")
+        abandonExpression = true
+        synchronize(skipCurrent: false)
+        height = 1
+        return .unknown(operatorRange)
+    }
+
     private mutating func parseOr() -> Expression {
         var left = parseAnd()
-        while acceptWord("or") {
+        while isWord("or") {
+            let op = advance().range
+            let leftHeight = height
             let right = parseAnd()
-            left = .binary(.or, left, right, left.range.joined(right.range))
+            left = node(.binary(.or, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
         }
         return left
     }
 
     private mutating func parseAnd() -> Expression {
         var left = parseNot()
-        while acceptWord("and") {
+        while isWord("and") {
+            let op = advance().range
+            let leftHeight = height
             let right = parseNot()
-            left = .binary(.and, left, right, left.range.joined(right.range))
+            left = node(.binary(.and, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
         }
         return left
     }
@@ -582,36 +622,41 @@ public struct Parser {
             defer { depth -= 1 }
             if depth > Parser.maximumNesting { return parseExpression() }
             let operand = parseNot()
-            return .not(operand, start.joined(operand.range))
+            return node(.not(operand, start.joined(operand.range)), above: height, at: start)
         }
         return parseComparison()
     }
 
     private mutating func parseComparison() -> Expression {
         let left = parseAdditive()
+        let leftHeight = height
         if current.kind == .symbol, let op = [
             "=": BinaryOperator.equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater,
             ">=": .greaterOrEqual,
         ][current.text] {
-            advance()
+            let at = advance().range
             let right = parseAdditive()
-            return .binary(op, left, right, left.range.joined(right.range))
+            return node(.binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("in") {
-            advance()
+            let at = advance().range
             let right = parseAdditive()
-            return .binary(.in, left, right, left.range.joined(right.range))
+            return node(.binary(.in, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("not"), peek(1).kind == .identifier, peek(1).text == "in" {
-            advance()
+            let at = advance().range
             advance()
             let right = parseAdditive()
-            return .binary(.notIn, left, right, left.range.joined(right.range))
+            return node(.binary(.notIn, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("is") {
-            advance()
-            if acceptWord("present") { return .presence(left, isPresent: true, left.range.joined(previous.range)) }
-            if acceptWord("none") { return .presence(left, isPresent: false, left.range.joined(previous.range)) }
+            let at = advance().range
+            if acceptWord("present") {
+                return node(.presence(left, isPresent: true, left.range.joined(previous.range)), above: leftHeight, at: at)
+            }
+            if acceptWord("none") {
+                return node(.presence(left, isPresent: false, left.range.joined(previous.range)), above: leftHeight, at: at)
+            }
             error("expected-presence", "expected `is present` or `is none`", at: current.range,
                   help: "to compare values write `=`")
         }
@@ -621,9 +666,12 @@ public struct Parser {
     private mutating func parseAdditive() -> Expression {
         var left = parseMultiplicative()
         while current.kind == .symbol, current.text == "+" || current.text == "-" {
-            let op: BinaryOperator = advance().text == "+" ? .plus : .minus
+            let token = advance()
+            let op: BinaryOperator = token.text == "+" ? .plus : .minus
+            let leftHeight = height
             let right = parseMultiplicative()
-            left = .binary(op, left, right, left.range.joined(right.range))
+            left = node(.binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
+                        at: token.range)
         }
         return left
     }
@@ -631,9 +679,11 @@ public struct Parser {
     private mutating func parseMultiplicative() -> Expression {
         var left = parseUnary()
         while current.kind == .symbol, current.text == "*" {
-            advance()
+            let at = advance().range
+            let leftHeight = height
             let right = parseUnary()
-            left = .binary(.times, left, right, left.range.joined(right.range))
+            left = node(.binary(.times, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
+                        at: at)
         }
         return left
     }
@@ -645,13 +695,14 @@ public struct Parser {
             defer { depth -= 1 }
             if depth > Parser.maximumNesting { return parseExpression() }
             let operand = parseUnary()
-            return .negate(operand, start.joined(operand.range))
+            return node(.negate(operand, start.joined(operand.range)), above: height, at: start)
         }
         return parsePrimary()
     }
 
     private mutating func parsePrimary() -> Expression {
         let token = current
+        height = 1
         switch token.kind {
         case .number:
             advance()
@@ -676,6 +727,7 @@ public struct Parser {
         case .symbol where token.text == "{":
             let start = advance().range
             var elements: [Expression] = []
+            var elementHeight = 0
             if !acceptSymbol("}") {
                 depth += 1
                 defer { depth -= 1 }
@@ -684,15 +736,17 @@ public struct Parser {
                           help: "split it with `let`")
                     abandonExpression = true
                     synchronize(skipCurrent: true)
+                    height = 1
                     return .unknown(start)
                 }
                 repeat {
                     if current.kind == .symbol, current.text == "}" { break }  // trailing comma
                     elements.append(parseUnary())
+                    elementHeight = max(elementHeight, height)
                 } while acceptSymbol(",")
                 expectSymbol("}", "to close the set")
             }
-            return .set(elements, start.joined(previous.range))
+            return node(.set(elements, start.joined(previous.range)), above: elementHeight, at: start)
         case .identifier:
             switch token.text {
             case "true", "false":
@@ -715,12 +769,17 @@ public struct Parser {
             if current.kind == .symbol, current.text == "(" {
                 advance()
                 var arguments: [Expression] = []
+                var argumentHeight = 0
                 if !acceptSymbol(")") {
-                    repeat { arguments.append(parseExpression()) } while acceptSymbol(",")
+                    repeat {
+                        arguments.append(parseExpression())
+                        argumentHeight = max(argumentHeight, height)
+                    } while acceptSymbol(",")
                     expectSymbol(")", "to close the call")
                 }
-                return .call(name, arguments, name.range.joined(previous.range))
+                return node(.call(name, arguments, name.range.joined(previous.range)), above: argumentHeight, at: name.range)
             }
+            height = 1
             return .name(name)
         case .symbol, .endOfFile:
             error("expected-expression", "expected a value, found \(describe(token))", at: token.range)
@@ -849,6 +908,7 @@ public struct Parser {
         // After a too-deep expression was abandoned, the unwinding frames would each report a
         // missing `)`: one error per mistake is enough.
         if abandonExpression, code != "too-deep" { return }
+        if abandonExpression, code == "too-deep", diagnostics.last?.code == "too-deep" { return }
         if diagnostics.count < Parser.maximumErrors {
             diagnostics.append(.error(code, message, at: range, help: help))
         }

@@ -79,6 +79,7 @@ public final class Plan: @unchecked Sendable {
         }
         var referralPool: [PlanReferral] = []
         var actionPool: [Int32] = []
+        let analysis = ReadAnalysis(derived: derived)
         let planRules: [PlanRule] = rules.map { rule in
             let (from, until) = validity(rule.validity)
             let firstReferral = Int32(referralPool.count)
@@ -90,7 +91,6 @@ public final class Plan: @unchecked Sendable {
             }
             let firstAction = Int32(actionPool.count)
             actionPool += rule.actions.map { compiler.texts.intern($0) }
-            let analysis = ReadAnalysis(derived: derived)
             let reads = analysis.when(rule.condition, is: true)
             let byLeft = reads == nil ? analysis.byLeft(rule.condition, is: true) : nil
             return PlanRule(
@@ -416,15 +416,27 @@ struct PlanCompiler {
 /// the machine's tracked evaluation: `and` reads its right side unless the left is false, so
 /// when the `and` holds both sides were read; `or` mirrors that for false; a decision's read
 /// depends on what it decided, so it is never fixed. nil: it depends.
-struct ReadAnalysis {
+/// A derived value's answers are remembered: a `let` read twice (`l2 = l1 or l1`) is analysed
+/// once, so sharing cannot make the analysis exponential.
+final class ReadAnalysis {
     let derived: [DerivedInfo]
+    private var alwaysOfDerived: [Int: FactSet?] = [:]
+    private var whenOfDerived: [Int: FactSet?] = [:]
+
+    init(derived: [DerivedInfo]) {
+        self.derived = derived
+    }
 
     /// Whatever the values.
     func always(_ e: CompiledExpression) -> FactSet? {
         switch e {
         case .constant: return FactSet()
         case .fact(let slot): return FactSet(slot)
-        case .derived(let index): return always(derived[index].expression)
+        case .derived(let index):
+            if let known = alwaysOfDerived[index] { return known }
+            let read = always(derived[index].expression)
+            alwaysOfDerived[index] = read
+            return read
         case .decision, .and, .or, .conditional, .onlyBecause: return nil
         case .not(let x), .negate(let x), .presence(let x, _), .member(let x, _, _): return always(x)
         case .compare(_, let x, let y), .arithmetic(_, let x, let y):
@@ -463,7 +475,12 @@ struct ReadAnalysis {
             guard let a = when(x, is: outcome), let b = when(y, is: outcome) else { return nil }
             return a.union(b)
         case .not(let x): return when(x, is: !outcome)
-        case .derived(let index): return when(derived[index].expression, is: outcome)
+        case .derived(let index):
+            let key = outcome ? index : ~index
+            if let known = whenOfDerived[key] { return known }
+            let read = when(derived[index].expression, is: outcome)
+            whenOfDerived[key] = read
+            return read
         default: return always(e)
         }
     }

@@ -11,6 +11,10 @@ public struct Prover: Sendable {
     /// A search that grows past this many partial cases is stopped and reported as unproven,
     /// never as compliant.
     public var maximumNodes = 200_000
+    /// Nor may it evaluate more than this many expressions (`AbstractEvaluator.steps`): each
+    /// partial case costs in proportion to the rule set, so a node count alone would let a
+    /// large rule file run for hours.
+    public var maximumSteps = Search.defaultMaximumSteps
 
     public init(program: Program) {
         self.program = program
@@ -26,7 +30,8 @@ public struct Prover: Sendable {
     }
 
     public func check(_ invariant: InvariantInfo) -> Result {
-        var search = Search(program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes)
+        var search = Search(program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes,
+                            budget: WorkBudget(limit: maximumSteps))
         let initial = program.facts.map { _ in AbstractEvaluator.Slot.unassigned }
         // Look first for a counterexample without any optional group (no exception recorded):
         // it is the plainer story. The proof itself is always the full search below.
@@ -52,17 +57,22 @@ struct Search {
     let program: Program
     let invariant: CompiledExpression
     let maximumNodes: Int
+    /// See `Prover.maximumSteps`.
+    static let defaultMaximumSteps = 5_000_000
+    /// The work done so far, shared with `atoms`.
+    let budget: WorkBudget
     let evaluator: Evaluator
     let atoms: AtomIndex
     var nodes = 0
     var gaveUp: String?
 
-    init(program: Program, invariant: CompiledExpression, maximumNodes: Int) {
+    init(program: Program, invariant: CompiledExpression, maximumNodes: Int, budget: WorkBudget) {
         self.program = program
         self.invariant = invariant
         self.maximumNodes = maximumNodes
+        self.budget = budget
         self.evaluator = Evaluator(program: program)
-        self.atoms = AtomIndex(program: program)
+        self.atoms = AtomIndex(program: program, budget: budget)
         // Optional facts and small domains first: deciding whether an exception exists, or a
         // yes/no fact, prunes more than trying dates.
         let program = program
@@ -86,11 +96,16 @@ struct Search {
     mutating func explore(_ slots: [AbstractEvaluator.Slot]) -> [Value?]? {
         nodes += 1
         if nodes > maximumNodes {
-            gaveUp = gaveUp ?? "the search passed \(maximumNodes) partial cases"
+            gaveUp = gaveUp ?? "budget: the search passed \(maximumNodes) partial cases"
+            return nil
+        }
+        if budget.isExhausted {
+            gaveUp = gaveUp ?? budget.reason
             return nil
         }
         var abstract = AbstractEvaluator(program: program, slots: slots, canBeUnknown: canBeUnknown(slots))
         let truths = abstract.truthValues(abstract.evaluate(invariant))
+        budget.steps += abstract.steps
         guard truths.contains(false) else { return nil }
         // Branch first on the facts the invariant states directly (they prune most), then on the
         // first fact evaluation needed; the reference date goes first among dates, so other
@@ -211,6 +226,20 @@ struct Search {
     }
 }
 
+/// The work a proof or a diff may do, counted in expressions evaluated; shared by the search
+/// and its `AtomIndex`, so every part of the work counts against one limit.
+final class WorkBudget: @unchecked Sendable {
+    let limit: Int
+    var steps = 0
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    var isExhausted: Bool { steps > limit }
+    var reason: String { "budget: the search passed \(limit) evaluation steps" }
+}
+
 /// The comparisons of a program, by fact: where each fact's value regions begin and end.
 struct AtomIndex {
     /// A text that no rule compares with, standing for "any other value".
@@ -222,18 +251,49 @@ struct AtomIndex {
     let program: Program
     /// Comparison and membership nodes, with the facts each reads (through derived values).
     private(set) var atoms: [(expression: CompiledExpression, facts: Set<Int>)] = []
+    /// The facts each derived value reads, worked out once (a `let` read twice is not walked
+    /// twice).
+    private var derivedFacts: [Set<Int>] = []
+    /// For each fact, the atoms that read it, so a fact's comparisons are found without a walk
+    /// over every atom of the program.
+    private var atomsByFact: [Int: [Int]] = [:]
 
-    init(program: Program) {
+    let budget: WorkBudget
+
+    init(program: Program, budget: WorkBudget) {
         self.program = program
+        self.budget = budget
+        // Derived values read only derived values compiled before them, so one pass in
+        // dependency order (found by `facts(in:)` with what is known so far) fills the table.
+        var known: [Set<Int>?] = Array(repeating: nil, count: program.derived.count)
+        func derivedFacts(_ index: Int) -> Set<Int> {
+            if let set = known[index] { return set }
+            let set = AtomIndex.facts(in: program.derived[index].expression, derived: derivedFacts)
+            known[index] = set
+            return set
+        }
+        self.derivedFacts = program.derived.indices.map(derivedFacts)
         var expressions: [CompiledExpression] = program.rules.map(\.condition) + program.exceptions.map(\.condition)
             + program.invariants.map(\.mustHold) + program.decisions.compactMap(\.condition)
             + program.derived.map(\.expression)
+        // Collected into a local array: appending to `self.atoms` while calling a method of
+        // `self` would copy the whole array on every append.
+        var found: [(expression: CompiledExpression, facts: Set<Int>)] = []
         var seen = 0
         while seen < expressions.count {
-            collect(expressions[seen], into: &atoms)
+            collect(expressions[seen], into: &found)
             seen += 1
         }
         expressions.removeAll()
+        atoms = found
+        for (index, atom) in atoms.enumerated() {
+            for fact in atom.facts { atomsByFact[fact, default: []].append(index) }
+        }
+    }
+
+    /// The atoms reading `slot`, in program order.
+    private func atoms(reading slot: Int) -> [(expression: CompiledExpression, facts: Set<Int>)] {
+        (atomsByFact[slot] ?? []).map { atoms[$0] }
     }
 
     private func collect(_ e: CompiledExpression, into atoms: inout [(expression: CompiledExpression, facts: Set<Int>)]) {
@@ -259,16 +319,23 @@ struct AtomIndex {
     }
 
     func facts(in e: CompiledExpression) -> Set<Int> {
-        switch e {
-        case .fact(let s): return [s]
-        case .derived(let i): return facts(in: program.derived[i].expression)
-        case .constant, .decision, .onlyBecause: return []
-        case .not(let a), .presence(let a, _), .negate(let a), .member(let a, _, _): return facts(in: a)
-        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b):
-            return facts(in: a).union(facts(in: b))
-        case .conditional(let a, let b, let c): return facts(in: a).union(facts(in: b)).union(facts(in: c))
-        case .call(_, let args): return args.reduce(into: Set<Int>()) { $0.formUnion(facts(in: $1)) }
+        AtomIndex.facts(in: e, derived: { derivedFacts[$0] })
+    }
+
+    private static func facts(in e: CompiledExpression, derived: (Int) -> Set<Int>) -> Set<Int> {
+        func walk(_ e: CompiledExpression) -> Set<Int> {
+            switch e {
+            case .fact(let s): return [s]
+            case .derived(let i): return derived(i)
+            case .constant, .decision, .onlyBecause: return []
+            case .not(let a), .presence(let a, _), .negate(let a), .member(let a, _, _): return walk(a)
+            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b):
+                return walk(a).union(walk(b))
+            case .conditional(let a, let b, let c): return walk(a).union(walk(b)).union(walk(c))
+            case .call(_, let args): return args.reduce(into: Set<Int>()) { $0.formUnion(walk($1)) }
+            }
         }
+        return walk(e)
     }
 
     /// Text constants a text fact is compared with, one per class of constants that every
@@ -276,7 +343,7 @@ struct AtomIndex {
     func texts(for slot: Int) -> [String] {
         var constants: [String] = []
         var tests: [(String) -> Bool] = []
-        for (expression, facts) in atoms where facts.contains(slot) {
+        for (expression, _) in atoms(reading: slot) {
             switch expression {
             case .compare(_, let a, let b):
                 for side in [a, b] {
@@ -357,13 +424,17 @@ struct AtomIndex {
         for slot: Int, slots: [AbstractEvaluator.Slot], lo: Int, hi: Int, make: (Int) -> Value
     ) -> [Int] {
         var result: [Int] = []
-        for (expression, facts) in atoms where facts.contains(slot) {
+        for (expression, facts) in atoms(reading: slot) {
+            // Each comparison costs a few dozen evaluations of its sides: counted against the
+            // budget (not cut short: a region's bounds must be right even in a search that stops).
             let others = facts.subtracting([slot])
             guard others.allSatisfy({ slots[$0] != .unassigned }) else { continue }
             guard case .compare(let op, let a, let b) = expression else { continue }
             var base = slots.map { s -> Value? in if case .assigned(let v) = s { return v } else { return nil } }
             let evaluator = Evaluator(program: program)
+            let budget = self.budget
             func order(_ x: Int) -> Int? {
+                budget.steps += 8
                 base[slot] = make(x)
                 guard let l = evaluator.value(of: a, facts: base), let r = evaluator.value(of: b, facts: base) else { return nil }
                 if Run.compareValues(.less, l, r) { return -1 }

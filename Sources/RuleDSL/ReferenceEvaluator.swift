@@ -429,7 +429,10 @@ struct Run {
                 }
             }
             guard allKnown else { return Outcome(value: nil, read: read, unknownFacts: unknownFacts) }
-            return .known(Run.callBuiltin(builtin, values), read: read)
+            guard let result = Run.callBuiltin(builtin, values) else {
+                return Outcome(value: nil, read: read, unknownFacts: read)  // beyond the date range
+            }
+            return .known(result, read: read)
         case .arithmetic(let op, let a, let b):
             let left = evaluate(a)
             let right = evaluate(b)
@@ -444,7 +447,9 @@ struct Run {
             case .minus: result = x.subtracting(y)
             case .times: result = x.multiplied(by: y)
             }
-            return .known(result.map(Value.number) ?? .none, read: read)
+            // Beyond the number range: unknown, caused by the facts it read; never `none`.
+            guard let result else { return Outcome(value: nil, read: read, unknownFacts: read) }
+            return .known(.number(result), read: read)
         case .negate(let operand):
             var o = evaluate(operand)
             if case .number(let n)? = o.value { o.value = .number(n.negated) }
@@ -507,13 +512,14 @@ struct Run {
         }
     }
 
-    static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value {
+    /// nil: the result is beyond the date range (unknown).
+    static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value? {
         if builtin == .isBlank {
             // An absent text is blank too: `is_blank` is never `none`.
             switch values[0] {
             case .text(let text): return .bool(TextBlank.isBlank(text))
             case .none: return .bool(true)
-            case .bool, .number, .date: return .none
+            case .bool, .number, .date: return Value.none
             }
         }
         switch (builtin, values[0], values[1]) {
@@ -524,16 +530,18 @@ struct Run {
         case (.daysBetween, .date(let a), .date(let b)):
             return .number(DecimalNumber(integer: CivilDate.daysBetween(a, b)))
         case (.addDays, .date(let d), .number(let n)):
-            guard let count = n.integerValue, abs(count) <= 3_000_000 else { return .none }
+            guard let count = n.integerValue, abs(count) <= 3_000_000 else { return nil }
             return .date(d.addingDays(count))
         case (.addMonths, .date(let d), .number(let n)):
-            guard let count = n.integerValue, abs(count) <= 100_000 else { return .none }
+            guard let count = n.integerValue, abs(count) <= 100_000 else { return nil }
             return .date(d.addingMonths(count))
         case (.addYears, .date(let d), .number(let n)):
-            guard let count = n.integerValue, abs(count) <= 8_000 else { return .none }
+            guard let count = n.integerValue, abs(count) <= 8_000 else { return nil }
             return .date(d.addingYears(count))
         default:
-            return .none  // an optional date that is absent: the result is absent too
+            // `Value.none`, not `nil` (which would mean beyond the range, unknown): an optional
+            // date that is absent gives an absent result.
+            return Value.none
         }
     }
 }

@@ -22,13 +22,19 @@ public enum RuleSetLoader {
         var chain = [top]
         var names: [String] = []
         var chainDiagnostics: [Diagnostic] = []
+        // Rule sets named otherwise than their files, by place from the top (0: `top`).
+        var misnamed: [(fromTop: Int, header: RulesetHeader)] = []
         while true {
             let current = chain[0]
             if let tooBig = sizeError(current, fileIndex: 0) {
                 return Result(program: nil, diagnostics: [tooBig], files: [current])
             }
             let (parsed, _) = Parser.parse(current, fileIndex: 0)
-            guard let header = parsed.header, let base = header.base else { break }
+            if let header = parsed.header, header.name.text != stem(current.path) {
+                misnamed.append((chain.count - 1, header))
+            }
+            // A base that is not a name (`extends ../x`) has its own syntax error.
+            guard let header = parsed.header, let base = header.base, !base.text.isEmpty else { break }
             names.append(header.name.text)
             if chain.count >= maximumChainLength || names.contains(base.text) || base.text == header.name.text {
                 chainDiagnostics.append(.error(
@@ -51,7 +57,21 @@ public enum RuleSetLoader {
             }
             return Result(program: nil, diagnostics: fixed, files: [chain[0]])
         }
-        return load(chain: chain)
+        let result = load(chain: chain)
+        guard !misnamed.isEmpty else { return result }
+        // A pilot is found by its file's name and its verdicts carry the rule set's name: the
+        // two must be the same, or `eval --pilot groningen` would label verdicts `amsterdam`.
+        var diagnostics = result.diagnostics
+        for (fromTop, header) in misnamed {
+            let file = chain.count - 1 - fromTop
+            let stem = stem(chain[file].path)
+            diagnostics.append(.error(
+                "ruleset-name", "the rule set is called `\(header.name.text)`, but its file is `\(stem).rules`",
+                at: SourceRange(file: file, start: header.name.range.start, end: header.name.range.end),
+                help: "name the rule set `\(stem)`, or the file `\(header.name.text).rules`"))
+        }
+        return Result(program: nil, diagnostics: diagnostics.sorted { ($0.range.file, $0.range.start) < ($1.range.file, $1.range.start) },
+                      files: result.files)
     }
 
     /// Loads an explicit chain, base first.
@@ -65,6 +85,11 @@ public enum RuleSetLoader {
             let (parsed, parseDiagnostics) = Parser.parse(file, fileIndex: index)
             parsedFiles.append(parsed)
             diagnostics += parseDiagnostics
+            if parsed.header == nil, parsed.declarations.isEmpty, !parseDiagnostics.contains(where: { $0.severity == .error }) {
+                // Empty, all comments, or cut off before its first declaration.
+                diagnostics.append(.error("empty-file", "`\(stem(file.path)).rules` declares nothing", at: SourceRange(file: index, start: 0, end: 0),
+                                          help: "a rule file starts with `ruleset` or a declaration such as `fact`"))
+            }
         }
         if diagnostics.contains(where: { $0.severity == .error }) {
             return Result(program: nil, diagnostics: diagnostics, files: chain)

@@ -22,12 +22,12 @@ enum DiffCommand {
             let report = try CaseDiff.run(old: old, new: new, path: cases)
             Console.out(format == .json ? report.json() : report.text())
         } else {
-            let (regions, complete) = DecisionDiff(old: old, new: new).regions()
+            let (regions, complete, reason) = DecisionDiff(old: old, new: new).regionsWithReason()
             let text: String
             if format == .json {
-                text = DiffText.regionsJSON(regions, complete: complete, old: old, new: new)
+                text = DiffText.regionsJSON(regions, complete: complete, reason: reason, old: old, new: new)
             } else {
-                text = DiffText.regionsText(regions, complete: complete, old: old, new: new)
+                text = DiffText.regionsText(regions, complete: complete, reason: reason, old: old, new: new)
             }
             Console.out(text)
         }
@@ -202,13 +202,17 @@ struct CaseDiff {
 
 /// Renders the regions of a rule diff.
 enum DiffText {
-    static func regionsText(_ regions: [DecisionDiff.Region], complete: Bool, old: Program, new: Program) -> String {
+    static func regionsText(
+        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program
+    ) -> String {
         let newPath = new.files.last?.path ?? ""
         let oldPath = old.files.last?.path ?? ""
         var out = "What changes for `\(new.name)`: \(newPath) (sha256 \(new.sha256.prefix(12))…)"
         out += " against \(oldPath) (sha256 \(old.sha256.prefix(12))…)\n"
         if regions.isEmpty {
-            out += complete ? "No case gets another decision.\n" : "No change found, but the search was cut short: not proven.\n"
+            out += complete
+                ? "No case gets another decision.\n"
+                : "No change found, but the search was cut short (\(reason ?? "budget")): not proven.\n"
             return out
         }
         for decision in new.decisions.map(\.name) {
@@ -225,11 +229,15 @@ enum DiffText {
                 }
             }
         }
-        if !complete { out += "\nThe search was cut short in places: there may be more kinds of case.\n" }
+        if !complete {
+            out += "\nThe search was cut short in places (\(reason ?? "budget")): there may be more kinds of case.\n"
+        }
         return out
     }
 
-    static func regionsJSON(_ regions: [DecisionDiff.Region], complete: Bool, old: Program, new: Program) -> String {
+    static func regionsJSON(
+        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program
+    ) -> String {
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
         w.appendKey("pilot")
@@ -244,6 +252,11 @@ enum DiffText {
         w.appendKey("complete")
         w.appendRaw(complete ? "true" : "false")
         w.appendRaw(",")
+        if let reason {
+            w.appendKey("incomplete_reason")
+            w.appendString(reason)
+            w.appendRaw(",")
+        }
         w.appendKey("regions")
         w.appendRaw("[")
         for (i, region) in regions.enumerated() {

@@ -151,7 +151,98 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// Structural mutations libFuzzer's byte mutator would take ages to find: long operator
+/// chains, long and shared `let` and `example` chains, odd line ends, control and invisible
+/// characters, out-of-range arithmetic. Each appends (or rewrites) text so the input stays a
+/// plausible pilot file; see docs/hardening.md.
+enum HostileMutation {
+    static let operators = [" or ", " and ", " + ", " - ", " * "]
+
+    /// `input` mutated by one of the kinds, at most `limit` bytes long.
+    static func apply(_ input: [UInt8], seed: UInt32, limit: Int) -> [UInt8] {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(max(bound, 1)))
+        }
+        var text = input
+        func append(_ s: String) { text += Array(s.utf8) }
+        let n = 1 + next(next(2) == 0 ? 400 : 12_000)
+        switch next(9) {
+        case 0:
+            let op = operators[next(operators.count)]
+            let term = op == " or " || op == " and " ? "identity_doubt" : "entry_ban_years"
+            append("\nrule fuzz_chain\n  stage intake.exclusion\n  reason eu_citizen\n  when ")
+            append(Array(repeating: term, count: n).joined(separator: op) + (term == "identity_doubt" ? "\n" : " > 1\n"))
+        case 1:
+            let forward = next(2) == 0
+            var lines = ["let fl0 = identity_doubt"] + (1...n).map { "let fl\($0) = fl\($0 - 1) or identity_doubt" }
+            if !forward { lines.reverse() }
+            append("\n" + lines.joined(separator: "\n") + "\nrule fuzz_lets\n  stage intake.exclusion\n  reason eu_citizen\n  when fl\(n)\n")
+        case 2:
+            let levels = 1 + next(60)
+            append("\nlet fs0 = identity_doubt\n" + (1...levels).map { "let fs\($0) = fs\($0 - 1) or fs\($0 - 1)" }.joined(separator: "\n"))
+            append("\nrule fuzz_shared\n  stage intake.exclusion\n  reason eu_citizen\n  when fs\(levels)\n")
+        case 3:
+            let shared = next(2) == 0
+            let count = shared ? 1 + next(60) : n
+            append("\nexample fe0: identity_doubt = true\n")
+            append((1...count).map { "example fe\($0): fe\($0 - 1)" + (shared ? ", fe\($0 - 1)" : "") }.joined(separator: "\n"))
+            append("\ntest \"fuzz examples\"\n  given fe\(count)\n  expect intake undetermined\n")
+        case 4:
+            // Line ends: all CR, or CR / CRLF / NUL / BEL at random places.
+            if next(2) == 0 {
+                text = text.map { $0 == UInt8(ascii: "\n") ? UInt8(ascii: "\r") : $0 }
+            } else {
+                for _ in 0..<(1 + next(4)) {
+                    let odd: [[UInt8]] = [[0x0D], [0x0D, 0x0A], [0x00], [0x07], [0x1B], [0x0A, 0x0D]]
+                    text.insert(contentsOf: odd[next(odd.count)], at: next(text.count + 1))
+                }
+            }
+        case 5:
+            // An invisible or bidirectional character, inside a text if there is one.
+            let invisible: [[UInt8]] = [
+                [0xE2, 0x80, 0x8B], [0xE2, 0x80, 0x8C], [0xE2, 0x80, 0x8D], [0xE2, 0x81, 0xA0], [0xEF, 0xBB, 0xBF],
+                [0xE2, 0x80, 0xAE], [0xE2, 0x80, 0xAA], [0xE2, 0x81, 0xA6], [0xE2, 0x81, 0xA9],
+            ]
+            let quotes = text.indices.filter { text[$0] == UInt8(ascii: "\"") }
+            let at = quotes.isEmpty ? next(text.count + 1) : quotes[next(quotes.count)] + 1
+            text.insert(contentsOf: invisible[next(invisible.count)], at: min(at, text.count))
+        case 6:
+            let big = ["999999999999 + 1", "999999999999 * entry_ban_years", "-999999999999 - entry_ban_years",
+                       "entry_ban_years * entry_ban_years * 999999", "years_between(add_days(reference_date, 99999999), birth_date)"]
+            append("\nrule fuzz_range\n  stage intake.exclusion\n  reason eu_citizen\n  when not (\(big[next(big.count)]) > 1)\n")
+        case 7:
+            // Many rules, or many decisions reading each other after the fact.
+            append("\n" + (0..<min(n, 3_000)).map {
+                "rule fuzz_r\($0)\n  stage intake.exclusion\n  reason eu_citizen\n  when entry_ban_years > \($0)"
+            }.joined(separator: "\n") + "\n")
+        default:
+            let header = ["ruleset amsterdam extends national\n", "ruleset fuzz extends ../../etc/passwd\n", "", "# only a comment\n"]
+            text = Array(header[next(header.count)].utf8) + (next(2) == 0 ? [] : text)
+        }
+        return Array(text.prefix(limit))
+    }
+}
+
 #if FUZZING
+    /// libFuzzer calls this for each new input when it is defined: half the time one of the
+    /// hostile mutations, else libFuzzer's own byte mutator (`LLVMFuzzerMutate`).
+    @_cdecl("LLVMFuzzerCustomMutator")
+    public func customMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
+        typealias Mutate = @convention(c) (UnsafeMutablePointer<UInt8>, Int, Int) -> Int
+        if seed % 2 == 0, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "LLVMFuzzerMutate") {
+            return unsafeBitCast(symbol, to: Mutate.self)(data, size, maxSize)
+        }
+        let mutated = HostileMutation.apply(Array(UnsafeBufferPointer(start: data, count: size)), seed: seed / 2, limit: maxSize)
+        if mutated.isEmpty { return 0 }
+        mutated.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: mutated.count) }
+        return mutated.count
+    }
+
+
     // libFuzzer mode (`-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xlinker --export-dynamic`,
     // the last so that `dlsym` finds libFuzzer's driver in the executable): SwiftPM makes this
     // file's top-level code the program's `main` (its `--defsym main=rule_fuzz_main`), so
@@ -170,5 +261,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 #else
     // Replay mode, for a plain build: run every file named on the command line (for a folder,
     // every file inside it) through `fuzz`, e.g. a crash input libFuzzer saved.
-    _ = Fuzz.replay(Array(CommandLine.arguments.dropFirst()))
+    // `rule-fuzz --hostile N`: N hostile mutations (`HostileMutation`) of the groningen file.
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "--hostile", arguments.count == 2, let count = UInt32(arguments[1]) {
+        let path = (Fuzz.rulesDirectory as NSString).appendingPathComponent("groningen.rules")
+        let base = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        for seed in 0..<count {
+            let bytes = HostileMutation.apply(base, seed: seed, limit: 1 << 20) + [0]
+            if ProcessInfo.processInfo.environment["RULE_FUZZ_VERBOSE"] != nil { print("seed", seed) }
+            _ = bytes.withUnsafeBufferPointer { fuzz($0.baseAddress!, bytes.count - 1) }
+        }
+        print("rule-fuzz: \(count) hostile mutation(s) ran without a finding")
+    } else {
+        _ = Fuzz.replay(arguments)
+    }
 #endif

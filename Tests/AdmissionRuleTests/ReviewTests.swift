@@ -264,9 +264,20 @@ import Testing
 
     // MARK: - Utrecht's families at review
 
+    /// Utrecht's deviation (rev 2) covers only families from its former BBB: the family
+    /// entitlement does not end their stay when it began before 2020-11-17; any other family's
+    /// stay ends as elsewhere.
     @Test(arguments: Pilot.allCases, [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2021-01-10", false)])
     func familyEntitlementAtReview(pilot: Pilot, admitted: (String, Bool)) throws {
-        let v = try review(pilot, ["reception_entitlement": "family_location", "admission_date": .string(admitted.0)])
+        let fromBBB = try review(pilot, [
+            "reception_entitlement": "family_location", "previously_in_bbb": true, "admission_date": .string(admitted.0),
+        ])
+        let notFromBBB = try review(pilot, [
+            "reception_entitlement": "family_location", "previously_in_bbb": false, "admission_date": .string(admitted.0),
+        ])
+        #expect(notFromBBB.decision == "end")
+        #expect(notFromBBB.referrals == ["family_location"])
+        let v = fromBBB
         if pilot == .utrecht && admitted.1 {
             #expect(v.decision == "continue", "a stay that began before 2020-11-17 is not ended by the family entitlement")
             #expect(v.reasons.isEmpty)

@@ -76,6 +76,11 @@ import Testing
         ("is_none_not_optional", ["error not-optional"]),
         ("decision_in_rule", ["error decision-in-rule"]),
         ("validity_without_reference", ["error no-reference-date"]),
+        ("out_of_range_constant", ["error out-of-range"]),
+        ("repeated_given", ["error cycle", "error repeated-fact"]),
+        ("invisible_character", ["warning invisible-character", "warning invisible-character", "warning invisible-character"]),
+        ("expression_too_deep", ["error too-deep"]),
+        ("let_chain_too_deep", ["error too-deep"]),
         ("never_fires", ["warning never-fires", "warning never-fires"]),
         ("unused_fact", ["warning unused-fact", "warning unused-fact"]),
         (
@@ -343,7 +348,9 @@ import Testing
         let limit = RuleSetLoader.maximumFileSize
         #expect(limit == 4 * 1024 * 1024)
         let line = "# " + String(repeating: "x", count: 1_021) + "\n"  // 1,024 bytes
-        let atLimit = String(repeating: line, count: limit / 1_024)
+        // A file of comments only declares nothing (an error of its own), so one line declares a fact.
+        let declaration = "fact a: bool, recorded # " + String(repeating: "x", count: 998) + "\n"  // 1,024 bytes
+        let atLimit = declaration + String(repeating: line, count: limit / 1_024 - 1)
         #expect(atLimit.utf8.count == limit)
         #expect(RuleTest.load(atLimit).diagnostics.isEmpty)
         let tooLarge = RuleTest.load(atLimit + " ")
