@@ -483,7 +483,7 @@ struct Run {
             guard let count = n.integerValue, abs(count) <= 8_000 else { return nil }
             return .date(d.addingYears(count))
         default:
-            return .none  // an optional date that is absent: the result is absent too
+            return Value.none  // an optional date that is absent: the result is absent too
         }
     }
 }
