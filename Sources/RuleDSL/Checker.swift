@@ -1061,12 +1061,11 @@ struct Checker {
     /// a case it would be unknown, so such a rule could never decide.
     private mutating func checkInRange(_ expression: CompiledExpression, _ typed: Bool, _ range: SourceRange) {
         guard typed, expression.isConstant else { return }
-        var operandsKnown = true
-        switch expression {
-        case .arithmetic(_, let a, let b): operandsKnown = ReferenceEvaluator.constantValue(a) != nil && ReferenceEvaluator.constantValue(b) != nil
-        case .call(_, let arguments): operandsKnown = arguments.allSatisfy { ReferenceEvaluator.constantValue($0) != nil }
-        default: break
-        }
+        // Only where this computation itself leaves the range (an operand out of range has its own error).
+        var operands: [CompiledExpression] = []
+        if case .arithmetic(_, let a, let b) = expression { operands = [a, b] }
+        if case .call(_, let arguments) = expression { operands = arguments }
+        let operandsKnown = operands.allSatisfy { ReferenceEvaluator.constantValue($0) != nil }
         if operandsKnown, ReferenceEvaluator.constantValue(expression) == nil {
             error("out-of-range", "this is beyond the range of numbers and dates the rules can hold", at: range,
                   help: "numbers have at most 12 digits before and 6 after the decimal point")

@@ -24,7 +24,7 @@ public struct Lexer {
         var tokens: [Token] = []
         let bytes = source.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        checkLineEndsAndNUL()
+        checkLineEnds()
         while true {
             skipTrivia()
             guard position < bytes.count else { break }
@@ -45,10 +45,15 @@ public struct Lexer {
                 while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
                 let text = String(decoding: bytes[start..<position], as: UTF8.self)
                 let shown = byte == 0 ? "NUL byte" : (byte < 0x20 || byte == 0x7F ? "control character" : "character `\(text)`")
-                if byte == 0 || byte == UInt8(ascii: "\r") { continue }  // reported once by `checkLineEndsAndNUL`
                 report(.error("unexpected-character", "unexpected \(shown)", at: range(start, position),
                               help: byte >= 0x80 ? "names are written in plain letters, digits and `_`; put other text in double quotes" : nil))
             }
+        }
+        // A NUL outside comments and texts is an unexpected character above; one inside them
+        // would pass unseen.
+        if let nul = bytes.firstIndex(of: 0), !diagnostics.contains(where: { $0.range.start == nul }) {
+            report(.error("nul-byte", "the file holds a NUL byte", at: range(nul, nul + 1),
+                          help: "a rule file is plain UTF-8 text; remove the byte"))
         }
         tokens.append(Token(kind: .endOfFile, text: "", range: range(bytes.count, bytes.count)))
         return tokens
@@ -203,17 +208,12 @@ public struct Lexer {
         }
     }
 
-    /// Reports the first NUL byte and the first carriage return without a line feed, wherever
-    /// they are (comments included). A file saved with bare CR line ends would otherwise read
-    /// as one long comment and check clean; a NUL is never part of a text a person wrote.
-    /// Bare CRs are refused rather than read as line ends: the file is then shown and counted
-    /// the same way by every tool.
-    private mutating func checkLineEndsAndNUL() {
+    /// Reports the first carriage return without a line feed, wherever it is (comments
+    /// included): a file saved with bare CR line ends would otherwise read as one long comment
+    /// and check clean. Bare CRs are refused rather than read as line ends, so the file is shown
+    /// and counted the same way by every tool.
+    private mutating func checkLineEnds() {
         let bytes = source.bytes
-        if let nul = bytes.firstIndex(of: 0) {
-            report(.error("nul-byte", "the file holds a NUL byte", at: range(nul, nul + 1),
-                          help: "a rule file is plain UTF-8 text; remove the byte"))
-        }
         var index = bytes.firstIndex(of: UInt8(ascii: "\r"))
         while let cr = index {
             if cr + 1 >= bytes.count || bytes[cr + 1] != UInt8(ascii: "\n") {

@@ -66,7 +66,10 @@ struct Search {
     var nodes = 0
     var gaveUp: String?
 
-    init(program: Program, invariant: CompiledExpression, maximumNodes: Int, budget: WorkBudget) {
+    init(
+        program: Program, invariant: CompiledExpression, maximumNodes: Int,
+        budget: WorkBudget = WorkBudget(limit: Search.defaultMaximumSteps)
+    ) {
         self.program = program
         self.invariant = invariant
         self.maximumNodes = maximumNodes
@@ -260,7 +263,7 @@ struct AtomIndex {
 
     let budget: WorkBudget
 
-    init(program: Program, budget: WorkBudget) {
+    init(program: Program, budget: WorkBudget = WorkBudget(limit: .max)) {
         self.program = program
         self.budget = budget
         // Derived values read only derived values compiled before them, so one pass in

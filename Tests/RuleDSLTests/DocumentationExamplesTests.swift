@@ -213,7 +213,8 @@ import Testing
     }
 
     private func checkCompleteFile(_ block: Block) throws {
-        let top = SourceFile(path: "example.rules", text: block.text)
+        // Named as its rule set, as a file must be (`ruleset-name`).
+        let top = SourceFile(path: "\(block.rulesetName ?? "example").rules", text: block.text)
         let result = RuleSetLoader.load(top) { name in
             if let other = Self.blocks.first(where: { $0.rulesetName == name }) {
                 return SourceFile(path: "\(name).rules", text: other.text)
