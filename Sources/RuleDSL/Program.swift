@@ -50,6 +50,7 @@ public final class Program: Sendable {
         self.referenceFact = referenceFact
         self.plan = Plan(facts: facts, vocabulary: vocabulary, derived: derived, decisions: decisions, rules: rules,
                          exceptions: exceptions, referenceFact: referenceFact)
+        plan.program = self
     }
 
     public func decisionIndex(named name: String) -> Int? {
