@@ -590,7 +590,43 @@ struct Checker {
                   help: "compare it with something, e.g. `= true` or `>= 10`")
         }
         if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .bool) }
+        refuseAbsentTruth(compiled, type, expression)
         return compiled
+    }
+
+    /// An optional yes/no fact that is absent is `none`, which is neither true nor false: as an
+    /// operand of `and`/`or`/`not` or as a condition it would act as true in one place and false
+    /// in another. So it must be compared (`p = true`) or tested (`p is present`) explicitly.
+    private mutating func refuseAbsentTruth(_ compiled: CompiledExpression, _ type: ValueType, _ expression: Expression) {
+        guard type == .bool, mayBeNone(compiled) else { return }
+        let text = describe(expression)
+        error("optional-truth-value", "`\(text)` may be absent (`none`), so it is not true or false by itself",
+              at: expression.range,
+              help: "write `\(text) = true`, `\(text) = false` or `\(text) is present`, as the rule means it")
+    }
+
+    /// Whether a compiled value can be `none`: an optional fact, read directly or through `let`s
+    /// and `if` branches. A worklist with a visited set, so neither deep nor shared `let`s cost more
+    /// than one visit each.
+    private func mayBeNone(_ compiled: CompiledExpression) -> Bool {
+        var work = [compiled]
+        var visited = Set<Int>()
+        while let next = work.popLast() {
+            switch next {
+            case .fact(let slot):
+                if facts[slot].isOptional { return true }
+            case .constant(let value):
+                if value == .none { return true }
+            case .derived(let index):
+                if visited.insert(index).inserted, let info = derived[index] { work.append(info.expression) }
+            case .conditional(_, let a, let b):
+                work.append(a)
+                work.append(b)
+            case .decision, .not, .and, .or, .compare, .member, .presence, .call, .arithmetic, .negate:
+                break
+            }
+        }
+        return false
     }
 
     /// Compiles an expression. A bare name that resolves to nothing comes back as `.unresolved`
@@ -629,10 +665,11 @@ struct Checker {
             return (.negate(compiled), .number)
         case .presence(let operand, let isPresent, let range):
             let (compiled, _) = compile(operand, scope, expected: nil)
-            var optional = false
+            // A `let` that may be absent (it reads an optional fact) can be tested like the fact.
+            var optional = mayBeNone(compiled)
             if case .fact(let slot) = compiled {
                 let fact = facts[slot]
-                optional = fact.isOptional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
+                optional = optional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
             }
             if case .fact(let slot) = compiled, facts[slot].isGroupPresence {
                 // `exceptional_admission is present` asks about the whole group, through its presence fact.
@@ -663,6 +700,7 @@ struct Checker {
         if type != .bool, type != .unresolved {
             error("not-a-condition", "expected true or false, but this is \(type)", at: expression.range)
         }
+        refuseAbsentTruth(compiled, type, expression)
         return compiled
     }
 
