@@ -60,6 +60,7 @@ struct Checker {
         let (rules, exceptions) = compileRules()
         let invariants = compileInvariants()
         let tests = compileTests()
+        let examples = compileExamples()
         let responsibilities = compileResponsibilities()
         warnUnusedFacts()
 
@@ -84,7 +85,7 @@ struct Checker {
             files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
             factSlots: factSlots, derived: derived.map { $0! }, decisions: decisions, rules: rules,
             exceptions: exceptions, invariants: invariants, tests: tests, responsibilities: responsibilities,
-            disabled: disabled, referenceFact: referenceFact)
+            disabled: disabled, referenceFact: referenceFact, examples: examples)
         return (program, capped)
     }
 
@@ -445,6 +446,20 @@ struct Checker {
             }
             return TestInfo(title: test.title, facts: values, file: file, expectations: test.expectations,
                             violates: test.violates.map(\.text), range: test.range)
+        }
+    }
+
+    /// Every example as the facts it gives, the top file's first (a pilot's own cases fit its
+    /// rules best), then by position.
+    private mutating func compileExamples() -> [ExampleInfo] {
+        let ordered = composition.examples.values.sorted {
+            (-$0.range.file, $0.range.start) < (-$1.range.file, $1.range.start)
+        }
+        return ordered.map { example in
+            var values: [Value?] = facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
+            var visiting = Set<String>()
+            applyExample(example.name, to: &values, visiting: &visiting)
+            return ExampleInfo(name: example.name.text, file: example.range.file, facts: values)
         }
     }
 

@@ -35,11 +35,11 @@ public struct Prover: Sendable {
             search.assign(.bool(false), to: slot, in: &plain)
         }
         if plain != initial, let found = search.explore(plain) {
-            return .violated(counterexample: search.minimize(found), nodes: search.nodes)
+            return .violated(counterexample: search.readable(search.minimize(found)), nodes: search.nodes)
         }
         if let found = search.explore(initial) {
             let minimal = search.minimize(found)
-            return .violated(counterexample: minimal, nodes: search.nodes)
+            return .violated(counterexample: search.readable(minimal), nodes: search.nodes)
         }
         if let reason = search.gaveUp { return .unproven(reason: reason, nodes: search.nodes) }
         return .proven(nodes: search.nodes)
@@ -183,6 +183,12 @@ struct Search {
         }
         if canBeUnknown(slots)[slot] { values.append(nil) }
         return values
+    }
+
+    /// The counterexample with ordinary values where they still violate the invariant
+    /// (`Counterexample`), and every required fact given.
+    func readable(_ case: [Value?]) -> [Value?] {
+        Counterexample.plausible(`case`, program: program) { evaluator.truth(of: invariant, facts: $0) == .false }
     }
 
     /// Drops facts from a counterexample (to unknown, or none) while the violation remains, so
