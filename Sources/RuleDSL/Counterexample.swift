@@ -25,6 +25,18 @@ enum Counterexample {
         for test in program.tests where !sources.contains(where: { $0 == test.facts }) { sources.append(test.facts) }
         for example in sources {
             var current = found
+            // First move every date together so the reference date becomes the example's: the
+            // days between them (an age, a stay) are kept, which a fact moved alone cannot do.
+            if let reference = program.referenceFact, case .date(let from)? = current[reference],
+                case .date(let to)? = example[reference], from != to
+            {
+                let shift = Int(to.dayNumber) - Int(from.dayNumber)
+                var trial = current
+                for (slot, value) in current.enumerated() {
+                    if case .date(let d)? = value { trial[slot] = .date(d.addingDays(shift)) }
+                }
+                if shows(trial) { current = trial }
+            }
             for _ in 0..<2 {
                 for slot in order {
                     let fact = program.facts[slot]
