@@ -17,11 +17,15 @@
 /// - otherwise a **search** over completions, as the prover does: the other unknown facts are
 ///   chosen one at a time over the values that represent every region of the rules' comparisons
 ///   (`Search.candidates`), f last, and a branch is dropped as soon as the abstract evaluation
-///   shows that the decision has one outcome left in it. Past `budget` partial cases the fact is
-///   kept (listed): the answer is then a superset, never a subset.
+///   shows that the decision has one outcome left in it. Past `budget` partial cases for the
+///   decision, or with more than `maximumSearched` unknown facts to search, the facts not yet
+///   settled are kept (listed): the answer is then a superset, never a subset.
 enum MissingFacts {
-    /// Partial cases searched per fact before the fact is kept without proof.
-    static let budget = 5_000
+    /// Partial cases searched for one decision, over all its facts, before the facts not yet
+    /// settled are kept without proof; and the most unknown facts the search takes on. Both keep
+    /// the cost of a case with many unknown facts small (the answer is then a superset).
+    static let budget = 400
+    static let maximumSearched = 6
 
     /// The exact missing facts of decision `index`, which applies to `facts` and is undetermined.
     static func exact(program: Program, facts given: [Value?], decision index: Int) -> FactSet {
@@ -55,8 +59,10 @@ enum MissingFacts {
         var context = Context(program: program, facts: facts, decision: index)
 
         if let result = context.independent(open, final: final) { return result }
+        let slots = candidates.slots
+        guard slots.count <= maximumSearched else { return candidates }
         var result = FactSet()
-        for fact in candidates.slots where context.matters(fact, among: candidates) {
+        for fact in slots where context.matters(fact, among: candidates) {
             result.insert(fact)
         }
         return result
@@ -118,7 +124,6 @@ enum MissingFacts {
 
         /// Whether some completion of the other candidates gives two values of `fact` different outcomes.
         mutating func matters(_ fact: Int, among candidates: FactSet) -> Bool {
-            nodes = 0
             let slots = baseSlots(unassigned: candidates.slots)
             return explore(slots, fact: fact) ?? true
         }
