@@ -60,7 +60,10 @@ enum MissingFacts {
 
         if let result = context.independent(open, final: final) { return result }
         let slots = candidates.slots
-        guard slots.count <= maximumSearched else { return candidates }
+        // Dates and numbers would need the prover's region search for every partial case, which
+        // costs too much on a path a caseload takes: the search covers yes/no, enumerated and
+        // text facts; with a date or number among the facts the answer is the superset.
+        guard slots.count <= maximumSearched, slots.allSatisfy({ context.isSmall($0) }) else { return candidates }
         var result = FactSet()
         for fact in slots where context.matters(fact, among: candidates) {
             result.insert(fact)
@@ -108,8 +111,19 @@ enum MissingFacts {
             return result
         }
 
+        /// Whether a fact's values are few (yes/no, an enumeration, a text's classes).
+        func isSmall(_ fact: Int) -> Bool {
+            switch program.facts[fact].type {
+            case .bool, .enumeration, .text: return true
+            case .number, .date, .set, .none, .unresolved: return false
+            }
+        }
+
         /// Whether some values of `fact` make the rule true and others false (the other facts as given).
+        /// A date or number left unknown is taken to be free: a comparison with it goes both ways
+        /// unless a rule compares it with an impossible bound (documented in docs/why.md).
         private mutating func isFree(_ rule: Int, _ fact: Int) -> Bool {
+            guard isSmall(fact) else { return true }
             var slots = baseSlots(unassigned: [fact])
             var truths = Set<Truth>()
             for value in values(of: fact, in: &slots) {

@@ -308,6 +308,7 @@ struct AtomIndex {
             let lo = Int(AtomIndex.earliest.dayNumber)
             let hi = Int(AtomIndex.latest.dayNumber)
             let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+                + validityCuts(slot)
             let x = Int(d.dayNumber)
             let start = cuts.filter { $0 <= x }.max() ?? lo
             let end = (cuts.filter { $0 > x }.min() ?? (hi + 1)) - 1
@@ -333,10 +334,24 @@ struct AtomIndex {
         let lo = Int(AtomIndex.earliest.dayNumber)
         let hi = Int(AtomIndex.latest.dayNumber)
         var points: Set<Int> = [lo, hi]
-        for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) }) {
+        var cuts = thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+        cuts += validityCuts(slot)
+        for threshold in cuts {
             points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })
         }
         return points.sorted().map { CivilDate(dayNumber: Int32($0)) }
+    }
+
+    /// For the reference date: where a rule's or exception's period begins and ends (it is judged
+    /// on the reference date, like a comparison with it).
+    private func validityCuts(_ slot: Int) -> [Int] {
+        guard slot == program.referenceFact else { return [] }
+        var cuts: [Int] = []
+        for validity in program.rules.map(\.validity) + program.exceptions.map(\.validity) {
+            if let from = validity.from { cuts.append(Int(from.dayNumber)) }
+            if let until = validity.until { cuts.append(Int(until.dayNumber) + 1) }
+        }
+        return cuts
     }
 
     /// Region boundaries of a number fact, in millionths (whole facts: in units).
