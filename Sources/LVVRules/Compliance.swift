@@ -1,7 +1,8 @@
 import RuleDSL
 
 /// Checks a pilot's rules against the national invariants over all possible cases
-/// (`rule-check comply`), and lists what the pilot narrows or marks as a deviation.
+/// (`rule-check comply`), finds by proof where the pilot decides more strictly than its base
+/// (narrowings), and lists what the pilot marks as a deviation.
 public struct ComplianceReport: Sendable {
     public struct InvariantResult: Sendable {
         public let id: String
@@ -21,7 +22,7 @@ public struct ComplianceReport: Sendable {
         }
     }
 
-    /// A rule of the pilot that narrows the national target group or deviates from it.
+    /// A rule of the pilot marked as a deviation from the convenant.
     public struct Change: Sendable {
         public let rule: String
         public let title: String
@@ -29,11 +30,32 @@ public struct ComplianceReport: Sendable {
         public let note: String?
     }
 
+    /// A way the pilot decides more strictly than its base, found by proof (`NarrowingFinder`):
+    /// the base gives `baseDecision` (its default) and the pilot `decision`, on `counterexample`.
+    public struct Narrowing: Sendable {
+        public let question: String
+        /// The pilot rule responsible; "" when no single rule of the pilot explains it.
+        public let rule: String
+        public let title: String
+        public let source: String
+        public let kind: String?
+        public let baseDecision: String
+        public let decision: String
+        /// The counterexample case as JSON.
+        public let counterexample: String
+        /// Partial cases the search for it went through.
+        public let nodes: Int
+    }
+
     public let pilot: String
     public let sha256: String
     public let files: [String]
     public let invariants: [InvariantResult]
-    public let narrowings: [Change]
+    /// The rule set the pilot extends (`national`), whose decisions the narrowings are measured against.
+    public let base: String?
+    public let narrowings: [Narrowing]
+    /// False when a search for narrowings stopped at its limit: more may exist.
+    public let narrowingsComplete: Bool
     public let deviations: [Change]
 
     public var isCompliant: Bool { invariants.allSatisfy { $0.status == .proven } }
@@ -84,8 +106,38 @@ public struct ComplianceReport: Sendable {
             Change(rule: rule.id, title: rule.title ?? rule.id, source: rule.source ?? "", note: note)
         }
         let own = program.rules.filter { $0.origin.file == top && top > 0 }
-        narrowings = own.filter { $0.kind == "narrowing" }.map { change($0, nil) }
         deviations = own.filter { $0.deviation != nil }.map { change($0, $0.deviation) }
+        if let baseProgram = ComplianceReport.baseProgram(of: program) {
+            base = baseProgram.name
+            let (found, complete) = NarrowingFinder(pilot: program, base: baseProgram).find()
+            narrowings = found.map { n in
+                let rule = n.rule.map { program.rules[$0] }
+                let caseID = "narrowing-\(program.name)-\(n.decision)-\(rule?.id ?? "other")"
+                return Narrowing(
+                    question: n.decision, rule: rule?.id ?? "", title: rule.map { $0.title ?? $0.id } ?? "",
+                    source: rule?.source ?? "", kind: rule?.kind, baseDecision: n.baseOutcome, decision: n.pilotOutcome,
+                    counterexample: CaseWriter.json(caseID: caseID, facts: n.counterexample, program: program),
+                    nodes: n.nodes)
+            }
+            narrowingsComplete = complete
+        } else {
+            base = nil
+            narrowings = []
+            narrowingsComplete = true
+        }
+    }
+
+    /// The rule set a pilot extends, loaded again from the files the pilot was loaded with.
+    static func baseProgram(of program: Program) -> Program? {
+        let top = program.files.count - 1
+        guard top > 0 else { return nil }
+        var next = top - 2
+        let result = RuleSetLoader.load(program.files[top - 1]) { _ in
+            guard next >= 0 else { return nil }
+            defer { next -= 1 }
+            return program.files[next]
+        }
+        return result.program
     }
 
     public func text(milliseconds: Double) -> String {
@@ -107,8 +159,19 @@ public struct ComplianceReport: Sendable {
                 out += "             \(result.counterexample ?? "")\n"
             }
         }
-        out += "\nNarrowings of the national target group (need the programme council's agreement, 000 art. 3.1)\n"
-        out += narrowings.isEmpty ? "  none\n" : narrowings.map { "  - \($0.rule): \($0.title)\n    source: \($0.source)\n" }.joined()
+        let baseName = base ?? "national"
+        out += "\nNarrowings: where `\(pilot)` decides more strictly than `\(baseName)`, found by proof\n"
+        out += "  (a pilot sets these in consultation with the programme council, 'in afstemming met de programmaraad', 000 art. 3.1)\n"
+        if narrowings.isEmpty { out += "  none\n" }
+        for n in narrowings {
+            let who = n.rule.isEmpty ? "no single rule of the pilot (a changed stage, exception or `let`)" : "\(n.rule): \(n.title)"
+            out += "  - \(n.question): \(baseName) \(n.baseDecision), \(pilot) \(n.decision); by \(who)\n"
+            out += "    found after \(n.nodes) partial cases\n"
+            if !n.source.isEmpty { out += "    source: \(n.source)\n" }
+            out += "    counterexample (`rule-check eval --pilot \(pilot)` gives \(n.decision), `--pilot \(baseName)` gives \(n.baseDecision)):\n"
+            out += "    \(n.counterexample)\n"
+        }
+        if !narrowingsComplete { out += "  the search stopped at its limit: there may be more narrowings\n" }
         out += "\nDeviations from the convenant, as marked in the rule file\n"
         out += deviations.isEmpty ? "  none\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
         let violated = invariants.filter { $0.status == .violated }.count
@@ -142,7 +205,24 @@ public struct ComplianceReport: Sendable {
             w.appendRaw("}")
         }
         w.appendRaw("]")
-        for (key, list) in [("narrowings", narrowings), ("deviations", deviations)] {
+        if let base { w.appendRaw(","); w.appendKey("base"); w.appendString(base) }
+        w.appendRaw(","); w.appendKey("narrowings"); w.appendRaw("[")
+        for (i, n) in narrowings.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{"); w.appendKey("question"); w.appendString(n.question)
+            w.appendRaw(","); w.appendKey("rule"); w.appendString(n.rule)
+            w.appendRaw(","); w.appendKey("title"); w.appendString(n.title)
+            w.appendRaw(","); w.appendKey("source"); w.appendString(n.source)
+            if let kind = n.kind { w.appendRaw(","); w.appendKey("kind"); w.appendString(kind) }
+            w.appendRaw(","); w.appendKey("base_decision"); w.appendString(n.baseDecision)
+            w.appendRaw(","); w.appendKey("decision"); w.appendString(n.decision)
+            w.appendRaw(","); w.appendKey("counterexample"); w.appendRaw(n.counterexample)
+            w.appendRaw(","); w.appendKey("searched"); w.appendRaw(String(n.nodes))
+            w.appendRaw("}")
+        }
+        w.appendRaw("]")
+        w.appendRaw(","); w.appendKey("narrowings_complete"); w.appendRaw(narrowingsComplete ? "true" : "false")
+        for (key, list) in [("deviations", deviations)] {
             w.appendRaw(","); w.appendKey(key); w.appendRaw("[")
             for (i, c) in list.enumerated() {
                 if i > 0 { w.appendRaw(",") }

@@ -209,13 +209,16 @@ public struct Rulebook {
         } else {
             out += "<table>\n<tr><th>change</th><th>id</th><th>title</th><th>what</th></tr>\n" + rows.joined(separator: "\n") + "\n</table>\n"
         }
-        out += "<h3>Narrowings of the national target group</h3>\n"
-        out += "<p class=\"muted\">Need the programme council's agreement (000 art. 3.1). The individual exception lifts them.</p>\n"
+        out += "<h3>Narrowings: where the pilot decides more strictly than the national rules</h3>\n"
+        out += "<p class=\"muted\">Found by proof over every possible case; set in consultation with the programme council ('in afstemming met de programmaraad', 000 art. 3.1). Each has a counterexample in the compliance output.</p>\n"
         if compliance.narrowings.isEmpty {
             out += "<p>None.</p>\n"
         } else {
-            out += "<ul>\n" + compliance.narrowings.map {
-                "<li>\(badge("narrowing", "b-narrowing"))<a href=\"#rule-\(HTML.anchor($0.rule))\"><code>\(HTML.escape($0.rule))</code></a>: \(HTML.escape($0.title))</li>"
+            out += "<ul>\n" + compliance.narrowings.map { n in
+                let who = n.rule.isEmpty
+                    ? "no single rule of the pilot"
+                    : "<a href=\"#rule-\(HTML.anchor(n.rule))\"><code>\(HTML.escape(n.rule))</code></a>: \(HTML.escape(n.title))"
+                return "<li>\(badge("narrowing", "b-narrowing"))\(HTML.escape(n.question)): \(HTML.escape(n.baseDecision)) → \(HTML.escape(n.decision)), by \(who)</li>"
             }.joined(separator: "\n") + "\n</ul>\n"
         }
         out += "<h3>Deviations from the convenant, as marked in the rule file</h3>\n"

@@ -9,6 +9,9 @@ struct Checker {
     /// first: the evaluators recurse through such reads, each up to `maximumHeight` deep, so a
     /// chain of them is at most this long.
     static let maximumDecisionChain = 8
+    /// Off only in tests that hold the machine equal to the reference evaluator on `none` inside
+    /// `and`/`or`/`not`, which rule files can no longer write.
+    @TaskLocal static var refusesOptionalTruthValues = true
 
     private let composition: Composition
     private let files: [SourceFile]
@@ -89,6 +92,7 @@ struct Checker {
         checkDecisionChains(rules)
         let invariants = compileInvariants()
         let tests = compileTests()
+        let examples = compileExamples()
         let responsibilities = compileResponsibilities()
         warnUnusedFacts()
 
@@ -113,7 +117,7 @@ struct Checker {
             files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
             factSlots: factSlots, derived: derived.map { $0! }, decisions: decisions, rules: rules,
             exceptions: exceptions, invariants: invariants, tests: tests, responsibilities: responsibilities,
-            disabled: disabled, referenceFact: referenceFact)
+            disabled: disabled, referenceFact: referenceFact, examples: examples)
         return (program, capped)
     }
 
@@ -555,6 +559,22 @@ struct Checker {
         }
     }
 
+    /// Every example as the facts it gives, the top file's first (a pilot's own cases fit its
+    /// rules best), then by position: counterexamples start from them. Each is its worked-out
+    /// effect (`exampleEffect`) applied to an empty case.
+    private mutating func compileExamples() -> [ExampleInfo] {
+        let ordered = composition.examples.values.sorted {
+            (-$0.range.file, $0.range.start) < (-$1.range.file, $1.range.start)
+        }
+        return ordered.map { example in
+            var values: [Value?] = facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
+            if let effect = exampleEffect(example.name) {
+                for (slot, e) in effect { e.apply(to: &values[slot]) }
+            }
+            return ExampleInfo(name: example.name.text, file: example.range.file, facts: values)
+        }
+    }
+
     /// What giving an example does to a case's facts, once per example however many tests and
     /// examples build on it. Worked out without recursion (an explicit stack), so a chain of
     /// thousands of examples is as safe as a short one; nil when the example is unknown or in a
@@ -768,7 +788,43 @@ struct Checker {
                   help: "compare it with something, e.g. `= true` or `>= 10`")
         }
         if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .bool) }
+        refuseAbsentTruth(compiled, type, expression)
         return compiled
+    }
+
+    /// An optional yes/no fact that is absent is `none`, which is neither true nor false: as an
+    /// operand of `and`/`or`/`not` or as a condition it would act as true in one place and false
+    /// in another. So it must be compared (`p = true`) or tested (`p is present`) explicitly.
+    private mutating func refuseAbsentTruth(_ compiled: CompiledExpression, _ type: ValueType, _ expression: Expression) {
+        guard Checker.refusesOptionalTruthValues, type == .bool, mayBeNone(compiled) else { return }
+        let text = describe(expression)
+        error("optional-truth-value", "`\(text)` may be absent (`none`), so it is not true or false by itself",
+              at: expression.range,
+              help: "write `\(text) = true`, `\(text) = false` or `\(text) is present`, as the rule means it")
+    }
+
+    /// Whether a compiled value can be `none`: an optional fact, read directly or through `let`s
+    /// and `if` branches. A worklist with a visited set, so neither deep nor shared `let`s cost more
+    /// than one visit each.
+    private func mayBeNone(_ compiled: CompiledExpression) -> Bool {
+        var work = [compiled]
+        var visited = Set<Int>()
+        while let next = work.popLast() {
+            switch next {
+            case .fact(let slot):
+                if facts[slot].isOptional { return true }
+            case .constant(let value):
+                if value == .none { return true }
+            case .derived(let index):
+                if visited.insert(index).inserted, let info = derived[index] { work.append(info.expression) }
+            case .conditional(_, let a, let b):
+                work.append(a)
+                work.append(b)
+            case .decision, .onlyBecause, .not, .and, .or, .compare, .member, .presence, .call, .arithmetic, .negate:
+                break
+            }
+        }
+        return false
     }
 
     /// Compiles an expression. A bare name that resolves to nothing comes back as `.unresolved`
@@ -823,10 +879,11 @@ struct Checker {
             return (.negate(compiled), .number)
         case .presence(let operand, let isPresent, let range):
             let (compiled, _) = compile(operand, scope, expected: nil)
-            var optional = false
+            // A `let` that may be absent (it reads an optional fact) can be tested like the fact.
+            var optional = mayBeNone(compiled)
             if case .fact(let slot) = compiled {
                 let fact = facts[slot]
-                optional = fact.isOptional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
+                optional = optional || facts.contains { $0.group != nil && $0.group == fact.group && $0.isOptional }
             }
             if case .fact(let slot) = compiled, facts[slot].isGroupPresence {
                 // `exceptional_admission is present` asks about the whole group, through its presence fact.
@@ -857,6 +914,7 @@ struct Checker {
         if type != .bool, type != .unresolved {
             error("not-a-condition", "expected true or false, but this is \(type)", at: expression.range)
         }
+        refuseAbsentTruth(compiled, type, expression)
         return compiled
     }
 

@@ -383,6 +383,7 @@ struct MachineRun {
             // Undetermined: name the unknown facts of every rule left open.
             for k in openMark..<openRules.count { missing.formUnion(ruleFacts(Int(openRules[k])).unknown) }
         }
+        if outcome < 0 { missing = exactMissing(index, union: missing) }
         decisions[index].outcome = outcome
         decisions[index].exceptional = exceptional
         decisions[index].missing = missing
@@ -516,6 +517,29 @@ extension MachineRun {
                 facts: truth.read, lifted: start..<liftedBy.count))
         }
         return truth
+    }
+
+    /// The exact missing facts of an undetermined decision (`MissingFacts`), computed on the case
+    /// as readable values: only undetermined decisions pay for it. A text the rule set does not
+    /// know stands for itself by a name no rule can compare with, as a local text does here.
+    @inline(never)
+    private func exactMissing(_ index: Int, union: FactSet) -> FactSet {
+        guard let program = plan.program else { return union }
+        let texts = plan.texts.texts
+        var values: [Value?] = []
+        values.reserveCapacity(facts.count)
+        for s in facts {
+            switch s.kind {
+            case .unknown: values.append(nil)
+            case .none: values.append(Value.none)
+            case .bool: values.append(.bool(s.bits != 0))
+            case .number: values.append(.number(DecimalNumber(scaled: s.bits)))
+            case .date: values.append(.date(CivilDate(dayNumber: Int32(truncatingIfNeeded: s.bits))))
+            case .text: values.append(.text(texts[Int(s.bits)]))
+            case .localText: values.append(.text("\u{0}local text \(s.bits)"))
+            }
+        }
+        return MissingFacts.exact(program: program, facts: values, decision: index)
     }
 
     /// The facts read by the condition of a rule that held (a run without a trace): known from

@@ -49,6 +49,10 @@ public final class Plan: @unchecked Sendable {
     let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
     public let factCount: Int
+    /// The program this plan was lowered from, for the one slow path of a run: the exact missing
+    /// facts of an undetermined decision (`MissingFacts`). Weak: the program holds the plan.
+    /// Set once, by `Program.init`, before the plan is shared.
+    weak var program: Program?
 
     init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
          decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {

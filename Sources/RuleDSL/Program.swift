@@ -21,6 +21,9 @@ public final class Program: Sendable {
     public let disabled: [DisabledInfo]
     /// The fact validity periods are judged against (`reference_date`), if declared.
     public let referenceFact: Int?
+    /// The `example`s of the files, the pilot's own first, then by position: complete cases the
+    /// authors wrote, from which counterexamples take their ordinary values (`Counterexample`).
+    public let examples: [ExampleInfo]
     /// The same rules lowered for the machine (see `Plan`).
     public let plan: Plan
 
@@ -30,7 +33,7 @@ public final class Program: Sendable {
         vocabulary: [VocabularyDeclaration.Kind: [String]], facts: [FactInfo], factSlots: [String: Int],
         derived: [DerivedInfo], decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo],
         invariants: [InvariantInfo], tests: [TestInfo], responsibilities: [ResponsibilityInfo],
-        disabled: [DisabledInfo], referenceFact: Int?
+        disabled: [DisabledInfo], referenceFact: Int?, examples: [ExampleInfo] = []
     ) {
         self.files = files
         self.name = name
@@ -48,8 +51,10 @@ public final class Program: Sendable {
         self.responsibilities = responsibilities
         self.disabled = disabled
         self.referenceFact = referenceFact
+        self.examples = examples
         self.plan = Plan(facts: facts, vocabulary: vocabulary, derived: derived, decisions: decisions, rules: rules,
                          exceptions: exceptions, referenceFact: referenceFact)
+        plan.program = self
     }
 
     public func decisionIndex(named name: String) -> Int? {
@@ -176,6 +181,14 @@ public struct InvariantInfo: Sendable {
 }
 
 /// A test case, compiled: the facts it gives and what it expects.
+/// An `example` with its bases applied: facts by slot, as a test that gives only it would see them.
+public struct ExampleInfo: Sendable {
+    public let name: String
+    /// The file that declares it (0 = the base).
+    public let file: Int
+    public let facts: [Value?]
+}
+
 public struct TestInfo: Sendable {
     public let title: String
     public let facts: [Value?]
@@ -229,7 +242,7 @@ public enum ArithmeticOperator: String, Sendable {
 }
 
 /// An expression with every name resolved: what the evaluator runs.
-public indirect enum CompiledExpression: Sendable {
+public indirect enum CompiledExpression: Sendable, Equatable {
     case constant(Value)
     case fact(Int)
     case derived(Int)

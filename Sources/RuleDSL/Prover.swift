@@ -40,11 +40,11 @@ public struct Prover: Sendable {
             search.assign(.bool(false), to: slot, in: &plain)
         }
         if plain != initial, let found = search.explore(plain) {
-            return .violated(counterexample: search.minimize(found), nodes: search.nodes)
+            return .violated(counterexample: search.readable(search.minimize(found)), nodes: search.nodes)
         }
         if let found = search.explore(initial) {
             let minimal = search.minimize(found)
-            return .violated(counterexample: minimal, nodes: search.nodes)
+            return .violated(counterexample: search.readable(minimal), nodes: search.nodes)
         }
         if let reason = search.gaveUp { return .unproven(reason: reason, nodes: search.nodes) }
         return .proven(nodes: search.nodes)
@@ -201,6 +201,12 @@ struct Search {
         }
         if canBeUnknown(slots)[slot] { values.append(nil) }
         return values
+    }
+
+    /// The counterexample with ordinary values where they still violate the invariant
+    /// (`Counterexample`), and every required fact given.
+    func readable(_ case: [Value?]) -> [Value?] {
+        Counterexample.plausible(`case`, program: program) { evaluator.truth(of: invariant, facts: $0) == .false }
     }
 
     /// Drops facts from a counterexample (to unknown, or none) while the violation remains, so
@@ -378,6 +384,7 @@ struct AtomIndex {
             let lo = Int(AtomIndex.earliest.dayNumber)
             let hi = Int(AtomIndex.latest.dayNumber)
             let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+                + validityCuts(slot)
             let x = Int(d.dayNumber)
             let start = cuts.filter { $0 <= x }.max() ?? lo
             let end = (cuts.filter { $0 > x }.min() ?? (hi + 1)) - 1
@@ -403,10 +410,24 @@ struct AtomIndex {
         let lo = Int(AtomIndex.earliest.dayNumber)
         let hi = Int(AtomIndex.latest.dayNumber)
         var points: Set<Int> = [lo, hi]
-        for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) }) {
+        var cuts = thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+        cuts += validityCuts(slot)
+        for threshold in cuts {
             points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })
         }
         return points.sorted().map { CivilDate(dayNumber: Int32($0)) }
+    }
+
+    /// For the reference date: where a rule's or exception's period begins and ends (it is judged
+    /// on the reference date, like a comparison with it).
+    private func validityCuts(_ slot: Int) -> [Int] {
+        guard slot == program.referenceFact else { return [] }
+        var cuts: [Int] = []
+        for validity in program.rules.map(\.validity) + program.exceptions.map(\.validity) {
+            if let from = validity.from { cuts.append(Int(from.dayNumber)) }
+            if let until = validity.until { cuts.append(Int(until.dayNumber) + 1) }
+        }
+        return cuts
     }
 
     /// Region boundaries of a number fact, in millionths (whole facts: in units).
@@ -458,7 +479,9 @@ struct AtomIndex {
                 return low
             }
             // `<` and `>=` change where the order reaches 0; `<=` and `>` where it passes 0;
-            // `=` and `!=` at both.
+            // `=` and `!=` at both. When the order falls as x grows, `<` and `>=` change where it
+            // falls below 0, `<=` and `>` where it reaches 0 (so `age < 18` in the birth date
+            // changes on the day after the 18th birthday, not a year earlier).
             let targets: [Int]
             switch op {
             case .less, .greaterOrEqual: targets = [0]
@@ -468,7 +491,7 @@ struct AtomIndex {
             for target in targets {
                 let reached: (Int) -> Bool = { x in
                     guard let o = order(x) else { return false }
-                    return increasing ? o >= target : o <= -target
+                    return increasing ? o >= target : o <= target - 1
                 }
                 if let t = search(reached) { result.append(t) }
             }

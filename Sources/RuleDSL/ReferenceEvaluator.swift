@@ -13,6 +13,7 @@ public struct ReferenceEvaluator: Sendable {
     /// Evaluates every decision that applies to `facts` (indexed by fact slot; nil = unknown).
     public func evaluate(_ facts: [Value?], trace: Bool = true) -> Evaluation {
         var run = Run(program: program, facts: facts, tracing: trace)
+        run.exactMissing = true
         var results: [DecisionResult] = []
         for index in program.decisions.indices {
             if let result = run.result(of: index) { results.append(result) }
@@ -67,6 +68,10 @@ struct Run {
     let program: Program
     let facts: [Value?]
     let tracing: Bool
+    /// Whether an undetermined decision names exactly the facts that could change it
+    /// (`MissingFacts`), rather than every unknown fact of its open rules. Off for the runs the
+    /// prover and `MissingFacts` make themselves, which need outcomes only.
+    var exactMissing = false
     var trace = Trace()
     private var derivedCache: [Outcome?]
     private var exceptionCache: [Outcome?]
@@ -203,6 +208,9 @@ struct Run {
         var actions: [String] = []
         var outcome: String?
         var exceptional = false
+        if possible.count != 1, exactMissing {
+            missing = MissingFacts.exact(program: program, facts: facts, decision: index)
+        }
         if possible.count == 1 {
             outcome = possible[0]
             missing = FactSet()
@@ -292,6 +300,12 @@ struct Run {
     private func sorted(_ words: [String], _ kind: VocabularyDeclaration.Kind) -> [String] {
         let order = program.vocabulary[kind] ?? []
         return words.uniqued().sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
+    }
+
+    /// A rule's truth after exceptions, and the unknown facts that leave it open (`MissingFacts`).
+    mutating func effectiveRule(_ index: Int) -> (truth: Truth, unknown: FactSet) {
+        let (truth, _, unknown, _) = evaluateRule(index)
+        return (truth, unknown)
     }
 
     /// A rule's truth after exceptions: (effective truth, facts read, unknown facts, lifting exceptions).

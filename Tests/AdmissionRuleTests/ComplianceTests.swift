@@ -81,14 +81,134 @@ import Testing
         }
     }
 
-    @Test func narrowingsAreReportedSeparately() throws {
+    /// Narrowings are found by proof, not read off `kind narrowing`: Rotterdam's three-month cap
+    /// for safe-country nationals (a review rule of kind `time_limit`) is among them, and every
+    /// rule of kind `narrowing` a pilot adds is found too.
+    @Test func narrowingsAreFoundByProofIncludingRotterdamsCap() throws {
         let library = RuleLibrary(directory: repositoryRoot + "/rules")
-        let groningen = ComplianceReport(program: try library.load(pilot: "groningen"))
-        #expect(Set(groningen.narrowings.map(\.rule)) == ["regional_binding", "safe_country"])
+        let rotterdam = ComplianceReport(program: try library.load(pilot: "rotterdam"))
+        let cap = try #require(rotterdam.narrowings.first { $0.rule == "safe_country_max_stay" })
+        #expect(cap.question == "review")
+        #expect(cap.baseDecision == "continue")
+        #expect(cap.decision == "end")
+        #expect(rotterdam.narrowingsComplete)
+        #expect(rotterdam.base == "national")
         let national = ComplianceReport(program: try library.load(pilot: "national"))
         #expect(national.narrowings.isEmpty)
-        let rotterdam = ComplianceReport(program: try library.load(pilot: "rotterdam"))
-        #expect(rotterdam.narrowings.map(\.rule).contains("cooperation_at_intake"))
+        for pilot in Pilot.municipalities {
+            let program = try Pilots.program(pilot)
+            let report = ComplianceReport(program: program)
+            let top = program.files.count - 1
+            let marked = program.rules.filter { $0.origin.file == top && $0.kind == "narrowing" }.map(\.id)
+            #expect(Set(marked).isSubset(of: report.narrowings.map(\.rule)), "\(pilot.rawValue)")
+            #expect(report.narrowingsComplete, "\(pilot.rawValue)")
+            // Stable order: by question as the rule set declares them, then by rule id.
+            let order = report.narrowings.map { "\(program.decisionIndex(named: $0.question) ?? -1) \($0.rule)" }
+            #expect(order == order.sorted(), "\(pilot.rawValue)")
+        }
+    }
+
+    /// Every narrowing's counterexample reproduces through `eval`: the pilot gives the stricter
+    /// decision, the national rules their default, and the pilot rule named is among the reasons.
+    @Test(arguments: Pilot.municipalities)
+    func narrowingCounterexamplesReproduce(pilot: Pilot) throws {
+        let program = try Pilots.program(pilot)
+        let national = try Pilots.program(.national)
+        let report = ComplianceReport(program: program)
+        #expect(!report.narrowings.isEmpty)
+        for narrowing in report.narrowings {
+            if let age = Self.age(narrowing.counterexample, program: program) { #expect(age >= 18, "\(narrowing.rule)") }
+            let pilotCase = try CaseReader(program: program).read(narrowing.counterexample).get()
+            let verdict = VerdictBuilder(program: program).verdict(for: pilotCase, trace: false)
+            #expect(verdict.question == narrowing.question)
+            #expect(verdict.decision == narrowing.decision, "\(narrowing.rule)")
+            #expect(verdict.reasons.contains { $0.rule == narrowing.rule },
+                    "\(narrowing.rule) not among the reasons")
+            let nationalCase = try CaseReader(program: national).read(narrowing.counterexample).get()
+            let base = VerdictBuilder(program: national).verdict(for: nationalCase, trace: false)
+            #expect(base.decision == narrowing.baseDecision, "\(narrowing.rule)")
+            Self.expectReadsLikeACase(narrowing.counterexample, program: program)
+        }
+    }
+
+    /// What policy staff can show a colleague: inside the programme period, an adult's birth date,
+    /// a ten-digit V-number, a real nationality, a province named with its municipality.
+    static func expectReadsLikeACase(_ json: String, program: Program, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let input: CaseInput
+        switch CaseReader(program: program).read(json) {
+        case .success(let i): input = i
+        case .failure(let e):
+            Issue.record("not a valid case: \(e.message)", sourceLocation: sourceLocation)
+            return
+        }
+        func value(_ name: String) -> Value? { program.factSlots[name].flatMap { input.facts[$0] } }
+        guard case .date(let reference)? = value("reference_date") else {
+            Issue.record("no reference date: \(json)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(reference >= CivilDate(year: 2019, month: 4, day: 1)! && reference <= CivilDate(year: 2024, month: 12, day: 31)!,
+                "reference date \(reference) outside the programme period", sourceLocation: sourceLocation)
+        if case .date(let birth)? = value("birth_date") {
+            let age = CivilDate.wholeYearsBetween(birth, reference)
+            // An adult unless the counterexample needs a minor (then still born before the reference date).
+            #expect(age >= 0 && age <= 60, "age \(age): \(json)", sourceLocation: sourceLocation)
+        }
+        if case .text(let v)? = value("v_number") {
+            #expect(v.count == 10 && v.allSatisfy(\.isNumber), "V-number \(v)", sourceLocation: sourceLocation)
+        }
+        if case .text(let n)? = value("nationality") {
+            #expect(n != "ZZ", "nationality \(n)", sourceLocation: sourceLocation)
+        }
+        if case .text(let p)? = value("binding_province") {
+            #expect(p != "ZZ", "province \(p)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func age(_ json: String, program: Program) -> Int? {
+        guard case .success(let input) = CaseReader(program: program).read(json),
+            let b = program.factSlots["birth_date"], let r = program.factSlots["reference_date"],
+            case .date(let birth)? = input.facts[b], case .date(let reference)? = input.facts[r]
+        else { return nil }
+        return CivilDate.wholeYearsBetween(birth, reference)
+    }
+
+    @Test func utrechtsCounterexampleReadsLikeACase() throws {
+        let program = try Pilots.program(.utrecht)
+        let report = ComplianceReport(program: program)
+        for result in report.invariants where result.status == .violated {
+            let json = try #require(result.counterexample)
+            Self.expectReadsLikeACase(json, program: program)
+        }
+    }
+
+    /// Issue 16: a trivially false invariant still gets a valid case (with its reference date).
+    @Test func aTriviallyFalseInvariantGetsAValidCounterexample() throws {
+        let program = try Self.planted("always_false", """
+            invariant nothing_is_allowed
+              title "Geplante fout: nooit waar"
+              always false
+            """)
+        let report = ComplianceReport(program: program)
+        let result = try #require(report.invariants.first { $0.id == "nothing_is_allowed" })
+        #expect(result.status == .violated)
+        let json = try #require(result.counterexample)
+        let input = try CaseReader(program: program).read(json).get()
+        #expect(input.facts[try #require(program.referenceFact)] != nil)
+        Self.expectReadsLikeACase(json, program: program)
+    }
+
+    /// The wording of 000 art. 3.1: narrowings are set in consultation with the programme council
+    /// ("in afstemming met"), which is not agreement.
+    @Test func narrowingsAreInConsultationNotAgreement() throws {
+        let report = ComplianceReport(program: try Pilots.program(.rotterdam))
+        let text = report.text(milliseconds: 1)
+        #expect(text.contains("in afstemming met de programmaraad"))
+        #expect(text.contains("consultation"))
+        #expect(!text.contains("agreement"))
+        let json = report.json(milliseconds: 1)
+        #expect(json.contains("\"narrowings\":[{\"question\":\"intake\""))
+        #expect(json.contains("\"rule\":\"safe_country_max_stay\""))
+        #expect(json.contains("\"narrowings_complete\":true"))
     }
 
     @Test func diffFindsExactlyTheChangedRegion() throws {

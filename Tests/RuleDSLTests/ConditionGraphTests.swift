@@ -8,6 +8,11 @@ import Testing
 /// (`none`, the graph's "other" outcome) inside `and`/`or`/`not`, conditions over the size limit,
 /// fact-vs-fact comparisons, decisions read as values, constants in conditions.
 ///
+/// The checker now refuses an optional `bool` as a truth value by itself (`optional-truth-value`);
+/// the machine still handles `none` there, so these tests load their rules with that refusal
+/// switched off (`Checker.refusesOptionalTruthValues`, internal) to keep the machine and the
+/// reference equal on it.
+///
 /// Each test compiles its rules through the normal parse + check pipeline, then compares machine
 /// and reference on every combination of the facts' values (or, where there are too many, on a
 /// few thousand seeded random ones), with and without a trace: the same results (outcomes,
@@ -107,7 +112,7 @@ struct ConditionGraphTests {
                 ("group_not", "not (g is none or g.flag) and p"),
             ]))
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         let report = Equivalence.check(program, [
             "p": Equivalence.optionalBools, "q": Equivalence.optionalBools, "a": Equivalence.bools,
             "g.flag": Equivalence.optionalBools,
@@ -167,7 +172,7 @@ struct ConditionGraphTests {
                 ("true_and_p", "true and not p"),
             ]))
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         let report = Equivalence.check(program, ["a": Equivalence.bools, "p": Equivalence.optionalBools])
         Equivalence.expect(report, compared: 12)
         #expect(report.outcomes["d_always"] == ["yes"])
@@ -323,7 +328,7 @@ struct ConditionGraphTests {
               when not (intake = exclude and review = keep)
               reason crossed
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         let report = Equivalence.check(program, [
             "banned": Equivalence.bools, "doubt": Equivalence.bools, "resident": Equivalence.bools,
             "risk": Equivalence.optionalBools,
@@ -538,7 +543,7 @@ struct ConditionGraphTests {
               reason guarded_held
             vocabulary reasons guarded_held
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         // Drawn uniformly from these lists, so true comes 3 times in 5 (twice for p).
         var domains: [String: [Value?]] = [:]
         for i in 1...24 { domains["f\(i)"] = [.bool(true), .bool(true), .bool(true), .bool(false), nil] }
@@ -634,7 +639,7 @@ struct ConditionGraphTests {
               reason mayor_ok
               valid until 2024-12-31
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         let report = Equivalence.check(program, [
             "reference_date": [nil, .date("2024-05-01"), .date("2024-07-01"), .date("2025-01-01")],
             "ban_years": [nil, .number(4), .number(7), .number(10)],
@@ -696,7 +701,7 @@ struct ConditionGraphTests {
               when m < 3 or (p and a)
               reason after_held
             """
-        let program = try RuleTest.program(source)
+        let program = try RuleTest.programAllowingOptionalTruthValues(source)
         let report = Equivalence.check(program, [
             "n": [nil, .number(1), .number(6)],
             "m": [nil, .number(2), .number(4)],
@@ -916,5 +921,16 @@ enum Equivalence {
         var compiler = ConditionGraphCompiler(nodes: Array(plan.nodes), derived: Array(plan.derived))
         _ = compiler.compile(n)
         return compiler.tests.count
+    }
+}
+
+extension RuleTest {
+    /// `program(_:)` with the checker's refusal of optional truth values switched off.
+    static func programAllowingOptionalTruthValues(
+        _ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> Program {
+        try Checker.$refusesOptionalTruthValues.withValue(false) {
+            try program(text, sourceLocation: sourceLocation)
+        }
     }
 }
