@@ -70,8 +70,8 @@ public struct NarrowingFinder: Sendable {
         return (found, complete)
     }
 
-    /// Whether only the pilot's own rules can explain a narrowing: the same facts, `let`s and
-    /// exceptions, and every other rule that decides the pilot's question decides the base's too,
+    /// Whether only the pilot's own rules can explain a narrowing: the same facts and exceptions,
+    /// the base's `let`s unchanged (the pilot may add its own), and every other rule that decides the pilot's question decides the base's too,
     /// unchanged. Then a case the base leaves to its default and the pilot does not has one of the
     /// pilot's own rules among its reasons (an unchanged rule that held in the pilot would have
     /// held in the base too, and the base would not give its default), so the searches per rule
@@ -81,9 +81,12 @@ public struct NarrowingFinder: Sendable {
         func printed(_ program: Program) -> [String] {
             program.exceptions.map { ASTPrinter.print(rule: $0.declaration, asOverride: false) }
         }
+        // A `let` the pilot adds comes after the base's and only the pilot's own rules can read
+        // it (the base's rules were written without it), so it leaves the argument intact; a
+        // base `let` the pilot changes does not.
         guard pilot.facts.map(\.name) == base.facts.map(\.name), printed(pilot) == printed(base),
-            pilot.derived.map(\.name) == base.derived.map(\.name),
-            zip(pilot.derived, base.derived).allSatisfy({ $0.expression == $1.expression })
+            pilot.derived.count >= base.derived.count,
+            zip(pilot.derived, base.derived).allSatisfy({ $0.name == $1.name && $0.expression == $1.expression })
         else { return false }
         for stage in pilot.decisions[pilotIndex].stages {
             for index in stage.rules where pilot.rules[index].origin.file != top {
