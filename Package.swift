@@ -20,6 +20,6 @@ let package = Package(
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
+            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"], exclude: ["Fixtures"]),
     ]
 )

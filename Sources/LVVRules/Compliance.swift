@@ -35,11 +35,14 @@ public struct ComplianceReport: Sendable {
     public let invariants: [InvariantResult]
     public let narrowings: [Change]
     public let deviations: [Change]
+    /// The rule set's texts, for the titles in the reader's language.
+    public let texts: RuleTexts
 
     public var isCompliant: Bool { invariants.allSatisfy { $0.status == .proven } }
 
     public init(program: Program) {
         pilot = program.name
+        texts = program.texts
         sha256 = program.sha256
         files = program.files.map(\.path)
         let prover = Prover(program: program)
@@ -88,32 +91,42 @@ public struct ComplianceReport: Sendable {
         deviations = own.filter { $0.deviation != nil }.map { change($0, $0.deviation) }
     }
 
-    public func text(milliseconds: Double) -> String {
-        var out = "Compliance of `\(pilot)` with the national convenant, over all possible cases\n"
-        out += "  rules: \(files.joined(separator: " + ")) (sha256 \(sha256))\n\nInvariants\n"
+    /// The report for a person, in `language` (the rule set's own by default). Invariant and
+    /// rule titles come from the rule files, the frame words from `FrameText`.
+    public func text(milliseconds: Double, language: TextLanguage? = nil) -> String {
+        let words = FrameText(language ?? texts.language)
+        func title(_ key: TextKey, _ written: String) -> String { texts.text(key, in: words.language) ?? written }
+        let pad = String(repeating: " ", count: 13)
+        var out = words.complianceHeading(pilot: pilot) + "\n"
+        out += "  \(words.rulesLabel): \(files.joined(separator: " + ")) (sha256 \(sha256))\n\n\(words.invariantsHeading)\n"
         for result in invariants {
+            let heading = "  \(words.invariantStatus(result.status.rawValue))\(result.id): \(title(.invariant(result.id), result.title))\n"
             switch result.status {
             case .proven:
-                out += "  ok         \(result.id): \(result.title)\n             proven for every case (\(result.nodes) partial cases searched); source: \(result.source)\n"
+                out += heading + pad + "\(words.proven(nodes: result.nodes)); \(words[.source]): \(result.source)\n"
             case .unproven:
-                out += "  UNPROVEN   \(result.id): \(result.title)\n             \(result.reason ?? ""); not claimed compliant\n"
+                out += heading + pad + "\(result.reason ?? ""); \(words.notClaimed)\n"
             case .violated:
-                out += "  VIOLATED   \(result.id): \(result.title)\n             source: \(result.source)\n"
-                out += "             decision on the counterexample: \(result.decision ?? "")\n"
+                out += heading + pad + "\(words[.source]): \(result.source)\n"
+                out += pad + "\(words.decisionOnCounterexample): \(result.decision ?? "")\n"
                 if !result.rules.isEmpty {
-                    out += "             rules: " + result.rules.joined(separator: "\n                    ") + "\n"
+                    out += pad + "\(words.rulesLabel): " + result.rules.joined(separator: "\n                    ") + "\n"
                 }
-                out += "             counterexample (save as a file and run `rule-check eval --pilot \(pilot)` on it):\n"
-                out += "             \(result.counterexample ?? "")\n"
+                out += pad + words.counterexampleHint(pilot: pilot) + ":\n"
+                out += pad + "\(result.counterexample ?? "")\n"
             }
         }
-        out += "\nNarrowings of the national target group (need the programme council's agreement, 000 art. 3.1)\n"
-        out += narrowings.isEmpty ? "  none\n" : narrowings.map { "  - \($0.rule): \($0.title)\n    source: \($0.source)\n" }.joined()
-        out += "\nDeviations from the convenant, as marked in the rule file\n"
-        out += deviations.isEmpty ? "  none\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
+        out += "\n\(words.narrowingsHeading)\n"
+        out += narrowings.isEmpty ? "  \(words[.none])\n" : narrowings.map {
+            "  - \($0.rule): \(title(.rule($0.rule), $0.title))\n    \(words[.source]): \($0.source)\n"
+        }.joined()
+        out += "\n\(words.deviationsHeading)\n"
+        out += deviations.isEmpty ? "  \(words[.none])\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
         let violated = invariants.filter { $0.status == .violated }.count
         let unproven = invariants.filter { $0.status == .unproven }.count
-        out += "\n\(isCompliant ? "COMPLIANT" : "NOT COMPLIANT"): \(invariants.count - violated - unproven) proven, \(violated) violated, \(unproven) unproven (\(ComplianceReport.oneDecimal(milliseconds)) ms)\n"
+        out += "\n" + words.complianceVerdict(
+            compliant: isCompliant, proven: invariants.count - violated - unproven, violated: violated, unproven: unproven,
+            milliseconds: ComplianceReport.oneDecimal(milliseconds)) + "\n"
         return out
     }
 
