@@ -269,17 +269,19 @@ public struct CaseSummary: Sendable {
     /// by `outflow` (without it, unclassified). What a verdict file says (codes, pilots,
     /// messages) is printed with control characters escaped (`TerminalText`): a hostile file
     /// cannot forge lines or reach the terminal.
-    public func text(source: String, outflow classification: OutflowClassification = OutflowClassification()) -> String {
-        var out = "Summary of \(TerminalText.escape(source))\n"
-        out += "  \(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
-            + " (cases batch could not read), \(unreadableLines) unreadable line\(unreadableLines == 1 ? "" : "s"); \(lines) lines in all\n"
-        out += "  exceptional admissions: \(exceptional)\n"
-        for ruleset in rulesets.sorted { out += "  rule set: \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n" }
+    public func text(source: String, outflow classification: OutflowClassification = OutflowClassification(),
+                     language: TextLanguage = .nl) -> String {
+        let words = FrameText(language)
+        var out = "\(words[report: .summaryOf]) \(TerminalText.escape(source))\n"
+        out += "  " + words.reportCounts(verdicts: verdicts, errorLines: errorLines, unreadable: unreadableLines, lines: lines) + "\n"
+        out += "  \(words[report: .exceptionalAdmissions]): \(exceptional)\n"
+        for ruleset in rulesets.sorted { out += "  \(words[report: .ruleSet]): \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n" }
         for table in tables {
-            out += "\n\(table.title) (\(table.unit))\n"
+            let (title, unit) = Self.heading(table.id, words) ?? (table.title, table.unit)
+            out += "\n\(title) (\(unit))\n"
             let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
-                out += "  none\n"
+                out += "  \(words[.none])\n"
                 continue
             }
             let width = max(rows.map(\.key.count).max() ?? 0, 8)
@@ -291,17 +293,17 @@ public struct CaseSummary: Sendable {
                     + String(repeating: " ", count: max(1, 8 - share.count)) + share + "\n"
             }
         }
-        out += "\nOutflow per pilot (review verdicts with an outcome, classed by the pilot's rule files)\n"
+        out += "\n\(words[report: .outflowHeading])\n"
         let rows = outflowRows(classification)
         if rows.isEmpty {
-            out += "  none\n"
+            out += "  \(words[.none])\n"
         } else {
             let width = max(rows.map(\.pilot.count).max() ?? 0, 8)
             func left(_ text: String) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
             func cell(_ text: String, _ size: Int) -> String { String(repeating: " ", count: max(1, size - text.count)) + text }
-            var header = "  " + left("pilot")
-            header += cell("durable", 10) + cell("temporary", 11)
-            header += cell("unclassified", 14) + cell("durable share", 15)
+            var header = "  " + left(words[report: .pilot])
+            header += cell(words[report: .durable], 10) + cell(words[report: .temporary], 11)
+            header += cell(words[report: .unclassified], 14) + cell(words[report: .durableShare], 15)
             out += header + "\n"
             for row in rows {
                 var line = "  " + left(row.pilot)
@@ -310,13 +312,27 @@ public struct CaseSummary: Sendable {
                 out += line + "\n"
             }
         }
-        for note in outflowNotes(classification) { out += "  note: \(note)\n" }
+        for note in outflowNotes(classification) { out += "  \(words[report: .note]): \(note)\n" }
         if !firstUnreadable.isEmpty {
-            out += "\nUnreadable lines\n"
-            for item in firstUnreadable { out += "  line \(item.line): \(TerminalText.escape(item.message))\n" }
-            if unreadableLines > firstUnreadable.count { out += "  … and \(unreadableLines - firstUnreadable.count) more\n" }
+            out += "\n\(words[report: .unreadableLines])\n"
+            for item in firstUnreadable { out += "  \(words[report: .line]) \(item.line): \(TerminalText.escape(item.message))\n" }
+            if unreadableLines > firstUnreadable.count { out += "  … +\(unreadableLines - firstUnreadable.count) \(words[report: .more])\n" }
         }
         return out
+    }
+
+    /// A table's title and unit in the reader's language, by the table's id.
+    private static func heading(_ id: String, _ words: FrameText) -> (String, String)? {
+        switch id {
+        case "decisions": return (words[report: .decisions], words[report: .verdictsUnit])
+        case "reasons": return (words[report: .reasonCodes], words[report: .listingUnit])
+        case "referrals": return (words[report: .referrals], words[report: .verdictsUnit])
+        case "actions": return (words[report: .actions], words[report: .verdictsUnit])
+        case "pilots": return (words[report: .pilots], words[report: .verdictsUnit])
+        case "missing": return (words[report: .missingFacts], words[report: .undeterminedUnit])
+        case "advice": return (words[report: .scenarioAdvice], words[report: .reviewUnit])
+        default: return nil
+        }
     }
 
     private func percent(_ count: Int, of total: Int) -> String {

@@ -57,11 +57,14 @@ public struct ComplianceReport: Sendable {
     /// False when a search for narrowings stopped at its limit: more may exist.
     public let narrowingsComplete: Bool
     public let deviations: [Change]
+    /// The rule set's texts, for the titles in the reader's language.
+    public let texts: RuleTexts
 
     public var isCompliant: Bool { invariants.allSatisfy { $0.status == .proven } }
 
     public init(program: Program) {
         pilot = program.name
+        texts = program.texts
         sha256 = program.sha256
         files = program.files.map(\.path)
         let prover = Prover(program: program)
@@ -140,43 +143,52 @@ public struct ComplianceReport: Sendable {
         return result.program
     }
 
-    public func text(milliseconds: Double) -> String {
-        var out = "Compliance of `\(pilot)` with the national convenant, over all possible cases\n"
-        out += "  rules: \(files.joined(separator: " + ")) (sha256 \(sha256))\n\nInvariants\n"
+    /// The report for a person, in `language` (the rule set's own by default). Invariant and
+    /// rule titles come from the rule files, the frame words from `FrameText`.
+    public func text(milliseconds: Double, language: TextLanguage? = nil) -> String {
+        let words = FrameText(language ?? texts.language)
+        func title(_ key: TextKey, _ written: String) -> String { texts.text(key, in: words.language) ?? written }
+        let pad = String(repeating: " ", count: 13)
+        var out = words.complianceHeading(pilot: pilot) + "\n"
+        out += "  \(words.rulesLabel): \(files.joined(separator: " + ")) (sha256 \(sha256))\n\n\(words.invariantsHeading)\n"
         for result in invariants {
+            let heading = "  \(words.invariantStatus(result.status.rawValue))\(result.id): \(title(.invariant(result.id), result.title))\n"
             switch result.status {
             case .proven:
-                out += "  ok         \(result.id): \(result.title)\n             proven for every case (\(result.nodes) partial cases searched); source: \(result.source)\n"
+                out += heading + pad + "\(words.proven(nodes: result.nodes)); \(words[.source]): \(result.source)\n"
             case .unproven:
-                out += "  UNPROVEN   \(result.id): \(result.title)\n             \(result.reason ?? ""); not claimed compliant\n"
+                out += heading + pad + "\(result.reason ?? ""); \(words.notClaimed)\n"
             case .violated:
-                out += "  VIOLATED   \(result.id): \(result.title)\n             source: \(result.source)\n"
-                out += "             decision on the counterexample: \(result.decision ?? "")\n"
+                out += heading + pad + "\(words[.source]): \(result.source)\n"
+                out += pad + "\(words.decisionOnCounterexample): \(result.decision ?? "")\n"
                 if !result.rules.isEmpty {
-                    out += "             rules: " + result.rules.joined(separator: "\n                    ") + "\n"
+                    out += pad + "\(words.rulesLabel): " + result.rules.joined(separator: "\n                    ") + "\n"
                 }
-                out += "             counterexample (save as a file and run `rule-check eval --pilot \(pilot)` on it):\n"
-                out += "             \(result.counterexample ?? "")\n"
+                out += pad + words.counterexampleHint(pilot: pilot) + ":\n"
+                out += pad + "\(result.counterexample ?? "")\n"
             }
         }
         let baseName = base ?? "national"
-        out += "\nNarrowings: where `\(pilot)` decides more strictly than `\(baseName)`, found by proof\n"
-        out += "  (a pilot sets these in consultation with the programme council, 'in afstemming met de programmaraad', 000 art. 3.1)\n"
-        if narrowings.isEmpty { out += "  none\n" }
+        out += "\n\(words.narrowingsHeading(pilot: pilot, base: baseName))\n"
+        if narrowings.isEmpty { out += "  \(words[.none])\n" }
         for n in narrowings {
-            let who = n.rule.isEmpty ? "no single rule of the pilot (a changed stage, exception or `let`)" : "\(n.rule): \(n.title)"
-            out += "  - \(n.question): \(baseName) \(n.baseDecision), \(pilot) \(n.decision); by \(who)\n"
-            out += "    found after \(n.nodes) partial cases\n"
-            if !n.source.isEmpty { out += "    source: \(n.source)\n" }
-            out += "    counterexample (`rule-check eval --pilot \(pilot)` gives \(n.decision), `--pilot \(baseName)` gives \(n.baseDecision)):\n"
+            let who = n.rule.isEmpty ? nil : "\(n.rule): \(title(.rule(n.rule), n.title))"
+            out += "  - " + words.narrowing(question: n.question, base: baseName, baseDecision: n.baseDecision,
+                                          pilot: pilot, decision: n.decision, by: who) + "\n"
+            out += "    \(words.narrowingFound(after: n.nodes))\n"
+            if !n.source.isEmpty { out += "    \(words[.source]): \(n.source)\n" }
+            out += "    " + words.narrowingCounterexample(pilot: pilot, decision: n.decision, base: baseName,
+                                                        baseDecision: n.baseDecision) + "\n"
             out += "    \(n.counterexample)\n"
         }
-        if !narrowingsComplete { out += "  the search stopped at its limit: there may be more narrowings\n" }
-        out += "\nDeviations from the convenant, as marked in the rule file\n"
-        out += deviations.isEmpty ? "  none\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
+        if !narrowingsComplete { out += "  \(words.narrowingsIncomplete)\n" }
+        out += "\n\(words.deviationsHeading)\n"
+        out += deviations.isEmpty ? "  \(words[.none])\n" : deviations.map { "  - \($0.rule): \($0.note ?? "")\n" }.joined()
         let violated = invariants.filter { $0.status == .violated }.count
         let unproven = invariants.filter { $0.status == .unproven }.count
-        out += "\n\(isCompliant ? "COMPLIANT" : "NOT COMPLIANT"): \(invariants.count - violated - unproven) proven, \(violated) violated, \(unproven) unproven (\(ComplianceReport.oneDecimal(milliseconds)) ms)\n"
+        out += "\n" + words.complianceVerdict(
+            compliant: isCompliant, proven: invariants.count - violated - unproven, violated: violated, unproven: unproven,
+            milliseconds: ComplianceReport.oneDecimal(milliseconds)) + "\n"
         return out
     }
 

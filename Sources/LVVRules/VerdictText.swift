@@ -1,94 +1,141 @@
 import RuleDSL
 
-/// Explains a verdict to a person: the decision first, then each reason with its title and
-/// source, what an exception overrode, what is missing and who checks it, the next actions,
-/// the scenario advice at review, and the rule files (with hash) that decided it. What a case
+/// Explains a verdict to a person the way a careful colleague would write it: the decision
+/// first, in one sentence; then the reasons with their sources; what is missing, the question
+/// to ask and who checks it; referrals and next steps; the scenario advice at review; the rule
+/// set that decided; and last, who takes the decision. Every domain text comes from the rule
+/// files (`RuleTexts`), every frame word from `FrameText`, in the reader's language. What a case
 /// gave (its id, its texts) is printed with control characters escaped (`TerminalText`): one
 /// line of the explanation stays one line on a terminal.
 public enum VerdictText {
-    public static func render(_ verdict: Verdict, program: Program, trace: Bool) -> String {
+    /// - Parameter language: the reader's language; nil means the rule set's own.
+    public static func render(_ verdict: Verdict, program: Program, trace: Bool, language: TextLanguage? = nil) -> String {
+        let language = language ?? program.texts.language
+        let words = FrameText(language)
+        let texts = program.texts
+        func say(_ key: TextKey) -> String? { texts.text(key, in: language) }
         var out = ""
-        let referenceDate = program.referenceFact.flatMap { verdict.evaluation.facts[$0] }.map { " on \($0)" } ?? ""
-        out += "Case \(TerminalText.escape(verdict.caseID)): \(verdict.question) for \(verdict.pilot)\(referenceDate)\n"
-        out += "Decision: \(verdict.decision.uppercased())\(verdict.exceptional ? " (by exception)" : "")\n"
-        out += "  " + summary(verdict) + "\n"
+
+        var heading = "\(words[.caseWord]) \(TerminalText.escape(verdict.caseID)) (\(verdict.question == "review" ? words[.review] : words[.intake]))"
+        if let slot = program.referenceFact, case .date(let date)? = verdict.evaluation.facts[slot] {
+            heading += ", \(words[.referenceDate]) \(words.date(date))"
+        }
+        out += heading + "\n"
+        out += (say(.ruleset) ?? verdict.pilot) + "\n"
+        if let question = say(.decision(verdict.question)) { out += question + "\n" }
+
+        var decision: String
+        if verdict.decision == "undetermined" {
+            decision = words.undetermined(missing: verdict.missingFacts.count)
+        } else {
+            decision = say(.outcome(decision: verdict.question, outcome: verdict.decision)) ?? words.outcome(verdict.decision)
+        }
+        if verdict.exceptional { decision += " " + words[.byException] }
+        out += "\n\(words[.decision]): \(decision)\n"
 
         let deciding = verdict.reasons.filter { !$0.isOverridden }
         let overridden = verdict.reasons.filter(\.isOverridden)
         if !deciding.isEmpty {
-            out += "\nReasons\n"
-            for (i, reason) in deciding.enumerated() { out += describe(reason, number: i + 1) }
+            out += "\n\(words[.reasons])\n"
+            for (i, reason) in deciding.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
         }
         if !overridden.isEmpty {
-            out += "\nOverridden by the exception\n"
-            for (i, reason) in overridden.enumerated() { out += describe(reason, number: i + 1) }
-        }
-        if !verdict.referrals.isEmpty {
-            out += "\nRefer to: " + verdict.referrals.map { referralNames[$0].map { "\($0)" } ?? $0 }.joined(separator: "; ") + "\n"
+            out += "\n\(words[.overridden])\n"
+            for (i, reason) in overridden.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
         }
         if !verdict.missingFacts.isEmpty {
-            out += "\nMissing facts that could change the decision\n"
-            for fact in verdict.missingFacts { out += missingLine(fact, program: program) }
+            out += "\n\(words[.missingFacts])\n"
+            for fact in verdict.missingFacts { out += missingLines(fact, program: program, words: words) }
+        }
+        if !verdict.referrals.isEmpty {
+            out += "\n\(words[.referrals])\n"
+            for referral in verdict.referrals { out += "  - \(say(.word(.referrals, referral)) ?? referral)\n" }
         }
         if !verdict.actions.isEmpty {
-            out += "\nNext actions\n"
-            for action in verdict.actions { out += "  - \(action): \(actionNames[action] ?? action)\n" }
+            out += "\n\(words[.nextSteps])\n"
+            for action in verdict.actions { out += "  - \(say(.word(.actions, action)) ?? action)\n" }
         }
         if let advice = verdict.scenarioAdvice {
-            out += "\nScenario advice (begeleidingsscenario)\n"
+            let name = VerdictBuilder.adviceDecision
+            out += "\n\(words[.scenarioAdvice])\n"
             if let scenario = advice.scenario {
-                out += "  Advice: \(scenario.uppercased()) (\(scenarioNames[scenario] ?? scenario))\n"
+                out += "  " + (say(.outcome(decision: name, outcome: scenario)) ?? words.outcome(scenario)) + "\n"
             } else {
-                out += "  No advice yet: the facts below could change it.\n"
-                for fact in advice.missingFacts { out += missingLine(fact, program: program) }
+                out += "  \(words[.noAdviceYet])\n"
+                for fact in advice.missingFacts { out += missingLines(fact, program: program, words: words) }
             }
-            for reason in advice.reasons {
-                out += "  - \(reason.title) [\(reason.code)]" + (reason.source.isEmpty ? "" : "\n    source: \(reason.source)") + "\n"
-            }
-            out += "  This is advice: the municipality decides, by consensus in the LSO where possible (convenant 4.4-4.5).\n"
+            for (i, reason) in advice.reasons.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
+            if let closing = say(.closing(name)) { out += "  \(closing)\n" }
         }
-        let files = program.files.map(\.path).joined(separator: ", ")
-        out += "\nRule set: \(verdict.rulesetName), sha256 \(verdict.rulesetSHA256)\n  files: \(files)\n"
-        if trace { out += "\n" + renderTrace(verdict.evaluation, program: program) }
+        let files = program.files.map { TerminalText.escape($0.path) }.joined(separator: ", ")
+        out += "\n\(words[.ruleSet]): \(verdict.rulesetName), sha256 \(verdict.rulesetSHA256)\n  \(words[.files]): \(files)\n"
+        if let closing = say(.closing(verdict.question)) { out += "\n\(closing)\n" }
+        if trace { out += "\n" + renderTrace(verdict.evaluation, program: program, words: words) }
         return out
     }
 
-    private static func summary(_ v: Verdict) -> String {
-        switch v.decision {
-        case "admit": return v.exceptional ? "Admitted by an individual exception, although reasons below would exclude." : "Admitted: no rule excludes this person."
-        case "exclude": return "Not admitted: the \(v.reasons.filter { !$0.isOverridden }.count == 1 ? "reason below holds" : "reasons below hold") whatever facts are still unknown."
-        case "refer": return "Not decided yet: identity must first be established by the police."
-        case "continue": return "The stay may continue."
-        case "end": return "The stay ends."
-        case "escalate_mrt": return "No consensus in the LSO: the case goes to the Multidisciplinary Review Team (MRT), which advises within four weeks."
-        case "undetermined": return "Cannot be decided yet: \(count(v.missingFacts.count, "missing fact")) below could change the outcome."
-        default: return ""
-        }
-    }
-
-    private static func describe(_ reason: VerdictReason, number: Int) -> String {
-        var out = "  \(number). \(reason.title) [\(reason.code)]\n"
-        if !reason.source.isEmpty { out += "     source: \(reason.source)\n" }
-        if !reason.facts.isEmpty {
-            out += "     facts: " + reason.facts.map { "\($0.name) = \(show($0.value))" }.joined(separator: ", ") + "\n"
+    private static func describe(_ reason: VerdictReason, number: Int, program: Program, words: FrameText) -> String {
+        var out = "  \(number). \(title(of: reason, program: program, language: words.language))\n"
+        if !reason.source.isEmpty { out += "     \(words[.source]): \(reason.source)\n" }
+        // A group's presence (`exceptional_admission` given) is the engine's, not a fact to show.
+        let shown = reason.facts.filter { fact in program.factSlots[fact.name].map { !program.facts[$0].isGroupPresence } ?? true }
+        if !shown.isEmpty {
+            out += "     \(words[.facts]):\n"
+            for fact in shown {
+                let title = factTitle(fact.name, program: program, language: words.language)
+                out += "       - \(title) = \(show(fact.value, fact: fact.name, program: program, words: words))\n"
+            }
         }
         return out
     }
 
-    private static func missingLine(_ fact: String, program: Program) -> String {
-        var line = "  - \(fact)"
-        if let slot = program.factSlots[fact], let title = program.facts[slot].title { line += " (\(title))" }
-        if let party = responsible(for: fact, program: program) { line += ": checked by \(party)" }
-        return line + "\n"
+    /// A reason's title in the reader's language: its rule's, or its decision's for `otherwise`.
+    static func title(of reason: VerdictReason, program: Program, language: TextLanguage) -> String {
+        if reason.rule.hasSuffix(".otherwise") {
+            if let word = program.texts.text(.word(.reasons, reason.code), in: language) { return word }
+            return program.texts.text(.decision(String(reason.rule.dropLast(".otherwise".count))), in: language) ?? reason.title
+        }
+        return program.texts.text(.rule(reason.rule), in: language) ?? reason.title
     }
 
-    /// Who checks a fact, from the rule file's `responsible` lines (specific lines first).
+    private static func factTitle(_ fact: String, program: Program, language: TextLanguage) -> String {
+        program.texts.text(.fact(fact), in: language) ?? fact
+    }
+
+    private static func missingLines(_ fact: String, program: Program, words: FrameText) -> String {
+        var out = "  - \(factTitle(fact, program: program, language: words.language)) [\(fact)]\n"
+        if let question = program.texts.text(.question(fact), in: words.language) {
+            out += "    \(words[.askQuestion]): \(question)\n"
+        }
+        if let party = responsible(for: fact, program: program) {
+            out += "    \(words[.checkedBy]): \(program.texts.text(.party(party), in: words.language) ?? party)\n"
+        }
+        return out
+    }
+
+    /// Who checks a fact, from the rule file's `responsible` lines (specific lines first), as written.
     static func responsible(for fact: String, program: Program) -> String? {
         guard let slot = program.factSlots[fact] else { return nil }
         if let specific = program.responsibilities.last(where: { $0.facts.contains(slot) }) { return specific.party }
         return program.responsibilities.last(where: { $0.facts.isEmpty })?.party
     }
 
+    /// A value as a reader writes it: yes/no, a date in words, an option's text from the rule file.
+    static func show(_ value: Value?, fact: String, program: Program, words: FrameText) -> String {
+        switch value {
+        case nil: return words[.unknown]
+        case .none?: return words[.none]
+        case .bool(let b)?: return b ? words[.yes] : words[.no]
+        case .date(let d)?: return words.date(d)
+        case .number(let n)?: return n.description
+        case .text(let t)?:
+            if let option = program.texts.text(.option(fact: fact, value: t), in: words.language) { return option }
+            if case .enumeration? = program.factSlots[fact].map({ program.facts[$0].type }) { return t }
+            return "\"\(TerminalText.escape(t))\""
+        }
+    }
+
+    /// A value in the trace: as the case gave it, so it can be looked up in the JSON.
     static func show(_ value: Value?) -> String {
         switch value {
         case nil: return "unknown"
@@ -98,22 +145,22 @@ public enum VerdictText {
         }
     }
 
-    private static func renderTrace(_ evaluation: Evaluation, program: Program) -> String {
-        var out = "Trace (every rule considered; + held, - did not hold, ? unknown, ~ not in force)\n"
+    private static func renderTrace(_ evaluation: Evaluation, program: Program, words: FrameText) -> String {
+        var out = words[.traceHeading] + "\n"
         for event in evaluation.trace.events {
             switch event {
             case .decision(let d, let applies, _):
-                out += "  \(program.decisions[d].name): \(applies == .true ? "applies" : applies == .false ? "does not apply" : "may apply")\n"
+                out += "  \(program.decisions[d].name): \(applies == .true ? words[.applies] : applies == .false ? words[.doesNotApply] : words[.mayApply])\n"
             case .exception(let e, let inForce, let truth, let facts):
                 out += "    \(mark(truth, inForce)) exception \(program.exceptions[e].id)\(values(facts, evaluation, program))\n"
             case .rule(let r, let inForce, let truth, let effective, let liftedBy, let facts):
                 var line = "    \(mark(truth, inForce)) \(program.rules[r].id)\(values(facts, evaluation, program))"
-                if !liftedBy.isEmpty { line += "  (lifted by \(liftedBy.map { program.exceptions[$0].id }.joined(separator: ", ")))" }
-                else if effective != truth { line += "  (after exceptions: \(VerdictJSON.describe(effective)))" }
+                if !liftedBy.isEmpty { line += "  (\(words[.liftedBy]) \(liftedBy.map { program.exceptions[$0].id }.joined(separator: ", ")))" }
+                else if effective != truth { line += "  (\(words[.afterExceptions]): \(VerdictJSON.describe(effective)))" }
                 out += line + "\n"
             case .outcome(let d, let outcome, let missing):
-                out += "    => \(program.decisions[d].name): \(outcome ?? "undetermined")"
-                if !missing.isEmpty { out += " (missing: \(missing.slots.map { program.facts[$0].name }.joined(separator: ", ")))" }
+                out += "    => \(program.decisions[d].name): \(outcome ?? words[.undetermined])"
+                if !missing.isEmpty { out += " (\(words[.missing]): \(missing.slots.map { program.facts[$0].name }.joined(separator: ", ")))" }
                 out += "\n"
             }
         }
@@ -133,25 +180,4 @@ public enum VerdictText {
         guard !facts.isEmpty else { return "" }
         return "  [" + facts.slots.map { "\(program.facts[$0].name)=\(show(evaluation.facts[$0]))" }.joined(separator: ", ") + "]"
     }
-
-    private static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-
-    private static let referralNames = [
-        "coa": "coa (COA reception, Rva 2005)", "family_location": "family_location (gezinslocatie)",
-        "vbl": "vbl (vrijheidsbeperkende locatie)", "police_identification": "police_identification (identity investigation by the police, AVIM)",
-        "mrt": "mrt (Multidisciplinary Review Team)",
-        "minor_reception": "minor_reception (reception for minors: COA with Nidos as guardian, or the family location)",
-        "other_lvv": "other_lvv (the LVV of the region the person is bound to)",
-    ]
-    private static let actionNames = [
-        "mrt_advice_overdue": "ask the MRT for its advice: the case was put to it more than four weeks ago",
-        "risk_analysis": "carry out a risk analysis (does not meet the intake criteria)",
-        "review_due": "discuss the case in the LSO: the quarterly review is overdue",
-        "scenario_required": "set a begeleidingsscenario in the LSO",
-        "scenario_discussion": "discuss the scenario in the LSO: the recorded scenario differs from the advice",
-        "notify_partners": "inform every partner of the convenant of this registration",
-    ]
-    private static let scenarioNames = [
-        "return": "terugkeer", "onward_migration": "doormigratie", "legalisation": "legalisering van verblijf",
-    ]
 }

@@ -27,6 +27,9 @@ public struct RulesetHeader: Sendable, Equatable {
     public var title: String?
     public var source: String?
     public var validity: Validity
+    /// `language nl`: the language the file's texts are written in; a pilot inherits its base's.
+    public var language: Name? = nil
+    public var titleTranslations: Translations = [:]
 }
 
 /// A period in force, both ends inclusive; either end may be open.
@@ -70,6 +73,8 @@ public struct VocabularyDeclaration: Sendable, Equatable {
     public var kind: Kind
     public var words: [Name]
     public var range: SourceRange
+    /// What a word means to a reader (`coa "COA-opvang" en "COA reception"`), by word.
+    public var texts: [String: PolicyText] = [:]
 }
 
 /// The type of a fact as written.
@@ -100,6 +105,11 @@ public struct FactDeclaration: Sendable, Equatable {
     public var format: TextFormat? = nil
     public var title: String?
     public var range: SourceRange
+    public var titleTranslations: Translations = [:]
+    /// `ask "…"`: the question a case worker asks to learn the fact.
+    public var question: PolicyText? = nil
+    /// `option coa "…"`: how an answer of a `one of` fact reads, by value.
+    public var optionTexts: [String: PolicyText] = [:]
 }
 
 /// `const EU = {…}` or `let age = years_between(birth_date, reference_date)`.
@@ -108,6 +118,7 @@ public struct ValueDeclaration: Sendable, Equatable {
     public var value: Expression
     public var title: String?
     public var range: SourceRange
+    public var titleTranslations: Translations = [:]
 }
 
 /// A question the rules answer (`intake`, `review`), its possible outcomes, the stages in which
@@ -121,6 +132,11 @@ public struct DecisionDeclaration: Sendable, Equatable {
     public var otherwise: Name?
     public var otherwiseReason: Name?
     public var range: SourceRange
+    public var titleTranslations: Translations = [:]
+    /// `outcome admit "…"`: the sentence that tells a person an outcome, by outcome.
+    public var outcomeTexts: [String: PolicyText] = [:]
+    /// `closing "…"`: the last word of an explanation (who takes the decision).
+    public var closing: PolicyText? = nil
 }
 
 /// `stage identification gives refer, overriding unknowns [before x | after y]`.
@@ -176,6 +192,7 @@ public struct RuleDeclaration: Sendable, Equatable {
     public var deviation: String?
     public var lifts: [LiftTarget]
     public var range: SourceRange
+    public var titleTranslations: Translations = [:]
 }
 
 /// `disable rule x because "…"`: a pilot switching a national rule off, visibly.
@@ -232,6 +249,7 @@ public struct InvariantDeclaration: Sendable, Equatable {
     public var isNever: Bool
     public var expression: Expression
     public var range: SourceRange
+    public var titleTranslations: Translations = [:]
 }
 
 /// Who checks which facts at intake (`responsible "INLIA" for v_number, nationality`).
@@ -241,6 +259,23 @@ public struct ResponsibilityDeclaration: Sendable, Equatable {
     public var facts: [Name]
     public var source: String?
     public var range: SourceRange
+    public var partyTranslations: Translations = [:]
+}
+
+/// A text's forms in other languages than the rule set's own, by language code (`en`).
+public typealias Translations = [String: String]
+
+/// A policy text as written (`"Dutch" en "English"`): the text in the rule set's language and its
+/// translations. Policy staff write both; a citation (`source`) is never translated.
+public struct PolicyText: Sendable, Equatable {
+    public var text: String
+    public var translations: Translations
+    public var range: SourceRange
+    public init(text: String, translations: Translations = [:], range: SourceRange) {
+        self.text = text
+        self.translations = translations
+        self.range = range
+    }
 }
 
 /// An expression as written.

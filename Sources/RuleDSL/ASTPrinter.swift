@@ -8,7 +8,8 @@ public enum ASTPrinter {
             out += "ruleset \(header.name.text)"
             if let base = header.base { out += " extends \(base.text)" }
             out += "\n"
-            if let title = header.title { out += "  title \(quote(title))\n" }
+            if let title = header.title { out += "  title \(quote(title))\(translated(header.titleTranslations))\n" }
+            if let language = header.language { out += "  language \(language.text)\n" }
             if let source = header.source { out += "  source \(quote(source))\n" }
             if !header.validity.isAlways { out += "  " + validity(header.validity) + "\n" }
             out += "\n"
@@ -22,7 +23,9 @@ public enum ASTPrinter {
     public static func print(_ declaration: Declaration) -> String {
         switch declaration {
         case .vocabulary(let v):
-            return "vocabulary \(v.kind.rawValue) " + v.words.map(\.text).joined(separator: ", ") + "\n"
+            return "vocabulary \(v.kind.rawValue) " + v.words.map { word in
+                word.text + (v.texts[word.text].map { " " + text($0) } ?? "")
+            }.joined(separator: ", ") + "\n"
         case .fact(let f):
             var line = "fact \(f.name.text): \(type(f.type))"
             if f.isOptional { line += ", optional" }
@@ -33,21 +36,25 @@ public enum ASTPrinter {
             if let least = f.atLeast { line += ", at least \(least)" }
             if let most = f.atMost { line += ", at most \(most)" }
             if let format = f.format { line += ", format \(quote(format.pattern))" }
-            if let title = f.title { line += " title \(quote(title))" }
+            if let title = f.title { line += " title \(quote(title))\(translated(f.titleTranslations))" }
+            if let question = f.question { line += "\n  ask \(text(question))" }
+            for (value, option) in f.optionTexts.sorted(by: { $0.key < $1.key }) { line += "\n  option \(value) \(text(option))" }
             return line + "\n"
         case .constant(let c):
-            return "const \(c.name.text) = \(print(c.value))" + (c.title.map { " title \(quote($0))" } ?? "") + "\n"
+            return "const \(c.name.text) = \(print(c.value))" + (c.title.map { " title \(quote($0))\(translated(c.titleTranslations))" } ?? "") + "\n"
         case .derived(let d):
-            return "let \(d.name.text) = \(print(d.value))" + (d.title.map { " title \(quote($0))" } ?? "") + "\n"
+            return "let \(d.name.text) = \(print(d.value))" + (d.title.map { " title \(quote($0))\(translated(d.titleTranslations))" } ?? "") + "\n"
         case .decision(let d):
             var out = "decision \(d.name.text)\n"
-            if let title = d.title { out += "  title \(quote(title))\n" }
+            if let title = d.title { out += "  title \(quote(title))\(translated(d.titleTranslations))\n" }
             if let condition = d.condition { out += "  when \(print(condition))\n" }
             if !d.outcomes.isEmpty { out += "  outcomes " + d.outcomes.map(\.text).joined(separator: ", ") + "\n" }
             for stage in d.stages { out += "  " + print(stage) + "\n" }
             if let otherwise = d.otherwise {
                 out += "  otherwise \(otherwise.text)" + (d.otherwiseReason.map { " reason \($0.text)" } ?? "") + "\n"
             }
+            for (outcome, said) in d.outcomeTexts.sorted(by: { $0.key < $1.key }) { out += "  outcome \(outcome) \(text(said))\n" }
+            if let closing = d.closing { out += "  closing \(text(closing))\n" }
             return out
         case .extendDecision(let e):
             return "extend decision \(e.decision.text)\n" + e.stages.map { "  " + print($0) + "\n" }.joined()
@@ -72,19 +79,19 @@ public enum ASTPrinter {
             return out
         case .invariant(let i):
             var out = "invariant \(i.id.text)\n"
-            if let title = i.title { out += "  title \(quote(title))\n" }
+            if let title = i.title { out += "  title \(quote(title))\(translated(i.titleTranslations))\n" }
             if let source = i.source { out += "  source \(quote(source))\n" }
             out += "  \(i.isNever ? "never" : "always") \(print(i.expression))\n"
             return out
         case .responsibility(let r):
             let facts = r.facts.isEmpty ? "other facts" : r.facts.map(\.text).joined(separator: ", ")
-            return "responsible \(quote(r.party)) for \(facts)" + (r.source.map { " source \(quote($0))" } ?? "") + "\n"
+            return "responsible \(quote(r.party))\(translated(r.partyTranslations)) for \(facts)" + (r.source.map { " source \(quote($0))" } ?? "") + "\n"
         }
     }
 
     public static func print(rule r: RuleDeclaration, asOverride: Bool) -> String {
         var out = (asOverride ? "override " : "") + "\(r.role.rawValue) \(r.id.text)\n"
-        if let title = r.title { out += "  title \(quote(title))\n" }
+        if let title = r.title { out += "  title \(quote(title))\(translated(r.titleTranslations))\n" }
         if let source = r.source { out += "  source \(quote(source))\n" }
         if let kind = r.kind { out += "  kind \(kind.text)\n" }
         switch r.placement {
@@ -193,6 +200,13 @@ public enum ASTPrinter {
         if let until = v.until { out += " until \(until)" }
         return out
     }
+
+    /// ` en "…"` for each translation, in a fixed order.
+    static func translated(_ translations: Translations) -> String {
+        translations.sorted { $0.key < $1.key }.map { " \($0.key) \(quote($0.value))" }.joined()
+    }
+
+    static func text(_ text: PolicyText) -> String { quote(text.text) + translated(text.translations) }
 
     static func quote(_ text: String) -> String {
         var out = "\""

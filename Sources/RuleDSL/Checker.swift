@@ -63,7 +63,7 @@ struct Checker {
         var afterDecision: String? = nil
     }
 
-    mutating func check(name: String, title: String?, sha256: String) -> (Program?, [Diagnostic]) {
+    mutating func check(name: String, title: String?, sha256: String, texts: RuleTexts = RuleTexts()) -> (Program?, [Diagnostic]) {
         diagnostics = composition.diagnostics
         declareVocabulary()
         declareFacts()
@@ -117,7 +117,7 @@ struct Checker {
             files: files, name: name, title: title, sha256: sha256, vocabulary: vocabulary, facts: facts,
             factSlots: factSlots, derived: derived.map { $0! }, decisions: decisions, rules: rules,
             exceptions: exceptions, invariants: invariants, tests: tests, responsibilities: responsibilities,
-            disabled: disabled, referenceFact: referenceFact, examples: examples)
+            disabled: disabled, referenceFact: referenceFact, examples: examples, texts: texts)
         return (program, capped)
     }
 

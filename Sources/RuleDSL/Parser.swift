@@ -129,9 +129,10 @@ public struct Parser {
         clauses: while !atEnd, current.kind == .identifier {
             markLayout(isDeclaration: false)
             switch current.text {
-            case "title": advance(); header.title = expectString()
+            case "title": advance(); header.title = expectString(); header.titleTranslations = parseTranslations()
             case "source": advance(); header.source = expectString()
             case "valid": header.validity = parseValidity()
+            case "language": advance(); header.language = parseLanguage()
             default: break clauses
             }
         }
@@ -147,8 +148,15 @@ public struct Parser {
             return nil
         }
         advance()
-        let words = parseNameList("a word")
-        return .vocabulary(VocabularyDeclaration(kind: kind, words: words, range: start.joined(previous.range)))
+        // `coa "COA-opvang" en "COA reception", vbl, …`: a word may say what it means.
+        var words: [Name] = []
+        var texts: [String: PolicyText] = [:]
+        repeat {
+            let word = expectName("a word")
+            words.append(word)
+            if current.kind == .string { texts[word.text] = expectPolicyText() }
+        } while acceptSymbol(",")
+        return .vocabulary(VocabularyDeclaration(kind: kind, words: words, range: start.joined(previous.range), texts: texts))
     }
 
     private mutating func parseFact() -> Declaration? {
@@ -197,7 +205,20 @@ public struct Parser {
                         ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `at least N`, `at most N` and `format \"…\"`")
             }
         }
-        if acceptWord("title") { fact.title = expectString() }
+        clauses: while !atEnd, current.kind == .identifier {
+            switch current.text {
+            case "title": advance(); fact.title = expectString(); fact.titleTranslations = parseTranslations()
+            case "ask": advance(); fact.question = expectPolicyText()
+            case "option":
+                advance()
+                let value = expectName("an option of the fact")
+                if fact.optionTexts[value.text] != nil {
+                    error("duplicate-option-text", "the option `\(value.text)` already has a text", at: value.range)
+                }
+                fact.optionTexts[value.text] = expectPolicyText()
+            default: break clauses
+            }
+        }
         fact.range = start.joined(previous.range)
         return .fact(fact)
     }
@@ -234,8 +255,10 @@ public struct Parser {
         expectSymbol("=", "after the name")
         let value = parseExpression()
         var title: String?
-        if acceptWord("title") { title = expectString() }
-        let declaration = ValueDeclaration(name: name, value: value, title: title, range: start.joined(previous.range))
+        var translations: Translations = [:]
+        if acceptWord("title") { title = expectString(); translations = parseTranslations() }
+        let declaration = ValueDeclaration(name: name, value: value, title: title, range: start.joined(previous.range),
+                                           titleTranslations: translations)
         return isConstant ? .constant(declaration) : .derived(declaration)
     }
 
@@ -249,16 +272,24 @@ public struct Parser {
             let word = current
             guard word.kind == .identifier else { break }
             switch word.text {
-            case "title": advance(); decision.title = expectString()
+            case "title": advance(); decision.title = expectString(); decision.titleTranslations = parseTranslations()
             case "when": advance(); decision.condition = parseExpression()
             case "outcomes": advance(); decision.outcomes = parseNameList("an outcome")
+            case "outcome":
+                advance()
+                let outcome = expectName("an outcome")
+                if decision.outcomeTexts[outcome.text] != nil {
+                    error("duplicate-outcome-text", "the outcome `\(outcome.text)` already has a text", at: outcome.range)
+                }
+                decision.outcomeTexts[outcome.text] = expectPolicyText()
+            case "closing": advance(); decision.closing = expectPolicyText()
             case "stage": decision.stages.append(parseStage())
             case "otherwise":
                 advance()
                 decision.otherwise = expectName("the outcome when no stage decides")
                 if acceptWord("reason") { decision.otherwiseReason = expectName("a reason code") }
             default:
-                if unexpectedClause(in: "decision", allowed: ["title", "when", "outcomes", "stage", "otherwise"]) {
+                if unexpectedClause(in: "decision", allowed: ["title", "when", "outcomes", "stage", "otherwise", "outcome", "closing"]) {
                     continue clauses
                 }
                 break clauses
@@ -323,7 +354,7 @@ public struct Parser {
                 break
             }
             switch word.text {
-            case "title": advance(); rule.title = expectString()
+            case "title": advance(); rule.title = expectString(); rule.titleTranslations = parseTranslations()
             case "source": advance(); rule.source = expectString()
             case "kind": advance(); rule.kind = expectName("a kind")
             case "stage":
@@ -471,12 +502,13 @@ public struct Parser {
         let start = advance().range
         let id = expectName("an invariant id")
         var title: String?
+        var translations: Translations = [:]
         var source: String?
         var body: (Bool, Expression)?
         clauses: while !atEnd, current.kind == .identifier {
             markLayout(isDeclaration: false)
             switch current.text {
-            case "title": advance(); title = expectString()
+            case "title": advance(); title = expectString(); translations = parseTranslations()
             case "source": advance(); source = expectString()
             case "never": advance(); body = (true, parseExpression())
             case "always": advance(); body = (false, parseExpression())
@@ -491,12 +523,14 @@ public struct Parser {
             return nil
         }
         return .invariant(InvariantDeclaration(id: id, title: title, source: source, isNever: body.0,
-                                               expression: body.1, range: start.joined(previous.range)))
+                                               expression: body.1, range: start.joined(previous.range),
+                                               titleTranslations: translations))
     }
 
     private mutating func parseResponsibility() -> Declaration? {
         let start = advance().range
         let party = expectString()
+        let partyTranslations = parseTranslations()
         _ = expectWord("for")
         var facts: [Name] = []
         if acceptWord("other") {
@@ -507,7 +541,8 @@ public struct Parser {
         var source: String?
         if acceptWord("source") { source = expectString() }
         return .responsibility(ResponsibilityDeclaration(party: party, facts: facts, source: source,
-                                                         range: start.joined(previous.range)))
+                                                         range: start.joined(previous.range),
+                                                         partyTranslations: partyTranslations))
     }
 
     private mutating func parseValidity() -> Validity {
@@ -872,6 +907,40 @@ public struct Parser {
         }
         error("expected-text", "expected text in double quotes, found \(describe(token))", at: token.range)
         return ""
+    }
+
+    /// `"text" en "text"`: a policy text and its forms in other languages.
+    private mutating func expectPolicyText() -> PolicyText {
+        let start = current.range
+        let text = expectString()
+        let translations = parseTranslations()
+        return PolicyText(text: text, translations: translations, range: start.joined(previous.range))
+    }
+
+    /// The `en "…"` (or `nl "…"`) forms after a text; a language word counts only before a text.
+    private mutating func parseTranslations() -> Translations {
+        var translations: Translations = [:]
+        while current.kind == .identifier, TextLanguage(rawValue: current.text) != nil, peek(1).kind == .string {
+            let code = advance()
+            let text = expectString()
+            if translations[code.text] != nil {
+                error("duplicate-translation", "the text already has a `\(code.text)` form", at: code.range)
+            }
+            translations[code.text] = text
+        }
+        return translations
+    }
+
+    /// `language nl`: one of the languages texts are written in.
+    private mutating func parseLanguage() -> Name? {
+        let name = expectName("a language")
+        guard !name.text.isEmpty else { return nil }
+        guard TextLanguage(rawValue: name.text) != nil else {
+            error("unknown-language", "unknown language `\(name.text)`", at: name.range,
+                  help: "a rule set is written in " + TextLanguage.allCases.map { "`\($0.rawValue)`" }.joined(separator: " or "))
+            return nil
+        }
+        return name
     }
 
     private mutating func expectNumber() -> DecimalNumber? {

@@ -26,6 +26,8 @@ public final class Program: Sendable {
     public let examples: [ExampleInfo]
     /// The same rules lowered for the machine (see `Plan`).
     public let plan: Plan
+    /// Every policy text in every language it was written in (titles, questions, outcomes, …).
+    public let texts: RuleTexts
 
     /// A class, so the evaluator shares one program per case instead of copying its arrays.
     public init(
@@ -33,8 +35,9 @@ public final class Program: Sendable {
         vocabulary: [VocabularyDeclaration.Kind: [String]], facts: [FactInfo], factSlots: [String: Int],
         derived: [DerivedInfo], decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo],
         invariants: [InvariantInfo], tests: [TestInfo], responsibilities: [ResponsibilityInfo],
-        disabled: [DisabledInfo], referenceFact: Int?, examples: [ExampleInfo] = []
+        disabled: [DisabledInfo], referenceFact: Int?, examples: [ExampleInfo] = [], texts: RuleTexts = RuleTexts()
     ) {
+        self.texts = texts
         self.files = files
         self.name = name
         self.title = title

@@ -1,4 +1,4 @@
-/// The front door of the language: load = read chain → lex → parse → compose → check.
+/// The front door of the language: load = read chain → lex → parse → compose → check (rules, texts).
 /// It stops after parse errors (checking a half-parsed file only adds noise).
 public enum RuleSetLoader {
     /// Larger rule files are refused before lexing: a rule file is written by people.
@@ -103,9 +103,17 @@ public enum RuleSetLoader {
         let top = parsedFiles[parsedFiles.count - 1]
         let name = top.header?.name.text ?? stem(chain[chain.count - 1].path)
         let composition = Composition(parsedFiles)
+        let (texts, textDiagnostics) = TextCollector.collect(parsedFiles)
         var checker = Checker(composition: composition, files: chain)
-        let (program, checkDiagnostics) = checker.check(name: name, title: top.header?.title, sha256: digest)
-        return Result(program: program, diagnostics: diagnostics + checkDiagnostics, files: chain)
+        let (program, checkDiagnostics) = checker.check(name: name, title: top.header?.title, sha256: digest, texts: texts)
+        // The text warnings join the checker's in location order (they are rarely there at all).
+        let all = diagnostics + (textDiagnostics.isEmpty ? checkDiagnostics : (checkDiagnostics + textDiagnostics).enumerated().sorted {
+            ($0.element.range.file, $0.element.range.start, $0.offset) < ($1.element.range.file, $1.element.range.start, $1.offset)
+        }.map(\.element))
+        guard !textDiagnostics.contains(where: { $0.severity == .error }) else {
+            return Result(program: nil, diagnostics: all, files: chain)
+        }
+        return Result(program: program, diagnostics: all, files: chain)
     }
 
     private static func sizeError(_ file: SourceFile, fileIndex: Int) -> Diagnostic? {

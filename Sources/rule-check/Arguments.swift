@@ -81,6 +81,19 @@ struct Arguments {
     }
 }
 
+extension Arguments {
+    /// `--lang nl|en`: the language prose is printed in; nil leaves it to the rule set's own
+    /// (`language nl`). Never the machine's locale, so a command prints the same text everywhere.
+    func language() throws(CommandError) -> TextLanguage? {
+        guard let raw = values["--lang"] else { return nil }
+        guard let language = TextLanguage(rawValue: raw.lowercased()) else {
+            let all = TextLanguage.allCases.map { "`\($0.rawValue)`" }.joined(separator: " or ")
+            throw .usage("`--lang` is \(all), not `\(TerminalText.escape(raw))`")
+        }
+        return language
+    }
+}
+
 enum OutputFormat: String {
     case text
     case json

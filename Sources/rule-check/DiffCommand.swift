@@ -12,22 +12,23 @@ import RuleDSL
 enum DiffCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let args = try Arguments(
-            command: "diff", arguments, valueFlags: ["--pilot", "--against", "--cases", "--rules", "--format"],
+            command: "diff", arguments, valueFlags: ["--pilot", "--against", "--cases", "--rules", "--format", "--lang"],
             switchFlags: [])
         let format = try args.format()
         let against = try args.required("--against")
         let new = try PilotLoader.load(args)
         let old = try loadOld(against, pilot: new.name, rules: args.value("--rules") ?? "rules")
+        let words = FrameText(try args.language() ?? new.texts.language)
         if let cases = args.value("--cases") {
             let report = try CaseDiff.run(old: old, new: new, path: cases)
-            Console.out(format == .json ? report.json() : report.text())
+            Console.out(format == .json ? report.json() : report.text(words))
         } else {
             let (regions, complete, reason) = DecisionDiff(old: old, new: new).regionsWithReason()
             let text: String
             if format == .json {
                 text = DiffText.regionsJSON(regions, complete: complete, reason: reason, old: old, new: new)
             } else {
-                text = DiffText.regionsText(regions, complete: complete, reason: reason, old: old, new: new)
+                text = DiffText.regionsText(regions, complete: complete, reason: reason, old: old, new: new, words: words)
             }
             Console.out(text)
         }
@@ -120,8 +121,8 @@ struct CaseDiff {
         return diff
     }
 
-    func text() -> String {
-        var out = "\(total) cases compared: \(changes.count) get another decision or other reasons\n"
+    func text(_ words: FrameText) -> String {
+        var out = words.casesCompared(total: total, changed: changes.count) + "\n"
         let keys = transitions.keys.sorted()
         for key in keys {
             out += "  " + key + ": " + String(transitions[key] ?? 0) + "\n"
@@ -129,9 +130,9 @@ struct CaseDiff {
         for change in changes.prefix(200) {
             let oldCodes = change.old.reasons.map(\.code).joined(separator: ", ")
             let newCodes = change.new.reasons.map(\.code).joined(separator: ", ")
-            out += "\nline \(change.line) \(TerminalText.escape(change.caseID))\n"
-            out += "  old: " + change.old.decision + " [" + oldCodes + "]\n"
-            out += "  new: " + change.new.decision + " [" + newCodes + "]\n"
+            out += "\n\(words[report: .line]) \(change.line) \(TerminalText.escape(change.caseID))\n"
+            out += "  \(words.oldLabel): " + change.old.decision + " [" + oldCodes + "]\n"
+            out += "  \(words.newLabel): " + change.new.decision + " [" + newCodes + "]\n"
         }
         if changes.count > 200 { out += "\n… \(changes.count - 200) more (use --format json for all)\n" }
         for error in errors { out += "line \(error.line): error: \(TerminalText.escape(error.message))\n" }
@@ -203,35 +204,32 @@ struct CaseDiff {
 /// Renders the regions of a rule diff.
 enum DiffText {
     static func regionsText(
-        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program
+        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program,
+        words: FrameText
     ) -> String {
         let newPath = new.files.last?.path ?? ""
         let oldPath = old.files.last?.path ?? ""
-        var out = "What changes for `\(new.name)`: \(newPath) (sha256 \(new.sha256.prefix(12))…)"
-        out += " against \(oldPath) (sha256 \(old.sha256.prefix(12))…)\n"
+        var out = (words.diffHeading(pilot: new.name, new: "\(newPath) (sha256 \(new.sha256.prefix(12))…)",
+                              old: "\(oldPath) (sha256 \(old.sha256.prefix(12))…)") + "\n")
         if regions.isEmpty {
-            out += complete
-                ? "No case gets another decision.\n"
-                : "No change found, but the search was cut short (\(reason ?? "budget")): not proven.\n"
+            out += words.diffNoChange(complete: complete, reason: reason) + "\n"
             return out
         }
         for decision in new.decisions.map(\.name) {
             let own = regions.filter { $0.decision == decision }
             if own.isEmpty { continue }
-            out += "\n\(decision): \(own.count) kind\(own.count == 1 ? "" : "s") of case change\n"
+            out += "\n" + words.diffKinds(decision: decision, count: own.count) + "\n"
             for (i, region) in own.enumerated() {
                 let place = region.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ")
-                out += "  \(i + 1). where " + (place.isEmpty ? "any case" : place) + "\n"
+                out += "  \(i + 1). \(words.diffWhere) " + (place.isEmpty ? words.diffAnyCase : place) + "\n"
                 for (j, transition) in region.transitions.enumerated() {
                     let example = CaseWriter.json(
                         caseID: "diff-\(decision)-\(i + 1)-\(j + 1)", facts: transition.example, program: new)
-                    out += "     " + transition.old + " → " + transition.new + ", e.g. " + example + "\n"
+                    out += "     " + transition.old + " → " + transition.new + ", \(words.diffForExample) " + example + "\n"
                 }
             }
         }
-        if !complete {
-            out += "\nThe search was cut short in places (\(reason ?? "budget")): there may be more kinds of case.\n"
-        }
+        if !complete { out += "\n" + words.diffCutShort(reason: reason) + "\n" }
         return out
     }
 

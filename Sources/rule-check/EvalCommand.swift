@@ -5,9 +5,10 @@ import RuleDSL
 enum EvalCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let args = try Arguments(
-            command: "eval", arguments, valueFlags: ["--pilot", "--rules", "--format", "--ruleset-hash"],
+            command: "eval", arguments, valueFlags: ["--pilot", "--rules", "--format", "--ruleset-hash", "--lang"],
             switchFlags: ["--no-trace"])
         let format = try args.format()
+        let language = try args.language()
         guard args.positionals.count == 1 else {
             throw .usage(args.positionals.isEmpty
                 ? "`rule-check eval` needs a case file: rule-check eval --pilot P CASE.json"
@@ -38,7 +39,7 @@ enum EvalCommand {
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBufferPointer { _ = Console.output($0) }
         case .text:
-            Console.out(VerdictText.render(verdict, program: program, trace: trace))
+            Console.out(VerdictText.render(verdict, program: program, trace: trace, language: language))
         }
         return .success
     }

@@ -14,7 +14,7 @@ import RuleDSL
 /// HTML page with tables and bar charts.
 enum ReportCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "report", arguments, valueFlags: ["--out", "--rules"], switchFlags: [])
+        let args = try Arguments(command: "report", arguments, valueFlags: ["--out", "--rules", "--lang"], switchFlags: [])
         guard args.positionals.count == 1 else {
             throw .usage(args.positionals.isEmpty
                 ? "`rule-check report` needs a verdicts file: rule-check report VERDICTS.jsonl [--out FILE.html] [--rules DIR]"
@@ -61,7 +61,7 @@ enum ReportCommand {
             }
             Console.out("wrote \(out): \(summary.verdicts) verdicts, \(summary.errorLines) error lines, \(summary.unreadableLines) unreadable lines\n")
         } else {
-            Console.out(summary.text(source: source, outflow: outflow))
+            Console.out(summary.text(source: source, outflow: outflow, language: try args.language() ?? .nl))
         }
         if summary.unreadableLines > 0 {
             Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first.map { "\($0.line): \($0.message)" } ?? "0"))")

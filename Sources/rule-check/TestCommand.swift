@@ -5,9 +5,10 @@ import RuleDSL
 /// and names the rules no test shows firing and not firing.
 enum TestCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "test", arguments, valueFlags: ["--rules"], switchFlags: ["--verbose"])
+        let args = try Arguments(command: "test", arguments, valueFlags: ["--rules", "--lang"], switchFlags: ["--verbose"])
         let paths = try RuleFilePaths.resolve(args.positionals, rules: args.value("--rules"))
         let library = RuleLibrary(directory: args.value("--rules") ?? "rules")
+        let language = try args.language()
         var passed = 0
         var failed = 0
         var loadFailures = 0
@@ -26,13 +27,14 @@ enum TestCommand {
                 continue
             }
             let report = TestRunner(program: program).run()
+            let words = FrameText(language ?? program.texts.language)
             let renderer = DiagnosticRenderer(files: program.files)
             for test in report.results {
                 if test.passed {
-                    if args.has("--verbose") { Console.out("ok    \(path): \(test.test.title)\n") }
+                    if args.has("--verbose") { Console.out("\(words.testPassed)\(path): \(test.test.title)\n") }
                 } else {
                     let location = program.files[test.test.range.file].location(of: test.test.range.start)
-                    Console.out("FAIL  \(path):\(location.line): \(test.test.title)\n")
+                    Console.out("\(words.testFailed)\(path):\(location.line): \(test.test.title)\n")
                     for failure in test.failures { Console.out("      \(failure)\n") }
                 }
             }
@@ -44,8 +46,9 @@ enum TestCommand {
             }
             passed += report.passed
             failed += report.failed
-            Console.out("\(path): \(report.passed) passed, \(report.failed) failed\n")
+            Console.out("\(path): \(words.tally(passed: report.passed, failed: report.failed))\n")
         }
+        // The last line is the contract's (`N passed, N failed`) in every language: scripts read it.
         Console.out("\(passed) passed, \(failed + loadFailures) failed\n")
         return failed == 0 && loadFailures == 0 ? .success : .failure
     }

@@ -183,7 +183,9 @@ import Testing
         let with = try Self.run(["eval", "--pilot", "amsterdam", path])
         let without = try Self.run(["eval", "--pilot", "amsterdam", path, "--no-trace"])
         #expect(with.status == 0 && without.status == 0)
-        #expect(with.stdout.contains("declared_undesirable") && without.stdout.contains("declared_undesirable"))
+        // The letter names the reason by its title; the trace by its fact.
+        #expect(with.stdout.contains("Ongewenstverklaard") && without.stdout.contains("Ongewenstverklaard"))
+        #expect(with.stdout.contains("declared_undesirable=true") && !without.stdout.contains("declared_undesirable=true"))
         #expect(with.stdout.count > without.stdout.count)
         #expect(with.stdout.hasPrefix(without.stdout.trimmingCharacters(in: .newlines)), "the trace comes after the explanation")
     }
@@ -199,30 +201,49 @@ import Testing
         #expect(verdict["decision"] as? String == "admit")
     }
 
-    static let textCases: [(String, Overrides)] = [
-        ("exclude", ["dublin_claimant": true]), ("admit", [:]), ("refer", ["v_number": nil]), ("undetermined", ["birth_date": nil]),
+    /// Each decision with a case that gives it and how the letter's first sentence says it, in
+    /// Dutch (the rule set's language) and English (`--lang en`).
+    static let textCases: [(String, Overrides, String, String)] = [
+        ("exclude", ["dublin_claimant": true], "De persoon wordt niet toegelaten", "The person is not admitted"),
+        ("admit", [:], "De persoon kan worden toegelaten", "The person can be admitted"),
+        ("refer", ["v_number": nil], "eerst moet de politie de identiteit", "the police must first establish"),
+        ("undetermined", ["birth_date": nil], "Er kan nog niet worden besloten", "This cannot be decided yet"),
     ]
 
     @Test(arguments: textCases)
-    func textOutputStartsWithTheDecision(decision: String, overrides: Overrides) throws {
+    func textOutputStartsWithTheDecision(decision: String, overrides: Overrides, dutch: String, english: String) throws {
         let scratch = try Scratch()
         let path = try scratch.write("case.json", Cases.intake(.utrecht, overrides))
-        for extra in [[], ["--format", "text"]] {
+        for (extra, word, sentence) in [([], "Besluit: ", dutch), (["--format", "text"], "Besluit: ", dutch),
+                                        (["--lang", "en"], "Decision: ", english)] {
             let run = try Self.run(["eval", "--pilot", "utrecht", path] + extra)
             #expect(run.status == 0)
             #expect(run.stderr.isEmpty)
             let lines = run.stdoutLines
-            // The heading names the case; the decision comes right after it.
-            #expect(lines.prefix(2).contains { $0.uppercased().contains("DECISION: \(decision.uppercased())") }, "\(lines.prefix(3))")
+            // The heading names the case, the rule set and the question; the decision comes right
+            // after it, in one sentence.
+            #expect(lines.prefix(5).contains { $0.hasPrefix(word) && $0.contains(sentence) }, "\(decision): \(lines.prefix(5))")
             #expect(run.stdout.contains("TEST-0001"))
         }
+    }
+
+    @Test func langIsNlOrEn() throws {
+        let scratch = try Scratch()
+        let path = try scratch.write("case.json", Cases.intake(.utrecht))
+        let run = try Self.run(["eval", "--pilot", "utrecht", path, "--lang", "fr"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("`--lang` is `nl` or `en`, not `fr`"))
+        // JSON is language-neutral: the same bytes whatever the language.
+        let nl = try Self.run(["eval", "--pilot", "utrecht", path, "--format", "json", "--lang", "nl"])
+        let en = try Self.run(["eval", "--pilot", "utrecht", path, "--format", "json", "--lang", "en"])
+        #expect(nl.status == 0 && nl.stdout == en.stdout)
     }
 
     @Test func textOutputExplainsReasonsAndMissingFacts() throws {
         let scratch = try Scratch()
         let excluded = try Self.run(["eval", "--pilot", "groningen", try scratch.write("a.json", Cases.intake(.groningen, ["entry_ban_years": 12]))])
-        #expect(excluded.stdout.contains("entry_ban_10y"))
-        #expect(excluded.stdout.contains("risk_analysis"))
+        #expect(excluded.stdout.contains("Zwaar inreisverbod van tien jaar of meer"))
+        #expect(excluded.stdout.contains("Voer een risicoanalyse uit"))
         let open = try Self.run(["eval", "--pilot", "groningen", try scratch.write("b.json", Cases.intake(.groningen, ["nationality": nil]))])
         #expect(open.stdout.contains("nationality"))
     }

@@ -122,7 +122,7 @@ import Testing
         #expect(text.status == 0, "\(text.stderr)")
         #expect(!text.stdout.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" || $0 == "\u{202e}" })
         #expect(!text.stdout.contains("\nrule-check: all fine"))
-        #expect(text.stdout.hasPrefix(#"Case x\nrule-check: all fine\u001b[31m"#), "\(text.stdout.prefix(200))")
+        #expect(text.stdout.hasPrefix(#"Zaak x\nrule-check: all fine\u001b[31m"#), "\(text.stdout.prefix(200))")
         // JSON escapes them by JSON's rules: one line, no raw control character.
         let json = try CommandLineTests.run(["eval", "--pilot", "groningen", path, "--format", "json"])
         #expect(json.stdoutLines.count == 1)

@@ -94,19 +94,26 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.isEmpty)
         let expected = try Expected(lines)
-        #expect(run.stdout.contains("  \(expected.verdicts) verdicts, \(expected.errors) error lines"))
+        // Dutch by default (the report reads verdicts of any pilot; Dutch is the users' language).
+        #expect(run.stdout.contains("  \(expected.verdicts) uitkomsten, \(expected.errors) foutregel"))
         let sections = Self.sections(run.stdout)
         func check(_ title: String, _ counts: [String: Int], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
             let rows = sections.first { $0.key.hasPrefix(title) }?.value ?? [:]
             #expect(rows == counts, "\(title)", sourceLocation: sourceLocation)
         }
-        check("Decisions", expected.decisions)
-        check("Reason codes", expected.reasons)
-        check("Referrals", expected.referrals)
-        check("Actions", expected.actions)
+        check("Besluiten", expected.decisions)
+        check("Redencodes", expected.reasons)
+        check("Verwijzingen", expected.referrals)
+        check("Vervolgstappen", expected.actions)
         check("Pilots", expected.pilots)
-        check("Missing facts", expected.missing)
-        check("Scenario advice", expected.advice)
+        check("Ontbrekende gegevens", expected.missing)
+        check("Scenarioadvies", expected.advice)
+        // The same counts under English headings with `--lang en`.
+        let english = try CommandLineTests.run(["report", path, "--lang", "en"])
+        #expect(english.stdout.contains("  \(expected.verdicts) verdicts, \(expected.errors) error line"))
+        let englishSections = Self.sections(english.stdout)
+        #expect(englishSections.first { $0.key.hasPrefix("Decisions") }?.value == expected.decisions)
+        #expect(englishSections.first { $0.key.hasPrefix("Reason codes") }?.value == expected.reasons)
     }
 
     @Test func htmlReportHasTablesAndCharts() throws {
@@ -147,7 +154,7 @@ import Testing
         let path = try scratch.write("many.jsonl", String(repeating: one + "\n", count: 20_000))
         let run = try CommandLineTests.run(["report", path])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("  20000 verdicts, 0 error lines"))
+        #expect(run.stdout.contains("  20000 uitkomsten, 0 foutregels"))
         #expect(run.stdout.contains("intake: exclude"))
     }
 
@@ -162,8 +169,8 @@ import Testing
         let path = try scratch.write("bad.jsonl", try Self.verdictLines()[0] + "\nnot json\n[1]\n")
         let bad = try CommandLineTests.run(["report", path])
         #expect(bad.status == 3, "lines that are not verdicts are bad input")
-        #expect(bad.stdout.contains("  1 verdict, 0 error lines (cases batch could not read), 2 unreadable lines"))
-        #expect(bad.stdout.contains("line 2: not JSON"))
+        #expect(bad.stdout.contains("  1 uitkomst, 0 foutregels (zaken die batch niet kon lezen), 2 onleesbare regels"))
+        #expect(bad.stdout.contains("regel 2: not JSON"))
         #expect(bad.stderr.contains("2 line(s)"))
     }
 

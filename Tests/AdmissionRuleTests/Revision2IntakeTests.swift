@@ -135,11 +135,14 @@ import Testing
         let doubt = try intake(pilot, ["identity_doubt": nil])
         #expect(doubt.decision == "undetermined")
         let text = VerdictText.render(doubt, program: program, trace: false)
-        #expect(text.contains("identity_doubt (twijfel aan de identiteit na controle V-nummer en documenten): checked by politie (AVIM)"))
+        #expect(text.contains("  - twijfel aan de identiteit na controle V-nummer en documenten [identity_doubt]\n"))
+        #expect(text.contains("    wordt gecontroleerd door: politie (AVIM)\n"))
+        let english = VerdictText.render(doubt, program: program, trace: false, language: .en)
+        #expect(english.contains("    checked by: police (AVIM)\n"))
         let province = try intake(pilot, ["binding_province": nil])
         if pilot.hasRegionalBinding {
             let text = VerdictText.render(province, program: program, trace: false)
-            #expect(text.contains("checked by \(pilot == .groningen ? "INLIA" : "begeleidingsorganisatie")"))
+            #expect(text.contains("wordt gecontroleerd door: \(pilot == .groningen ? "INLIA" : "begeleidingsorganisatie")"))
         }
     }
 

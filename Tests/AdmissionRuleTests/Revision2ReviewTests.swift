@@ -394,7 +394,8 @@ import Testing
         let (lines, _) = try Self.outflowVerdicts()
         let scratch = try CommandLineTests.Scratch()
         let path = try scratch.write("verdicts.jsonl", lines.joined(separator: "\n") + "\n")
-        let run = try CommandLineTests.run(["report", path, "--rules", scratch.url("nowhere").path])
+        // The English summary (`--lang en`): the notes and the table's heading as the monitor reads them.
+        let run = try CommandLineTests.run(["report", path, "--rules", scratch.url("nowhere").path, "--lang", "en"])
         #expect(run.status == 1, "rule files that do not load")
         #expect(run.stdout.contains("note: outflow of `groningen` not classed: cannot read"))
         #expect(run.stderr.contains("cannot class the outflow of `groningen`"))
@@ -404,7 +405,7 @@ import Testing
         let strange = lines[0].replacingOccurrences(of: "\"pilot\":\"groningen\"", with: "\"pilot\":\"zwolle\"")
         #expect(strange != lines[0])
         let other = try scratch.write("strange.jsonl", strange + "\n")
-        let unknown = try CommandLineTests.run(["report", other])
+        let unknown = try CommandLineTests.run(["report", other, "--lang", "en"])
         #expect(unknown.status == 0, "\(unknown.stderr)")
         #expect(unknown.stdout.contains("note: outflow of `zwolle` not classed: unknown pilot `zwolle`"))
         // Verdicts made with other rules than those loaded now: classed, with a note.
@@ -412,7 +413,7 @@ import Testing
         let older = lines[0].replacingOccurrences(of: sha, with: String(repeating: "0", count: 64))
         #expect(older != lines[0])
         let olderPath = try scratch.write("older.jsonl", older + "\n")
-        let noted = try CommandLineTests.run(["report", olderPath])
+        let noted = try CommandLineTests.run(["report", olderPath, "--lang", "en"])
         #expect(noted.status == 0, "\(noted.stderr)")
         #expect(noted.stdout.contains("note: verdicts of `groningen` were made with rules sha256 \(String(repeating: "0", count: 64))"))
         #expect(noted.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["groningen", "1", "0", "0", "100.0%"] })
