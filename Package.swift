@@ -9,17 +9,21 @@ let package = Package(
     products: [
         .library(name: "RuleDSL", targets: ["RuleDSL"]),
         .library(name: "LVVRules", targets: ["LVVRules"]),
+        .library(name: "LVVService", targets: ["LVVService"]),
         .executable(name: "rule-check", targets: ["rule-check"]),
     ],
     targets: [
         .target(name: "RuleDSL"),
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
-        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules"]),
+        // The decision service (`rule-check serve`): HTTP/1.1 on POSIX sockets, no packages.
+        .target(name: "CPoller"),
+        .target(name: "LVVService", dependencies: ["RuleDSL", "LVVRules", "CPoller"]),
+        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LVVService"]),
         // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
-        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules"]),
+        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LVVService"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
+            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules", "LVVService"]),
     ]
 )
