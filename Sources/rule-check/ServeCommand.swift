@@ -19,11 +19,11 @@ enum ServeCommand {
     ]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "serve", arguments, valueFlags: valueFlags, switchFlags: ["--all"])
+        var (pilots, rest) = pilotNames(arguments)
+        let args = try Arguments(command: "serve", rest, valueFlags: valueFlags, switchFlags: ["--all"])
         if let extra = args.positionals.first {
             throw .usage("`rule-check serve` takes no file (`\(extra)`): rule-check serve --pilot P [--port N]")
         }
-        var pilots = pilotNames(arguments)
         if args.has("--all") {
             guard pilots.isEmpty else { throw .usage("`--all` and `--pilot` together: choose one") }
             pilots = RuleLibrary.pilots
@@ -100,22 +100,30 @@ enum ServeCommand {
         }
     }
 
-    /// Every `--pilot` value, in order (the flag may be repeated, or take `a,b`).
-    private static func pilotNames(_ arguments: [String]) -> [String] {
+    /// Every `--pilot` value, in order (the flag may be repeated, or take `a,b`), and the other
+    /// arguments (a `--pilot` without a value stays there, for the usual message).
+    private static func pilotNames(_ arguments: [String]) -> ([String], [String]) {
         var names: [String] = []
+        var rest: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--pilot", index + 1 < arguments.count {
+            if argument == "--", index > 0 {
+                rest += arguments[index...]
+                break
+            }
+            if argument == "--pilot", index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
                 names += arguments[index + 1].split(separator: ",").map(String.init)
                 index += 1
-            } else if argument.hasPrefix("--pilot=") {
+            } else if argument.hasPrefix("--pilot="), argument.count > "--pilot=".count {
                 names += argument.dropFirst("--pilot=".count).split(separator: ",").map(String.init)
+            } else {
+                rest.append(argument)
             }
             index += 1
         }
         var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
+        return (names.filter { seen.insert($0).inserted }, rest)
     }
 
     private static func number(_ args: Arguments, _ flag: String, default value: Int, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
