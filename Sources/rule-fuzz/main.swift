@@ -8,6 +8,7 @@
 // See docs/hardening.md.
 import Foundation
 import LVVRules
+import LVVService
 import RuleDSL
 
 /// What every input is run against, loaded once (static lets: lazy, thread-safe, nonisolated).
@@ -35,6 +36,10 @@ enum Fuzz {
             fatalError("rule-fuzz: the groningen rules do not load: \(error)")
         }
     }()
+
+    /// `RULE_FUZZ_TARGET=http`: only the HTTP request parser (a focused run); otherwise every
+    /// input goes through all the front doors, the parser included.
+    static let httpOnly = ProcessInfo.processInfo.environment["RULE_FUZZ_TARGET"] == "http"
 
     /// Runs each file (or each file in each folder) through `fuzz`; returns how many ran.
     static func replay(_ arguments: [String]) -> Int {
@@ -68,6 +73,8 @@ enum Fuzz {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
+    fuzzHTTP(input)
+    if Fuzz.httpOnly { return 0 }
 
     // 1. As a pilot rule file extending national.rules.
     let pilot = SourceFile(path: "fuzz.rules", bytes: Array(input))
@@ -119,6 +126,31 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             + String(decoding: quiet, as: UTF8.self) + String(decoding: traced, as: UTF8.self))
     }
     return 0
+}
+
+/// 3. As the bytes a client sent to `rule-check serve`: the request parser never traps, a head
+/// it accepts lies within the input and the limit, and parsing just that head gives it again.
+func fuzzHTTP(_ input: UnsafeBufferPointer<UInt8>) {
+    switch HTTPRequestParser.parse(input) {
+    case .incomplete:
+        guard input.count < HTTPRequestParser.maximumHeadSize + 16 else {
+            fatalError("rule-fuzz: the HTTP parser waits for more past the head limit")
+        }
+    case .failure(let error):
+        guard [400, 431, 505].contains(error.status), !error.code.isEmpty else {
+            fatalError("rule-fuzz: the HTTP parser refused with status \(error.status)")
+        }
+    case .complete(let head):
+        guard head.length > 0, head.length <= input.count, head.length <= HTTPRequestParser.maximumHeadSize + 16,
+              (head.contentLength ?? 0) >= 0, head.path.hasPrefix("/"), !(head.hasTransferEncoding && head.contentLength != nil)
+        else {
+            fatalError("rule-fuzz: the HTTP parser accepted an impossible head")
+        }
+        let again = HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: input[0..<head.length]))
+        guard again == .complete(head) else {
+            fatalError("rule-fuzz: the HTTP parser reads the head alone differently")
+        }
+    }
 }
 
 #if FUZZING
