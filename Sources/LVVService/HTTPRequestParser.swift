@@ -21,6 +21,11 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// How many bytes the head took, its empty line included (and any empty lines before it).
     public var length: Int
 
+    /// The client waits for `100 Continue` before it sends the body.
+    public var expectsContinue: Bool {
+        isHTTP11 && header("expect")?.lowercased() == "100-continue"
+    }
+
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }

@@ -182,8 +182,8 @@ public final class HTTPServer: @unchecked Sendable {
             connection.deadline = Clock.now() + nanoseconds(configuration.idleTimeout)
             connections[Int(fd)] = connection
             openCount += 1
-            lock.unlock()
             _ = poller.arm(fd, token: token, first: true)
+            lock.unlock()
         }
         _ = poller.arm(listener, token: HTTPServer.listenerToken, first: false)
     }
@@ -281,7 +281,15 @@ public final class HTTPServer: @unchecked Sendable {
                     closing = true
                     break requests
                 }
-                if available < length { break requests }
+                if available < length {
+                    // `Expect: 100-continue` (curl sends it for large bodies): say go on, once.
+                    if head.expectsContinue, !connection.continued {
+                        out += HTTPServer.continueLine
+                        connection.continued = true
+                    }
+                    break requests
+                }
+                connection.continued = false
                 let response: HTTPResponse
                 switch route {
                 case .respond(let r): response = r
@@ -297,6 +305,8 @@ public final class HTTPServer: @unchecked Sendable {
                 if close { closing = true }
             case .stream(let headers, let run):
                 // Answers before it go out first: pipelined answers stay in order.
+                if head.expectsContinue, !connection.continued, available < length { out += HTTPServer.continueLine }
+                connection.continued = false
                 if !out.isEmpty {
                     guard sendAll(fd, out) else { closing = true; out = []; break requests }
                     out = []
@@ -325,9 +335,12 @@ public final class HTTPServer: @unchecked Sendable {
             connection.deadline = connection.requestStart! + nanoseconds(configuration.requestTimeout)
         }
         if connection.buffer.capacity > 1 << 16, connection.buffer.isEmpty { connection.buffer = [] }
-        lock.unlock()
+        // Armed under the lock: the timer cannot close it (and its number be reused) in between.
         _ = poller.arm(fd, token: connection.token, first: false)
+        lock.unlock()
     }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// The header that carries the rule-set hash (the access log takes it from there).
     public static let hashHeader = "Ruleset-Sha256"
@@ -589,6 +602,8 @@ final class Connection {
     var requestStart: UInt64?
     /// When the timer closes it, unless a worker takes it first.
     var deadline: UInt64 = 0
+    /// `100 Continue` was sent for the request part-way in the buffer.
+    var continued = false
 
     init(fd: Int32, token: UInt64) {
         self.fd = fd

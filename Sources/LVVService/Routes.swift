@@ -7,6 +7,23 @@ public final class ServiceRoutes: HTTPHandler {
     private let rules: ServedRules
     /// The pilot and trace setting of each cached processor, with the program it was made for.
     private var processors: [String: BatchProcessor] = [:]
+    /// The reader, builder and reason prefixes of `decide` per pilot, made once per rule set.
+    private var deciders: [String: Decider] = [:]
+
+    private struct Decider {
+        let program: Program
+        let reader: CaseReader
+        let builder: VerdictBuilder
+        let prefixes: VerdictJSON.ReasonPrefixes
+    }
+
+    private func decider(_ program: Program) -> Decider {
+        if let cached = deciders[program.name], cached.program === program { return cached }
+        let made = Decider(program: program, reader: CaseReader(program: program), builder: VerdictBuilder(program: program),
+                           prefixes: VerdictJSON.ReasonPrefixes(program: program))
+        deciders[program.name] = made
+        return made
+    }
 
     public init(rules: ServedRules) {
         self.rules = rules
@@ -90,7 +107,18 @@ public final class ServiceRoutes: HTTPHandler {
     /// One case in, the verdict out: exactly `rule-check eval --format json` (or `text`).
     private func decide(_ body: UnsafeBufferPointer<UInt8>, _ program: Program, trace: Bool, text: Bool,
                         _ language: ServiceLanguage, _ stamp: [(name: String, value: String)]) -> HTTPResponse {
-        let reader = CaseReader(program: program)
+        // Without trace, a one-line case takes batch's fast path (case scanner, machine, verdict
+        // writer), whose lines are byte for byte those of the readable path (FastBatchEquivalenceTests).
+        // A bad case goes the readable way below, for `eval`'s message.
+        if !trace, !text, !ServiceRoutes.mentionsPin(body), let line = ServiceRoutes.oneLine(body) {
+            var out: [UInt8] = []
+            out.reserveCapacity(1024)
+            if processor(program, trace: false).process(line, lineNumber: 1, into: &out) {
+                return .json(200, out, headers: stamp)
+            }
+        }
+        let decider = decider(program)
+        let reader = decider.reader
         var result = reader.read(body)
         // A pin in the body (`"ruleset_sha256"`) is taken out before the case is read.
         if ServiceRoutes.mentionsPin(body), case .success(.object(let members)) = JSONParser.parse(body),
@@ -105,12 +133,12 @@ public final class ServiceRoutes: HTTPHandler {
         }
         switch result {
         case .success(let input):
-            let verdict = VerdictBuilder(program: program).verdict(for: input, trace: trace)
+            let verdict = decider.builder.verdict(for: input, trace: trace)
             if text {
                 return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")] + stamp,
                                     body: Array(VerdictText.render(verdict, program: program, trace: trace).utf8))
             }
-            var bytes = VerdictJSON.encode(verdict, program: program, trace: trace)
+            var bytes = VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: decider.prefixes)
             bytes.append(UInt8(ascii: "\n"))
             return .json(200, bytes, headers: stamp)
         case .failure(let problem):
@@ -119,6 +147,14 @@ public final class ServiceRoutes: HTTPHandler {
     }
 
     static let pinKey = "ruleset_sha256"
+
+    /// The body without its trailing line end and blanks, if no other line end is inside it.
+    private static func oneLine(_ body: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var end = body.count
+        while end > 0, [0x0A, 0x0D, 0x20, 0x09].contains(body[end - 1]) { end -= 1 }
+        let line = UnsafeBufferPointer(rebasing: body[0..<end])
+        return line.contains(0x0A) || line.contains(0x0D) ? nil : line
+    }
 
     private static func mentionsPin(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
         let key = Array(pinKey.utf8)

@@ -191,8 +191,11 @@ enum ServeBench {
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
-            received += buffer[0..<n]
-            if received.count >= 5, received.suffix(5) == [48, 13, 10, 13, 10] { break }
+            received.append(contentsOf: buffer[0..<n])
+            // The last chunk, `0\r\n\r\n`; looked at by index (a slice of `received` kept alive
+            // would make every append copy it).
+            let c = received.count
+            if c >= 5, received[c - 5] == 48, received[c - 4] == 13, received[c - 3] == 10, received[c - 2] == 13, received[c - 1] == 10 { break }
         }
         return received
     }

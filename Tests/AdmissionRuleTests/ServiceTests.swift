@@ -525,4 +525,42 @@ import Testing
         guard case .failure(let nul) = parse("GET /\0 HTTP/1.1\r\n\r\n") else { Issue.record("NUL accepted"); return }
         #expect(nul.status == 400)
     }
+
+    /// Mutated requests (bytes flipped, cut, doubled, spliced), deterministically: the parser
+    /// never traps, and a head it accepts lies within the input and reads the same alone.
+    @Test func theParserSurvivesMutatedRequests() {
+        let seeds = [
+            "GET /healthz?lang=en HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n",
+            "POST /v1/pilots/groningen/decide?trace=false HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nIf-Match: \"x\"\r\n\r\n{}",
+            "\r\nHEAD / HTTP/1.0\r\nX: %41%\r\n\r\n",
+        ].map { Array($0.utf8) }
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var completed = 0
+        for _ in 0..<20_000 {
+            var bytes = seeds[next() % seeds.count]
+            for _ in 0..<(1 + next() % 4) {
+                guard !bytes.isEmpty else { break }
+                let at = next() % bytes.count
+                switch next() % 5 {
+                case 0: bytes[at] = UInt8(truncatingIfNeeded: next())
+                case 1: bytes.remove(at: at)
+                case 2: bytes.insert([13, 10, 58, 32, 0, 127, 37, 63][next() % 8], at: at)
+                case 3: bytes = Array(bytes.prefix(at))
+                default: bytes.insert(contentsOf: bytes[at...].prefix(next() % 40), at: at)
+                }
+            }
+            let result = bytes.withUnsafeBufferPointer { HTTPRequestParser.parse($0) }
+            if case .complete(let head) = result {
+                completed += 1
+                #expect(head.length <= bytes.count && head.path.hasPrefix("/"))
+                let alone = bytes.withUnsafeBufferPointer { HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: $0[0..<head.length])) }
+                #expect(alone == .complete(head))
+            }
+        }
+        #expect(completed > 1000, "the mutations leave enough valid requests to check")
+    }
 }
