@@ -1,7 +1,98 @@
+import LVVRules
+import RuleDSL
+
 /// The service described in OpenAPI 3.1, served at `GET /openapi.json`. A test checks real
-/// responses against it, and schemathesis was run against it (docs/service.md).
+/// responses against it, and schemathesis was run against it (docs/service.md). The case schema
+/// is made from the facts the served rule sets declare, so it says exactly what `decide` reads.
 enum OpenAPI {
-    static let document: [UInt8] = Array(text.utf8)
+    static func document(_ snapshot: ServedRules.Snapshot) -> [UInt8] {
+        Array(text.replacingOccurrences(of: "CASE_SCHEMA", with: caseSchema(snapshot)).utf8)
+    }
+
+    /// One case: `case_id`, every fact of the served pilots (null: unknown), groups as objects.
+    static func caseSchema(_ snapshot: ServedRules.Snapshot) -> String {
+        var facts: [FactInfo] = []
+        for program in snapshot.pilots {
+            for fact in ServiceJSON.askable(program) where !facts.contains(where: { $0.name == fact.name }) { facts.append(fact) }
+        }
+        var properties: [(String, JSONValue)] = [("case_id", .object([member("type", .string("string"))])),
+                                                  ("ruleset_sha256", .object([member("type", .string("string")), member("pattern", .string("^[0-9a-f]{64}$"))]))]
+        var required = ["case_id"]
+        var groups: [(name: String, fields: [(String, JSONValue)], required: [String])] = []
+        for fact in facts {
+            let schema = valueSchema(fact)
+            if let group = fact.group {
+                let field = String(fact.name.dropFirst(group.count + 1))
+                if let i = groups.firstIndex(where: { $0.name == group }) {
+                    groups[i].fields.append((field, schema))
+                    if fact.isRequired { groups[i].required.append(field) }
+                } else {
+                    groups.append((group, [(field, schema)], fact.isRequired ? [field] : []))
+                    properties.append((group, .null))
+                }
+            } else {
+                properties.append((fact.name, schema))
+                if fact.isRequired { required.append(fact.name) }
+            }
+        }
+        properties = properties.map { name, schema in
+            guard let group = groups.first(where: { $0.name == name }) else { return (name, schema) }
+            return (name, .object([
+                member("type", .array([.string("object"), .string("null")])),
+                member("properties", .object(group.fields.map { member($0.0, $0.1) })),
+                member("required", .array(group.required.map { .string($0) })),
+                member("additionalProperties", .bool(false)),
+            ]))
+        }
+        var w = JSONWriter(reservingCapacity: 4096)
+        w.appendValue(.object([
+            member("type", .string("object")),
+            member("description", .string("one case, CONTRACT.md section 1: `case_id` and the facts of the served pilots (`GET /v1/pilots/{pilot}/facts`); null or absent means unknown; an unknown key is bad input (400). `ruleset_sha256` pins the rule set and is taken out before the case is read.")),
+            member("required", .array(required.map { .string($0) })),
+            member("properties", .object(properties.map { member($0.0, $0.1) })),
+            member("additionalProperties", .bool(false)),
+        ]))
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    private static func member(_ key: String, _ value: JSONValue) -> JSONMember { JSONMember(key: key, value: value, offset: 0) }
+
+    /// The JSON Schema of one fact's value, or null.
+    private static func valueSchema(_ fact: FactInfo) -> JSONValue {
+        func nullable(_ type: String, _ more: [JSONMember] = []) -> JSONValue {
+            // A required fact must be known: null is absent, and absent is refused.
+            .object([member("type", fact.isRequired ? .string(type) : .array([.string(type), .string("null")]))] + more)
+        }
+        var title: [JSONMember] = fact.title.map { [member("description", .string($0))] } ?? []
+        switch fact.type {
+        case .bool:
+            return nullable("boolean", title)
+        case .number:
+            // The reader takes at most 12 digits before the point and 6 after it.
+            title.append(member("minimum", .number(fact.atLeast?.description ?? "-999999999999")))
+            title.append(member("maximum", .number(fact.atMost?.description ?? "999999999999")))
+            if !fact.isWhole { title.append(member("multipleOf", .number("0.000001"))) }
+            return nullable(fact.isWhole ? "integer" : "number", title)
+        case .date:
+            title.append(member("format", .string("date")))
+            title.append(member("pattern", .string("^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$")))
+            return nullable("string", title)
+        case .text:
+            if let format = fact.format {
+                let classes = format.pattern.map { $0 == "A" ? "[A-Z]" : $0 == "a" ? "[a-z]" : "[0-9]" }.joined()
+                title.append(member("pattern", .string("^" + classes + "$")))
+            }
+            return nullable("string", title)
+        case .enumeration(let values):
+            return .object(title + [member("enum", .array(values.map { .string($0) } + (fact.isRequired ? [] : [.null])))])
+        case .set(let element):
+            var items: [JSONMember] = [member("type", .string("string"))]
+            if case .enumeration(let values) = element { items = [member("enum", .array(values.map { .string($0) }))] }
+            return nullable("array", title + [member("items", .object(items))])
+        case .none, .unresolved:
+            return .object(title)
+        }
+    }
 
     private static let text = #"""
 {
@@ -91,7 +182,8 @@ enum OpenAPI {
                        {"$ref": "#/components/parameters/trace"}],
         "requestBody": {
           "required": true,
-          "content": {"application/x-ndjson": {"schema": {"type": "string"}}}
+          "content": {"application/x-ndjson": {"schema": {"type": "string"}},
+                      "text/plain": {"schema": {"type": "string"}}}
         },
         "responses": {
           "200": {"description": "one line per non-blank input line, in order: a verdict or {\"line\": N, \"error\": \"…\"}; streamed (chunked)",
@@ -191,12 +283,7 @@ enum OpenAPI {
         "type": "object", "required": ["name", "sha256"], "additionalProperties": false,
         "properties": {"name": {"type": "string"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
       },
-      "Case": {
-        "type": "object", "required": ["case_id", "reference_date"],
-        "description": "one case, CONTRACT.md section 1; the facts a pilot knows are listed by `GET /v1/pilots/{pilot}/facts`. Unknown keys are bad input (400). `ruleset_sha256` pins the rule set and is taken out before the case is read.",
-        "properties": {"case_id": {"type": "string"}, "reference_date": {"type": "string"},
-                       "ruleset_sha256": {"type": "string"}}
-      },
+      "Case": CASE_SCHEMA,
       "Reason": {
         "type": "object", "required": ["code", "rule", "title", "source", "facts"],
         "properties": {"code": {"type": "string"}, "rule": {"type": "string"}, "title": {"type": "string"},

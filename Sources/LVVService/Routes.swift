@@ -50,7 +50,7 @@ public final class ServiceRoutes: HTTPHandler {
             }
         case ["openapi.json"]:
             return only(["GET", "HEAD"], head, language, global) {
-                .respond(.json(200, OpenAPI.document, headers: global))
+                .respond(.json(200, OpenAPI.document(snapshot), headers: global))
             }
         case ["v1", "pilots"]:
             return only(["GET", "HEAD"], head, language, global) {
@@ -61,14 +61,15 @@ public final class ServiceRoutes: HTTPHandler {
                 return .respond(error(404, "unknown_pilot", "this service does not serve the pilot `\(s[2])`; `GET /v1/pilots` lists the ones it does", language, global))
             }
             let stamp = [(name: HTTPServer.hashHeader, value: program.sha256)]
-            if let conflict = pinConflict(head, program, language, stamp) { return .respond(conflict) }
             switch s[3] {
             case "facts":
                 return only(["GET", "HEAD"], head, language, stamp) {
-                    .respond(.json(200, ServiceJSON.facts(program, language), headers: stamp))
+                    if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
+                    return .respond(.json(200, ServiceJSON.facts(program, language), headers: stamp))
                 }
             case "decide":
                 return only(["POST"], head, language, stamp) {
+                    if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
                     guard let trace = self.flag(head, "trace", default: true), self.flag(head, "why_not", default: false) != nil else {
                         return .respond(self.error(400, "bad_parameter", "`trace` and `why_not` are `true` or `false`", language, stamp))
                     }
@@ -82,6 +83,7 @@ public final class ServiceRoutes: HTTPHandler {
                 }
             default:
                 return only(["POST"], head, language, stamp) {
+                    if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
                     guard let trace = self.flag(head, "trace", default: true) else {
                         return .respond(self.error(400, "bad_parameter", "`trace` is `true` or `false`", language, stamp))
                     }
