@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "RuleDSL", targets: ["RuleDSL"]),
         .library(name: "LVVRules", targets: ["LVVRules"]),
+        .library(name: "LVVService", targets: ["LVVService"]),
         .executable(name: "rule-check", targets: ["rule-check"]),
     ],
     targets: [
@@ -16,13 +17,16 @@ let package = Package(
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
         // The Language Server Protocol over standard input and output (`rule-check lsp`).
         .target(name: "LanguageServer", dependencies: ["RuleDSL", "LVVRules"]),
-        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LanguageServer"]),
+        // The decision service (`rule-check serve`): HTTP/1.1 on POSIX sockets, no packages.
+        .target(name: "CPoller"),
+        .target(name: "LVVService", dependencies: ["RuleDSL", "LVVRules", "CPoller"]),
+        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LanguageServer", "LVVService"]),
         // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
-        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LanguageServer"]),
+        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LanguageServer", "LVVService"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"], exclude: ["Fixtures"]),
+            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules", "LVVService"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleDSL", "LVVRules"]),
     ]
 )

@@ -114,7 +114,7 @@ public enum VerdictText {
     }
 
     /// Who checks a fact, from the rule file's `responsible` lines (specific lines first), as written.
-    static func responsible(for fact: String, program: Program) -> String? {
+    public static func responsible(for fact: String, program: Program) -> String? {
         guard let slot = program.factSlots[fact] else { return nil }
         if let specific = program.responsibilities.last(where: { $0.facts.contains(slot) }) { return specific.party }
         return program.responsibilities.last(where: { $0.facts.isEmpty })?.party

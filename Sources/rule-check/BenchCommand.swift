@@ -12,10 +12,12 @@ import RuleDSL
 /// fresh process, `batch`'s resident memory as a process, parse+check of every shipped rule
 /// file, `comply` for every rule set, `format` of every shipped rule file, and the language
 /// server from an edit to its diagnostics. Build with `-c release` for meaningful figures.
+/// `--serve` measures the decision service instead (`ServeBench`).
 enum BenchCommand {
     static let parts = ["evaluate", "batch", "process", "rules", "format", "lsp"]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
+        if arguments.contains("--serve") { return try ServeBench.run(arguments.filter { $0 != "--serve" }) }
         let flags: Set<String> = ["--pilot", "--cases", "--rules", "--runs", "--only"]
         let args = try Arguments(command: "bench", arguments, valueFlags: flags, switchFlags: [])
         let only = args.value("--only")
@@ -189,7 +191,7 @@ enum BenchCommand {
     }
 
     /// This program's own executable, so the process figures measure the same build.
-    private static func executablePath() -> String {
+    static func executablePath() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return CommandLine.arguments[0] }
@@ -198,7 +200,7 @@ enum BenchCommand {
 
     /// Runs the executable with standard input from `input` (or /dev/null) and output to
     /// /dev/null; returns its wall time and peak resident memory.
-    private static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
+    static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
         -> (seconds: Double, maxResidentKB: Int)?
     {
         var actions = posix_spawn_file_actions_t()

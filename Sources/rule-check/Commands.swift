@@ -18,8 +18,9 @@ enum Commands {
         Command(name: "format", summary: "print rule files in the canonical layout: rule-check format [PATH…] [--check | --in-place]", run: { arguments throws(CommandError) in try FormatCommand.run(arguments) }),
         Command(name: "test", summary: "run the rule files' own tests: rule-check test [PATH…] [--verbose] [--lang nl|en]", run: { arguments throws(CommandError) in try TestCommand.run(arguments) }),
         Command(name: "doc", summary: "write a pilot's rulebook as one HTML page: rule-check doc --pilot P [--out DIR] [--rules DIR]", run: { arguments throws(CommandError) in try DocCommand.run(arguments) }),
-        Command(name: "bench", summary: "measure speed and memory: rule-check bench [--pilot P] [--cases N] [--runs R] [--only PART]", run: { arguments throws(CommandError) in try BenchCommand.run(arguments) }),
+        Command(name: "bench", summary: "measure speed and memory: rule-check bench [--pilot P] [--cases N] [--runs R] [--only PART] [--serve]", run: { arguments throws(CommandError) in try BenchCommand.run(arguments) }),
         Command(name: "lsp", summary: "the language server for editors, on standard input and output: rule-check lsp [--stdio]", run: { arguments throws(CommandError) in try LSPCommand.run(arguments) }),
+        Command(name: "serve", summary: "serve decisions over HTTP: rule-check serve --pilot P [--pilot P …|--all] [--host H] [--port N] [--token-file F] [--threads N] [--access-log FILE]", run: { arguments throws(CommandError) in try ServeCommand.run(arguments) }),
         Command(name: "report", summary: "summarise batch verdicts: rule-check report VERDICTS.jsonl [--out FILE.html] [--rules DIR] [--lang nl|en]", run: { arguments throws(CommandError) in try ReportCommand.run(arguments) }),
     ]
 

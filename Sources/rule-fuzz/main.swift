@@ -10,6 +10,7 @@
 import Foundation
 import LanguageServer
 import LVVRules
+import LVVService
 import RuleDSL
 
 /// What every input is run against, loaded once (static lets: lazy, thread-safe, nonisolated).
@@ -40,6 +41,10 @@ enum Fuzz {
 
     /// The first message of every language server session, so the input reaches the handlers.
     static let initialize: [UInt8] = JSONRPC.frame(Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#.utf8))
+
+    /// `RULE_FUZZ_TARGET=http`: only the HTTP request parser (a focused run); otherwise every
+    /// input goes through all the front doors, the parser included.
+    static let httpOnly = ProcessInfo.processInfo.environment["RULE_FUZZ_TARGET"] == "http"
 
     /// Runs each file (or each file in each folder) through `fuzz`; returns how many ran.
     static func replay(_ arguments: [String]) -> Int {
@@ -74,6 +79,8 @@ enum Fuzz {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
+    fuzzHTTP(input)
+    if Fuzz.httpOnly { return 0 }
 
     // 1. As a pilot rule file extending national.rules.
     let pilot = SourceFile(path: "fuzz.rules", bytes: Array(input))
@@ -224,6 +231,31 @@ enum HostileMutation {
             text = Array(header[next(header.count)].utf8) + (next(2) == 0 ? [] : text)
         }
         return Array(text.prefix(limit))
+    }
+}
+
+/// 3. As the bytes a client sent to `rule-check serve`: the request parser never traps, a head
+/// it accepts lies within the input and the limit, and parsing just that head gives it again.
+func fuzzHTTP(_ input: UnsafeBufferPointer<UInt8>) {
+    switch HTTPRequestParser.parse(input) {
+    case .incomplete:
+        guard input.count < HTTPRequestParser.maximumHeadSize + 16 else {
+            fatalError("rule-fuzz: the HTTP parser waits for more past the head limit")
+        }
+    case .failure(let error):
+        guard [400, 431, 505].contains(error.status), !error.code.isEmpty else {
+            fatalError("rule-fuzz: the HTTP parser refused with status \(error.status)")
+        }
+    case .complete(let head):
+        guard head.length > 0, head.length <= input.count, head.length <= HTTPRequestParser.maximumHeadSize + 16,
+              (head.contentLength ?? 0) >= 0, head.path.hasPrefix("/"), !(head.hasTransferEncoding && head.contentLength != nil)
+        else {
+            fatalError("rule-fuzz: the HTTP parser accepted an impossible head")
+        }
+        let again = HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: input[0..<head.length]))
+        guard again == .complete(head) else {
+            fatalError("rule-fuzz: the HTTP parser reads the head alone differently")
+        }
     }
 }
 

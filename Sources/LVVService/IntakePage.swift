@@ -1,0 +1,280 @@
+import Foundation
+import LVVRules
+import RuleDSL
+
+/// The intake page at `GET /`: one self-contained HTML page (no scripts, no external assets),
+/// rendered on the server from the URL's parameters alone, so a link is the whole state and
+/// `chromium --headless --dump-dom URL` shows the verdict. It asks, one at a time, the facts in
+/// the current verdict's `missing_facts`: exactly the unknown facts that could still change the
+/// decision. Nothing is stored, here or in the browser (`Cache-Control: no-store`).
+///
+/// Parameters: `pilot`, `lang`, `case_id`, one per fact given (its name, `group.field` for a
+/// group), `skip` (facts the case worker could not answer, comma-separated) and `skip_add`.
+enum IntakePage {
+    static func response(_ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, language: ServiceLanguage) -> HTTPResponse {
+        let program = head.parameter("pilot").flatMap { snapshot.program($0) }
+        let html = render(head, snapshot: snapshot, program: program, language: language)
+        return HTTPResponse(status: 200, headers: [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("Referrer-Policy", "no-referrer"),
+            ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+            ("Content-Language", language.rawValue),
+            (HTTPServer.hashHeader, program?.sha256 ?? snapshot.sha256),
+        ], body: Array(html.utf8))
+    }
+
+    private static func t(_ key: String, _ language: ServiceLanguage) -> String { ServiceText.page(key, language) }
+    private static func e(_ text: String) -> String { HTML.escape(text) }
+
+    static func render(_ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, program: Program?, language: ServiceLanguage) -> String {
+        var body = "<h1>\(e(t("title", language)))</h1>\n<p class=\"intro\">\(e(t("intro", language)))</p>\n"
+        body += pilotChooser(snapshot, program, language)
+        if let program {
+            body += interview(head, program, language)
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(language.rawValue)"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer">
+            <title>\(e(t("title", language)))</title>
+            <style>\(style)</style></head>
+            <body><main>
+            \(body)</main></body></html>
+
+            """
+    }
+
+    private static func pilotChooser(_ snapshot: ServedRules.Snapshot, _ program: Program?, _ language: ServiceLanguage) -> String {
+        var out = "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"pilot-form\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
+        out += "<label>\(e(t("pilot", language))) <select name=\"pilot\">"
+        for candidate in snapshot.pilots {
+            let selected = candidate.name == program?.name ? " selected" : ""
+            out += "<option value=\"\(e(candidate.name))\"\(selected)>\(e(candidate.title ?? candidate.name))</option>"
+        }
+        out += "</select></label> <button type=\"submit\">\(e(t("choose", language)))</button>"
+        let other = language == .nl ? ServiceLanguage.en : .nl
+        out += " <a href=\"/?lang=\(other.rawValue)\(program.map { "&amp;pilot=\(e($0.name))" } ?? "")\" hreflang=\"\(other.rawValue)\">\(other == .en ? "English" : "Nederlands")</a>"
+        return out + "</form>\n"
+    }
+
+    /// The answers so far, the verdict they give, and the next question.
+    private static func interview(_ head: HTTPRequestHead, _ program: Program, _ language: ServiceLanguage) -> String {
+        let facts = ServiceJSON.askable(program)
+        var answers: [(fact: FactInfo, value: String)] = []
+        // `add_fact`/`add_value`: a fact the case worker gives unasked (the form below the verdict).
+        let added = head.parameter("add_fact").flatMap { name in head.parameter("add_value").map { (name, $0) } }
+        for fact in facts {
+            if let value = head.parameter(fact.name), !value.isEmpty {
+                answers.append((fact, value))
+            } else if let added, added.0 == fact.name, !added.1.isEmpty {
+                answers.append((fact, added.1))
+            }
+        }
+        let caseID = head.parameter("case_id").flatMap { $0.isEmpty ? nil : $0 } ?? "intake"
+        var skipped = Set((head.parameter("skip") ?? "").split(separator: ",").map(String.init))
+        if let added = head.parameter("skip_add"), !added.isEmpty { skipped.insert(added) }
+        let caseValue = caseJSON(caseID: caseID, answers: answers)
+        var out = ""
+
+        let reference = program.referenceFact.map { program.facts[$0] }
+        let state = hiddenState(program, language, caseID, answers, skipped)
+        if let reference, !answers.contains(where: { $0.fact.name == reference.name }) {
+            // No decision without the day it is taken for: ask that first, today suggested.
+            out += questionForm(reference, text: t("reference_date", language), suggested: today(), state: state, language, canSkip: false)
+            out += answersList(answers, program, language, head)
+            return out
+        }
+        switch CaseReader(program: program).read(caseValue) {
+        case .failure(let problem):
+            out += "<section id=\"case-error\" class=\"error\"><h2>\(e(t("case_error", language)))</h2><p>\(e(problem.message))</p></section>\n"
+        case .success(let input):
+            let verdict = VerdictBuilder(program: program).verdict(for: input, trace: false)
+            let next = verdict.missingFacts.first { !skipped.contains($0) }.flatMap { name in facts.first { $0.name == name } }
+            if let next {
+                out += questionForm(next, text: ServiceText.question(next, language), suggested: nil, state: state, language, canSkip: true, program: program)
+            } else if verdict.decision == "undetermined" {
+                out += "<p id=\"no-more\">\(e(t("no_more", language)))</p>\n"
+            }
+            out += verdictSection(verdict, program, language)
+            out += otherFactForm(facts.filter { fact in !answers.contains { $0.fact.name == fact.name } }, state: state, language)
+        }
+        out += answersList(answers, program, language, head)
+        var w = JSONWriter(reservingCapacity: 512)
+        w.appendValue(caseValue)
+        let json = String(decoding: w.bytes, as: UTF8.self) + "\n"
+        let href = "data:application/json;charset=utf-8," + (json.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        out += "<p><a id=\"download\" download=\"\(e(fileSafe(caseID))).json\" href=\"\(e(href))\">\(e(t("download", language)))</a>"
+        out += " · <a href=\"/?lang=\(language.rawValue)&amp;pilot=\(e(program.name))\">\(e(t("restart", language)))</a></p>\n"
+        out += "<p class=\"ruleset\">\(e(t("ruleset", language))): \(e(program.name)), sha256 <code>\(e(program.sha256))</code></p>\n"
+        return out
+    }
+
+    /// The case in the contract's format: the answers typed by their facts, groups as objects.
+    static func caseJSON(caseID: String, answers: [(fact: FactInfo, value: String)]) -> JSONValue {
+        var members = [JSONMember(key: CaseReader.caseIDKey, value: .string(caseID), offset: 0)]
+        var groups: [(name: String, members: [JSONMember])] = []
+        for (fact, text) in answers where fact.name != CaseReader.caseIDKey {
+            let value = typed(fact, text)
+            if let group = fact.group {
+                let field = String(fact.name.dropFirst(group.count + 1))
+                if let i = groups.firstIndex(where: { $0.name == group }) {
+                    groups[i].members.append(JSONMember(key: field, value: value, offset: 0))
+                } else {
+                    groups.append((group, [JSONMember(key: field, value: value, offset: 0)]))
+                    members.append(JSONMember(key: group, value: .null, offset: 0))
+                }
+            } else {
+                members.append(JSONMember(key: fact.name, value: value, offset: 0))
+            }
+        }
+        members = members.map { member in
+            guard let group = groups.first(where: { $0.name == member.key }) else { return member }
+            return JSONMember(key: member.key, value: .object(group.members), offset: 0)
+        }
+        return .object(members)
+    }
+
+    /// A parameter as the JSON value its fact takes; a value of the wrong form stays a text, so
+    /// the case reader names the fact and what was wrong.
+    private static func typed(_ fact: FactInfo, _ text: String) -> JSONValue {
+        switch fact.type {
+        case .bool:
+            return text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
+        case .number:
+            if case .success(.number(let n)) = JSONParser.parse(text) { return .number(n) }
+            return .string(text)
+        case .set:
+            return .array(text.split(separator: ",").map { .string($0.trimmingSpaces()) })
+        case .text, .date, .enumeration, .none, .unresolved:
+            return .string(text)
+        }
+    }
+
+    private static func hiddenState(_ program: Program, _ language: ServiceLanguage, _ caseID: String,
+                                    _ answers: [(fact: FactInfo, value: String)], _ skipped: Set<String>) -> String {
+        var out = "<input type=\"hidden\" name=\"pilot\" value=\"\(e(program.name))\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
+        out += "<input type=\"hidden\" name=\"case_id\" value=\"\(e(caseID))\">"
+        for (fact, value) in answers { out += "<input type=\"hidden\" name=\"\(e(fact.name))\" value=\"\(e(value))\">" }
+        if !skipped.isEmpty { out += "<input type=\"hidden\" name=\"skip\" value=\"\(e(skipped.sorted().joined(separator: ",")))\">" }
+        return out
+    }
+
+    private static func questionForm(_ fact: FactInfo, text: String, suggested: String?, state: String, _ language: ServiceLanguage,
+                                     canSkip: Bool, program: Program? = nil) -> String {
+        var out = "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"question\" data-fact=\"\(e(fact.name))\">\(state)"
+        out += "<fieldset><legend>\(e(t("question", language)))</legend><p class=\"ask\"><label for=\"answer\">\(e(text))</label></p>"
+        if let program, let party = VerdictText.responsible(for: fact.name, program: program) {
+            out += "<p class=\"who\">\(e(t("checked_by", language))): \(e(party))</p>"
+        }
+        let name = e(fact.name)
+        switch fact.type {
+        case .bool:
+            out += "<label><input type=\"radio\" id=\"answer\" name=\"\(name)\" value=\"true\" required> \(e(t("yes", language)))</label> "
+            out += "<label><input type=\"radio\" name=\"\(name)\" value=\"false\"> \(e(t("no", language)))</label>"
+        case .enumeration(let values):
+            out += "<select id=\"answer\" name=\"\(name)\" required><option value=\"\"></option>"
+            for value in values { out += "<option value=\"\(e(value))\">\(e(value))</option>" }
+            out += "</select>"
+        case .date:
+            out += "<input type=\"date\" id=\"answer\" name=\"\(name)\" required value=\"\(e(suggested ?? ""))\">"
+        case .number:
+            out += "<input type=\"number\" id=\"answer\" name=\"\(name)\" step=\"any\" required>"
+        case .text, .set, .none, .unresolved:
+            out += "<input type=\"text\" id=\"answer\" name=\"\(name)\" required>"
+        }
+        out += " <button type=\"submit\">\(e(t("next", language)))</button>"
+        if canSkip { out += " <button type=\"submit\" name=\"skip_add\" value=\"\(name)\" formnovalidate>\(e(t("unknown", language)))</button>" }
+        return out + "</fieldset></form>\n"
+    }
+
+    /// Any fact not yet given, unasked: a decided verdict lists no missing facts, yet the case
+    /// worker may know more (a V-number found after a `refer`).
+    private static func otherFactForm(_ facts: [FactInfo], state: String, _ language: ServiceLanguage) -> String {
+        guard !facts.isEmpty else { return "" }
+        var out = "<details><summary>\(e(t("other", language)))</summary><form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"other\">\(state)"
+        out += "<select name=\"add_fact\">" + facts.map { "<option value=\"\(e($0.name))\">\(e(ServiceText.question($0, language)))</option>" }.joined() + "</select> "
+        out += "<input type=\"text\" name=\"add_value\" required> <button type=\"submit\">\(e(t("next", language)))</button></form></details>\n"
+        return out
+    }
+
+    private static func verdictSection(_ verdict: Verdict, _ program: Program, _ language: ServiceLanguage) -> String {
+        var out = "<section id=\"verdict\" data-decision=\"\(e(verdict.decision))\" data-question=\"\(e(verdict.question))\">"
+        let label = t("decision.\(verdict.decision)", language)
+        out += "<h2>\(e(t("decision", language))): <span id=\"decision\" class=\"decision \(e(verdict.decision))\">\(e(label))</span> <code>\(e(verdict.decision))</code></h2>"
+        let deciding = verdict.reasons.filter { !$0.isOverridden }
+        let overridden = verdict.reasons.filter(\.isOverridden)
+        if !deciding.isEmpty { out += reasons(deciding, id: "reasons", t("reasons", language), language) }
+        if !overridden.isEmpty { out += reasons(overridden, id: "overridden", t("overridden", language), language) }
+        if !verdict.referrals.isEmpty {
+            out += "<h3>\(e(t("referrals", language)))</h3><ul id=\"referrals\">" + verdict.referrals.map { "<li><code>\(e($0))</code></li>" }.joined() + "</ul>"
+        }
+        if !verdict.missingFacts.isEmpty {
+            out += "<h3>\(e(t("missing", language)))</h3><ul id=\"missing\">"
+            for name in verdict.missingFacts {
+                let fact = program.factSlots[name].map { program.facts[$0] }
+                var line = "<li data-fact=\"\(e(name))\">\(e(fact.map { ServiceText.question($0, language) } ?? name)) <code>\(e(name))</code>"
+                if let party = VerdictText.responsible(for: name, program: program) { line += " — \(e(t("checked_by", language))) <strong>\(e(party))</strong>" }
+                out += line + "</li>"
+            }
+            out += "</ul>"
+        }
+        if !verdict.actions.isEmpty {
+            out += "<h3>\(e(t("actions", language)))</h3><ul id=\"actions\">" + verdict.actions.map { "<li><code>\(e($0))</code></li>" }.joined() + "</ul>"
+        }
+        if let advice = verdict.scenarioAdvice {
+            out += "<h3>\(e(t("advice", language)))</h3><p id=\"advice\"><code>\(e(advice.scenario ?? "null"))</code></p>"
+            if !advice.reasons.isEmpty { out += reasons(advice.reasons, id: "advice-reasons", "", language) }
+        }
+        return out + "</section>\n"
+    }
+
+    private static func reasons(_ list: [VerdictReason], id: String, _ heading: String, _ language: ServiceLanguage) -> String {
+        var out = heading.isEmpty ? "" : "<h3>\(e(heading))</h3>"
+        out += "<ol id=\"\(id)\">"
+        for reason in list {
+            out += "<li><strong>\(e(reason.title))</strong> <code>\(e(reason.code))</code>"
+            if !reason.source.isEmpty { out += "<br><small>\(e(t("source", language))): \(e(reason.source))</small>" }
+            out += "</li>"
+        }
+        return out + "</ol>"
+    }
+
+    /// The answers given, each with a link that takes it back.
+    private static func answersList(_ answers: [(fact: FactInfo, value: String)], _ program: Program, _ language: ServiceLanguage,
+                                    _ head: HTTPRequestHead) -> String {
+        guard !answers.isEmpty else { return "" }
+        var out = "<h3>\(e(t("answers", language)))</h3><dl id=\"answers\">"
+        for (fact, value) in answers {
+            let without = head.query.filter { $0.name != fact.name && $0.name != "skip_add" }
+                .map { "\(percent($0.name))=\(percent($0.value))" }.joined(separator: "&")
+            out += "<dt>\(e(ServiceText.question(fact, language)))</dt><dd><code>\(e(value))</code> <a href=\"/?\(e(without))\">×</a></dd>"
+        }
+        return out + "</dl>\n"
+    }
+
+    private static func percent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? ""
+    }
+
+    private static func fileSafe(_ text: String) -> String {
+        String(text.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" }.prefix(64))
+    }
+
+    private static func today() -> String {
+        var t = time(nil)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday)
+    }
+
+    private static let style = """
+        body{font-family:system-ui,sans-serif;margin:0;background:#f6f6f3;color:#1a1a1a}main{max-width:46rem;margin:0 auto;padding:1rem 1.25rem}\
+        h1{font-size:1.5rem}fieldset{border:1px solid #bbb;padding:.75rem 1rem;background:#fff}.ask{font-weight:600}.who{color:#555;font-size:.9rem}\
+        #verdict{background:#fff;border-left:.4rem solid #888;padding:.5rem 1rem;margin:1rem 0}.decision{font-weight:700}\
+        .admit,.continue{color:#075e20}.exclude,.end{color:#8a1010}.undetermined,.refer,.escalate_mrt{color:#7a4d00}\
+        .error{background:#fff0f0;border-left:.4rem solid #c00;padding:.5rem 1rem}code{font-size:.85em}dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem 1rem}\
+        dd{margin:0}.ruleset{color:#555;font-size:.8rem;word-break:break-all}button{font:inherit;padding:.3rem .8rem}
+        """
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LVVRules
+import RuleDSL
+
+/// The rule sets the service decides with: loaded and checked once at start, replaced whole on
+/// reload. A request takes one snapshot when it starts and keeps it to the end, so a reload
+/// never changes the rules under a request in flight.
+public final class ServedRules: @unchecked Sendable {
+    /// One consistent set of pilots.
+    public struct Snapshot: Sendable {
+        /// The pilots in the order they were named.
+        public let pilots: [Program]
+        /// SHA-256 over the pilots' names and hashes (`name sha256\n` each): the header value
+        /// of responses that concern no single pilot.
+        public let sha256: String
+
+        public func program(_ name: String) -> Program? { pilots.first { $0.name == name } }
+
+        init(_ pilots: [Program]) {
+            self.pilots = pilots
+            sha256 = SHA256.hexDigest(of: pilots.map { "\($0.name) \($0.sha256)\n" }.joined())
+        }
+    }
+
+    /// Why rules could not be (re)loaded: the text to show, diagnostics rendered as `check` does.
+    public struct LoadFailure: Error, Sendable {
+        public let message: String
+        /// Rendered diagnostics (`file:line:col: error: …` with the source line), possibly empty.
+        public let diagnostics: String
+        /// An unknown pilot name (a usage error) rather than broken files.
+        public let isUsage: Bool
+    }
+
+    public let directory: String
+    public let names: [String]
+    private var current: Snapshot
+    private let lock = NSLock()
+
+    public init(directory: String, pilots: [String]) throws(LoadFailure) {
+        self.directory = directory
+        names = pilots
+        current = try ServedRules.load(directory: directory, pilots: pilots, runTests: false)
+    }
+
+    public func snapshot() -> Snapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    /// Loads the rules again; the new set replaces the old only if every pilot checks clean
+    /// and its own tests pass. Returns what happened, in one line for the log.
+    @discardableResult
+    public func reload() -> Result<Snapshot, LoadFailure> {
+        do {
+            let next = try ServedRules.load(directory: directory, pilots: names, runTests: true)
+            lock.lock()
+            current = next
+            lock.unlock()
+            return .success(next)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func load(directory: String, pilots: [String], runTests: Bool) throws(LoadFailure) -> Snapshot {
+        let library = RuleLibrary(directory: directory)
+        var programs: [Program] = []
+        for pilot in pilots {
+            let program: Program
+            do {
+                program = try library.load(pilot: pilot)
+            } catch {
+                switch error {
+                case .unknownPilot:
+                    throw LoadFailure(message: error.description, diagnostics: "", isUsage: true)
+                case .unreadable:
+                    throw LoadFailure(message: error.description, diagnostics: "", isUsage: false)
+                case .invalid(let result):
+                    throw LoadFailure(
+                        message: "the rules of `\(pilot)` do not load: \(result.errors.count) error(s)",
+                        diagnostics: DiagnosticRenderer(files: result.files).render(result.errors), isUsage: false)
+                }
+            }
+            if runTests {
+                let report = TestRunner(program: program).run()
+                if report.failed > 0 {
+                    let titles = report.results.filter { !$0.passed }.prefix(3).map { "`\($0.test.title)`" }.joined(separator: ", ")
+                    throw LoadFailure(message: "the tests of `\(pilot)` fail: \(report.failed) of \(report.results.count) (\(titles))", diagnostics: "", isUsage: false)
+                }
+            }
+            programs.append(program)
+        }
+        return Snapshot(programs)
+    }
+}
