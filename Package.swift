@@ -22,7 +22,7 @@ let package = Package(
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"]),
+            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleDSL", "LVVRules"]),
     ]
 )
