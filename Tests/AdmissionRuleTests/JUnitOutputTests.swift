@@ -148,10 +148,23 @@ import Testing
         #expect(failure.text.contains("failing-test.rules:22"))
     }
 
+    static let brokenFile = "Tests/RuleDSLTests/Fixtures/diagnostics/bad_format.rules"
+
+    @Test func fileThatDoesNotLoadIsAnError() throws {
+        let (status, xml) = try Self.junit(["test", Self.brokenFile, Self.fixtures + "/failing-test.rules"])
+        #expect(status == 1)
+        let root = try Self.parse(xml)
+        #expect(root.count("errors") == 1 && root.count("failures") == 1 && root.count("tests") == 3)
+        let error = try #require(root.all("testsuite").first?.all("testcase").first?.all("error").first)
+        #expect(error.attributes["message"] == "the rule file does not load")
+        #expect(error.text.contains("bad_format.rules:4:27: error:"))
+    }
+
     @Test(.enabled(if: JUnitOutputTests.xmllint != nil, "xmllint is not installed (apt-get install libxml2-utils)"))
     func testOutputValidatesAgainstTheSchema() throws {
         try Self.validate(try Self.junit(["test", "rules"]).xml)
         try Self.validate(try Self.junit(["test", Self.fixtures + "/failing-test.rules"]).xml)
+        try Self.validate(try Self.junit(["test", Self.brokenFile]).xml)
     }
 
     // MARK: - comply
