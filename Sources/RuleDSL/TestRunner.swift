@@ -19,17 +19,22 @@ public struct TestRunner {
         public let results: [TestResult]
         public let firedIn: [Int: Int]
         public let quietIn: [Int: Int]
+        /// Per exception, the tests in which it held and in which it did not (`TestCoverage`).
+        public var exceptionHeldIn: [Int: Int] = [:]
+        public var exceptionQuietIn: [Int: Int] = [:]
+        /// Per stage (`StageKey`), the tests in which a rule of it decided, and in which it was
+        /// reached but none of its rules decided.
+        public var stageHeldIn: [StageKey: Int] = [:]
+        public var stageQuietIn: [StageKey: Int] = [:]
         public var passed: Int { results.filter(\.passed).count }
         public var failed: Int { results.count - passed }
 
-        /// Rules of the top file that no test shows firing, or none shows not firing.
+        /// Rules that no test shows firing, or none shows not firing (`TestCoverage.rule`).
         public func uncovered(in program: Program) -> [(rule: Int, neverFired: Bool, neverQuiet: Bool)] {
             program.rules.indices.compactMap { index in
-                let neverFired = (firedIn[index] ?? 0) == 0
-                // A rule that holds whenever its decision applies (`when true`) cannot be shown quiet.
-                var alwaysHolds = false
-                if case .constant(.bool(true)) = program.rules[index].condition { alwaysHolds = true }
-                let neverQuiet = (quietIn[index] ?? 0) == 0 && !alwaysHolds
+                let item = TestCoverage.rule(index, in: program, report: self)
+                let neverFired = item.held == 0
+                let neverQuiet = item.notHeld == 0 && item.canFail
                 return neverFired || neverQuiet ? (index, neverFired, neverQuiet) : nil
             }
         }
@@ -40,12 +45,31 @@ public struct TestRunner {
         var results: [TestResult] = []
         var fired: [Int: Int] = [:]
         var quiet: [Int: Int] = [:]
+        var exceptionHeld: [Int: Int] = [:]
+        var exceptionQuiet: [Int: Int] = [:]
+        var stageHeld: [StageKey: Int] = [:]
+        var stageQuiet: [StageKey: Int] = [:]
         for test in program.tests {
             let evaluation = evaluator.evaluate(test.facts, trace: true)
+            var stagesReached: Set<StageKey> = []
+            var stagesDeciding: Set<StageKey> = []
             for event in evaluation.trace.events {
-                if case .rule(let rule, _, let truth, _, _, _) = event {
+                switch event {
+                case .rule(let rule, _, let truth, let effective, _, _):
                     if truth == .true { fired[rule, default: 0] += 1 } else { quiet[rule, default: 0] += 1 }
+                    if let stage = program.rules[rule].stage {
+                        let key = StageKey(decision: program.rules[rule].decision, stage: stage)
+                        stagesReached.insert(key)
+                        if effective == .true { stagesDeciding.insert(key) }
+                    }
+                case .exception(let exception, let inForce, let truth, _):
+                    if inForce, truth == .true { exceptionHeld[exception, default: 0] += 1 } else { exceptionQuiet[exception, default: 0] += 1 }
+                case .decision, .outcome:
+                    break
                 }
+            }
+            for key in stagesReached {
+                if stagesDeciding.contains(key) { stageHeld[key, default: 0] += 1 } else { stageQuiet[key, default: 0] += 1 }
             }
             var failures: [String] = []
             for expectation in test.expectations {
@@ -64,7 +88,12 @@ public struct TestRunner {
             }
             results.append(TestResult(test: test, failures: failures))
         }
-        return Report(results: results, firedIn: fired, quietIn: quiet)
+        var report = Report(results: results, firedIn: fired, quietIn: quiet)
+        report.exceptionHeldIn = exceptionHeld
+        report.exceptionQuietIn = exceptionQuiet
+        report.stageHeldIn = stageHeld
+        report.stageQuietIn = stageQuiet
+        return report
     }
 
     private func check(_ expectation: Expectation, _ evaluation: Evaluation) -> [String] {

@@ -92,6 +92,22 @@ extension Arguments {
         }
         return language
     }
+
+    /// `--format text|json|junit` for the commands whose results a CI system reads (`test`, `comply`).
+    func reportFormat() throws(CommandError) -> ReportFormat {
+        guard let raw = values["--format"] else { return .text }
+        guard let format = ReportFormat(rawValue: raw) else {
+            throw .usage("`--format` is `text`, `json` or `junit`, not `\(raw)`")
+        }
+        return format
+    }
+}
+
+/// The formats of `test` and `comply`: JUnit XML on top of the usual two.
+enum ReportFormat: String {
+    case text
+    case json
+    case junit
 }
 
 enum OutputFormat: String {

@@ -6,14 +6,18 @@ import RuleDSL
 enum ComplyCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let args = try Arguments(command: "comply", arguments, valueFlags: ["--pilot", "--rules", "--format", "--lang"], switchFlags: [])
-        let format = try args.format()
+        let format = try args.reportFormat()
         let language = try args.language()
         if let extra = args.positionals.first { throw .usage("`rule-check comply` takes no file `\(extra)`; name the pilot with `--pilot`") }
         let program = try PilotLoader.load(args)
         let start = Stopwatch.now()
         let report = ComplianceReport(program: program)
         let milliseconds = (Stopwatch.now() - start) * 1000
-        Console.out(format == .json ? report.json(milliseconds: milliseconds) : report.text(milliseconds: milliseconds, language: language))
+        switch format {
+        case .text: Console.out(report.text(milliseconds: milliseconds, language: language))
+        case .json: Console.out(report.json(milliseconds: milliseconds))
+        case .junit: Console.out(JUnitResults.comply(report, milliseconds: milliseconds))
+        }
         return report.isCompliant ? .success : .failure
     }
 }
