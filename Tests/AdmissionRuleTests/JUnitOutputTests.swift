@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func failingTestIsAFailureWithWhatDiffered() throws {
-        let (status, xml) = try Self.junit(["test", Self.fixtures + "/failing-test.rules"])
+        let (status, xml) = try Self.junit(["test", Self.fixtures + "/failing_test.rules"])
         #expect(status == 1)
         let root = try Self.parse(xml)
         let cases = try #require(root.all("testsuite").first).all("testcase")
@@ -142,16 +142,16 @@ import Testing
         #expect(cases[0].attributes["name"] == "an adult is admitted" && cases[0].children.isEmpty)
         // The title's `< > & ' "` went through the escaping and came back whole.
         #expect(cases[1].attributes["name"] == "a minor <under 18> & 'young' \"child\" is admitted")
-        #expect(cases[1].attributes["classname"] == Self.fixtures + "/failing-test.rules")
+        #expect(cases[1].attributes["classname"] == Self.fixtures + "/failing_test.rules")
         let failure = try #require(cases[1].all("failure").first)
         #expect(failure.attributes["message"] == "expected intake `admit`, got `exclude` (reasons: too_young)")
-        #expect(failure.text.contains("failing-test.rules:22"))
+        #expect(failure.text.contains("failing_test.rules:22"))
     }
 
     static let brokenFile = "Tests/RuleDSLTests/Fixtures/diagnostics/bad_format.rules"
 
     @Test func fileThatDoesNotLoadIsAnError() throws {
-        let (status, xml) = try Self.junit(["test", Self.brokenFile, Self.fixtures + "/failing-test.rules"])
+        let (status, xml) = try Self.junit(["test", Self.brokenFile, Self.fixtures + "/failing_test.rules"])
         #expect(status == 1)
         let root = try Self.parse(xml)
         #expect(root.count("errors") == 1 && root.count("failures") == 1 && root.count("tests") == 3)
@@ -163,7 +163,7 @@ import Testing
     @Test(.enabled(if: JUnitOutputTests.xmllint != nil, "xmllint is not installed (apt-get install libxml2-utils)"))
     func testOutputValidatesAgainstTheSchema() throws {
         try Self.validate(try Self.junit(["test", "rules"]).xml)
-        try Self.validate(try Self.junit(["test", Self.fixtures + "/failing-test.rules"]).xml)
+        try Self.validate(try Self.junit(["test", Self.fixtures + "/failing_test.rules"]).xml)
         try Self.validate(try Self.junit(["test", Self.brokenFile]).xml)
     }
 
