@@ -384,7 +384,9 @@ struct AtomIndex {
                 return low
             }
             // `<` and `>=` change where the order reaches 0; `<=` and `>` where it passes 0;
-            // `=` and `!=` at both.
+            // `=` and `!=` at both. When the order falls as x grows, `<` and `>=` change where it
+            // falls below 0, `<=` and `>` where it reaches 0 (so `age < 18` in the birth date
+            // changes on the day after the 18th birthday, not a year earlier).
             let targets: [Int]
             switch op {
             case .less, .greaterOrEqual: targets = [0]
@@ -394,7 +396,7 @@ struct AtomIndex {
             for target in targets {
                 let reached: (Int) -> Bool = { x in
                     guard let o = order(x) else { return false }
-                    return increasing ? o >= target : o <= -target
+                    return increasing ? o >= target : o <= target - 1
                 }
                 if let t = search(reached) { result.append(t) }
             }
