@@ -252,11 +252,14 @@ public struct CounterfactualSearch: Sendable {
 
     // MARK: - Values
 
-    /// One value per region of a fact (unknown left out), given the case's other facts: what an
-    /// answer to a question about it can change.
+    /// Values of a fact that together meet every region (unknown left out), given the case's
+    /// other facts: what an answer to a question about it can change. The prover's candidates
+    /// as they are (both sides of each boundary), without working out each one's region: the
+    /// interview needs speed more than one value per region.
     public func regionValues(for slot: Int, facts: [Value?]) -> [Value] {
-        let facts = padded(facts)
-        return values(for: slot, slots: facts.map { .assigned($0) }, excludingNow: false).compactMap { $0.value.first.flatMap { $0.value } }
+        var slots = padded(facts).map { AbstractEvaluator.Slot.assigned($0) }
+        slots[slot] = .unassigned
+        return search.candidates(for: slot, in: slots).compactMap { $0 }
     }
 
     /// The values to try for a fact, one per region, with the region; without unknown, and
