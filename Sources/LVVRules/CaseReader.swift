@@ -4,6 +4,12 @@ import RuleDSL
 public struct CaseInput: Sendable {
     public let caseID: String
     public let facts: [Value?]
+
+    /// A case made in code (an interview's answers, a changed case for `--why-not`).
+    public init(caseID: String, facts: [Value?]) {
+        self.caseID = caseID
+        self.facts = facts
+    }
 }
 
 /// Why a case could not be read: a message naming the key, as CONTRACT.md asks.

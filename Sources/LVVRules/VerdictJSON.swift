@@ -29,7 +29,10 @@ public enum VerdictJSON {
         }
     }
 
-    public static func encode(_ verdict: Verdict, program: Program, trace: Bool, prefixes: ReasonPrefixes? = nil) -> [UInt8] {
+    /// `counterfactuals` (from `eval --why-not`) adds that field; without it the verdict is as
+    /// the contract has it.
+    public static func encode(_ verdict: Verdict, program: Program, trace: Bool, prefixes: ReasonPrefixes? = nil,
+                              counterfactuals: Counterfactuals? = nil) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: trace ? 4096 : 512)
         w.appendRaw("{")
         w.appendKey("case_id"); w.appendString(verdict.caseID)
@@ -48,6 +51,10 @@ public enum VerdictJSON {
             w.appendRaw(","); w.appendKey("reasons"); appendStrings(advice.reasons.map(\.code), &w)
             w.appendRaw(","); w.appendKey("missing_facts"); appendStrings(advice.missingFacts, &w)
             w.appendRaw("}")
+        }
+        if let counterfactuals {
+            w.appendRaw(","); w.appendKey("counterfactuals")
+            WhyNotText.json(counterfactuals, program: program, into: &w)
         }
         w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{")
         w.appendKey("name"); w.appendString(verdict.rulesetName)

@@ -99,6 +99,8 @@ public struct FactDeclaration: Sendable, Equatable {
     public var isWhole: Bool
     /// Part of the case format; the rules need not read it (no "never used" warning).
     public var isRecorded: Bool
+    /// The person cannot change it (a birth date, a past decision): never proposed as a change.
+    public var isFixed: Bool = false
     public var atLeast: DecimalNumber?
     public var atMost: DecimalNumber?
     /// A text fact's form (`format "AA"`).

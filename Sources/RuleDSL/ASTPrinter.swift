@@ -33,6 +33,7 @@ public enum ASTPrinter {
             if f.isReference { line += ", reference" }
             if f.isWhole { line += ", whole" }
             if f.isRecorded { line += ", recorded" }
+            if f.isFixed { line += ", fixed" }
             if let least = f.atLeast { line += ", at least \(least)" }
             if let most = f.atMost { line += ", at most \(most)" }
             if let format = f.format { line += ", format \(quote(format.pattern))" }

@@ -176,7 +176,7 @@ struct Checker {
                 name: declaration.name.text, type: type, isOptional: declaration.isOptional,
                 isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
                 atMost: declaration.atMost, title: declaration.title, range: declaration.name.range,
-                format: type == .text ? declaration.format : nil))
+                format: type == .text ? declaration.format : nil, isFixed: declaration.isFixed))
         }
         // Each group of optional facts gets a presence fact, so "an exception was recorded" is
         // known even when every field of it is unknown.
@@ -188,6 +188,8 @@ struct Checker {
                 name: group, type: .bool, isOptional: false, isRequired: false, isWhole: false, atLeast: nil,
                 atMost: nil, title: "\(group) is given", range: fact.range)
             presence.isGroupPresence = true
+            // A group is as fixed as its members: an exception is a past decision or none.
+            presence.isFixed = facts[index].isFixed
             facts.append(presence)
         }
     }

@@ -180,6 +180,7 @@ public struct Parser {
             case "reference": fact.isReference = true
             case "whole": fact.isWhole = true
             case "recorded": fact.isRecorded = true
+            case "fixed": fact.isFixed = true
             case "format":
                 let token = current
                 let text = expectString()
@@ -201,8 +202,8 @@ public struct Parser {
                 }
             default:
                 error("unknown-modifier", "unknown fact modifier `\(word.text)`", at: word.range,
-                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "at", "format"])
-                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `at least N`, `at most N` and `format \"…\"`")
+                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "fixed", "at", "format"])
+                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `fixed`, `at least N`, `at most N` and `format \"…\"`")
             }
         }
         clauses: while !atEnd, current.kind == .identifier {

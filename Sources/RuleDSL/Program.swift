@@ -96,6 +96,8 @@ public struct FactInfo: Sendable {
     /// A fact the checker adds for a group of optional facts (`exceptional_admission`): true when
     /// the group was given (even with every field unknown), false when absent. Never unknown.
     public var isGroupPresence: Bool = false
+    /// The person cannot change it (`fixed`): a contrastive explanation never proposes it.
+    public var isFixed: Bool = false
     /// For `a.b`: the group `a` it belongs to.
     public var group: String? {
         guard let dot = name.firstIndex(of: ".") else { return nil }

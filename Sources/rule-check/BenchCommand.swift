@@ -14,7 +14,7 @@ import RuleDSL
 /// server from an edit to its diagnostics. Build with `-c release` for meaningful figures.
 /// `--serve` measures the decision service instead (`ServeBench`).
 enum BenchCommand {
-    static let parts = ["evaluate", "batch", "process", "rules", "format", "lsp"]
+    static let parts = ["evaluate", "batch", "process", "rules", "format", "lsp", "whynot", "interview"]
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         if arguments.contains("--serve") { return try ServeBench.run(arguments.filter { $0 != "--serve" }) }
@@ -25,6 +25,18 @@ enum BenchCommand {
             throw .usage("`--only` takes one of \(parts.joined(separator: ", ")), not `\(only)`")
         }
         func measures(_ part: String) -> Bool { only == nil || only == part }
+        if only == "whynot" || only == "interview" {
+            // Per case, not per caseload: no JSONL file is needed.
+            let perPilot = Int(args.value("--cases") ?? "10000") ?? -1
+            guard perPilot > 0 else { throw .usage("`--cases` takes a positive whole number") }
+            let directory = args.value("--rules") ?? "rules"
+            #if DEBUG
+                Console.out("note: this is a debug build; use `swift build -c release` for real figures\n")
+            #endif
+            if only == "whynot" { try whyNot(casesPerPilot: perPilot, rules: directory) }
+            else { try interviewSteps(casesPerPilot: perPilot, rules: directory) }
+            return .success
+        }
         let count = Int(args.value("--cases") ?? "100000") ?? -1
         let runs = Int(args.value("--runs") ?? "3") ?? -1
         guard count > 0, runs > 0 else { throw .usage("`--cases` and `--runs` take a positive whole number") }
@@ -167,6 +179,79 @@ enum BenchCommand {
         return .success
     }
 
+    /// `--only whynot`: `eval --why-not`'s search for single cases, on generated intake cases
+    /// that are not admitted, per pilot: the median and the 99th percentile.
+    private static func whyNot(casesPerPilot: Int, rules: String) throws(CommandError) {
+        Console.out("rule-check bench --only whynot: \(casesPerPilot) generated non-admit cases per pilot, one core\n")
+        var all: [Double] = []
+        for pilot in RuleLibrary.pilots {
+            let program = try PilotLoader.load(try Arguments(
+                command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"], switchFlags: []))
+            let builder = VerdictBuilder(program: program)
+            let whyNot = WhyNot(program: program)
+            let reader = CaseReader(program: program)
+            var generator = CaseGenerator()
+            var times: [Double] = []
+            var index = 0
+            var cutShort = 0
+            while times.count < casesPerPilot && index < casesPerPilot * 50 {
+                index += 1
+                guard case .success(let input) = reader.read(generator.nextCase(index: index)) else { continue }
+                let verdict = builder.verdict(for: input, trace: false)
+                guard verdict.decision != "admit" else { continue }
+                let start = Stopwatch.now()
+                let answer = whyNot.explain(verdict)
+                times.append(Stopwatch.now() - start)
+                if answer?.complete == false { cutShort += 1 }
+            }
+            all += times
+            Console.out("  \(pilot.padding(10)) \(percentiles(times)); search cut short: \(cutShort)\n")
+        }
+        Console.out("  all        \(percentiles(all))  (goal: p99 <= 50 ms)\n")
+    }
+
+    /// `--only interview`: choosing the next question, on generated intake cases with about half
+    /// their facts made unknown, per pilot.
+    private static func interviewSteps(casesPerPilot: Int, rules: String) throws(CommandError) {
+        Console.out("rule-check bench --only interview: next question for \(casesPerPilot) undetermined partial cases per pilot, one core\n")
+        var all: [Double] = []
+        for pilot in RuleLibrary.pilots {
+            let program = try PilotLoader.load(try Arguments(
+                command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"], switchFlags: []))
+            let reader = CaseReader(program: program)
+            var generator = CaseGenerator(seed: 17)
+            var times: [Double] = []
+            var index = 0
+            while times.count < casesPerPilot && index < casesPerPilot * 40 {
+                index += 1
+                guard case .success(let input) = reader.read(generator.nextCase(index: index)) else { continue }
+                var facts = input.facts
+                for slot in facts.indices where !program.facts[slot].isOptional && !program.facts[slot].isGroupPresence
+                    && (slot &* 2_654_435_761 &+ index) % 2 == 0 { facts[slot] = nil }
+                let interview = Interview(program: program, facts: facts)
+                // Only where there is a question to choose: a settled case needs no step.
+                guard !interview.isSettled() else { continue }
+                let start = Stopwatch.now()
+                _ = interview.nextQuestion()
+                times.append(Stopwatch.now() - start)
+            }
+            all += times
+            Console.out("  \(pilot.padding(10)) \(percentiles(times))\n")
+        }
+        Console.out("  all        \(percentiles(all))  (goal: p99 <= 5 ms)\n")
+    }
+
+    /// `median 1.2 ms, p99 3.4 ms, max 5.6 ms (n cases)`.
+    private static func percentiles(_ seconds: [Double]) -> String {
+        guard !seconds.isEmpty else { return "no cases" }
+        let sorted = seconds.sorted()
+        func at(_ q: Double) -> String {
+            let ms = sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] * 1000
+            return ComplianceFigures.oneDecimalMs(ms)
+        }
+        return "median \(at(0.5)) ms, p99 \(at(0.99)) ms, max \(at(1.0)) ms (\(sorted.count) cases)"
+    }
+
     private static func median(_ runs: Int, _ body: () -> Void) -> Double {
         var times: [Double] = []
         for _ in 0..<runs {
@@ -235,5 +320,14 @@ enum BenchCommand {
             return Int(line.dropFirst(6).filter(\.isNumber)) ?? 0
         }
         return 0
+    }
+}
+
+/// Milliseconds with two decimals, without Foundation.
+enum ComplianceFigures {
+    static func oneDecimalMs(_ ms: Double) -> String {
+        let hundredths = Int((ms * 100).rounded())
+        let rest = hundredths % 100
+        return "\(hundredths / 100).\(rest < 10 ? "0" : "")\(rest)"
     }
 }

@@ -6,7 +6,7 @@ enum EvalCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let args = try Arguments(
             command: "eval", arguments, valueFlags: ["--pilot", "--rules", "--format", "--ruleset-hash", "--lang"],
-            switchFlags: ["--no-trace"])
+            switchFlags: ["--no-trace", "--why-not"])
         let format = try args.format()
         let language = try args.language()
         guard args.positionals.count == 1 else {
@@ -33,13 +33,20 @@ enum EvalCommand {
         }
         let trace = !args.has("--no-trace")
         let verdict = VerdictBuilder(program: program).verdict(for: input, trace: trace)
+        // `--why-not`: what would have to change (docs/why.md); computed only when asked.
+        let whyNot = args.has("--why-not") ? WhyNot(program: program) : nil
+        let counterfactuals = whyNot?.explain(verdict)
         switch format {
         case .json:
-            var line = VerdictJSON.encode(verdict, program: program, trace: trace)
+            var line = VerdictJSON.encode(verdict, program: program, trace: trace, counterfactuals: counterfactuals)
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBufferPointer { _ = Console.output($0) }
         case .text:
-            Console.out(VerdictText.render(verdict, program: program, trace: trace, language: language))
+            var text = VerdictText.render(verdict, program: program, trace: trace, language: language)
+            if let whyNot, let counterfactuals {
+                text += WhyNotText.render(counterfactuals, program: program, search: whyNot.search)
+            }
+            Console.out(text)
         }
         return .success
     }

@@ -1,0 +1,232 @@
+import RuleDSL
+
+/// `eval --why-not`: what would have to change for the verdict's question to get the outcome its
+/// decision gives when no rule stops it (the decision's `otherwise`: `admit`, `continue`), or,
+/// for an undetermined case, which missing facts would decide it. The policy is the rule
+/// files': which outcome is the `otherwise`, which facts are `fixed`, which exceptions exist.
+public struct WhyNot: Sendable {
+    public let program: Program
+    public let search: CounterfactualSearch
+
+    public init(program: Program) {
+        self.program = program
+        self.search = CounterfactualSearch(program: program)
+    }
+
+    /// The counterfactuals for a verdict; nil when its decision already has the `otherwise`
+    /// outcome, has none, or no question applies.
+    public func explain(_ verdict: Verdict) -> Counterfactuals? {
+        guard let decision = program.decisionIndex(named: verdict.question),
+              verdict.evaluation.result(for: decision) != nil else { return nil }
+        if verdict.decision == "undetermined" {
+            return search.settles(verdict.evaluation.facts, decision: decision)
+        }
+        guard let target = program.decisions[decision].otherwise, target != verdict.decision else { return nil }
+        return search.flips(verdict.evaluation.facts, decision: decision, target: target)
+    }
+}
+
+/// The frame words of the why-not text, Dutch and English. Kept in one place so they can move
+/// into the presentation layer's catalogue of frame words.
+public enum WhyNotWords {
+    public enum Language: String, Sendable { case nl, en }
+
+    struct Words {
+        let heading: String
+        let settleHeading: String
+        let none: String
+        let settleNone: String
+        let and: String
+        let then: String
+        let instead: String
+        let viaException: String
+        let more: String
+        let incomplete: String
+        let yes: String
+        let no: String
+        let absent: String
+        let unknown: String
+        let atMost: String
+        let atLeast: String
+        let below: String
+        let onOrBefore: String
+        let onOrAfter: String
+        let from: String
+        let through: String
+        let gives: String
+        let option: String
+        let whenKnown: String
+        let otherwise: String
+    }
+
+    static func words(_ language: Language) -> Words {
+        switch language {
+        case .nl:
+            return Words(
+                heading: "Wat zou er anders moeten zijn", settleHeading: "Welke ontbrekende gegevens de zaak beslissen",
+                none: "geen verandering van ten hoogste %d gegevens die de persoon kan veranderen geeft `%@`",
+                settleNone: "geen set van ten hoogste %d ontbrekende gegevens beslist de zaak",
+                and: " en ", then: "zou het besluit `%@` zijn", instead: "in plaats van",
+                viaException: "alleen via een individuele uitzondering", more: "er zijn meer mogelijkheden dan deze %d (gezocht tot en met %d wijzigingen)",
+                incomplete: "de zoektocht is afgebroken na %d wijzigingen tegelijk: grotere sets zijn niet onderzocht",
+                yes: "ja", no: "nee", absent: "geen", unknown: "onbekend", atMost: "ten hoogste", atLeast: "ten minste", below: "minder dan", onOrBefore: "op of voor", onOrAfter: "op of na",
+                from: "van", through: "tot en met", gives: "geeft", option: "Mogelijkheid", whenKnown: "Zodra bekend is:", otherwise: "in alle andere gevallen `%@`")
+        case .en:
+            return Words(
+                heading: "What would have to change", settleHeading: "Which missing facts would decide the case",
+                none: "no change of at most %d facts the person can change gives `%@`",
+                settleNone: "no set of at most %d missing facts decides the case",
+                and: " and ", then: "the decision would be `%@`", instead: "instead of",
+                viaException: "only through an individual exception", more: "there are more possibilities than these %d (searched up to %d changes)",
+                incomplete: "the search stopped after %d changes at once: larger sets were not searched",
+                yes: "yes", no: "no", absent: "none", unknown: "unknown", atMost: "at most", atLeast: "at least", below: "less than", onOrBefore: "on or before", onOrAfter: "on or after",
+                from: "from", through: "through", gives: "gives", option: "Option", whenKnown: "Once known:", otherwise: "in every other case `%@`")
+        }
+    }
+}
+
+/// Renders counterfactuals as text for a person, and as the `counterfactuals` JSON field.
+public enum WhyNotText {
+    public static func render(_ c: Counterfactuals, program: Program, search: CounterfactualSearch,
+                              language: WhyNotWords.Language = .nl) -> String {
+        let w = WhyNotWords.words(language)
+        var out = ""
+        switch c.kind {
+        case .flips(let target):
+            out += "\n\(w.heading)\n"
+            if c.sets.isEmpty {
+                out += "  " + fill(w.none, c.searchedUpTo, target) + "\n"
+            }
+            for (i, set) in c.sets.enumerated() {
+                let parts = set.changes.map { change -> String in
+                    if let e = change.exception {
+                        let exception = program.exceptions[e]
+                        return "\(w.viaException) (`\(exception.id)`: \(exception.title ?? exception.id))"
+                    }
+                    guard let slot = change.fact else { return "" }
+                    let fact = program.facts[slot]
+                    return "`\(fact.name)` (\(fact.title ?? fact.name)) \(needed(change.needed, w)) \(w.instead) \(value(change.now, w))"
+                }
+                out += "  \(i + 1). " + parts.joined(separator: w.and) + ": " + fill(w.then, 0, target)
+                out += set.viaException && set.changes.count > 1 ? " (\(w.viaException))\n" : "\n"
+            }
+        case .settles:
+            out += "\n\(w.settleHeading)\n"
+            if c.sets.isEmpty { out += "  " + fill(w.settleNone, c.searchedUpTo, "") + "\n" }
+            for (i, set) in c.sets.enumerated() {
+                let names = set.changes.compactMap { $0.fact }.map { "`\(program.facts[$0].name)`" }
+                out += "  \(i + 1). \(w.whenKnown) " + names.joined(separator: w.and) + "\n"
+                // The rarer outcomes row by row; the most common one, when there are many rows,
+                // as "in every other case".
+                var counts: [String: Int] = [:]
+                for row in set.outcomes { counts[row.outcome, default: 0] += 1 }
+                let common = set.outcomes.count > 4 ? counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key : nil
+                for row in set.outcomes where row.outcome != common {
+                    let values = zip(set.changes, row.values).map { change, needed in
+                        "\(change.fact.map { program.facts[$0].name } ?? "") \(self.needed(needed, w))"
+                    }
+                    out += "     - " + values.joined(separator: ", ") + " \(w.gives) `\(row.outcome)`\n"
+                }
+                if let common { out += "     - " + fill(w.otherwise, 0, common) + "\n" }
+            }
+        }
+        if c.hasMore { out += "  " + fill(w.more, c.sets.count, "", c.searchedUpTo) + "\n" }
+        if !c.complete { out += "  " + fill(w.incomplete, c.searchedUpTo, "") + "\n" }
+        return out
+    }
+
+    /// `%d` and `%@` in order, without Foundation.
+    static func fill(_ pattern: String, _ number: Int, _ text: String, _ second: Int? = nil) -> String {
+        var out = pattern
+        if let r = out.firstRange(of: "%d") { out.replaceSubrange(r, with: String(number)) }
+        if let second, let r = out.firstRange(of: "%d") { out.replaceSubrange(r, with: String(second)) }
+        if let r = out.firstRange(of: "%@") { out.replaceSubrange(r, with: TerminalText.escape(text)) }
+        return out
+    }
+
+    static func value(_ v: Value?, _ w: WhyNotWords.Words) -> String {
+        switch v {
+        case nil: return w.unknown
+        case .bool(let b)?: return b ? w.yes : w.no
+        case .none?: return w.absent
+        case .text(let t)?: return "`\(TerminalText.escape(t))`"
+        case .number(let n)?: return n.description
+        case .date(let d)?: return d.description
+        }
+    }
+
+    static func needed(_ n: Counterfactuals.Needed, _ w: WhyNotWords.Words) -> String {
+        guard n.isRange else { return value(n.value, w) }
+        switch (n.from, n.to) {
+        case (nil, .number(let to)?) where to.scaled % 1_000_000 == 999_999:
+            // A region ending just below a whole number: "less than 10", not "at most 9.999999".
+            return "\(w.below) \(DecimalNumber(scaled: to.scaled + 1))"
+        case (nil, .date(let to)?): return "\(w.onOrBefore) \(to)"
+        case (.date(let from)?, nil): return "\(w.onOrAfter) \(from)"
+        case (nil, let to?): return "\(w.atMost) \(value(to, w))"
+        case (let from?, nil): return "\(w.atLeast) \(value(from, w))"
+        case (let from?, let to?): return "\(w.from) \(value(from, w)) \(w.through) \(value(to, w))"
+        case (nil, nil): return value(n.value, w)
+        }
+    }
+
+    /// The `counterfactuals` member of a JSON verdict (without the key).
+    public static func json(_ c: Counterfactuals, program: Program, into w: inout JSONWriter) {
+        w.appendRaw("{"); w.appendKey("kind")
+        switch c.kind {
+        case .flips(let target):
+            w.appendString("flip"); w.appendRaw(","); w.appendKey("target"); w.appendString(target)
+        case .settles:
+            w.appendString("settle")
+        }
+        w.appendRaw(","); w.appendKey("sets"); w.appendRaw("[")
+        for (i, set) in c.sets.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{"); w.appendKey("changes"); w.appendRaw("[")
+            for (j, change) in set.changes.enumerated() {
+                if j > 0 { w.appendRaw(",") }
+                w.appendRaw("{")
+                if let e = change.exception {
+                    w.appendKey("exception"); w.appendString(program.exceptions[e].id)
+                } else if let slot = change.fact {
+                    w.appendKey("fact"); w.appendString(program.facts[slot].name)
+                    w.appendRaw(","); w.appendKey("now"); appendValue(change.now, &w)
+                    if case .flips = c.kind { w.appendRaw(","); w.appendKey("needed"); appendNeeded(change.needed, &w) }
+                }
+                w.appendRaw("}")
+            }
+            w.appendRaw("]")
+            w.appendRaw(","); w.appendKey("via_exception"); w.appendRaw(set.viaException ? "true" : "false")
+            if case .settles = c.kind {
+                w.appendRaw(","); w.appendKey("outcomes"); w.appendRaw("[")
+                for (k, row) in set.outcomes.enumerated() {
+                    if k > 0 { w.appendRaw(",") }
+                    w.appendRaw("{"); w.appendKey("values"); w.appendRaw("[")
+                    for (m, needed) in row.values.enumerated() {
+                        if m > 0 { w.appendRaw(",") }
+                        appendNeeded(needed, &w)
+                    }
+                    w.appendRaw("]"); w.appendRaw(","); w.appendKey("decision"); w.appendString(row.outcome); w.appendRaw("}")
+                }
+                w.appendRaw("]")
+            }
+            w.appendRaw("}")
+        }
+        w.appendRaw("]")
+        w.appendRaw(","); w.appendKey("more"); w.appendRaw(c.hasMore ? "true" : "false")
+        w.appendRaw(","); w.appendKey("searched_up_to"); w.appendRaw(String(c.searchedUpTo))
+        w.appendRaw(","); w.appendKey("complete"); w.appendRaw(c.complete ? "true" : "false")
+        w.appendRaw("}")
+    }
+
+    private static func appendValue(_ v: Value?, _ w: inout JSONWriter) {
+        VerdictJSON.appendValue(v, &w)
+    }
+
+    /// A value, or `{"from": …, "to": …}` for a region (null ends are open).
+    private static func appendNeeded(_ n: Counterfactuals.Needed, _ w: inout JSONWriter) {
+        guard n.isRange else { return appendValue(n.value, &w) }
+        w.appendRaw("{"); w.appendKey("from"); appendValue(n.from, &w)
+        w.appendRaw(","); w.appendKey("to"); appendValue(n.to, &w); w.appendRaw("}")
+    }
+}
