@@ -28,9 +28,10 @@ public struct Interview {
         self.search = CounterfactualSearch(program: program)
     }
 
-    /// The text a question about a fact is asked with. The one place that picks it.
-    public static func questionText(for fact: FactInfo) -> String {
-        fact.title ?? fact.name
+    /// The text a question about a fact is asked with: the rule file's question (`ask`), else
+    /// the fact's title (`RuleTexts.question`), else its name.
+    public static func questionText(for fact: FactInfo, program: Program, language: TextLanguage) -> String {
+        program.texts.question(for: fact.name, in: language) ?? fact.title ?? fact.name
     }
 
     /// The decision the interview is about (the verdict's question), if one applies yet.

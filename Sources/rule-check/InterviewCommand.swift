@@ -19,9 +19,10 @@ enum InterviewCommand {
             throw .usage("`rule-check interview` takes no case file; give a partial case with --case PARTIAL.json")
         }
         let words: InterviewWords
+        let language: TextLanguage
         switch args.value("--lang") ?? "nl" {
-        case "nl": words = .nl
-        case "en": words = .en
+        case "nl": (words, language) = (.nl, .nl)
+        case "en": (words, language) = (.en, .en)
         case let other: throw .usage("unknown language `\(TerminalText.escape(other))`; use --lang nl or --lang en")
         }
         let program = try PilotLoader.load(args)
@@ -46,7 +47,7 @@ enum InterviewCommand {
         var number = 0
         while let slot = interview.nextQuestion() {
             number += 1
-            Console.out(prompt(for: slot, number: number, open: interview.openFacts().count, interview: interview, words: words))
+            Console.out(prompt(for: slot, number: number, open: interview.openFacts().count, interview: interview, words: words, language: language))
             while true {
                 guard let line = readLine(strippingNewline: true) else {
                     Interrupt.report(answered: interview.answered)
@@ -90,9 +91,12 @@ enum InterviewCommand {
     private static var isTerminal: Bool { isatty(0) == 1 }
 
     /// The question, with how to answer it.
-    static func prompt(for slot: Int, number: Int, open: Int, interview: Interview, words: InterviewWords) -> String {
+    static func prompt(
+        for slot: Int, number: Int, open: Int, interview: Interview, words: InterviewWords, language: TextLanguage
+    ) -> String {
         let fact = interview.program.facts[slot]
-        var out = "\n\(words.question) \(number) (\(open) \(words.stillOpen)): \(Interview.questionText(for: fact)) [\(fact.name)]\n"
+        let text = Interview.questionText(for: fact, program: interview.program, language: language)
+        var out = "\n\(words.question) \(number) (\(open) \(words.stillOpen)): \(text) [\(fact.name)]\n"
         var hints: [String] = []
         switch fact.type {
         case .bool: hints.append(words.yesNo)
@@ -100,7 +104,11 @@ enum InterviewCommand {
         case .number: hints.append(words.numberHint)
         case .text: hints.append(words.textHint)
         case .enumeration(let options):
-            for (i, option) in options.enumerated() { out += "  \(i + 1). \(option)\n" }
+            for (i, option) in options.enumerated() {
+                // The rule file's text for an answer, beside the name that may be typed.
+                let reads = interview.program.texts.option(option, of: fact.name, in: language).map { ": \($0)" } ?? ""
+                out += "  \(i + 1). \(option)\(reads)\n"
+            }
             hints.append(words.optionsHint)
         case .set, .none, .unresolved: break
         }
