@@ -7,6 +7,7 @@ extension RuleFile {
         if var header = file.header {
             header.name = header.name.stripped
             header.base = header.base?.stripped
+            header.language = header.language?.stripped
             file.header = header
         }
         file.declarations = declarations.map(\.strippingLocations)
@@ -29,11 +30,14 @@ extension Declaration {
         switch self {
         case .vocabulary(var v):
             v.words = v.words.stripped
+            v.texts = v.texts.mapValues(\.stripped)
             v.range = nowhere
             return .vocabulary(v)
         case .fact(var f):
             f.name = f.name.stripped
             f.type = f.type.stripped
+            f.question = f.question?.stripped
+            f.optionTexts = f.optionTexts.mapValues(\.stripped)
             f.range = nowhere
             return .fact(f)
         case .constant(let c):
@@ -47,6 +51,8 @@ extension Declaration {
             d.stages = d.stages.map(\.stripped)
             d.otherwise = d.otherwise?.stripped
             d.otherwiseReason = d.otherwiseReason?.stripped
+            d.outcomeTexts = d.outcomeTexts.mapValues(\.stripped)
+            d.closing = d.closing?.stripped
             d.range = nowhere
             return .decision(d)
         case .extendDecision(var e):
@@ -113,6 +119,10 @@ extension Declaration {
             return .responsibility(r)
         }
     }
+}
+
+extension PolicyText {
+    fileprivate var stripped: PolicyText { PolicyText(text: text, translations: translations, range: nowhere) }
 }
 
 extension TypeExpression {

@@ -238,6 +238,8 @@ private struct LayoutPrinter {
     func units() -> [Unit]? {
         var units: [Unit] = []
         var declaration = -1
+        var tokenAt: [Int: Int] = [:]
+        for (index, token) in input.tokens.enumerated() { tokenAt[token.range.start] = index }
         var counters: [String: Int] = [:]
         for mark in input.marks {
             if mark.isDeclaration {
@@ -248,7 +250,9 @@ private struct LayoutPrinter {
                 continue
             }
             guard declaration >= 0, units.last.map({ $0.offset < mark.offset }) ?? false,
-                let key = clauseKey(mark.word, of: declarations[declaration], counters: &counters)
+                let key = clauseKey(
+                    mark.word, of: declarations[declaration], counters: &counters,
+                    next: tokenAt[mark.offset].flatMap { $0 + 1 < input.tokens.count ? input.tokens[$0 + 1].text : nil })
             else { continue }
             units.append(Unit(offset: mark.offset, declaration: declaration, key: key))
         }
@@ -256,16 +260,19 @@ private struct LayoutPrinter {
     }
 
     /// The printed clause a source clause belongs to; nil for a word that starts no clause here.
-    func clauseKey(_ word: String, of declaration: Declaration?, counters: inout [String: Int]) -> String? {
+    /// `next` is the word after it: an `outcome` clause is known by the outcome it tells, as the
+    /// printed order of those clauses need not be the source's.
+    func clauseKey(_ word: String, of declaration: Declaration?, counters: inout [String: Int], next: String?) -> String? {
         func counted(_ name: String, advancing: Bool) -> String {
             if advancing { counters[name, default: -1] += 1 }
             return "\(word)#\(counters[name, default: 0])"
         }
-        guard let declaration else { return ["title", "source", "valid"].contains(word) ? word : nil }
+        guard let declaration else { return ["title", "source", "valid", "language"].contains(word) ? word : nil }
         switch declaration {
         case .decision:
             if word == "stage" { return counted("stage", advancing: true) }
-            return ["title", "when", "outcomes", "otherwise"].contains(word) ? word : nil
+            if word == "outcome" { return "outcome:" + (next ?? "") }
+            return ["title", "when", "outcomes", "otherwise", "closing"].contains(word) ? word : nil
         case .extendDecision:
             return word == "stage" ? counted("stage", advancing: true) : nil
         case .rule:
@@ -413,11 +420,12 @@ private struct LayoutPrinter {
             emit(
                 "header", .text("ruleset \(header.name.text)" + (header.base.map { " extends \($0.text)" } ?? "")),
                 indent: 0)
-            if let title = header.title { clause("title", "title " + quote(title)) }
+            if let language = header.language { clause("language", "language \(language.text)") }
+            if let title = header.title { clause("title", texted("title ", title, header.titleTranslations)) }
             if let source = header.source { clause("source", "source " + quote(source)) }
             if !header.validity.isAlways { clause("valid", validity(header.validity)) }
         case .vocabulary(let v)?:
-            emit("header", list("vocabulary \(v.kind.rawValue) ", v.words.map(\.text)), indent: 0)
+            emit("header", vocabulary(v), indent: 0)
         case .fact(let f)?:
             let head = "fact \(f.name.text): "
             var type: LayoutDocument
@@ -437,21 +445,34 @@ private struct LayoutPrinter {
             if let least = f.atLeast { modifiers += ", at least \(least)" }
             if let most = f.atMost { modifiers += ", at most \(most)" }
             if f.isRecorded { modifiers += ", recorded" }
+            if f.isFixed { modifiers += ", fixed" }
             if let format = f.format { modifiers += ", format \(quote(format.pattern))" }
-            emit("header", titled([.text(head), type, .text(modifiers)], title: f.title), indent: 0)
+            emit(
+                "header", titled([.text(head), type, .text(modifiers)], title: f.title, f.titleTranslations), indent: 0)
+            // `ask` and `option` clauses carry no layout marks: their comments stay with the fact.
+            if let question = f.question { clause("ask", texted("ask ", question)) }
+            for (value, text) in ordered(f.optionTexts, by: optionOrder(f.type)) {
+                clause("option:" + value, texted("option \(value) ", text))
+            }
         case .constant(let c)?:
             emit(
-                "header", titled([.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title),
+                "header",
+                titled([.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title, c.titleTranslations),
                 indent: 0)
         case .derived(let d)?:
             emit(
-                "header", titled([.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title),
+                "header",
+                titled([.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title, d.titleTranslations),
                 indent: 0)
         case .decision(let d)?:
             emit("header", .text("decision \(d.name.text)"), indent: 0)
-            if let title = d.title { clause("title", "title " + quote(title)) }
+            if let title = d.title { clause("title", texted("title ", title, d.titleTranslations)) }
             if let condition = d.condition { clause("when", condition: "when ", condition) }
             if !d.outcomes.isEmpty { clause("outcomes", list("outcomes ", d.outcomes.map(\.text))) }
+            for (outcome, text) in ordered(d.outcomeTexts, by: d.outcomes.map(\.text)) {
+                clause("outcome:" + outcome, texted("outcome \(outcome) ", text))
+            }
+            if let closing = d.closing { clause("closing", texted("closing ", closing)) }
             for (number, stage) in d.stages.enumerated() { clause("stage#\(number)", self.stage(stage)) }
             if let otherwise = d.otherwise {
                 clause(
@@ -462,7 +483,7 @@ private struct LayoutPrinter {
             for (number, stage) in e.stages.enumerated() { clause("stage#\(number)", self.stage(stage)) }
         case .rule(let r)?:
             emit("header", .text((r.isOverride ? "override " : "") + "\(r.role.rawValue) \(r.id.text)"), indent: 0)
-            if let title = r.title { clause("title", "title " + quote(title)) }
+            if let title = r.title { clause("title", texted("title ", title, r.titleTranslations)) }
             if let source = r.source { clause("source", "source " + quote(source)) }
             if let kind = r.kind { clause("kind", "kind \(kind.text)") }
             switch r.placement {
@@ -513,7 +534,7 @@ private struct LayoutPrinter {
             if !t.violates.isEmpty { clause("violates", list("violates ", t.violates.map(\.text))) }
         case .invariant(let i)?:
             emit("header", .text("invariant \(i.id.text)"), indent: 0)
-            if let title = i.title { clause("title", "title " + quote(title)) }
+            if let title = i.title { clause("title", texted("title ", title, i.titleTranslations)) }
             if let source = i.source { clause("source", "source " + quote(source)) }
             clause("body", condition: i.isNever ? "never " : "always ", i.expression)
         case .responsibility(let r)?:
@@ -521,7 +542,9 @@ private struct LayoutPrinter {
                 r.facts.isEmpty ? .text("other facts") : items(r.facts.map { .text($0.text) }, nest: 0)
             emit(
                 "header",
-                titled([.text("responsible \(quote(r.party)) for "), facts], title: r.source, word: "source"), indent: 0
+                titled(
+                    [.text("responsible \(quote(r.party))\(ASTPrinter.translated(r.partyTranslations)) for "), facts],
+                    title: r.source, word: "source"), indent: 0
             )
         }
         // Comments of clauses that print nothing of their own, then those left under the declaration.
@@ -538,12 +561,73 @@ private struct LayoutPrinter {
 
     /// `fact …`, `const …`, `let …` or `responsible …`, with `title "…"` (or `source "…"`) after
     /// it on the same line when all fits, else on a line of its own.
-    func titled(_ parts: [LayoutDocument], title: String?, word: String = "title") -> LayoutDocument {
+    func titled(
+        _ parts: [LayoutDocument], title: String?, _ translations: Translations = [:], word: String = "title"
+    ) -> LayoutDocument {
         let head = LayoutDocument.sequence(parts)
         guard let title else { return .fill(nest: 2, [head]) }
-        let tail = LayoutDocument.text(word + " " + quote(title))
-        // A head broken over lines gets its title below it, not at the end of its last line.
-        return head.width > RuleFormatter.lineLimit ? .stack(nest: 2, [head, tail]) : .fill(nest: 2, [head, tail])
+        let clause = LayoutDocument.text(word + " " + quote(title))
+        // A head broken over lines gets its title below it, not at the end of its last line; a
+        // title on a line of its own has its `en "…"` two spaces deeper.
+        return head.width + 1 + clause.width > RuleFormatter.lineLimit
+            ? .stack(nest: 2, [head, .fill(nest: 2, [clause] + translationItems(translations))])
+            : .fill(nest: 2, [head, clause] + translationItems(translations))
+    }
+
+    /// `vocabulary referrals` and its words, filled; a word with a text (`coa "…" en "…"`) gets
+    /// a line of its own, and when the first word has one the keyword line stands alone.
+    func vocabulary(_ v: VocabularyDeclaration) -> LayoutDocument {
+        let head = "vocabulary \(v.kind.rawValue)"
+        var lines: [LayoutDocument] = []
+        var run: [LayoutDocument] = []
+        func comma(_ index: Int) -> String { index < v.words.count - 1 ? "," : "" }
+        func endRun() {
+            guard !run.isEmpty else { return }
+            lines.append(.fill(nest: 0, run))
+            run = []
+        }
+        for (index, word) in v.words.enumerated() {
+            if let text = v.texts[word.text] {
+                endRun()
+                if lines.isEmpty { lines.append(.text(head)) }
+                lines.append(.sequence([texted(word.text + " ", text), .text(comma(index))]))
+            } else {
+                let item = LayoutDocument.text(word.text + comma(index))
+                run.append(lines.isEmpty && run.isEmpty ? .sequence([.text(head + " "), item]) : item)
+            }
+        }
+        endRun()
+        return .stack(nest: 2, lines)
+    }
+
+    /// `prefix "…" en "…"`: a text and its translations, each `en "…"` on a continuation line
+    /// when the line gets too long.
+    func texted(_ prefix: String, _ text: String, _ translations: Translations) -> LayoutDocument {
+        .fill(nest: 2, [.text(prefix + quote(text))] + translationItems(translations))
+    }
+
+    func texted(_ prefix: String, _ text: PolicyText) -> LayoutDocument {
+        texted(prefix, text.text, text.translations)
+    }
+
+    /// The `en "…"` forms of a text, in a fixed order.
+    func translationItems(_ translations: Translations) -> [LayoutDocument] {
+        translations.sorted { $0.key < $1.key }.map { .text("\($0.key) \(quote($0.value))") }
+    }
+
+    /// Texts by name (outcomes, options) in the order their names are declared, then any others
+    /// sorted (the checker reports those).
+    func ordered(_ texts: [String: PolicyText], by names: [String]) -> [(String, PolicyText)] {
+        let known = names.compactMap { name in texts[name].map { (name, $0) } }
+        let others = texts.filter { !names.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return known + others
+    }
+
+    func optionOrder(_ type: TypeExpression) -> [String] {
+        switch type {
+        case .oneOf(let values): return values.map(\.text)
+        case .bool, .number, .text, .date: return []
+        }
     }
 
     /// `prefix a, b, c`, filled, continued two spaces deeper.

@@ -72,7 +72,7 @@ enum InterviewCommand {
         Console.out("\n" + (interview.isSettled() ? words.settled : words.nothingLeft) + "\n\n")
         let input = CaseInput(caseID: caseID, facts: interview.caseFacts)
         let verdict = VerdictBuilder(program: program).verdict(for: input, trace: false)
-        Console.out(VerdictText.render(verdict, program: program, trace: false))
+        Console.out(VerdictText.render(verdict, program: program, trace: false, language: language))
         if let out = args.value("--out") {
             var bytes = Array(CaseWriter.json(caseID: caseID, facts: interview.caseFacts, program: program).utf8)
             bytes.append(UInt8(ascii: "\n"))

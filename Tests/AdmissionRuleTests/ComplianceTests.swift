@@ -201,10 +201,13 @@ import Testing
     /// ("in afstemming met"), which is not agreement.
     @Test func narrowingsAreInConsultationNotAgreement() throws {
         let report = ComplianceReport(program: try Pilots.program(.rotterdam))
-        let text = report.text(milliseconds: 1)
+        let text = report.text(milliseconds: 1, language: .en)
         #expect(text.contains("in afstemming met de programmaraad"))
         #expect(text.contains("consultation"))
         #expect(!text.contains("agreement"))
+        let dutch = report.text(milliseconds: 1, language: .nl)
+        #expect(dutch.contains("in afstemming met de programmaraad"))
+        #expect(!dutch.contains("instemming"))
         let json = report.json(milliseconds: 1)
         #expect(json.contains("\"narrowings\":[{\"question\":\"intake\""))
         #expect(json.contains("\"rule\":\"safe_country_max_stay\""))
