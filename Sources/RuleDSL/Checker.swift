@@ -1100,7 +1100,9 @@ struct Checker {
             let written = parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }
             error("wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
                   help: "write `\(name.text)(\(written.joined(separator: ", ")))`")
-            return (.constant(.none), result)
+            // Reported once: a yes/no result stands in as `false`, not `none`, so the condition is
+            // not refused a second time as an optional truth value.
+            return (.constant(result == .bool ? .bool(false) : .none), result)
         }
         var compiled: [CompiledExpression] = []
         for (argument, parameter) in zip(arguments, parameters) {

@@ -536,7 +536,14 @@ extension MachineRun {
             case .number: values.append(.number(DecimalNumber(scaled: s.bits)))
             case .date: values.append(.date(CivilDate(dayNumber: Int32(truncatingIfNeeded: s.bits))))
             case .text: values.append(.text(texts[Int(s.bits)]))
-            case .localText: values.append(.text("\u{0}local text \(s.bits)"))
+            case .localText:
+                // Blank or not as the case's own text was (`is_blank`), and equal to no text a
+                // rule names: an ideographic space then spaces, one more per local text.
+                values.append(
+                    .text(
+                        s.bits & Scalar.blankFlag != 0
+                            ? "\u{3000}" + String(repeating: " ", count: s.localIndex + 1)
+                            : "\u{0}local text \(s.localIndex)"))
             }
         }
         return MissingFacts.exact(program: program, facts: values, decision: index)
