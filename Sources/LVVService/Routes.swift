@@ -138,7 +138,7 @@ public final class ServiceRoutes: HTTPHandler {
             let verdict = decider.builder.verdict(for: input, trace: trace)
             if text {
                 return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")] + stamp,
-                                    body: Array(VerdictText.render(verdict, program: program, trace: trace).utf8))
+                                    body: Array(VerdictText.render(verdict, program: program, trace: trace, language: language == .en ? .en : .nl).utf8))
             }
             var bytes = VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: decider.prefixes)
             bytes.append(UInt8(ascii: "\n"))

@@ -5,9 +5,8 @@ import RuleDSL
 public enum ServiceLanguage: String, Sendable, CaseIterable {
     case nl, en
 
-    /// The language a rule set is written in. The rule files carry their titles in Dutch and do
-    /// not (yet) declare a language, so it is Dutch; this is the one place that changes when they do.
-    public static func of(_ program: Program?) -> ServiceLanguage { .nl }
+    /// The language a rule set is written in (`language nl` in its header); Dutch without one.
+    public static func of(_ program: Program?) -> ServiceLanguage { program?.texts.language == .en ? .en : .nl }
 }
 
 /// Texts for people: the question for a fact, and error messages by their stable code.

@@ -78,7 +78,7 @@ import Testing
         let text = try service.request("POST", "/v1/pilots/groningen/decide?format=text&trace=false", body: Array(pretty.utf8))
         #expect(text.status == 200)
         #expect(text.headers["content-type"] == "text/plain; charset=utf-8")
-        #expect(text.text.contains("Decision: "))
+        #expect(text.text.contains("Besluit: "), "the text explanation is in the rule set's language, Dutch")
         let whyNot = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true", body: Array(pretty.utf8))
         #expect(whyNot.text == response.text, "`why_not` is accepted and, until counterfactuals exist, changes nothing")
         _ = service.stop()
