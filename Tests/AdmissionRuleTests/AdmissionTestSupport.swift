@@ -233,3 +233,8 @@ extension Array where Element == String {
     /// The same strings, sorted, to compare as a multiset.
     var bag: [String] { sorted() }
 }
+
+/// A file of real-looking cases, one per line, for the larger differential tests: named by the
+/// environment variable `LVV_SAMPLE_CASES`. A clean clone has none; those tests then use the cases
+/// they build themselves, or skip.
+let sampleCasesPath: String? = ProcessInfo.processInfo.environment["LVV_SAMPLE_CASES"]

@@ -13,10 +13,10 @@ import Testing
 /// determinism, a hard kill mid-stream leaving only whole lines, and no personal data in a
 /// verdict that the case did not give.
 @Suite(.serialized) struct BatchRobustnessTests {
-    /// Case lines: the shared intake sample when present, else the fuzz seeds with fresh ids.
+    /// Case lines: the sample of `LVV_SAMPLE_CASES` when set, else the fuzz seeds with fresh ids.
     static func caseLines(_ count: Int) -> [String] {
         var base: [String] = []
-        if let text = try? String(contentsOfFile: "/work/shared/data/intake-sample-10k.jsonl", encoding: .utf8) {
+        if let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
             base = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         }
         if base.isEmpty { base = CaseFuzzTests.seeds }

@@ -13,10 +13,9 @@ import Testing
 @Suite struct CaseFuzzTests {
     static let mutants = 20_000
 
-    /// 200 valid case lines: from the shared intake sample when present, else built here.
+    /// 200 valid case lines: from the sample of `LVV_SAMPLE_CASES` when set, else built here.
     static let seeds: [String] = {
-        let sample = "/work/shared/data/intake-sample-10k.jsonl"
-        if let text = try? String(contentsOfFile: sample, encoding: .utf8) {
+        if let sample = sampleCasesPath, let text = try? String(contentsOfFile: sample, encoding: .utf8) {
             let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             if lines.count >= 200 { return Array(lines.prefix(200)) }
         }

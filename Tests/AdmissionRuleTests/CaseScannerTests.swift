@@ -5,20 +5,14 @@ import Testing
 
 /// `CaseScanner` against `CaseReader`, its specification: for every input both read the case with
 /// the same id and the same value in every slot, or both fail with the same error. Inputs: the
-/// shared intake sample (when present), generated cases, the repository's examples, hand-written
+/// sample named by `LVV_SAMPLE_CASES` (when set), generated cases, the repository's examples, hand-written
 /// edge cases and seeded byte and member mutations of real lines, for every pilot.
 @Suite struct CaseScannerTests {
-    /// `../shared/data` next to the repository; absent on a clean clone, and then skipped.
-    static let sharedData = URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent()
-        .appendingPathComponent("shared/data").path
-
+    /// The lines of the sample named by `LVV_SAMPLE_CASES`; none on a clean clone (then skipped).
     static let sharedLines: [[UInt8]] = {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: sharedData) else { return [] }
+        guard let path = sampleCasesPath, let data = FileManager.default.contents(atPath: path) else { return [] }
         var lines: [[UInt8]] = []
-        for name in names.sorted() where name.hasSuffix(".jsonl") {
-            guard let data = FileManager.default.contents(atPath: sharedData + "/" + name) else { continue }
-            lines += data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { [UInt8]($0) }
-        }
+        lines += data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { [UInt8]($0) }
         return lines
     }()
 
@@ -138,7 +132,7 @@ import Testing
 
     // MARK: Real and generated lines
 
-    @Test(.enabled(if: !sharedLines.isEmpty, "needs ../shared/data/*.jsonl"), arguments: Pilot.allCases)
+    @Test(.enabled(if: !sharedLines.isEmpty, "needs a sample file named by LVV_SAMPLE_CASES"), arguments: Pilot.allCases)
     func everySharedSampleLineReadsAlike(pilot: Pilot) throws {
         var differential = try Differential(pilot)
         for line in Self.sharedLines { differential.check(line) }

@@ -99,8 +99,7 @@ struct FastBatchEquivalenceTests {
 
     @Test("on the shared sample of intake cases (when present)", arguments: Pilot.allCases)
     func sharedSample(pilot: Pilot) throws {
-        let path = repositoryRoot + "/../shared/data/intake-sample-10k.jsonl"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        guard let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let lines = text.split(separator: "\n").prefix(3000).map(String.init)
         let (_, difference) = Self.compare(try Pilots.program(pilot), lines)
         #expect(difference == nil, "\(difference ?? "")")

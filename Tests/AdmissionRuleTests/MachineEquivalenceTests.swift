@@ -93,8 +93,7 @@ struct MachineEquivalenceTests {
 
     @Test("on the shared sample of real-looking intake cases (when present)", arguments: [Pilot.groningen, .rotterdam])
     func sharedSample(pilot: Pilot) throws {
-        let path = repositoryRoot + "/../shared/data/intake-sample-10k.jsonl"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        guard let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let program = try Pilots.program(pilot)
         let reader = CaseReader(program: program)
         for line in text.split(separator: "\n").prefix(2500) {
