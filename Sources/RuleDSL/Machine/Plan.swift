@@ -53,6 +53,14 @@ public final class Plan: @unchecked Sendable {
     /// facts of an undetermined decision (`MissingFacts`). Weak: the program holds the plan.
     /// Set once, by `Program.init`, before the plan is shared.
     weak var program: Program?
+    /// For each fact, the texts that stand for every region of the rules' comparisons with it
+    /// (`MissingFacts.regionTexts`); empty for a fact that is not a text. Worked out once per
+    /// program, so an undetermined case does not index the program's comparisons again. Set
+    /// once, by `Program.init`, before the plan is shared.
+    var regionTexts: [[String]] = []
+    /// For each rule, the facts it is free in whenever they alone leave it open
+    /// (`MissingFacts.freeAlone`). Set with `regionTexts`.
+    var freeAlone: [FactSet] = []
 
     init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
          decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {

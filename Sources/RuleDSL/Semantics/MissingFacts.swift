@@ -104,7 +104,9 @@ enum MissingFacts {
                 for rule in stage.rules {
                     let fact = rule.unknown.slots[0]
                     // A rule its fact cannot move would be a constant: the stages would not be free.
-                    guard isFree(rule.rule, fact) else { return nil }
+                    // Most rules are free in each fact by their form (`freeAlone`), without a run.
+                    let provenFree = rule.rule < program.plan.freeAlone.count && program.plan.freeAlone[rule.rule].contains(fact)
+                    guard provenFree || isFree(rule.rule, fact) else { return nil }
                     if changes { result.insert(fact) }
                 }
             }
@@ -191,15 +193,221 @@ enum MissingFacts {
             return slots
         }
 
-        /// The known values that represent every region of a fact, given the facts assigned.
+        /// The known values that represent every region of a fact, given the facts assigned: the
+        /// prover's candidates (`Search.candidates`) without unknown. A text's come from the table
+        /// the program made once (`regionTexts`).
         private mutating func values(of fact: Int, in slots: inout [AbstractEvaluator.Slot]) -> [Value] {
-            switch program.facts[fact].type {
+            let info = program.facts[fact]
+            switch info.type {
             case .bool: return [.bool(false), .bool(true)]
             case .enumeration(let options): return options.map { .text($0) }
-            case .text, .number, .date, .set, .none, .unresolved:
+            case .text:
+                var values: [Value] = []
+                if let group = info.group, info.isOptional, let presence = presenceSlot(group) {
+                    if case .assigned(let v) = slots[presence], v != .bool(true) { return [Value.none] }
+                } else if info.isOptional {
+                    values.append(Value.none)
+                }
+                let texts = program.plan.regionTexts
+                return values + (fact < texts.count ? texts[fact] : []).map(Value.text)
+            case .number, .date, .set, .none, .unresolved:
                 if helper == nil { helper = Search(program: program, invariant: .constant(.bool(true)), maximumNodes: 0) }
                 return helper!.candidates(for: fact, in: slots).compactMap { $0 }
             }
+        }
+
+        /// The slot saying whether a group of optional facts is present, if the group has one.
+        private func presenceSlot(_ group: String) -> Int? {
+            program.factSlots[group].flatMap { program.facts[$0].isGroupPresence ? $0 : nil }
+        }
+    }
+
+    /// For each fact of a program, the texts that stand for every region of its comparisons (a
+    /// text no rule names first, then one per region), as the prover tries them; empty for a
+    /// fact that is not a text.
+    static func regionTexts(of program: Program) -> [[String]] {
+        guard program.facts.contains(where: { if case .text = $0.type { return true } else { return false } }) else {
+            return []
+        }
+        let atoms = AtomIndex(program: program)
+        return program.facts.indices.map { slot in
+            let fact = program.facts[slot]
+            guard case .text = fact.type else { return [] }
+            return [fact.format?.filler ?? AtomIndex.otherText] + atoms.texts(for: slot)
+        }
+    }
+
+    /// For each rule, the facts that make it true for some of their values and false for others
+    /// whenever they alone leave it open, shown by the rule's form (so `independent` need not
+    /// try their values on the case). A fact f is listed when:
+    /// - it is a yes/no, enumerated or text fact outside a group (its values do not depend on
+    ///   the case: the same as `Context.values(of:)` tries);
+    /// - it occurs once in the rule's condition (counting through `let`s), in a comparison,
+    ///   membership, presence or `is_blank` of f itself with constants, or as a yes/no fact read
+    ///   as a truth, reached from the condition's top through `and`, `or` and `not` only;
+    /// - that one test is true for some of f's values and false for others;
+    /// - no exception lifting the rule reads f, and nothing in the rule reads a decision.
+    /// Why that suffices: when f alone is unknown, every other part of the condition is known
+    /// (a part reading no unknown fact and no decision has a value), so the condition is a
+    /// function of the one test, built with `and`, `or` and `not`, in which the test occurs
+    /// once. Kleene's logic leaves such a function open exactly when it is not constant in the
+    /// test, so a value of f making the test true and one making it false give the rule both
+    /// truths; the exceptions do not read f, so they are known and false (the rule is open).
+    static func freeAlone(of program: Program, regionTexts: [[String]]) -> [FactSet] {
+        var analysis = FormAnalysis(program: program, regionTexts: regionTexts)
+        return program.rules.indices.map { analysis.freeAlone(rule: $0) }
+    }
+
+    /// The walk behind `freeAlone`.
+    private struct FormAnalysis {
+        /// How often a fact occurs in an expression, and whether its one occurrence is a test
+        /// of the kind `freeAlone` accepts.
+        enum Occurrence: Equatable {
+            case once(testable: Bool)
+            case many
+        }
+
+        /// What a walk found: the facts with their occurrences, and whether a decision is read.
+        struct Summary {
+            var facts: [Int: Occurrence] = [:]
+            var readsDecision = false
+
+            mutating func add(_ other: Summary) {
+                readsDecision = readsDecision || other.readsDecision
+                for (fact, occurrence) in other.facts { add(fact, occurrence) }
+            }
+
+            mutating func add(_ fact: Int, _ occurrence: Occurrence) {
+                facts[fact] = facts[fact] == nil ? occurrence : .many
+            }
+        }
+
+        let program: Program
+        let regionTexts: [[String]]
+        /// Each derived value's summary, walked from the top (`[k][1]`) or elsewhere (`[k][0]`);
+        /// filled in index order, since a derived value reads only derived values before it.
+        private var derived: [[Summary]] = []
+        private var exceptionSummaries: [Int: Summary] = [:]
+
+        init(program: Program, regionTexts: [[String]]) {
+            self.program = program
+            self.regionTexts = regionTexts
+            for index in program.derived.indices {
+                let expression = program.derived[index].expression
+                derived.append([walk(expression, top: false), walk(expression, top: true)])
+            }
+        }
+
+        mutating func freeAlone(rule index: Int) -> FactSet {
+            let summary = walk(program.rules[index].condition, top: true)
+            if summary.readsDecision { return FactSet() }
+            var lifting = Summary()
+            for exception in program.rules[index].liftedBy {
+                if exceptionSummaries[exception] == nil {
+                    exceptionSummaries[exception] = walk(program.exceptions[exception].condition, top: false)
+                }
+                lifting.add(exceptionSummaries[exception]!)
+            }
+            if lifting.readsDecision { return FactSet() }
+            var result = FactSet()
+            for (fact, occurrence) in summary.facts where occurrence == .once(testable: true) && lifting.facts[fact] == nil {
+                result.insert(fact)
+            }
+            return result
+        }
+
+        /// The fact an operand is, directly or through a `let` that is only that fact.
+        private func factOperand(_ e: CompiledExpression) -> Int? {
+            switch e {
+            case .fact(let slot): return slot
+            case .derived(let index):
+                if case .fact(let slot) = program.derived[index].expression { return slot }
+                return nil
+            default: return nil
+            }
+        }
+
+        /// Whether a fact's values are fixed by its type (as `Context.values(of:)` gives them).
+        private func hasFixedValues(_ fact: Int) -> Bool {
+            let info = program.facts[fact]
+            guard info.group == nil else { return false }
+            switch info.type {
+            case .bool, .enumeration, .text: return true
+            case .number, .date, .set, .none, .unresolved: return false
+            }
+        }
+
+        /// Whether a test of `fact` alone is true for some of its values and false for others.
+        private func goesBothWays(_ test: CompiledExpression, _ fact: Int) -> Bool {
+            let info = program.facts[fact]
+            var values: [Value] = []
+            switch info.type {
+            case .bool: values = [.bool(false), .bool(true)]
+            case .enumeration(let options): values = options.map { .text($0) }
+            case .text:
+                if info.isOptional { values.append(Value.none) }
+                values += (fact < regionTexts.count ? regionTexts[fact] : []).map(Value.text)
+            case .number, .date, .set, .none, .unresolved: return false
+            }
+            var truths = Set<Truth>()
+            var facts = [Value?](repeating: nil, count: program.facts.count)
+            for value in values {
+                facts[fact] = value
+                var run = Run(program: program, facts: facts, tracing: false)
+                truths.insert(run.evaluate(test).truth)
+                if truths.contains(.true), truths.contains(.false) { return true }
+            }
+            return false
+        }
+
+        /// The facts of `e` with their occurrences; `top`: reached from the condition's top
+        /// through `and`, `or` and `not` only.
+        private func walk(_ e: CompiledExpression, top: Bool) -> Summary {
+            var summary = Summary()
+            switch e {
+            case .constant: break
+            case .fact(let slot):
+                let testable = top && program.facts[slot].type == .bool && hasFixedValues(slot)
+                summary.add(slot, .once(testable: testable))
+            case .derived(let index):
+                if index < derived.count { summary = derived[index][top ? 1 : 0] } else { summary.readsDecision = true }
+            case .decision, .onlyBecause:
+                summary.readsDecision = true
+            case .not(let a):
+                summary = walk(a, top: top)
+            case .and(let a, let b), .or(let a, let b):
+                summary = walk(a, top: top)
+                summary.add(walk(b, top: top))
+            case .compare(_, let a, let b):
+                if let fact = factOperand(a) ?? factOperand(b), a.isConstant || b.isConstant {
+                    summary.add(fact, .once(testable: top && hasFixedValues(fact) && goesBothWays(e, fact)))
+                } else {
+                    summary = walk(a, top: false)
+                    summary.add(walk(b, top: false))
+                }
+            case .member(let a, _, _), .presence(let a, _):
+                if let fact = factOperand(a) {
+                    summary.add(fact, .once(testable: top && hasFixedValues(fact) && goesBothWays(e, fact)))
+                } else {
+                    summary = walk(a, top: false)
+                }
+            case .call(let builtin, let arguments):
+                if builtin == .isBlank, arguments.count == 1, let fact = factOperand(arguments[0]) {
+                    summary.add(fact, .once(testable: top && hasFixedValues(fact) && goesBothWays(e, fact)))
+                } else {
+                    for argument in arguments { summary.add(walk(argument, top: false)) }
+                }
+            case .conditional(let a, let b, let c):
+                summary = walk(a, top: false)
+                summary.add(walk(b, top: false))
+                summary.add(walk(c, top: false))
+            case .arithmetic(_, let a, let b):
+                summary = walk(a, top: false)
+                summary.add(walk(b, top: false))
+            case .negate(let a):
+                summary = walk(a, top: false)
+            }
+            return summary
         }
     }
 }

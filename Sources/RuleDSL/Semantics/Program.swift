@@ -58,6 +58,8 @@ public final class Program: Sendable {
         self.plan = Plan(facts: facts, vocabulary: vocabulary, derived: derived, decisions: decisions, rules: rules,
                          exceptions: exceptions, referenceFact: referenceFact)
         plan.program = self
+        plan.regionTexts = MissingFacts.regionTexts(of: self)
+        plan.freeAlone = MissingFacts.freeAlone(of: self, regionTexts: plan.regionTexts)
     }
 
     public func decisionIndex(named name: String) -> Int? {
