@@ -102,6 +102,9 @@ struct MachineRun {
     var lifted: Buffer<RuleRead>
     var liftingExceptions: Buffer<Int32>
     var openRules: Buffer<Int32>
+    /// With a trace: the unknown facts of each rule in `openRules` (a run without a trace works
+    /// them out again only for an undetermined decision, `ruleFacts`).
+    var openUnknown: Buffer<FactSet>
     var pendingReasons: Buffer<CaseResult.ReasonRecord>
     var pendingReferrals: Buffer<Int32>
     var pendingActions: Buffer<Int32>
@@ -143,6 +146,7 @@ struct MachineRun {
         lifted = Buffer(capacity: rules)
         liftingExceptions = Buffer(capacity: lifts)
         openRules = Buffer(capacity: rules)
+        openUnknown = Buffer(capacity: rules)
         pendingReasons = Buffer(capacity: reasonBound)
         pendingReferrals = Buffer(capacity: plan.referrals.count)
         pendingActions = Buffer(capacity: plan.actions.count)
@@ -154,7 +158,7 @@ struct MachineRun {
         decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
         derivedValue.free(); derivedTracked.free(); states.free()
         exceptionValue.free(); exceptionTracked.free()
-        possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free()
+        possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free(); openUnknown.free()
         pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
     }
 
@@ -316,18 +320,24 @@ struct MachineRun {
                 case .true: hits.push(RuleRead(rule: rule, read: truth.read))
                 case .unknown:
                     anyUnknown = true
-                    if Mode.tracing { stageUnknown.formUnion(truth.unknown) } else { openRules.push(rule) }
+                    if Mode.tracing {
+                        stageUnknown.formUnion(truth.unknown)
+                        openUnknown.push(truth.unknown)
+                    }
+                    openRules.push(rule)
                 case .false: break
                 }
             }
             if hits.count > stageHits {
                 // A stage that decides leaves its own open rules out of what is missing.
                 openRules.truncate(to: stageOpen)
+                openUnknown.truncate(to: stageOpen)
                 if stage.overridesUnknowns {
                     possible.truncate(to: possibleMark)
                     possible.push(stage.outcome)
                     missing = FactSet()
                     openRules.truncate(to: openMark)
+                    openUnknown.truncate(to: openMark)
                 } else if !isPossible(stage.outcome, from: possibleMark) {
                     possible.push(stage.outcome)
                 }
@@ -347,6 +357,7 @@ struct MachineRun {
 
         var outcome: Int32 = -1
         var exceptional = false
+        var exactKnown = false
         if possible.count - possibleMark == 1 {
             outcome = possible[possibleMark]
             missing = FactSet()
@@ -379,11 +390,40 @@ struct MachineRun {
                     }
                 }
             }
-        } else if !Mode.tracing {
-            // Undetermined: name the unknown facts of every rule left open.
-            for k in openMark..<openRules.count { missing.formUnion(ruleFacts(Int(openRules[k])).unknown) }
+        } else {
+            // Undetermined: name the unknown facts of every rule left open (a trace has them by
+            // stage already). When each is left open by one unknown fact of its own that can
+            // move it (`Plan.freeAlone`), the exact missing facts follow from the stages alone
+            // (`MissingFacts`'s independent way, on the machine's tables): the usual undetermined
+            // case needs no second evaluation.
+            let final = settled ? stages[Int(decidingStage)].outcome : decision.otherwise
+            var independent = true
+            var seen = FactSet()
+            var exact = FactSet()
+            for k in openMark..<openRules.count {
+                let rule = Int(openRules[k])
+                let unknown: FactSet
+                if Mode.tracing {
+                    unknown = openUnknown[k]
+                } else {
+                    unknown = ruleFacts(rule).unknown
+                    missing.formUnion(unknown)
+                }
+                guard independent else { continue }
+                guard let fact = unknown.onlySlot, rule < plan.freeAlone.count, plan.freeAlone[rule].contains(fact),
+                    plan.stageOfRule[rule] >= 0, seen.insertNew(fact)
+                else {
+                    independent = false
+                    continue
+                }
+                if laterOutcomeDiffers(k, final: final) { exact.insert(fact) }
+            }
+            if independent {
+                exactKnown = true
+                missing = exact
+            }
         }
-        if outcome < 0 { missing = exactMissing(index, union: missing) }
+        if outcome < 0, !exactKnown { missing = exactMissing(index, union: missing) }
         decisions[index].outcome = outcome
         decisions[index].exceptional = exceptional
         decisions[index].missing = missing
@@ -418,6 +458,7 @@ struct MachineRun {
         lifted.truncate(to: liftedMark)
         liftingExceptions.truncate(to: liftingMark)
         openRules.truncate(to: openMark)
+        openUnknown.truncate(to: openMark)
         decisionState[index] = 2
     }
 }
@@ -517,6 +558,20 @@ extension MachineRun {
                 facts: truth.read, lifted: start..<liftedBy.count))
         }
         return truth
+    }
+
+    /// Whether some outcome after the stage of open rule `k` (a later open stage's, or `final`:
+    /// the deciding stage's or the otherwise) differs from that stage's: then the rule's one
+    /// unknown fact can change the decision (`MissingFacts.Context.independent`).
+    private func laterOutcomeDiffers(_ k: Int, final: Int32) -> Bool {
+        let stage = plan.stageOfRule[Int(openRules[k])]
+        let outcome = plan.stages[Int(stage)].outcome
+        if final != outcome { return true }
+        for l in (k + 1)..<openRules.count {
+            let later = plan.stageOfRule[Int(openRules[l])]
+            if later != stage, later >= 0, plan.stages[Int(later)].outcome != outcome { return true }
+        }
+        return false
     }
 
     /// The exact missing facts of an undetermined decision (`MissingFacts`), computed on the case

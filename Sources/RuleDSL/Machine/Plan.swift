@@ -61,6 +61,8 @@ public final class Plan: @unchecked Sendable {
     /// For each rule, the facts it is free in whenever they alone leave it open
     /// (`MissingFacts.freeAlone`). Set with `regionTexts`.
     var freeAlone: [FactSet] = []
+    /// For each rule, the stage it decides in (an index into `stages`), or -1 for an `after` rule.
+    let stageOfRule: [Int32]
 
     init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
          decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {
@@ -168,6 +170,11 @@ public final class Plan: @unchecked Sendable {
         self.decisionTest = Plan.frozen(self.decisions.map { $0.condition >= 0 ? graphs.compile($0.condition) : -1 })
         self.leftTest = Plan.frozen(planRules.map { $0.readsByLeft ? graphs.compile($0.left) : -1 })
         var stageRules = Array(repeating: StageRule(), count: pool.count)
+        var stageOfRule = Array(repeating: Int32(-1), count: planRules.count)
+        for (index, stage) in stages.enumerated() {
+            for p in stage.rules { stageOfRule[Int(pool[Int(p)])] = Int32(index) }
+        }
+        self.stageOfRule = stageOfRule
         for stage in stages {
             for p in stage.rules {
                 let rule = planRules[Int(pool[Int(p)])]

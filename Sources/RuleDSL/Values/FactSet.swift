@@ -48,6 +48,17 @@ public struct FactSet: Sendable, Hashable {
             && w3 & other.w3 == other.w3
     }
 
+    /// The one slot of a set that holds exactly one; nil for an empty set or a larger one.
+    @inlinable
+    public var onlySlot: Int? {
+        let counts = (w0.nonzeroBitCount, w1.nonzeroBitCount, w2.nonzeroBitCount, w3.nonzeroBitCount)
+        guard counts.0 + counts.1 + counts.2 + counts.3 == 1 else { return nil }
+        if w0 != 0 { return w0.trailingZeroBitCount }
+        if w1 != 0 { return 64 + w1.trailingZeroBitCount }
+        if w2 != 0 { return 128 + w2.trailingZeroBitCount }
+        return 192 + w3.trailingZeroBitCount
+    }
+
     /// Slots 0..<64, one bit each.
     @inlinable
     public var lowWord: UInt64 { w0 }
