@@ -330,4 +330,163 @@ public struct FrameText: Sendable {
 
     public var oldLabel: String { language == .nl ? "oud" : "old" }
     public var newLabel: String { language == .nl ? "nieuw" : "new" }
+
+    // MARK: - eval --why-not
+
+    /// The words of "what would have to change" (`eval --why-not`). `%d` and `%@` are filled in
+    /// by `WhyNotText`, in order.
+    public struct WhyNotWords: Sendable {
+        public let heading, settleHeading, none, settleNone, and, then, instead, viaException, more, incomplete: String
+        public let yes, no, absent, unknown, atMost, atLeast, below, onOrBefore, onOrAfter, from, through: String
+        public let gives, option, whenKnown, otherwise: String
+    }
+
+    public var whyNot: WhyNotWords {
+        switch language {
+        case .nl:
+            return WhyNotWords(
+                heading: "Wat zou er anders moeten zijn", settleHeading: "Welke ontbrekende gegevens de zaak beslissen",
+                none: "geen verandering van ten hoogste %d gegevens die de persoon kan veranderen geeft `%@`",
+                settleNone: "geen set van ten hoogste %d ontbrekende gegevens beslist de zaak",
+                and: " en ", then: "zou het besluit `%@` zijn", instead: "in plaats van",
+                viaException: "alleen via een individuele uitzondering", more: "er zijn meer mogelijkheden dan deze %d (gezocht tot en met %d wijzigingen)",
+                incomplete: "de zoektocht is afgebroken na %d wijzigingen tegelijk: grotere sets zijn niet onderzocht",
+                yes: "ja", no: "nee", absent: "geen", unknown: "onbekend", atMost: "ten hoogste", atLeast: "ten minste", below: "minder dan",
+                onOrBefore: "op of voor", onOrAfter: "op of na", from: "van", through: "tot en met",
+                gives: "geeft", option: "Mogelijkheid", whenKnown: "Zodra bekend is:", otherwise: "in alle andere gevallen `%@`")
+        case .en:
+            return WhyNotWords(
+                heading: "What would have to change", settleHeading: "Which missing facts would decide the case",
+                none: "no change of at most %d facts the person can change gives `%@`",
+                settleNone: "no set of at most %d missing facts decides the case",
+                and: " and ", then: "the decision would be `%@`", instead: "instead of",
+                viaException: "only through an individual exception", more: "there are more possibilities than these %d (searched up to %d changes)",
+                incomplete: "the search stopped after %d changes at once: larger sets were not searched",
+                yes: "yes", no: "no", absent: "none", unknown: "unknown", atMost: "at most", atLeast: "at least", below: "less than",
+                onOrBefore: "on or before", onOrAfter: "on or after", from: "from", through: "through",
+                gives: "gives", option: "Option", whenKnown: "Once known:", otherwise: "in every other case `%@`")
+        }
+    }
+
+    // MARK: - interview
+
+    /// The words of `rule-check interview`: prompts, hints and the messages for a bad answer.
+    /// `interrupted` has a `%d` for the number of answered questions.
+    public struct InterviewWords: Sendable {
+        public let question, stillOpen, yesNo, dateHint, numberHint, textHint, optionsHint, absentHint, passHint: String
+        public let empty, requiredFact, badBool, badDate, badOption, badNumber, badFormat, badAnswer, again: String
+        public let settled, nothingLeft, interrupted, written: String
+    }
+
+    public var interview: InterviewWords {
+        switch language {
+        case .nl:
+            return InterviewWords(
+                question: "Vraag", stillOpen: "nog open", yesNo: "ja/nee", dateHint: "datum, bijvoorbeeld 15-06-2021",
+                numberHint: "een getal", textHint: "tekst", optionsHint: "kies een nummer of naam", absentHint: "`geen` als het er niet is",
+                passHint: "`onbekend` of `overslaan`", empty: "geen antwoord gegeven",
+                requiredFact: "deze vraag is verplicht: zonder antwoord kan er niet worden besloten",
+                badBool: "antwoord `ja` of `nee`", badDate: "geen geldige datum: schrijf bijvoorbeeld 15-06-2021 of 2021-06-15",
+                badOption: "geen van de opties: kies een nummer", badNumber: "geen geldig getal", badFormat: "tekst van de vorm",
+                badAnswer: "dit antwoord wordt niet begrepen", again: "probeer het opnieuw",
+                settled: "Het besluit staat vast; de overige vragen kunnen het niet meer veranderen.",
+                nothingLeft: "Er zijn geen vragen meer die het besluit kunnen veranderen.",
+                interrupted: "interview afgebroken na %d beantwoorde vragen; er is niets geschreven",
+                written: "casus geschreven naar")
+        case .en:
+            return InterviewWords(
+                question: "Question", stillOpen: "still open", yesNo: "yes/no", dateHint: "a date, for example 15-06-2021",
+                numberHint: "a number", textHint: "text", optionsHint: "choose a number or name", absentHint: "`none` if there is none",
+                passHint: "`unknown` or `skip`", empty: "no answer given",
+                requiredFact: "this question is required: without an answer nothing can be decided",
+                badBool: "answer `yes` or `no`", badDate: "not a valid date: write for example 15-06-2021 or 2021-06-15",
+                badOption: "not one of the options: choose a number", badNumber: "not a valid number", badFormat: "text of the form",
+                badAnswer: "this answer is not understood", again: "please try again",
+                settled: "The decision is certain; the remaining questions cannot change it.",
+                nothingLeft: "No questions are left that could change the decision.",
+                interrupted: "interview interrupted after %d answered questions; nothing was written",
+                written: "case written to")
+        }
+    }
+
+    // MARK: - serve: error messages and the intake page
+
+    /// A service error's message for people, by its stable code; nil in English, where the
+    /// specific message the error came with is shown.
+    public func serviceError(_ code: String) -> String? {
+        guard language == .nl else { return nil }
+        switch code {
+        case "malformed_request": return "het verzoek is geen geldig HTTP/1.1: regels moeten eindigen op CRLF"
+        case "malformed_request_line": return "de verzoekregel moet de vorm `METHODE /pad HTTP/1.1` hebben"
+        case "malformed_header": return "een kopregel is ongeldig (vorm `Naam: waarde`, zonder stuurtekens)"
+        case "malformed_host": return "een HTTP/1.1-verzoek heeft precies één `Host`-kopregel nodig"
+        case "malformed_content_length": return "`Content-Length` is ongeldig of staat naast `Transfer-Encoding`"
+        case "malformed_query": return "de queryparameters bevatten een ongeldige %-code of geen UTF-8"
+        case "too_many_fields": return "het verzoek heeft te veel kopregels"
+        case "header_too_large": return "verzoekregel en kopregels samen mogen hoogstens 16 KiB zijn"
+        case "version_not_supported": return "alleen HTTP/1.1 en HTTP/1.0 worden bediend"
+        case "unauthorized": return "deze dienst vraagt `Authorization: Bearer <token>`"
+        case "length_required": return "stuur de body met `Content-Length` (chunked bodies worden niet gelezen)"
+        case "body_too_large": return "de body is te groot (hoogstens 1 MiB voor `decide`)"
+        case "request_timeout": return "het verzoek kwam niet op tijd binnen"
+        case "not_found": return "dit pad bestaat niet"
+        case "unknown_pilot": return "deze pilot wordt door deze dienst niet bediend"
+        case "method_not_allowed": return "deze methode is hier niet toegestaan"
+        case "bad_parameter": return "een queryparameter heeft een ongeldige waarde"
+        case "bad_case": return "de casus is ongeldig"
+        case "ruleset_mismatch": return "de regelset is niet de vastgepinde: de dienst beslist met een andere versie"
+        case "too_many_connections": return "de dienst heeft te veel open verbindingen"
+        default: return nil
+        }
+    }
+
+    /// The intake page's own words (`rule-check serve`, `GET /`).
+    public enum PageWord: Sendable, CaseIterable {
+        case title, intro, pilot, choose, question, next, unknown, yes, no, checkedBy, decision, reasons, overridden
+        case referrals, actions, missing, answers, download, restart, ruleSet, source, caseError, noMore, referenceDate
+        case other, advice, whyNot, settles, languageName
+    }
+
+    public subscript(page word: PageWord) -> String {
+        let (nl, en): (String, String)
+        switch word {
+        case .title: (nl, en) = ("Intake LVV", "LVV intake")
+        case .intro: (nl, en) = ("Kies de pilot en beantwoord de vragen. Er worden alleen vragen gesteld die de beslissing nog kunnen veranderen. Niets wordt opgeslagen: de antwoorden staan alleen in het adres van deze pagina.",
+                                 "Pick the pilot and answer the questions. Only questions that can still change the decision are asked. Nothing is stored: the answers live only in this page's address.")
+        case .pilot: (nl, en) = ("Pilot", "Pilot")
+        case .choose: (nl, en) = ("Kiezen", "Choose")
+        case .question: (nl, en) = ("Vraag", "Question")
+        case .next: (nl, en) = ("Volgende", "Next")
+        case .unknown: (nl, en) = ("Weet ik niet", "Unknown")
+        case .yes: (nl, en) = ("ja", "yes")
+        case .no: (nl, en) = ("nee", "no")
+        case .checkedBy: (nl, en) = ("te controleren door", "checked by")
+        case .decision: (nl, en) = ("Beslissing", "Decision")
+        case .reasons: (nl, en) = ("Redenen", "Reasons")
+        case .overridden: (nl, en) = ("Opzij gezet door de uitzondering", "Overridden by the exception")
+        case .referrals: (nl, en) = ("Verwijzen naar", "Refer to")
+        case .actions: (nl, en) = ("Vervolgacties", "Next actions")
+        case .missing: (nl, en) = ("Ontbrekende feiten die de beslissing kunnen veranderen", "Missing facts that could change the decision")
+        case .answers: (nl, en) = ("Antwoorden tot nu toe", "Answers so far")
+        case .download: (nl, en) = ("Casus downloaden (JSON)", "Download the case (JSON)")
+        case .restart: (nl, en) = ("Opnieuw beginnen", "Start again")
+        case .ruleSet: (nl, en) = ("Regelset", "Rule set")
+        case .source: (nl, en) = ("bron", "source")
+        case .caseError: (nl, en) = ("De antwoorden vormen geen geldige casus", "The answers do not form a valid case")
+        case .noMore: (nl, en) = ("Er zijn geen vragen meer die de beslissing kunnen veranderen, of ze zijn overgeslagen.",
+                                  "No question is left that could change the decision, or they were skipped.")
+        case .referenceDate: (nl, en) = ("Voor welke dag wordt besloten (peildatum)?", "For which day is the decision taken (reference date)?")
+        case .other: (nl, en) = ("Een ander feit invullen (ja/nee als true/false, datums als JJJJ-MM-DD)",
+                                 "Give another fact (yes/no as true/false, dates as YYYY-MM-DD)")
+        case .advice: (nl, en) = ("Scenarioadvies", "Scenario advice")
+        case .whyNot: (nl, en) = ("Wat zou er anders moeten zijn", "What would have to change")
+        case .settles: (nl, en) = ("Welke ontbrekende gegevens de zaak beslissen", "Which missing facts would decide the case")
+        // The name of the language itself, in that language: the link to switch to it.
+        case .languageName: (nl, en) = ("Nederlands", "English")
+        }
+        switch language {
+        case .nl: return nl
+        case .en: return en
+        }
+    }
 }
