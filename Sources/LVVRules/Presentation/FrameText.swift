@@ -235,6 +235,9 @@ public struct FrameText: Sendable {
         case summaryOf, exceptionalAdmissions, ruleSet, decisions, reasonCodes, referrals, actions, pilots
         case missingFacts, scenarioAdvice, verdictsUnit, listingUnit, undeterminedUnit, reviewUnit
         case outflowHeading, pilot, durable, temporary, unclassified, durableShare, note, unreadableLines, line, more
+        // The HTML page (`report --out`).
+        case pageHeader, verdictsIn, verdicts, errorLines, unreadableLinesUnit, tables, outflowPerPilot, share, andMore, footer
+        case barChart, none
     }
 
     public subscript(report word: ReportWord) -> String {
@@ -265,6 +268,19 @@ public struct FrameText: Sendable {
         case .unreadableLines: (nl, en) = ("Onleesbare regels", "Unreadable lines")
         case .line: (nl, en) = ("regel", "line")
         case .more: (nl, en) = ("meer", "more")
+        case .pageHeader: (nl, en) = ("Landelijke Vreemdelingen Voorziening (LVV): overzicht van uitkomsten", "Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts")
+        case .verdictsIn: (nl, en) = ("Uitkomsten in", "Verdicts in")
+        case .verdicts: (nl, en) = ("Uitkomsten", "Verdicts")
+        case .errorLines: (nl, en) = ("foutregels", "error lines")
+        case .unreadableLinesUnit: (nl, en) = ("onleesbare regels", "unreadable lines")
+        case .tables: (nl, en) = ("Tabellen", "Tables")
+        case .outflowPerPilot: (nl, en) = ("Uitstroom per pilot", "Outflow per pilot")
+        case .share: (nl, en) = ("aandeel", "share")
+        case .andMore: (nl, en) = ("en nog", "and")
+        case .footer: (nl, en) = ("Gemaakt door <code>rule-check report</code>. Alleen ontsnapte tekst, geen scripts.",
+                                  "Made by <code>rule-check report</code>. Escaped text only, no scripts.")
+        case .barChart: (nl, en) = ("staafdiagram", "bar chart")
+        case .none: (nl, en) = ("Geen.", "None.")
         }
         switch language {
         case .nl: return nl
@@ -281,6 +297,32 @@ public struct FrameText: Sendable {
         case .en:
             return "\(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
                 + " (cases batch could not read), \(unreadable) unreadable line\(unreadable == 1 ? "" : "s"); \(lines) lines in all"
+        }
+    }
+
+    /// The paragraph under the totals of the HTML report.
+    public func reportLinesRead(_ lines: Int, verdicts: Int) -> String {
+        switch language {
+        case .nl:
+            return "\(lines) niet-lege regels gelezen. Foutregels zijn de regels <code>{\"line\": N, \"error\": …}</code> die "
+                + "<code>rule-check batch</code> schrijft voor zaken die het niet kon lezen; ze worden geteld, niet samengevat. "
+                + "Percentages zijn van de \(verdicts) uitkomsten; een uitkomst kan meer redenen, verwijzingen en vervolgstappen noemen."
+        case .en:
+            return "\(lines) non-blank lines read. Error lines are the <code>{\"line\": N, \"error\": …}</code> lines "
+                + "<code>rule-check batch</code> writes for cases it could not read; they are counted, not summarised. "
+                + "Percentages are of the \(verdicts) verdicts; a verdict can list several reasons, referrals and actions."
+        }
+    }
+
+    /// The paragraph of the HTML report's outflow section; `value` is the rule files' derived value, as code.
+    public func reportOutflowIntro(value: String) -> String {
+        switch language {
+        case .nl:
+            return "Uitkomsten van heroverweging met een uitstroom, ingedeeld als bestendig of tijdelijk door \(value) "
+                + "in de regelbestanden van de pilot. Het aandeel bestendig is van alle uitstroom van de pilot."
+        case .en:
+            return "Review verdicts with an outcome, classed durable or temporary by \(value) "
+                + "in the pilot's rule files. The durable share is of all outflow of the pilot."
         }
     }
 
