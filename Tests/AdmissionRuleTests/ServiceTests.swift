@@ -229,6 +229,10 @@ import Testing
         #expect(english.text.contains("no such path"))
         let dutch = try service.request("GET", "/nowhere")
         #expect(dutch.text.contains("dit pad bestaat niet"))
+        // A bad case: the Dutch words, then which fact and what is wrong.
+        let badCase = try service.request("POST", "/v1/pilots/groningen/decide", body: Array("{\"case_id\":\"B\",\"reference_date\":\"2023-01-01\",\"dublin_claimant\":\"ja\"}".utf8))
+        #expect(badCase.status == 400)
+        #expect(badCase.text.contains("\"message\":\"de casus is ongeldig: ") && badCase.text.contains("dublin_claimant"), "\(badCase.text)")
         #expect(service.process.isRunning)
         _ = service.stop()
     }

@@ -227,7 +227,10 @@ public final class ServiceRoutes: HTTPHandler {
 
     private func error(_ status: Int, _ code: String, _ english: String, _ language: TextLanguage,
                        _ headers: [(name: String, value: String)]) -> HTTPResponse {
-        .error(status, code, FrameText(language).serviceError(code) ?? english, headers: headers + [("Content-Language", language.rawValue)])
+        // A bad case keeps the case reader's message (which fact, what is wrong) after the words
+        // in the reader's language: without it the case worker cannot tell what to fix.
+        let message = FrameText(language).serviceError(code).map { code == "bad_case" ? "\($0): \(english)" : $0 } ?? english
+        return .error(status, code, message, headers: headers + [("Content-Language", language.rawValue)])
     }
 
     /// The language of texts for people without `?lang`: the rule set's (`language nl` in its
