@@ -54,7 +54,7 @@ import Testing
         for expected in ["check", "eval", "batch", "test", "comply", "doc", "report"] {
             #expect(commands.contains { $0.name == expected }, "`\(expected)` is in the help")
         }
-        #expect(commands.first { $0.name == "doc" }?.flags == ["--pilot", "--out", "--rules"])
+        #expect(commands.first { $0.name == "doc" }?.flags == ["--pilot", "--out", "--rules", "--lang"])
     }
 
     @Test func everyCommandAndFlagIsDocumented() throws {

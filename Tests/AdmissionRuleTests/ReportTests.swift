@@ -143,8 +143,19 @@ import Testing
                 #expect(xml.tags.filter { $0.name == "rect" }.count == counts.count, "one bar per row")
             }
         }
-        #expect(html.contains("<div><b>2</b>error lines</div>"))
-        #expect(html.contains("<div><b>11</b>verdicts</div>"))
+        // Dutch by default, like the text summary; English with `--lang en`.
+        #expect(html.contains("<html lang=\"nl\">"))
+        #expect(html.contains("<div><b>2</b>foutregels</div>"))
+        #expect(html.contains("<div><b>11</b>uitkomsten</div>"))
+        #expect(html.contains("<section id=\"reasons\">\n<h2>Redencodes</h2>"))
+        let english = try CommandLineTests.run(["report", path, "--out", out, "--lang", "en"])
+        #expect(english.status == 0, "\(english.stderr)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(page.contains("<html lang=\"en\">"))
+        #expect(page.contains("<div><b>2</b>error lines</div>"))
+        #expect(page.contains("<div><b>11</b>verdicts</div>"))
+        #expect(page.contains("<section id=\"reasons\">\n<h2>Reason codes</h2>"))
+        #expect(MarkupChecker(page, mode: .html).problems.isEmpty)
     }
 
     @Test func reportReadsALargeFileAsAStream() throws {

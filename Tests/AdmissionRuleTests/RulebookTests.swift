@@ -6,26 +6,40 @@ import Testing
 /// `rule-check doc`: the rulebook page is well formed, names every rule, marks what a pilot
 /// changed, and its decision diagrams are well-formed SVG without overlapping text.
 @Suite struct RulebookTests {
-    /// Rendered once per pilot: the compliance proof inside takes a moment.
-    static let pages: [Pilot: String] = {
-        var pages: [Pilot: String] = [:]
+    /// Rendered once per pilot, in the rule set's language (Dutch): the compliance proof inside
+    /// takes a moment.
+    static let proofs: [Pilot: (program: Program, compliance: ComplianceReport)] = {
+        var proofs: [Pilot: (program: Program, compliance: ComplianceReport)] = [:]
         for pilot in Pilot.allCases {
-            if let program = try? Pilots.program(pilot) { pages[pilot] = Rulebook(program: program).html() }
+            if let program = try? Pilots.program(pilot) { proofs[pilot] = (program, ComplianceReport(program: program)) }
         }
-        return pages
+        return proofs
     }()
+
+    static let pages: [Pilot: String] = proofs.mapValues { Rulebook(program: $0.program, compliance: $0.compliance).html() }
+
+    /// The same rulebooks in English (`doc --lang en`), with the same proof.
+    static let englishPages: [Pilot: String] = proofs.mapValues {
+        Rulebook(program: $0.program, compliance: $0.compliance, language: .en).html()
+    }
 
     static func page(_ pilot: Pilot) throws -> String {
         try #require(pages[pilot], "the rulebook of \(pilot) did not render")
+    }
+
+    static func englishPage(_ pilot: Pilot) throws -> String {
+        try #require(englishPages[pilot], "the English rulebook of \(pilot) did not render")
     }
 
     // MARK: - Well formed
 
     @Test(arguments: Pilot.allCases)
     func pageIsWellFormedHTML(pilot: Pilot) throws {
+        for html in [try Self.page(pilot), try Self.englishPage(pilot)] {
+            let checker = MarkupChecker(html, mode: .html)
+            #expect(checker.problems.isEmpty, "\(checker.problems.joined(separator: "\n"))")
+        }
         let html = try Self.page(pilot)
-        let checker = MarkupChecker(html, mode: .html)
-        #expect(checker.problems.isEmpty, "\(checker.problems.joined(separator: "\n"))")
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta charset=\"utf-8\"/>"))
     }
@@ -79,7 +93,7 @@ import Testing
     }
 
     @Test func ruleShowsWhereItActsAndWhichTestsCoverIt() throws {
-        let html = try Self.page(.groningen)
+        let html = try Self.englishPage(.groningen)
         let card = try Self.article(html, id: "rule-safe_country")
         #expect(card.contains("decision <code>intake</code>, stage 1 <code>exclusion</code>"))
         #expect(card.contains("<code>intake = exclude</code>"))
@@ -94,7 +108,7 @@ import Testing
     }
 
     @Test func utrechtsOverridesAdditionsAndDeviationsAreMarked() throws {
-        let html = try Self.page(.utrecht)
+        let html = try Self.englishPage(.utrecht)
         for id in ["reception_entitlement", "review_reception_entitlement"] {
             let card = try Self.article(html, id: "rule-\(id)")
             #expect(card.hasPrefix("<article class=\"rule overridden has-deviation\""))
@@ -125,7 +139,7 @@ import Testing
     }
 
     @Test func groningenIsCompliantAndEveryInvariantIsProven() throws {
-        let html = try Self.page(.groningen)
+        let html = try Self.englishPage(.groningen)
         #expect(html.contains("<span class=\"badge b-proven\">compliant</span>"))
         for invariant in try Pilots.program(.groningen).invariants {
             #expect(html.contains("<div class=\"invariant proven\" id=\"invariant-\(invariant.id)\">"))
@@ -140,7 +154,7 @@ import Testing
         _ = try scratch.write("national.rules", national)
         let path = try scratch.write("utrecht.rules", utrecht + "\ndisable rule no_v_number because \"INLIA checks the V-number <before> intake & so\"\n")
         let program = try RuleLibrary(directory: scratch.folder.path).load(path: path)
-        let html = Rulebook(program: program).html()
+        let html = Rulebook(program: program, language: .en).html()
         #expect(MarkupChecker(html, mode: .html).problems.isEmpty)
         let card = try Self.article(html, id: "disabled-no_v_number")
         #expect(card.contains("<span class=\"badge b-disabled\">switched off by utrecht</span>"))
@@ -202,7 +216,7 @@ import Testing
     @Test func intakeDiagramShowsStagesRulesExceptionAndProducts() throws {
         let program = try Pilots.program(.groningen)
         let intake = try #require(program.decisionIndex(named: "intake"))
-        let svg = DecisionDiagram(program: program, decision: intake).svg()
+        let svg = DecisionDiagram(program: program, decision: intake, language: .en).svg()
         let texts = Self.texts(in: svg).map(\.text)
         for (number, stage) in program.decisions[intake].stages.enumerated() {
             #expect(texts.contains("stage \(number + 1): \(stage.name)"))
@@ -232,17 +246,70 @@ import Testing
     func diagramTextNeverOverlaps(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         for decision in program.decisions.indices {
-            let svg = DecisionDiagram(program: program, decision: decision).svg()
+          for language in TextLanguage.allCases {
+            let svg = DecisionDiagram(program: program, decision: decision, language: language).svg()
             let width = try #require(Self.number(svg, attribute: "width"))
             let boxes = Self.texts(in: svg)
             #expect(boxes.count > 10, "the diagram's text was found")
             for (i, a) in boxes.enumerated() {
                 #expect(a.maxX <= width + 0.5, "“\(a.text)” runs off the drawing in \(program.decisions[decision].name)")
                 for b in boxes[(i + 1)...] where a.intersects(b) {
-                    Issue.record("“\(a.text)” overlaps “\(b.text)” in \(pilot) \(program.decisions[decision].name)")
+                    Issue.record("“\(a.text)” overlaps “\(b.text)” in \(pilot) \(program.decisions[decision].name) (\(language))")
                 }
             }
+          }
         }
+    }
+
+    // MARK: - Languages
+
+    /// `doc` writes in the rule set's language (Dutch) by default: the frame words from the one
+    /// catalogue, the titles from the rule files; `--lang en` gives the English of both.
+    @Test func theRulebookIsInTheRuleSetsLanguageAndInEnglishOnRequest() throws {
+        let program = try Pilots.program(.utrecht)
+        let dutch = try Self.page(.utrecht)
+        let english = try Self.englishPage(.utrecht)
+        #expect(dutch.contains("<html lang=\"nl\">") && english.contains("<html lang=\"en\">"))
+        #expect(dutch.contains("<p class=\"muted\">Regelboek van de Landelijke Vreemdelingen Voorziening (LVV)</p>"))
+        #expect(dutch.contains("regels van kracht</div>") && english.contains("rules in force</div>"))
+        let card = try Self.article(dutch, id: "rule-reception_entitlement")
+        #expect(card.contains("<span class=\"badge b-overridden\">vervangen door utrecht</span>"))
+        #expect(card.contains("<div class=\"deviation\"><strong>Afwijking van het convenant.</strong>"))
+        #expect(card.contains("<h5>eerst: national</h5>") && card.contains("<h5>nu: utrecht</h5>"))
+        let safe = try Self.article(dutch, id: "rule-safe_country")
+        #expect(safe.contains("besluit <code>intake</code>, stap "))
+        #expect(safe.contains("Als deze voorwaarde geldt, is het besluit <code>intake</code> <strong>exclude</strong>"))
+        // Titles in the reader's language, from the rule files.
+        for rule in program.rules {
+            if let nl = program.texts.text(.rule(rule.id), in: .nl) { #expect(dutch.contains(HTML.escape(nl)), "Dutch title of `\(rule.id)`") }
+            if let en = program.texts.text(.rule(rule.id), in: .en) { #expect(english.contains(HTML.escape(en)), "English title of `\(rule.id)`") }
+        }
+        // No English frame words left on the Dutch page (outside the rule files' own texts and
+        // the conditions, which are code).
+        for phrase in ["rules in force", "Decision diagrams", "What utrecht changes", "fires in", "Test cases", "no test shows",
+                       "national rule", "exception lifts the rule", "applies when:", "Stage 1"] {
+            #expect(!dutch.contains(phrase), "`\(phrase)` on the Dutch page")
+        }
+        let svg = try #require(MarkupChecker.svgElements(in: dutch).first)
+        #expect(svg.contains(">landelijke regel<") && svg.contains(">uitzondering heft de regel op<"))
+    }
+
+    @Test func everyBookWordHasBothLanguages() {
+        for word in FrameText.BookWord.allCases {
+            #expect(!FrameText(.nl)[book: word].isEmpty && !FrameText(.en)[book: word].isEmpty, "\(word)")
+        }
+    }
+
+    @Test func docCommandTakesTheLanguage() throws {
+        let scratch = try CommandLineTests.Scratch()
+        let out = scratch.url("book").path
+        let run = try CommandLineTests.run(["doc", "--pilot", "groningen", "--out", out, "--lang", "en"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOfFile: out + "/groningen.html", encoding: .utf8)
+        #expect(html == (try Self.englishPage(.groningen)).replacingOccurrences(of: repositoryRoot + "/rules/", with: "rules/"))
+        let bad = try CommandLineTests.run(["doc", "--pilot", "groningen", "--out", out, "--lang", "de"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("`--lang` is `nl` or `en`, not `de`"))
     }
 
     // MARK: - Command line

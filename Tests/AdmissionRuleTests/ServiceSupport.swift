@@ -225,7 +225,7 @@ private func Glibc_send(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int
 
 /// Checks a JSON value against a JSON Schema of the OpenAPI document: the keywords the document
 /// uses (`$ref`, `type`, `required`, `properties`, `additionalProperties`, `items`, `enum`,
-/// `const`, `pattern`, `minimum`); it fails on any other keyword, so it cannot pass by ignoring one.
+/// `const`, `pattern`, `minimum`, `oneOf`); it fails on any other keyword, so it cannot pass by ignoring one.
 struct SchemaChecker {
     let document: JSONValue
 
@@ -277,6 +277,9 @@ struct SchemaChecker {
                 }
             case ("minimum", .number(let minimum)):
                 if case .number(let n) = value, Double(n)! < Double(minimum)! { problems.append("\(path): below \(minimum)") }
+            case ("oneOf", .array(let choices)):
+                let passing = choices.filter { check(value, $0, at: path).isEmpty }.count
+                if passing != 1 { problems.append("\(path): matches \(passing) of the `oneOf` schemas, not exactly one") }
             case ("description", _), ("default", _):
                 break
             default:

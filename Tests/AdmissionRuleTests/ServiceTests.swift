@@ -6,6 +6,7 @@
 import Foundation
 import LVVRules
 import LVVService
+import RuleDSL
 import Testing
 
 /// `rule-check serve` end to end: the real server on a free port of 127.0.0.1, spoken to over
@@ -18,11 +19,11 @@ import Testing
         return (0..<count).map { generator.nextCase(index: $0) }
     }
 
-    static func eval(_ caseJSON: String, trace: Bool) throws -> String {
+    static func eval(_ caseJSON: String, trace: Bool, _ more: [String] = ["--format", "json"]) throws -> String {
         let scratch = try CommandLineTests.Scratch()
         let path = scratch.url("case.json").path
         try Data(caseJSON.utf8).write(to: URL(fileURLWithPath: path))
-        let run = try CommandLineTests.run(["eval", "--pilot", "groningen", "--format", "json", path] + (trace ? [] : ["--no-trace"]))
+        let run = try CommandLineTests.run(["eval", "--pilot", "groningen", path] + more + (trace ? [] : ["--no-trace"]))
         #expect(run.status == 0)
         return run.stdout
     }
@@ -42,6 +43,20 @@ import Testing
         #expect(facts.headers["ruleset-sha256"] == Self.groningenHash)
         #expect(facts.text.contains("\"name\":\"v_number\""))
         #expect(facts.text.contains("\"checked_by\":\"INLIA\""))
+        // The question texts are the rule files' `ask` texts, in the language asked for (else
+        // the rule set's); a text without a translation falls back to the one written.
+        let program = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "groningen")
+        let english = try service.request("GET", "/v1/pilots/groningen/facts?lang=en")
+        for (response, language) in [(facts, TextLanguage.nl), (english, .en)] {
+            for name in ["v_number", "dublin_claimant", "binding_province"] {
+                let question = try #require(program.texts.question(for: name, in: language))
+                var w = JSONWriter(reservingCapacity: 64)
+                w.appendString(question)
+                #expect(response.text.contains("\"question\":" + String(decoding: w.bytes, as: UTF8.self)), "\(name) in \(language)")
+            }
+        }
+        #expect(facts.text.contains("\"question\":\"Is de persoon een Dublinclaimant?\""))
+        #expect(english.text.contains("\"question\":\"Is the person a Dublin claimant?\""))
         let openapi = try service.request("GET", "/openapi.json")
         #expect(openapi.status == 200)
         #expect(openapi.text.contains("\"openapi\": \"3.1.0\""))
@@ -79,8 +94,37 @@ import Testing
         #expect(text.status == 200)
         #expect(text.headers["content-type"] == "text/plain; charset=utf-8")
         #expect(text.text.contains("Besluit: "), "the text explanation is in the rule set's language, Dutch")
-        let whyNot = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true", body: Array(pretty.utf8))
-        #expect(whyNot.text == response.text, "`why_not` is accepted and, until counterfactuals exist, changes nothing")
+        _ = service.stop()
+    }
+
+    /// `?why_not=true` gives the counterfactuals of `eval --why-not`, byte for byte, in JSON and
+    /// in text; without it the verdict has no such field.
+    @Test func whyNotGivesTheCounterfactualsOfEval() throws {
+        let service = try ServiceProcess()
+        let excluded = Cases.intake(.groningen, ["dublin_claimant": true, "binding_province": "Drenthe"])
+        let partial = "{\"case_id\":\"W-2\",\"reference_date\":\"2023-05-01\",\"v_number\":\"V1\"}"
+        var kinds: Set<String> = []
+        for (i, body) in ([excluded, partial] + Self.cases(6, seed: 3)).enumerated() {
+            let trace = i % 2 == 1
+            let response = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true" + (trace ? "" : "&trace=false"), body: Array(body.utf8))
+            #expect(response.status == 200)
+            #expect(response.text == (try Self.eval(body, trace: trace, ["--format", "json", "--why-not"])))
+            if response.text.contains("\"counterfactuals\":{\"kind\":\"flip\"") { kinds.insert("flip") }
+            if response.text.contains("\"counterfactuals\":{\"kind\":\"settle\"") { kinds.insert("settle") }
+            let plain = try service.request("POST", "/v1/pilots/groningen/decide" + (trace ? "" : "?trace=false"), body: Array(body.utf8))
+            #expect(!plain.text.contains("\"counterfactuals\""), "only asked for")
+        }
+        #expect(kinds == ["flip", "settle"], "an exclusion says what would have to change, an undetermined case what would decide it")
+        // The text explanation ends with it, in the language asked for.
+        for lang in ["nl", "en"] {
+            let text = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true&format=text&trace=false&lang=\(lang)", body: Array(excluded.utf8))
+            #expect(text.status == 200)
+            #expect(text.text == (try Self.eval(excluded, trace: false, ["--why-not", "--lang", lang])))
+            #expect(text.text.contains(lang == "nl" ? "Wat zou er anders moeten zijn" : "What would have to change"))
+            #expect(text.text.contains(lang == "nl" ? "`dublin_claimant` (Dublinclaimant) nee in plaats van ja" : "`dublin_claimant` (Dublin claimant) no instead of yes"))
+        }
+        let bad = try service.request("POST", "/v1/pilots/groningen/decide?why_not=maybe", body: Array(excluded.utf8))
+        #expect(bad.status == 400)
         _ = service.stop()
     }
 
@@ -185,6 +229,10 @@ import Testing
         #expect(english.text.contains("no such path"))
         let dutch = try service.request("GET", "/nowhere")
         #expect(dutch.text.contains("dit pad bestaat niet"))
+        // A bad case: the Dutch words, then which fact and what is wrong.
+        let badCase = try service.request("POST", "/v1/pilots/groningen/decide", body: Array("{\"case_id\":\"B\",\"reference_date\":\"2023-01-01\",\"dublin_claimant\":\"ja\"}".utf8))
+        #expect(badCase.status == 400)
+        #expect(badCase.text.contains("\"message\":\"de casus is ongeldig: ") && badCase.text.contains("dublin_claimant"), "\(badCase.text)")
         #expect(service.process.isRunning)
         _ = service.stop()
     }
@@ -433,13 +481,13 @@ import Testing
         expectConforms(try service.request("GET", "/v1/pilots/nowhere/facts"), "/v1/pilots/{pilot}/facts", "get")
         let review = "{\"case_id\":\"R-1\",\"reference_date\":\"2023-06-01\",\"admission_date\":\"2022-01-10\",\"phase\":\"reception\"}"
         for body in Self.cases(20, seed: 5) + [review, "{\"case_id\":\"U\",\"reference_date\":\"2023-01-01\"}", "[]", "{"] {
-            for query in ["", "?trace=false"] {
+            for query in ["", "?trace=false", "?why_not=true"] {
                 expectConforms(try service.request("POST", "/v1/pilots/groningen/decide" + query, body: Array(body.utf8)), "/v1/pilots/{pilot}/decide", "post")
             }
         }
         expectConforms(try service.request("POST", "/v1/pilots/groningen/decide", headers: ["If-Match: x"]), "/v1/pilots/{pilot}/decide", "post")
         expectConforms(try service.request("POST", "/v1/pilots/groningen/decide"), "/v1/pilots/{pilot}/decide", "post")
-        #expect(checked == 56)
+        #expect(checked == 80)
         // Every verdict line of a batch is a Verdict too.
         let batch = try service.request("POST", "/v1/pilots/amsterdam/batch", body: Array(Self.cases(10).joined(separator: "\n").utf8))
         let verdict = try #require(checker.resolve("#/components/schemas/Verdict"))
@@ -463,6 +511,12 @@ import Testing
         #expect(page.contains("id=\"question\" data-fact=\"\(missing)\""))
         #expect(page.contains("te controleren door"))
         #expect(page.contains("id=\"download\""))
+        // Asked with the rule file's question text.
+        let program = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "groningen")
+        let asked = try #require(program.texts.question(for: String(missing), in: .nl))
+        #expect(page.contains("<label for=\"answer\">\(HTML.escape(asked))</label>"))
+        // Undetermined: which missing facts would decide it (`eval --why-not`).
+        #expect(page.contains("<section id=\"why-not\" data-kind=\"settle\"><h3>Welke ontbrekende gegevens de zaak beslissen</h3>"))
         // Skipping it asks the next one.
         let skipped = try service.request("GET", start + "&skip_add=\(missing)").text
         #expect(!skipped.contains("id=\"question\" data-fact=\"\(missing)\""))
@@ -473,11 +527,28 @@ import Testing
         #expect(excluded.contains("data-decision=\"exclude\""))
         #expect(excluded.contains("<code>entry_ban_10y</code>"))
         #expect(!excluded.contains("id=\"question\""))
+        // What would have to change, for a case with every fact given: as `eval --why-not`.
+        let complete = try service.request("GET", Self.dublinPage).text
+        #expect(complete.contains("data-decision=\"exclude\""))
+        let whyNot = try #require(complete.range(of: "<section id=\"why-not\" data-kind=\"flip\">").map { complete[$0.lowerBound...] })
+        #expect(whyNot.contains("<h3>Wat zou er anders moeten zijn</h3><ol><li>alleen via een individuele uitzondering (<code>exceptional_admission</code>: "))
+        #expect(whyNot.contains("<li><code>dublin_claimant</code> (Dublinclaimant) nee in plaats van ja en <code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>: zou het besluit <code>admit</code> zijn</li>"))
+        let englishWhyNot = try service.request("GET", Self.dublinPage + "&lang=en").text
+        #expect(englishWhyNot.contains("<h3>What would have to change</h3>"))
+        #expect(englishWhyNot.contains("(Dublin claimant) no instead of yes"))
+        // A case that nothing the person can change would admit says so.
+        #expect(excluded.contains("<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3><p class=\"note\">geen verandering van ten hoogste 4 gegevens"))
         // A value of the wrong form is shown as the case reader's message, not a crash.
         let wrong = try service.request("GET", start + "&entry_ban_years=many")
         #expect(wrong.status == 200 && wrong.text.contains("id=\"case-error\""))
         _ = service.stop()
     }
+
+    /// A Dublin claimant bound to Drenthe, every intake fact given: excluded, and two ways to admission.
+    static let dublinPage = "/?pilot=groningen&reference_date=2022-05-01&v_number=1234567890&identity_doubt=false&birth_date=1990-06-15"
+        + "&nationality=SY&lawful_residence=false&reception_entitlement=none&entry_ban_years=0&declared_undesirable=false"
+        + "&dublin_claimant=true&binding_municipality=Groningen&binding_province=Drenthe&safe_country_national=false"
+        + "&previously_in_bbb=false&willing_to_cooperate=true"
 
     static let chromium: String? = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap { name in
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
@@ -487,7 +558,7 @@ import Testing
     @Test(.enabled(if: chromium != nil, "chromium is not on PATH: the page is not rendered in a browser (apt-get install chromium)"))
     func thePageRendersTheVerdictInHeadlessChromium() throws {
         let service = try ServiceProcess()
-        let url = "http://127.0.0.1:\(service.port)/?pilot=groningen&reference_date=2023-04-01&v_number=V1&identity_doubt=false&entry_ban_years=12"
+        let url = "http://127.0.0.1:\(service.port)" + Self.dublinPage
         let scratch = try CommandLineTests.Scratch()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.chromium!)
@@ -502,7 +573,10 @@ import Testing
         if process.isRunning { process.terminate() }
         let dom = try String(contentsOf: out, encoding: .utf8)
         #expect(dom.contains("id=\"decision\" class=\"decision exclude\""), "rendered DOM: \(dom.prefix(300))")
-        #expect(dom.contains("entry_ban_10y"))
+        #expect(dom.contains("<code>dublin_claimant</code>"), "the reason's code")
+        // "What would have to change", rendered.
+        #expect(dom.contains("<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3>"), "rendered DOM: \(dom.suffix(1500))")
+        #expect(dom.contains("<code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>"))
         _ = service.stop()
     }
 

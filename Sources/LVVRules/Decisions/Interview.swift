@@ -154,7 +154,7 @@ public struct Interview {
     /// Reads what a person typed: ja/nee, a date as `15-06-2021` or `2021-06-15`, an option by
     /// number or name, a number, a text; `onbekend`, `overslaan`, and `geen` for a fact that may
     /// be absent. Dutch and English words are both accepted.
-    public func parse(_ typed: String, for slot: Int, words w: InterviewWords = .nl) -> Answer {
+    public func parse(_ typed: String, for slot: Int, words w: FrameText.InterviewWords = FrameText(.nl).interview) -> Answer {
         let text = String(typed.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
             .drop { $0.properties.isWhitespace }.reversed().map(Character.init))
         let word = text.lowercased()
@@ -214,57 +214,4 @@ extension String {
         for c in self { if c == target { out += replacement } else { out.append(c) } }
         return out
     }
-}
-
-/// The interview's frame words, Dutch and English, in one place so they can move into the
-/// presentation layer's catalogue of frame words.
-public struct InterviewWords: Sendable {
-    public let question: String
-    public let stillOpen: String
-    public let yesNo: String
-    public let dateHint: String
-    public let numberHint: String
-    public let textHint: String
-    public let optionsHint: String
-    public let absentHint: String
-    public let passHint: String
-    public let empty: String
-    public let requiredFact: String
-    public let badBool: String
-    public let badDate: String
-    public let badOption: String
-    public let badNumber: String
-    public let badFormat: String
-    public let badAnswer: String
-    public let again: String
-    public let settled: String
-    public let nothingLeft: String
-    public let interrupted: String
-    public let written: String
-
-    public static let nl = InterviewWords(
-        question: "Vraag", stillOpen: "nog open", yesNo: "ja/nee", dateHint: "datum, bijvoorbeeld 15-06-2021",
-        numberHint: "een getal", textHint: "tekst", optionsHint: "kies een nummer of naam", absentHint: "`geen` als het er niet is",
-        passHint: "`onbekend` of `overslaan`", empty: "geen antwoord gegeven",
-        requiredFact: "deze vraag is verplicht: zonder antwoord kan er niet worden besloten",
-        badBool: "antwoord `ja` of `nee`", badDate: "geen geldige datum: schrijf bijvoorbeeld 15-06-2021 of 2021-06-15",
-        badOption: "geen van de opties: kies een nummer", badNumber: "geen geldig getal", badFormat: "tekst van de vorm",
-        badAnswer: "dit antwoord wordt niet begrepen", again: "probeer het opnieuw",
-        settled: "Het besluit staat vast; de overige vragen kunnen het niet meer veranderen.",
-        nothingLeft: "Er zijn geen vragen meer die het besluit kunnen veranderen.",
-        interrupted: "interview afgebroken na %d beantwoorde vragen; er is niets geschreven",
-        written: "casus geschreven naar")
-
-    public static let en = InterviewWords(
-        question: "Question", stillOpen: "still open", yesNo: "yes/no", dateHint: "a date, for example 15-06-2021",
-        numberHint: "a number", textHint: "text", optionsHint: "choose a number or name", absentHint: "`none` if there is none",
-        passHint: "`unknown` or `skip`", empty: "no answer given",
-        requiredFact: "this question is required: without an answer nothing can be decided",
-        badBool: "answer `yes` or `no`", badDate: "not a valid date: write for example 15-06-2021 or 2021-06-15",
-        badOption: "not one of the options: choose a number", badNumber: "not a valid number", badFormat: "text of the form",
-        badAnswer: "this answer is not understood", again: "please try again",
-        settled: "The decision is certain; the remaining questions cannot change it.",
-        nothingLeft: "No questions are left that could change the decision.",
-        interrupted: "interview interrupted after %d answered questions; nothing was written",
-        written: "case written to")
 }

@@ -26,96 +26,48 @@ public struct WhyNot: Sendable {
     }
 }
 
-/// The frame words of the why-not text, Dutch and English. Kept in one place so they can move
-/// into the presentation layer's catalogue of frame words.
-public enum WhyNotWords {
-    public enum Language: String, Sendable { case nl, en }
-
-    struct Words {
-        let heading: String
-        let settleHeading: String
-        let none: String
-        let settleNone: String
-        let and: String
-        let then: String
-        let instead: String
-        let viaException: String
-        let more: String
-        let incomplete: String
-        let yes: String
-        let no: String
-        let absent: String
-        let unknown: String
-        let atMost: String
-        let atLeast: String
-        let below: String
-        let onOrBefore: String
-        let onOrAfter: String
-        let from: String
-        let through: String
-        let gives: String
-        let option: String
-        let whenKnown: String
-        let otherwise: String
-    }
-
-    static func words(_ language: Language) -> Words {
-        switch language {
-        case .nl:
-            return Words(
-                heading: "Wat zou er anders moeten zijn", settleHeading: "Welke ontbrekende gegevens de zaak beslissen",
-                none: "geen verandering van ten hoogste %d gegevens die de persoon kan veranderen geeft `%@`",
-                settleNone: "geen set van ten hoogste %d ontbrekende gegevens beslist de zaak",
-                and: " en ", then: "zou het besluit `%@` zijn", instead: "in plaats van",
-                viaException: "alleen via een individuele uitzondering", more: "er zijn meer mogelijkheden dan deze %d (gezocht tot en met %d wijzigingen)",
-                incomplete: "de zoektocht is afgebroken na %d wijzigingen tegelijk: grotere sets zijn niet onderzocht",
-                yes: "ja", no: "nee", absent: "geen", unknown: "onbekend", atMost: "ten hoogste", atLeast: "ten minste", below: "minder dan", onOrBefore: "op of voor", onOrAfter: "op of na",
-                from: "van", through: "tot en met", gives: "geeft", option: "Mogelijkheid", whenKnown: "Zodra bekend is:", otherwise: "in alle andere gevallen `%@`")
-        case .en:
-            return Words(
-                heading: "What would have to change", settleHeading: "Which missing facts would decide the case",
-                none: "no change of at most %d facts the person can change gives `%@`",
-                settleNone: "no set of at most %d missing facts decides the case",
-                and: " and ", then: "the decision would be `%@`", instead: "instead of",
-                viaException: "only through an individual exception", more: "there are more possibilities than these %d (searched up to %d changes)",
-                incomplete: "the search stopped after %d changes at once: larger sets were not searched",
-                yes: "yes", no: "no", absent: "none", unknown: "unknown", atMost: "at most", atLeast: "at least", below: "less than", onOrBefore: "on or before", onOrAfter: "on or after",
-                from: "from", through: "through", gives: "gives", option: "Option", whenKnown: "Once known:", otherwise: "in every other case `%@`")
-        }
-    }
-}
-
 /// Renders counterfactuals as text for a person, and as the `counterfactuals` JSON field.
 public enum WhyNotText {
-    public static func render(_ c: Counterfactuals, program: Program, search: CounterfactualSearch,
-                              language: WhyNotWords.Language = .nl) -> String {
-        let w = WhyNotWords.words(language)
-        var out = ""
+    /// The explanation in lines, for the text here and the intake page's list: a heading, the
+    /// sets (each with the outcomes per value, for `undetermined`) and notes on the search.
+    public struct Lines: Sendable {
+        public let heading: String
+        public let items: [(text: String, details: [String])]
+        public let notes: [String]
+    }
+
+    /// - Parameter language: the reader's language; nil means the rule set's own. The frame
+    ///   words come from `FrameText`, fact and exception titles from the rule files.
+    public static func lines(_ c: Counterfactuals, program: Program, language: TextLanguage? = nil) -> Lines {
+        let language = language ?? program.texts.language
+        let w = FrameText(language).whyNot
+        var items: [(text: String, details: [String])] = []
+        var notes: [String] = []
+        let heading: String
         switch c.kind {
         case .flips(let target):
-            out += "\n\(w.heading)\n"
-            if c.sets.isEmpty {
-                out += "  " + fill(w.none, c.searchedUpTo, target) + "\n"
-            }
-            for (i, set) in c.sets.enumerated() {
+            heading = w.heading
+            if c.sets.isEmpty { notes.append(fill(w.none, c.searchedUpTo, target)) }
+            for set in c.sets {
                 let parts = set.changes.map { change -> String in
                     if let e = change.exception {
                         let exception = program.exceptions[e]
-                        return "\(w.viaException) (`\(exception.id)`: \(exception.title ?? exception.id))"
+                        return "\(w.viaException) (`\(exception.id)`: \(program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? exception.id))"
                     }
                     guard let slot = change.fact else { return "" }
                     let fact = program.facts[slot]
-                    return "`\(fact.name)` (\(fact.title ?? fact.name)) \(needed(change.needed, w)) \(w.instead) \(value(change.now, w))"
+                    return "`\(fact.name)` (\(program.texts.text(.fact(fact.name), in: language) ?? fact.title ?? fact.name)) \(needed(change.needed, w)) \(w.instead) \(value(change.now, w))"
                 }
-                out += "  \(i + 1). " + parts.joined(separator: w.and) + ": " + fill(w.then, 0, target)
-                out += set.viaException && set.changes.count > 1 ? " (\(w.viaException))\n" : "\n"
+                var text = parts.joined(separator: w.and) + ": " + fill(w.then, 0, target)
+                if set.viaException && set.changes.count > 1 { text += " (\(w.viaException))" }
+                items.append((text, []))
             }
         case .settles:
-            out += "\n\(w.settleHeading)\n"
-            if c.sets.isEmpty { out += "  " + fill(w.settleNone, c.searchedUpTo, "") + "\n" }
-            for (i, set) in c.sets.enumerated() {
+            heading = w.settleHeading
+            if c.sets.isEmpty { notes.append(fill(w.settleNone, c.searchedUpTo, "")) }
+            for set in c.sets {
                 let names = set.changes.compactMap { $0.fact }.map { "`\(program.facts[$0].name)`" }
-                out += "  \(i + 1). \(w.whenKnown) " + names.joined(separator: w.and) + "\n"
+                var details: [String] = []
                 // The rarer outcomes row by row; the most common one, when there are many rows,
                 // as "in every other case".
                 var counts: [String: Int] = [:]
@@ -125,13 +77,28 @@ public enum WhyNotText {
                     let values = zip(set.changes, row.values).map { change, needed in
                         "\(change.fact.map { program.facts[$0].name } ?? "") \(self.needed(needed, w))"
                     }
-                    out += "     - " + values.joined(separator: ", ") + " \(w.gives) `\(row.outcome)`\n"
+                    details.append(values.joined(separator: ", ") + " \(w.gives) `\(row.outcome)`")
                 }
-                if let common { out += "     - " + fill(w.otherwise, 0, common) + "\n" }
+                if let common { details.append(fill(w.otherwise, 0, common)) }
+                items.append(("\(w.whenKnown) " + names.joined(separator: w.and), details))
             }
         }
-        if c.hasMore { out += "  " + fill(w.more, c.sets.count, "", c.searchedUpTo) + "\n" }
-        if !c.complete { out += "  " + fill(w.incomplete, c.searchedUpTo, "") + "\n" }
+        if c.hasMore { notes.append(fill(w.more, c.sets.count, "", c.searchedUpTo)) }
+        if !c.complete { notes.append(fill(w.incomplete, c.searchedUpTo, "")) }
+        return Lines(heading: heading, items: items, notes: notes)
+    }
+
+    /// The explanation as `eval --why-not` prints it, after the verdict.
+    public static func render(_ c: Counterfactuals, program: Program, search: CounterfactualSearch,
+                              language: TextLanguage? = nil) -> String {
+        let lines = lines(c, program: program, language: language)
+        var out = "\n\(lines.heading)\n"
+        // With no set, the note that says so comes first (the items are empty then).
+        for (i, item) in lines.items.enumerated() {
+            out += "  \(i + 1). \(item.text)\n"
+            for detail in item.details { out += "     - \(detail)\n" }
+        }
+        for note in lines.notes { out += "  \(note)\n" }
         return out
     }
 
@@ -144,7 +111,7 @@ public enum WhyNotText {
         return out
     }
 
-    static func value(_ v: Value?, _ w: WhyNotWords.Words) -> String {
+    static func value(_ v: Value?, _ w: FrameText.WhyNotWords) -> String {
         switch v {
         case nil: return w.unknown
         case .bool(let b)?: return b ? w.yes : w.no
@@ -155,7 +122,7 @@ public enum WhyNotText {
         }
     }
 
-    static func needed(_ n: Counterfactuals.Needed, _ w: WhyNotWords.Words) -> String {
+    static func needed(_ n: Counterfactuals.Needed, _ w: FrameText.WhyNotWords) -> String {
         guard n.isRange else { return value(n.value, w) }
         switch (n.from, n.to) {
         case (nil, .number(let to)?) where to.scaled % 1_000_000 == 999_999:

@@ -344,66 +344,70 @@ public struct CaseSummary: Sendable {
     // MARK: - HTML
 
     /// The HTML page `rule-check report --out FILE.html` writes: totals, then per table the
-    /// counts and a bar chart drawn as inline SVG.
-    public func html(source: String, outflow classification: OutflowClassification = OutflowClassification()) -> String {
-        var body = "<header><p class=\"muted\">Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts</p>\n"
-        body += "<h1>Verdicts in <code>\(HTML.escape(source))</code></h1>\n</header>\n"
+    /// counts and a bar chart drawn as inline SVG; its words in `language` (`FrameText`).
+    public func html(source: String, outflow classification: OutflowClassification = OutflowClassification(),
+                     language: TextLanguage = .nl) -> String {
+        let words = FrameText(language)
+        var body = "<header><p class=\"muted\">\(words[report: .pageHeader])</p>\n"
+        body += "<h1>\(words[report: .verdictsIn]) <code>\(HTML.escape(source))</code></h1>\n</header>\n"
         body += "<div class=\"summary\">\n"
-        body += "<div><b>\(verdicts)</b>verdicts</div>\n"
-        body += "<div><b>\(errorLines)</b>error lines</div>\n"
-        body += "<div><b>\(unreadableLines)</b>unreadable lines</div>\n"
-        body += "<div><b>\(exceptional)</b>exceptional admissions</div>\n"
+        body += "<div><b>\(verdicts)</b>\(words[report: .verdictsUnit])</div>\n"
+        body += "<div><b>\(errorLines)</b>\(words[report: .errorLines])</div>\n"
+        body += "<div><b>\(unreadableLines)</b>\(words[report: .unreadableLinesUnit])</div>\n"
+        body += "<div><b>\(exceptional)</b>\(words[report: .exceptionalAdmissions])</div>\n"
         for question in questions.sorted { body += "<div><b>\(question.count)</b>\(HTML.escape(question.key))</div>\n" }
         body += "</div>\n"
-        body += "<p>\(lines) non-blank lines read. Error lines are the <code>{\"line\": N, \"error\": …}</code> lines "
-            + "<code>rule-check batch</code> writes for cases it could not read; they are counted, not summarised. "
-            + "Percentages are of the \(verdicts) verdicts; a verdict can list several reasons, referrals and actions.</p>\n"
+        body += "<p>\(words.reportLinesRead(lines, verdicts: verdicts))</p>\n"
         if !rulesets.counts.isEmpty {
-            body += "<table>\n<tr><th>rule set</th><th>sha256</th><th class=\"num\">verdicts</th></tr>\n"
+            body += "<table>\n<tr><th>\(words[report: .ruleSet])</th><th>sha256</th><th class=\"num\">\(words[report: .verdictsUnit])</th></tr>\n"
             for ruleset in rulesets.sorted {
                 let parts = ruleset.key.split(separator: " ", maxSplits: 1).map(String.init)
                 body += "<tr><td><code>\(HTML.escape(parts.first ?? ""))</code></td><td><code>\(HTML.escape(parts.count > 1 ? parts[1] : ""))</code></td><td class=\"num\">\(ruleset.count)</td></tr>\n"
             }
             body += "</table>\n"
         }
-        body += "<nav class=\"toc\"><strong>Tables</strong>: " + tables.map { "<a href=\"#\($0.id)\">\(HTML.escape($0.title))</a>" }.joined(separator: " · ")
-            + " · <a href=\"#outflow\">Outflow per pilot</a></nav>\n"
-        for table in tables {
-            body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(table.title))</h2>\n"
+        let headings = tables.map { Self.heading($0.id, words) ?? ($0.title, $0.unit) }
+        body += "<nav class=\"toc\"><strong>\(words[report: .tables])</strong>: "
+            + zip(tables, headings).map { "<a href=\"#\($0.id)\">\(HTML.escape($1.0))</a>" }.joined(separator: " · ")
+            + " · <a href=\"#outflow\">\(words[report: .outflowPerPilot])</a></nav>\n"
+        for (table, (title, unit)) in zip(tables, headings) {
+            body += "<section id=\"\(table.id)\">\n<h2>\(HTML.escape(title))</h2>\n"
             let rows = table.tally.sorted.map { (key: TerminalText.escape($0.key), count: $0.count) }
             if rows.isEmpty {
-                body += "<p class=\"muted\">None.</p>\n</section>\n"
+                body += "<p class=\"muted\">\(words[report: .none])</p>\n</section>\n"
                 continue
             }
-            body += "<div class=\"pair\">\n<table>\n<tr><th>\(HTML.escape(table.title.lowercased()))</th><th class=\"num\">\(HTML.escape(table.unit))</th><th class=\"num\">share</th></tr>\n"
+            body += "<div class=\"pair\">\n<table>\n<tr><th>\(HTML.escape(title.lowercased()))</th><th class=\"num\">\(HTML.escape(unit))</th><th class=\"num\">\(words[report: .share])</th></tr>\n"
             for row in rows {
                 body += "<tr><td><code>\(HTML.escape(row.key))</code></td><td class=\"num\">\(row.count)</td><td class=\"num\">\(percent(row.count, of: verdicts))</td></tr>\n"
             }
             body += "</table>\n"
-            body += BarChart(id: table.id, title: table.title, rows: rows).svg() + "\n</div>\n</section>\n"
+            body += BarChart(id: table.id, title: title, rows: rows, kind: words[report: .barChart]).svg() + "\n</div>\n</section>\n"
         }
-        body += outflowSection(classification)
+        body += outflowSection(classification, words)
         if !firstUnreadable.isEmpty {
-            body += "<section id=\"unreadable\"><h2>Unreadable lines</h2><ul>\n"
-            for item in firstUnreadable { body += "<li>line \(item.line): \(HTML.escape(item.message))</li>\n" }
-            if unreadableLines > firstUnreadable.count { body += "<li>… and \(unreadableLines - firstUnreadable.count) more</li>\n" }
+            body += "<section id=\"unreadable\"><h2>\(words[report: .unreadableLines])</h2><ul>\n"
+            for item in firstUnreadable { body += "<li>\(words[report: .line]) \(item.line): \(HTML.escape(item.message))</li>\n" }
+            if unreadableLines > firstUnreadable.count {
+                body += "<li>… \(words[report: .andMore]) \(unreadableLines - firstUnreadable.count) \(words[report: .more])</li>\n"
+            }
             body += "</ul></section>\n"
         }
-        body += "<footer class=\"muted\"><p>Made by <code>rule-check report</code>. Escaped text only, no scripts.</p></footer>\n"
-        return HTML.page(title: "Verdicts: \(source)", style: HTML.baseStyle + Self.style, body: body)
+        body += "<footer class=\"muted\"><p>\(words[report: .footer])</p></footer>\n"
+        return HTML.page(title: "\(words[report: .verdicts]): \(source)", style: HTML.baseStyle + Self.style, body: body,
+                         language: language.rawValue)
     }
 
     /// The outflow table: per pilot durable, temporary and unclassified outflow and the durable share.
-    private func outflowSection(_ classification: OutflowClassification) -> String {
-        var body = "<section id=\"outflow\">\n<h2>Outflow per pilot</h2>\n"
-        body += "<p>Review verdicts with an outcome, classed durable or temporary by <code>\(OutflowClassification.derivedValue)</code> "
-            + "in the pilot's rule files. The durable share is of all outflow of the pilot.</p>\n"
+    private func outflowSection(_ classification: OutflowClassification, _ words: FrameText) -> String {
+        var body = "<section id=\"outflow\">\n<h2>\(words[report: .outflowPerPilot])</h2>\n"
+        body += "<p>\(words.reportOutflowIntro(value: "<code>\(OutflowClassification.derivedValue)</code>"))</p>\n"
         let rows = outflowRows(classification)
         if rows.isEmpty {
-            body += "<p class=\"muted\">None.</p>\n"
+            body += "<p class=\"muted\">\(words[report: .none])</p>\n"
         } else {
-            body += "<table>\n<tr><th>pilot</th><th class=\"num\">durable</th><th class=\"num\">temporary</th>"
-                + "<th class=\"num\">unclassified</th><th class=\"num\">durable share</th></tr>\n"
+            body += "<table>\n<tr><th>\(words[report: .pilot])</th><th class=\"num\">\(words[report: .durable])</th><th class=\"num\">\(words[report: .temporary])</th>"
+                + "<th class=\"num\">\(words[report: .unclassified])</th><th class=\"num\">\(words[report: .durableShare])</th></tr>\n"
             for row in rows {
                 body += "<tr><td><code>\(HTML.escape(row.pilot))</code></td><td class=\"num\">\(row.durable)</td>"
                     + "<td class=\"num\">\(row.temporary)</td><td class=\"num\">\(row.unclassified)</td>"
@@ -435,6 +439,8 @@ struct BarChart {
     let id: String
     let title: String
     let rows: [(key: String, count: Int)]
+    /// What the chart is called for a screen reader (`staafdiagram`), in the page's language.
+    var kind = "bar chart"
 
     static let charWidth = 7.0
     static let barArea = 360.0
@@ -447,7 +453,7 @@ struct BarChart {
         let countWidth = Double(String(maximum).count) * Self.charWidth + 16
         let width = labelWidth + Self.barArea + countWidth
         let height = Double(rows.count) * Self.rowHeight + 12
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title)): bar chart\""
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title)): \(HTML.escape(kind))\""
             + " width=\"\(Canvas.number(width))\" height=\"\(Canvas.number(height))\" viewBox=\"0 0 \(Canvas.number(width)) \(Canvas.number(height))\">\n"
         out += "<title>\(HTML.escape(title))</title>\n"
         out += "<line x1=\"\(Canvas.number(labelWidth))\" y1=\"4\" x2=\"\(Canvas.number(labelWidth))\" y2=\"\(Canvas.number(height - 6))\" stroke=\"#8f9aa7\" stroke-width=\"1\"/>\n"

@@ -12,11 +12,19 @@ import RuleDSL
 public struct DecisionDiagram {
     public let program: Program
     public let decision: Int
+    /// The reader's language: the frame words from `FrameText`, titles from the rule files.
+    public let language: TextLanguage
+    private let words: FrameText
 
-    public init(program: Program, decision: Int) {
+    /// - Parameter language: the reader's language; nil means the rule set's own.
+    public init(program: Program, decision: Int, language: TextLanguage? = nil) {
         self.program = program
         self.decision = decision
+        self.language = language ?? program.texts.language
+        self.words = FrameText(self.language)
     }
+
+    private func t(_ word: FrameText.BookWord) -> String { words[book: word] }
 
     // MARK: - Geometry
 
@@ -70,9 +78,9 @@ public struct DecisionDiagram {
         var y = 8.0
 
         // Title and legend.
-        canvas.text(Self.mainX, y + 14, "decision \(info.name)", size: 15, weight: "700", mono: true)
+        canvas.text(Self.mainX, y + 14, "\(t(.decisionLower)) \(info.name)", size: 15, weight: "700", mono: true)
         y += 22
-        if let title = info.title {
+        if let title = program.texts.text(.decision(info.name), in: language) ?? info.title {
             for line in wrap(title, width: Self.width - Self.mainX - 10) {
                 canvas.text(Self.mainX, y + 12, line, colour: Palette.muted)
                 y += Self.lineHeight
@@ -83,8 +91,8 @@ public struct DecisionDiagram {
         y += 14
 
         // Start: when the question applies.
-        let condition = info.condition.map { _ in conditionText(of: info) } ?? "every case"
-        let startLines = wrap("applies when: " + condition, width: Self.mainWidth - 24, mono: true)
+        let condition = info.condition.map { _ in conditionText(of: info) } ?? t(.everyCase)
+        let startLines = wrap(t(.appliesWhen) + condition, width: Self.mainWidth - 24, mono: true)
         let startHeight = 12 + Double(startLines.count) * Self.lineHeight
         canvas.rect(Self.mainX, y, Self.mainWidth, startHeight, fill: "#ffffff", stroke: Palette.ink, radius: 18)
         for (i, line) in startLines.enumerated() {
@@ -100,14 +108,13 @@ public struct DecisionDiagram {
             y += Self.gap
             canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
             if stageNumber > 0 {
-                canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, "no rule above holds for certain", size: 11,
+                canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
                             colour: Palette.muted)
             }
             let stageTop = y
             let stageMark = canvas.mark
-            var header = ["stage \(stageNumber + 1): \(stage.name)"]
-            var note = "a rule that holds gives \(stage.outcome)"
-            if stage.overridesUnknowns { note += ", even while facts of earlier stages are unknown" }
+            var header = ["\(t(.stage).lowercased()) \(stageNumber + 1): \(stage.name)"]
+            let note = words.diagramStageNote(stage.outcome, evenUnknown: stage.overridesUnknowns)
             header += wrap(note, width: Self.mainWidth - 24)
             var inner = y + 8
             for (i, line) in header.enumerated() {
@@ -117,9 +124,10 @@ public struct DecisionDiagram {
             }
             let headerMid = y + 8 + Self.lineHeight - 6
             // The outcome of the stage, out to the right.
-            let outcomeWidth = pillWidth("gives " + stage.outcome, size: 13, bold: true)
+            let gives = "\(t(.gives)) " + stage.outcome
+            let outcomeWidth = pillWidth(gives, size: 13, bold: true)
             canvas.line(Self.mainX + Self.mainWidth, headerMid, Self.outputX, headerMid, stroke: Palette.ink, width: 1.5, arrow: true)
-            canvas.pill(Self.outputX, headerMid - 11, "gives " + stage.outcome, style: .outcome, width: outcomeWidth, height: 22, size: 13)
+            canvas.pill(Self.outputX, headerMid - 11, gives, style: .outcome, width: outcomeWidth, height: 22, size: 13)
             inner += 8
             let ruleIndices = stage.rules
             let switchedOff = program.disabled.filter {
@@ -127,7 +135,7 @@ public struct DecisionDiagram {
                 return false
             }
             if ruleIndices.isEmpty && switchedOff.isEmpty {
-                canvas.text(Self.mainX + 22, inner + 12, "(no rules)", colour: Palette.muted)
+                canvas.text(Self.mainX + 22, inner + 12, t(.noRules), colour: Palette.muted)
                 inner += Self.lineHeight + 4
             }
             for ruleIndex in ruleIndices {
@@ -150,25 +158,25 @@ public struct DecisionDiagram {
         y += Self.gap
         canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
         if !info.stages.isEmpty {
-            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, "no rule above holds for certain", size: 11,
+            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
                         colour: Palette.muted)
         }
-        let unknownNote = wrap("if unknown facts could still change the outcome: undetermined, with those facts as missing",
+        let unknownNote = wrap(t(.ifUnknown),
                                width: Self.mainWidth - 24)
         let otherwiseHeight = 30 + Double(unknownNote.count) * Self.lineHeight + 8
         canvas.rect(Self.mainX, y, Self.mainWidth, otherwiseHeight, fill: "#ffffff", stroke: Palette.ink, radius: 18, strokeWidth: 1.5)
-        canvas.text(Self.mainX + 14, y + 21, "otherwise", size: 13, weight: "700")
+        canvas.text(Self.mainX + 14, y + 21, t(.otherwiseLower), size: 13, weight: "700")
         for (i, line) in unknownNote.enumerated() {
             canvas.text(Self.mainX + 14, y + 40 + Double(i) * Self.lineHeight, line, size: 12, colour: Palette.muted)
         }
         if let otherwise = info.otherwise {
             let mid = y + 15
             canvas.line(Self.mainX + Self.mainWidth, mid, Self.outputX, mid, stroke: Palette.ink, width: 1.5, arrow: true)
-            let label = "gives " + otherwise
+            let label = "\(t(.gives)) " + otherwise
             let w = pillWidth(label, size: 13, bold: true)
             canvas.pill(Self.outputX, mid - 11, label, style: .outcome, width: w, height: 22, size: 13)
             if let reason = info.otherwiseReason {
-                let r = "reason " + reason
+                let r = "\(t(.reason)) " + reason
                 canvas.pill(Self.outputX + w + 8, mid - 10, r, style: .reason, width: pillWidth(r), height: Self.pillHeight)
             }
         }
@@ -179,12 +187,12 @@ public struct DecisionDiagram {
         if !info.afterRules.isEmpty {
             y += Self.gap
             canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
-            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, "then, whatever the outcome", size: 11,
+            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.thenWhatever), size: 11,
                         colour: Palette.muted)
             let boxTop = y
             let boxMark = canvas.mark
             var inner = y + 8 + Self.lineHeight
-            canvas.text(Self.mainX + 12, inner - 3, "after the decision: adds reasons and actions", size: 13, weight: "700")
+            canvas.text(Self.mainX + 12, inner - 3, t(.afterDecisionAdds), size: 13, weight: "700")
             inner += 8
             for ruleIndex in info.afterRules {
                 let (bottom, _) = ruleRow(&canvas, ruleIndex, y: inner, top: top)
@@ -205,18 +213,18 @@ public struct DecisionDiagram {
             let firstTop = lifted.compactMap { liftedRowsTop[$0] }.min() ?? y
             let boxY = max(firstTop, exceptionBottom + 16)
             var lines: [(String, Double, String, String, Bool)] = []  // text, size, weight, colour, mono
-            lines.append(("exception", 11, "400", Palette.exception, false))
+            lines.append((t(.exceptionLower), 11, "400", Palette.exception, false))
             for l in wrap(exception.id, width: Self.exceptionWidth - 20, mono: true) { lines.append((l, 12, "700", Palette.ink, true)) }
-            for l in wrap(exception.title ?? "", width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.ink, false)) }
+            for l in wrap(program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? "", width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.ink, false)) }
             let lifts = exception.declaration.lifts.map {
                 switch $0 {
                 case .rule(let n): return n.text
-                case .kind(let n): return "kind " + n.text
+                case .kind(let n): return "\(t(.kindLower)) " + n.text
                 }
             }.joined(separator: ", ")
-            for l in wrap("lifts " + lifts, width: Self.exceptionWidth - 20) { lines.append((l, 12, "600", Palette.exception, false)) }
+            for l in wrap("\(t(.liftsLower)) " + lifts, width: Self.exceptionWidth - 20) { lines.append((l, 12, "600", Palette.exception, false)) }
             if let reason = exception.reason {
-                for l in wrap("adds reason " + reason, width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.muted, false)) }
+                for l in wrap("\(t(.addsReason)) " + reason, width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.muted, false)) }
             }
             var untouched: [String] = []
             for stage in info.stages {
@@ -225,7 +233,7 @@ public struct DecisionDiagram {
                 }
             }
             if !untouched.isEmpty {
-                for l in wrap("does not lift kind " + untouched.joined(separator: ", "), width: Self.exceptionWidth - 20) {
+                for l in wrap("\(t(.doesNotLiftKind)) " + untouched.joined(separator: ", "), width: Self.exceptionWidth - 20) {
                     lines.append((l, 11, "400", Palette.muted, false))
                 }
             }
@@ -255,7 +263,7 @@ public struct DecisionDiagram {
             y = max(y, exceptionBottom)
         }
 
-        return canvas.render(width: Self.width, height: y + 12, label: "Decision diagram of \(info.name) in \(program.name)")
+        return canvas.render(width: Self.width, height: y + 12, label: "\(t(.diagramOf)) \(info.name) \(t(.inWord)) \(program.name)")
     }
 
     /// The legend: what the colours and arrows mean.
@@ -263,11 +271,11 @@ public struct DecisionDiagram {
         var x = Self.exceptionX
         var row = y
         let items: [(String, String, String, Bool)] = [
-            ("national rule", Palette.national.0, Palette.national.1, false),
-            ("added by the pilot", Palette.added.0, Palette.added.1, false),
-            ("overridden by the pilot", Palette.overridden.0, Palette.overridden.1, false),
-            ("switched off by the pilot", Palette.disabled.0, Palette.disabled.1, false),
-            ("deviation from the convenant", "#ffffff", Palette.deviation, true),
+            (t(.legendNational), Palette.national.0, Palette.national.1, false),
+            (t(.legendAdded), Palette.added.0, Palette.added.1, false),
+            (t(.legendOverridden), Palette.overridden.0, Palette.overridden.1, false),
+            (t(.legendSwitchedOff), Palette.disabled.0, Palette.disabled.1, false),
+            (t(.legendDeviation), "#ffffff", Palette.deviation, true),
         ]
         for item in items {
             let w = 22 + Double(item.0.count) * Self.charWidth + 18
@@ -276,14 +284,14 @@ public struct DecisionDiagram {
             canvas.text(x + 22, row + 12, item.0, size: 12)
             x += w
         }
-        let pills: [(String, PillStyle)] = [("reason", .reason), ("refer", .referral), ("action", .action), ("outcome", .outcome)]
+        let pills: [(String, PillStyle)] = [(t(.pillReason), .reason), (t(.pillRefer), .referral), (t(.pillAction), .action), (t(.pillOutcome), .outcome)]
         for p in pills {
             let w = pillWidth(p.0, bold: p.1 == .outcome)
             if x + w + 10 > Self.width { x = Self.exceptionX; row += 22 }
             canvas.pill(x, row - 3, p.0, style: p.1, width: w, height: Self.pillHeight)
             x += w + 10
         }
-        let liftLabel = "exception lifts the rule"
+        let liftLabel = t(.liftLegend)
         if x + 46 + Double(liftLabel.count) * Self.charWidth > Self.width { x = Self.exceptionX; row += 22 }
         canvas.line(x, row + 7, x + 36, row + 7, stroke: Palette.exception, width: 1.3, arrow: true, dashed: true, marker: "lift")
         canvas.text(x + 44, row + 12, liftLabel, size: 12)
@@ -302,26 +310,26 @@ public struct DecisionDiagram {
         switch rule.origin {
         case .inherited: break
         case .declared(let file):
-            if file == top, top > 0 { colours = Palette.added; tag = "added" }
+            if file == top, top > 0 { colours = Palette.added; tag = t(.tagAdded) }
         case .overridden:
-            colours = Palette.overridden; tag = "overridden"
+            colours = Palette.overridden; tag = t(.tagOverridden)
         }
         var first = rule.id
         if let tag { first += " (\(tag))" }
         var lines: [(String, Bool, String)] = wrap(first, width: textWidth, mono: true).map { ($0, true, Palette.ink) }
         var meta = [String]()
-        if let kind = rule.kind { meta.append("kind " + kind) }
-        if !rule.validity.isAlways { meta.append("valid " + Rulebook.validityText(rule.validity)) }
-        if !rule.liftedBy.isEmpty { meta.append("liftable") }
+        if let kind = rule.kind { meta.append("\(t(.kindLower)) " + kind) }
+        if !rule.validity.isAlways { meta.append("\(t(.validLower)) " + words.validity(from: rule.validity.from, until: rule.validity.until)) }
+        if !rule.liftedBy.isEmpty { meta.append(t(.liftable)) }
         if !meta.isEmpty { lines += wrap(meta.joined(separator: " · "), width: textWidth).map { ($0, false, Palette.muted) } }
-        if let title = rule.title { lines += wrap(title, width: textWidth).map { ($0, false, Palette.ink) } }
-        if rule.deviation != nil { lines += wrap("deviation from the convenant", width: textWidth).map { ($0, false, Palette.deviation) } }
+        if let title = program.texts.text(.rule(rule.id), in: language) ?? rule.title { lines += wrap(title, width: textWidth).map { ($0, false, Palette.ink) } }
+        if rule.deviation != nil { lines += wrap(t(.legendDeviation), width: textWidth).map { ($0, false, Palette.deviation) } }
 
         // Products on the right: reason, referrals, actions, as pills that wrap.
         var pills: [(String, PillStyle)] = []
-        if let reason = rule.reason { pills.append(("reason " + reason, .reason)) }
-        for referral in rule.referrals { pills.append(("refer → " + referralText(referral), .referral)) }
-        for action in rule.actions { pills.append(("action " + action, .action)) }
+        if let reason = rule.reason { pills.append(("\(t(.reason)) " + reason, .reason)) }
+        for referral in rule.referrals { pills.append(("\(t(.referArrow)) " + referralText(referral), .referral)) }
+        for action in rule.actions { pills.append(("\(t(.actionLower)) " + action, .action)) }
         var pillRows: [[(String, PillStyle, Double)]] = [[]]
         var rowUsed = 0.0
         for pill in pills {
@@ -363,8 +371,8 @@ public struct DecisionDiagram {
     private func disabledRow(_ canvas: inout Canvas, _ off: DisabledInfo, y: Double) -> Double {
         let rowX = Self.mainX + 12
         let rowWidth = Self.mainWidth - 24
-        var lines = wrap(off.id + " (switched off)", width: rowWidth - 20, mono: true).map { ($0, true) }
-        lines += wrap("because " + off.because, width: rowWidth - 20).map { ($0, false) }
+        var lines = wrap(off.id + " " + t(.switchedOffTag), width: rowWidth - 20, mono: true).map { ($0, true) }
+        lines += wrap("\(t(.becauseLower)) " + off.because, width: rowWidth - 20).map { ($0, false) }
         let height = 10 + Double(lines.count) * Self.lineHeight
         canvas.rect(rowX, y, rowWidth, height, fill: Palette.disabled.0, stroke: Palette.disabled.1, radius: 4, dashed: true)
         for (i, line) in lines.enumerated() {
@@ -377,7 +385,7 @@ public struct DecisionDiagram {
     private func referralText(_ target: ReferralTarget) -> String {
         switch target {
         case .fixed(let place): return place
-        case .fact(let slot): return "value of " + program.facts[slot].name
+        case .fact(let slot): return "\(t(.valueOf)) " + program.facts[slot].name
         }
     }
 
@@ -388,7 +396,7 @@ public struct DecisionDiagram {
                 if case .decision(let d) = declaration, d.name.text == info.name, let c = d.condition { return ASTPrinter.print(c) }
             }
         }
-        return "(condition)"
+        return t(.condition)
     }
 
     // MARK: - Text measuring

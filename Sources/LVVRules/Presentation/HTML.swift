@@ -44,10 +44,10 @@ public enum HTML {
     }
 
     /// The document around a body: UTF-8, a viewport, a title, and the style sheet inline.
-    static func page(title: String, style: String, body: String) -> String {
+    static func page(title: String, style: String, body: String, language: String = "nl") -> String {
         """
         <!DOCTYPE html>
-        <html lang="nl">
+        <html lang="\(language)">
         <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>

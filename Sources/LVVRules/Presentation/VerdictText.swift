@@ -90,7 +90,7 @@ public enum VerdictText {
     }
 
     /// A reason's title in the reader's language: its rule's, or its decision's for `otherwise`.
-    static func title(of reason: VerdictReason, program: Program, language: TextLanguage) -> String {
+    public static func title(of reason: VerdictReason, program: Program, language: TextLanguage) -> String {
         if reason.rule.hasSuffix(".otherwise") {
             if let word = program.texts.text(.word(.reasons, reason.code), in: language) { return word }
             return program.texts.text(.decision(String(reason.rule.dropLast(".otherwise".count))), in: language) ?? reason.title

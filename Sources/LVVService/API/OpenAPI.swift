@@ -152,7 +152,7 @@ enum OpenAPI {
           {"$ref": "#/components/parameters/ifMatch"}, {"$ref": "#/components/parameters/pin"},
           {"$ref": "#/components/parameters/trace"},
           {"name": "why_not", "in": "query", "required": false, "schema": {"type": "boolean"},
-           "description": "accepted and ignored until counterfactuals (`eval --why-not`) are part of the engine"},
+           "description": "`true`: what would have to change, as `rule-check eval --why-not`: the verdict gets a `counterfactuals` field (docs/why.md); with `format=text` the explanation ends with it"},
           {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "text"]},
            "description": "`text`: the readable explanation of `rule-check eval` instead of the JSON verdict"}
         ],
@@ -310,8 +310,44 @@ enum OpenAPI {
                            "missing_facts": {"type": "array", "items": {"type": "string"}}}
           },
           "ruleset": {"$ref": "#/components/schemas/Ruleset"},
-          "trace": {"type": "array"}
+          "trace": {"type": "array"},
+          "counterfactuals": {"$ref": "#/components/schemas/Counterfactuals"}
         }
+      },
+      "Counterfactuals": {
+        "description": "only with `why_not=true`, and only for a decision other than the question's `otherwise` outcome (`kind` flip: the smallest sets of changes giving `target`) or for `undetermined` (`kind` settle: the smallest sets of missing facts that decide it, with the decision per combination of values)",
+        "type": "object", "required": ["kind", "sets", "more", "searched_up_to", "complete"], "additionalProperties": false,
+        "properties": {
+          "kind": {"type": "string", "enum": ["flip", "settle"]},
+          "target": {"type": "string"},
+          "sets": {"type": "array", "items": {
+            "type": "object", "required": ["changes", "via_exception"], "additionalProperties": false,
+            "properties": {
+              "changes": {"type": "array", "items": {
+                "type": "object", "additionalProperties": false,
+                "properties": {"exception": {"type": "string"}, "fact": {"type": "string"},
+                               "now": {"$ref": "#/components/schemas/FactValue"}, "needed": {"$ref": "#/components/schemas/Needed"}}}},
+              "via_exception": {"type": "boolean"},
+              "outcomes": {"type": "array", "items": {
+                "type": "object", "required": ["values", "decision"], "additionalProperties": false,
+                "properties": {"values": {"type": "array", "items": {"$ref": "#/components/schemas/Needed"}},
+                               "decision": {"type": "string"}}}}}}},
+          "more": {"type": "boolean"},
+          "searched_up_to": {"type": "integer", "minimum": 0},
+          "complete": {"type": "boolean"}
+        }
+      },
+      "FactValue": {
+        "description": "a fact's value as the case gives it; null: unknown",
+        "type": ["string", "number", "boolean", "null"]
+      },
+      "Needed": {
+        "description": "the value needed, or a stretch of values `{from, to}` (a null end is open)",
+        "oneOf": [
+          {"$ref": "#/components/schemas/FactValue"},
+          {"type": "object", "required": ["from", "to"], "additionalProperties": false,
+           "properties": {"from": {"$ref": "#/components/schemas/FactValue"}, "to": {"$ref": "#/components/schemas/FactValue"}}}
+        ]
       }
     }
   }

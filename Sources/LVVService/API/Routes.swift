@@ -17,6 +17,17 @@ public final class ServiceRoutes: HTTPHandler {
         let prefixes: VerdictJSON.ReasonPrefixes
     }
 
+    /// `?why_not=true`: the counterfactual search per pilot, made on first use (most clients
+    /// never ask, and the fast path must not pay for it).
+    private var whyNots: [String: WhyNot] = [:]
+
+    private func whyNot(_ program: Program) -> WhyNot {
+        if let cached = whyNots[program.name], cached.program === program { return cached }
+        let made = WhyNot(program: program)
+        whyNots[program.name] = made
+        return made
+    }
+
     private func decider(_ program: Program) -> Decider {
         if let cached = deciders[program.name], cached.program === program { return cached }
         let made = Decider(program: program, reader: CaseReader(program: program), builder: VerdictBuilder(program: program),
@@ -33,9 +44,9 @@ public final class ServiceRoutes: HTTPHandler {
         // One snapshot for the whole request: a reload meanwhile does not touch it.
         let snapshot = rules.snapshot()
         let languageParameter = head.parameter("lang")
-        let language = languageParameter.flatMap(ServiceLanguage.init(rawValue:)) ?? ServiceLanguage.of(snapshot.pilots.first)
+        let language = languageParameter.flatMap(TextLanguage.init(rawValue:)) ?? ServiceRoutes.language(of: snapshot)
         let global = [(name: HTTPServer.hashHeader, value: snapshot.sha256)]
-        if let given = languageParameter, ServiceLanguage(rawValue: given) == nil {
+        if let given = languageParameter, TextLanguage(rawValue: given) == nil {
             return .respond(error(400, "bad_parameter", "`lang` is `nl` or `en`, not `\(given)`", language, global))
         }
         let segments = head.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
@@ -70,7 +81,7 @@ public final class ServiceRoutes: HTTPHandler {
             case "decide":
                 return only(["POST"], head, language, stamp) {
                     if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
-                    guard let trace = self.flag(head, "trace", default: true), self.flag(head, "why_not", default: false) != nil else {
+                    guard let trace = self.flag(head, "trace", default: true), let whyNot = self.flag(head, "why_not", default: false) else {
                         return .respond(self.error(400, "bad_parameter", "`trace` and `why_not` are `true` or `false`", language, stamp))
                     }
                     let text = head.parameter("format") == "text"
@@ -78,7 +89,7 @@ public final class ServiceRoutes: HTTPHandler {
                         return .respond(self.error(400, "bad_parameter", "`format` is `json` or `text`, not `\(format)`", language, stamp))
                     }
                     return .body(limit: CaseReader.maximumCaseSize) { body in
-                        self.decide(body, program, trace: trace, text: text, language, stamp)
+                        self.decide(body, program, trace: trace, whyNot: whyNot, text: text, language, stamp)
                     }
                 }
             default:
@@ -100,19 +111,19 @@ public final class ServiceRoutes: HTTPHandler {
 
     public func refusal(_ problem: HTTPError, head: HTTPRequestHead?) -> HTTPResponse {
         let snapshot = rules.snapshot()
-        let language = head?.parameter("lang").flatMap(ServiceLanguage.init(rawValue:)) ?? ServiceLanguage.of(snapshot.pilots.first)
+        let language = head?.parameter("lang").flatMap(TextLanguage.init(rawValue:)) ?? ServiceRoutes.language(of: snapshot)
         var headers = [(name: HTTPServer.hashHeader, value: snapshot.sha256)]
         if problem.status == 401 { headers.append(("WWW-Authenticate", "Bearer")) }
         return error(problem.status, problem.code, problem.message, language, headers)
     }
 
     /// One case in, the verdict out: exactly `rule-check eval --format json` (or `text`).
-    private func decide(_ body: UnsafeBufferPointer<UInt8>, _ program: Program, trace: Bool, text: Bool,
-                        _ language: ServiceLanguage, _ stamp: [(name: String, value: String)]) -> HTTPResponse {
+    private func decide(_ body: UnsafeBufferPointer<UInt8>, _ program: Program, trace: Bool, whyNot: Bool, text: Bool,
+                        _ language: TextLanguage, _ stamp: [(name: String, value: String)]) -> HTTPResponse {
         // Without trace, a one-line case takes batch's fast path (case scanner, machine, verdict
         // writer), whose lines are byte for byte those of the readable path (FastBatchEquivalenceTests).
         // A bad case goes the readable way below, for `eval`'s message.
-        if !trace, !text, !ServiceRoutes.mentionsPin(body), let line = ServiceRoutes.oneLine(body) {
+        if !trace, !text, !whyNot, !ServiceRoutes.mentionsPin(body), let line = ServiceRoutes.oneLine(body) {
             var out: [UInt8] = []
             out.reserveCapacity(1024)
             if processor(program, trace: false).process(line, lineNumber: 1, into: &out) {
@@ -136,11 +147,18 @@ public final class ServiceRoutes: HTTPHandler {
         switch result {
         case .success(let input):
             let verdict = decider.builder.verdict(for: input, trace: trace)
+            // `?why_not=true`: what would have to change, as `eval --why-not` (docs/why.md).
+            let search = whyNot ? self.whyNot(program) : nil
+            let counterfactuals = search?.explain(verdict)
             if text {
-                return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")] + stamp,
-                                    body: Array(VerdictText.render(verdict, program: program, trace: trace, language: language == .en ? .en : .nl).utf8))
+                var explanation = VerdictText.render(verdict, program: program, trace: trace, language: language)
+                if let search, let counterfactuals {
+                    explanation += WhyNotText.render(counterfactuals, program: program, search: search.search, language: language)
+                }
+                return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Language", language.rawValue)] + stamp,
+                                    body: Array(explanation.utf8))
             }
-            var bytes = VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: decider.prefixes)
+            var bytes = VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: decider.prefixes, counterfactuals: counterfactuals)
             bytes.append(UInt8(ascii: "\n"))
             return .json(200, bytes, headers: stamp)
         case .failure(let problem):
@@ -168,7 +186,7 @@ public final class ServiceRoutes: HTTPHandler {
     }
 
     /// 409 when the request pins another rule set (`If-Match` or `?ruleset_sha256=`).
-    private func pinConflict(_ head: HTTPRequestHead, _ program: Program, _ language: ServiceLanguage,
+    private func pinConflict(_ head: HTTPRequestHead, _ program: Program, _ language: TextLanguage,
                              _ stamp: [(name: String, value: String)]) -> HTTPResponse? {
         var pins: [String] = []
         if let match = head.header("if-match") {
@@ -180,7 +198,7 @@ public final class ServiceRoutes: HTTPHandler {
     }
 
     /// The route if the method is one of `methods`, else 405 with `Allow`.
-    private func only(_ methods: [String], _ head: HTTPRequestHead, _ language: ServiceLanguage,
+    private func only(_ methods: [String], _ head: HTTPRequestHead, _ language: TextLanguage,
                       _ stamp: [(name: String, value: String)], _ route: () -> HTTPRoute) -> HTTPRoute {
         guard methods.contains(head.method) else {
             return .respond(error(405, "method_not_allowed", "`\(head.method)` is not allowed here; use \(methods.joined(separator: " or "))", language,
@@ -207,9 +225,18 @@ public final class ServiceRoutes: HTTPHandler {
         return made
     }
 
-    private func error(_ status: Int, _ code: String, _ english: String, _ language: ServiceLanguage,
+    private func error(_ status: Int, _ code: String, _ english: String, _ language: TextLanguage,
                        _ headers: [(name: String, value: String)]) -> HTTPResponse {
-        .error(status, code, ServiceText.message(code, english: english, language), headers: headers + [("Content-Language", language.rawValue)])
+        // A bad case keeps the case reader's message (which fact, what is wrong) after the words
+        // in the reader's language: without it the case worker cannot tell what to fix.
+        let message = FrameText(language).serviceError(code).map { code == "bad_case" ? "\($0): \(english)" : $0 } ?? english
+        return .error(status, code, message, headers: headers + [("Content-Language", language.rawValue)])
+    }
+
+    /// The language of texts for people without `?lang`: the rule set's (`language nl` in its
+    /// header), Dutch when nothing is served.
+    static func language(of snapshot: ServedRules.Snapshot) -> TextLanguage {
+        snapshot.pilots.first?.texts.language ?? .nl
     }
 }
 

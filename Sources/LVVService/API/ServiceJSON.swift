@@ -33,9 +33,9 @@ enum ServiceJSON {
         return w.bytes
     }
 
-    /// The facts a case may give, in declared order, with type, limits, the question text in
-    /// `language` and who checks each one.
-    static func facts(_ program: Program, _ language: ServiceLanguage) -> [UInt8] {
+    /// The facts a case may give, in declared order, with type, limits, and in `language` the
+    /// title, the question (the rule file's `ask`, `RuleTexts.question`) and who checks each one.
+    static func facts(_ program: Program, _ language: TextLanguage) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
         w.appendKey("pilot")
@@ -92,17 +92,28 @@ enum ServiceJSON {
             }
             w.appendRaw(",")
             w.appendKey("title")
-            if let title = fact.title { w.appendString(title) } else { w.appendRaw("null") }
+            if let title = program.texts.text(.fact(fact.name), in: language) ?? fact.title { w.appendString(title) } else { w.appendRaw("null") }
             w.appendRaw(",")
             w.appendKey("question")
-            w.appendString(ServiceText.question(fact, language))
+            w.appendString(question(fact, program, language))
             w.appendRaw(",")
             w.appendKey("checked_by")
-            if let party = VerdictText.responsible(for: fact.name, program: program) { w.appendString(party) } else { w.appendRaw("null") }
+            if let party = checkedBy(fact.name, program, language) { w.appendString(party) } else { w.appendRaw("null") }
             w.appendRaw("}")
         }
         w.appendRaw("]}\n")
         return w.bytes
+    }
+
+    /// The text that asks for a fact, in `language`: the rule file's `ask` text, else its title,
+    /// else its name, exactly as `rule-check interview` asks it.
+    static func question(_ fact: FactInfo, _ program: Program, _ language: TextLanguage) -> String {
+        Interview.questionText(for: fact, program: program, language: language)
+    }
+
+    /// Who checks a fact (the rule file's `responsible` lines), named in `language`.
+    static func checkedBy(_ fact: String, _ program: Program, _ language: TextLanguage) -> String? {
+        VerdictText.responsible(for: fact, program: program).map { program.texts.text(.party($0), in: language) ?? $0 }
     }
 
     /// The facts a person can give: not the presence flags the checker adds for a group.

@@ -44,7 +44,7 @@ enum EvalCommand {
         case .text:
             var text = VerdictText.render(verdict, program: program, trace: trace, language: language)
             if let whyNot, let counterfactuals {
-                text += WhyNotText.render(counterfactuals, program: program, search: whyNot.search)
+                text += WhyNotText.render(counterfactuals, program: program, search: whyNot.search, language: language)
             }
             Console.out(text)
         }

@@ -18,14 +18,11 @@ enum InterviewCommand {
         guard args.positionals.isEmpty else {
             throw .usage("`rule-check interview` takes no case file; give a partial case with --case PARTIAL.json")
         }
-        let words: InterviewWords
-        let language: TextLanguage
-        switch args.value("--lang") ?? "nl" {
-        case "nl": (words, language) = (.nl, .nl)
-        case "en": (words, language) = (.en, .en)
-        case let other: throw .usage("unknown language `\(TerminalText.escape(other))`; use --lang nl or --lang en")
-        }
+        let chosen = try args.language()
         let program = try PilotLoader.load(args)
+        // The rule set's language unless `--lang` says otherwise (never the machine's locale).
+        let language = chosen ?? program.texts.language
+        let words = FrameText(language).interview
         var caseID = "interview"
         var interview = Interview(program: program)
         if let path = args.value("--case") {
@@ -92,7 +89,7 @@ enum InterviewCommand {
 
     /// The question, with how to answer it.
     static func prompt(
-        for slot: Int, number: Int, open: Int, interview: Interview, words: InterviewWords, language: TextLanguage
+        for slot: Int, number: Int, open: Int, interview: Interview, words: FrameText.InterviewWords, language: TextLanguage
     ) -> String {
         let fact = interview.program.facts[slot]
         let text = Interview.questionText(for: fact, program: interview.program, language: language)
@@ -127,7 +124,7 @@ enum Interrupt {
     nonisolated(unsafe) private static var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 512)
     nonisolated(unsafe) private static var length = 0
 
-    static func install(words: InterviewWords) {
+    static func install(words: FrameText.InterviewWords) {
         message = Array(words.interrupted.utf8)
         prepare()
         signal(SIGINT) { _ in

@@ -52,8 +52,10 @@ enum ReportCommand {
         }
         let source = path == "-" ? "standard input" : path
         let (outflow, rulesFailed) = classification(for: summary, rules: rules)
+        // Dutch unless `--lang` says otherwise: a report spans pilots, whose rule sets are Dutch.
+        let language = try args.language() ?? .nl
         if let out = args.value("--out") {
-            let html = summary.html(source: source, outflow: outflow)
+            let html = summary.html(source: source, outflow: outflow, language: language)
             do {
                 try FileSystem.write(Array(html.utf8), to: out, inputs: [input])
             } catch {
@@ -61,7 +63,7 @@ enum ReportCommand {
             }
             Console.out("wrote \(out): \(summary.verdicts) verdicts, \(summary.errorLines) error lines, \(summary.unreadableLines) unreadable lines\n")
         } else {
-            Console.out(summary.text(source: source, outflow: outflow, language: try args.language() ?? .nl))
+            Console.out(summary.text(source: source, outflow: outflow, language: language))
         }
         if summary.unreadableLines > 0 {
             Console.error("rule-check: \(summary.unreadableLines) line(s) of `\(source)` are not verdicts (first: line \(summary.firstUnreadable.first.map { "\($0.line): \($0.message)" } ?? "0"))")
