@@ -28,7 +28,7 @@ public struct DescriptorSource: ByteSource {
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
         return Glibc.read(fd, buffer, count)
-    #else
+    #elseif canImport(Darwin)
         return Darwin.read(fd, buffer, count)
     #endif
 }
@@ -234,7 +234,7 @@ public struct DescriptorSink {
             let n = bytes[written...].withUnsafeBytes { buffer in
                 #if canImport(Glibc)
                     Glibc.write(descriptor, buffer.baseAddress, buffer.count)
-                #else
+                #elseif canImport(Darwin)
                     Darwin.write(descriptor, buffer.baseAddress, buffer.count)
                 #endif
             }
