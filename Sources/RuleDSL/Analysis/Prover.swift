@@ -324,7 +324,7 @@ struct AtomIndex {
         case .call(let builtin, let args):
             // `is_blank` splits a text's values into blank and not blank, as a comparison does.
             if builtin == .isBlank { atoms.append((e, facts(in: e))) }
-            args.forEach { collect($0, into: &atoms) }
+            for argument in args { collect(argument, into: &atoms) }
         case .constant, .fact, .derived, .decision, .onlyBecause: break
         }
     }

@@ -889,7 +889,7 @@ struct Checker {
             }
             if case .fact(let slot) = compiled, facts[slot].isGroupPresence {
                 // `exceptional_admission is present` asks about the whole group, through its presence fact.
-                facts.indices.filter { facts[$0].group == facts[slot].name }.forEach { usedFacts.insert($0) }
+                for member in facts.indices where facts[member].group == facts[slot].name { usedFacts.insert(member) }
                 return (isPresent ? compiled : .not(compiled), .bool)
             }
             if !optional {

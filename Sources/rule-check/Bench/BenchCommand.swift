@@ -307,7 +307,7 @@ enum BenchCommand {
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         #if canImport(Glibc)
             let start = Stopwatch.now()
@@ -315,7 +315,7 @@ enum BenchCommand {
         #elseif canImport(Darwin)
             // Darwin's headers declare no `environ`: the same variables, through Foundation.
             let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { environment.forEach { free($0) } }
+            defer { for variable in environment { free(variable) } }
             let start = Stopwatch.now()
             let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
         #endif
