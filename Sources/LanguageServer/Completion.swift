@@ -113,7 +113,7 @@ struct Completion {
             if previous == "expect" { return symbols(.decision) }
             if index.declarations(of: SymbolIndex.Key(.decision, previous)).isEmpty { return [] }
             return index.outcomes(ofDecision: previous).map { Item(label: $0, kind: 20, detail: "outcome") }
-                + keywords(["undetermined"])
+                + keywords([DecisionResult.undetermined])
         case "missing":
             return symbols(.fact) + keywords(["none"])
         case "violates":

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import RuleDSL
 
 /// Where the reader gets bytes: standard input, a pipe, or a buffer in tests and benchmarks.
 public protocol ByteSource {
@@ -28,7 +29,7 @@ public struct DescriptorSource: ByteSource {
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
         return Glibc.read(fd, buffer, count)
-    #else
+    #elseif canImport(Darwin)
         return Darwin.read(fd, buffer, count)
     #endif
 }
@@ -56,7 +57,7 @@ public struct BufferSource: ByteSource {
 public struct MessageReader<Source: ByteSource> {
     /// The largest body accepted: 16 MiB, four times the largest rule file (a rule file's text,
     /// JSON-escaped, inside a `didOpen`). A larger body is read and thrown away unbuffered.
-    public static var maximumBodySize: Int { 16 * 1024 * 1024 }
+    public static var maximumBodySize: Int { 4 * RuleSetLoader.maximumFileSize }
     /// The largest header section accepted; real headers are under 100 bytes.
     public static var maximumHeaderSize: Int { 8 * 1024 }
 
@@ -234,7 +235,7 @@ public struct DescriptorSink {
             let n = bytes[written...].withUnsafeBytes { buffer in
                 #if canImport(Glibc)
                     Glibc.write(descriptor, buffer.baseAddress, buffer.count)
-                #else
+                #elseif canImport(Darwin)
                     Darwin.write(descriptor, buffer.baseAddress, buffer.count)
                 #endif
             }

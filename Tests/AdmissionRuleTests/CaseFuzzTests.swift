@@ -149,7 +149,8 @@ import Testing
         case 2: bytes.removeSubrange(i..<bytes.count)  // truncation
         case 3: bytes.remove(at: i)
         case 4: bytes.insert([0x00, 0xFF, 0x80, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "]")].randomElement(using: &g)!, at: i)
-        default: bytes += Bool.random(using: &g) ? [UInt8(ascii: "\r")] : Array(" \t".utf8)  // CRLF remnant, trailing blanks
+        default:  // a CRLF remnant, or trailing blanks
+            bytes += Bool.random(using: &g) ? [UInt8(ascii: "\r")] : Array(" \t".utf8)
         }
     }
 

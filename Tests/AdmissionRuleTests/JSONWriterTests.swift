@@ -1,3 +1,4 @@
+import RuleDSL
 import Testing
 @testable import LVVRules
 
@@ -98,5 +99,21 @@ struct JSONWriterTests {
         var writer = JSONWriter(reservingCapacity: 0)
         writer.appendString(big)
         #expect(writer.bytes.withUnsafeBufferPointer { JSONParser.parse($0) } == .success(.string(big)))
+    }
+
+    /// The batch writer keeps its own copy of the decimal scale (a constant it can fold); it
+    /// must be the language's, and write numbers as their `description` does.
+    @Test func numberTextUsesTheDecimalScale() throws {
+        #expect(NumberText.scale == UInt64(DecimalNumber.scale))
+        for text in ["0", "12", "-3.25", "0.000001", "999999999998.5", "-999999999999"] {
+            guard case .value(let number) = Array(text.utf8).withUnsafeBufferPointer({ DecimalNumber.parse(utf8: $0) }) else {
+                Issue.record("`\(text)` does not parse")
+                continue
+            }
+            var buffer = ByteBuffer()
+            NumberText.append(number, to: &buffer)
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == number.description)
+            buffer.free()
+        }
     }
 }

@@ -135,7 +135,8 @@ import Testing
             ["lso_consensus": true],  // the LSO agrees again
             ["lso_consensus": false, "outcome": "departed"],  // the stay ended
             ["lso_consensus": false, "mrt_advice": "continue"],  // the MRT has advised
-            ["lso_consensus": false, "reference_date": "2025-01-02", "last_review_date": "2024-12-01"],  // the programme ended
+            // the programme ended
+            ["lso_consensus": false, "reference_date": "2025-01-02", "last_review_date": "2024-12-01"],
         ] {
             let v = try decide(pilot, Cases.review(pilot, late, others))
             #expect(v.decision != "escalate_mrt")

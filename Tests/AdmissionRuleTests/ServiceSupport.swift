@@ -102,7 +102,7 @@ final class TestConnection {
     init(port: UInt16, timeout: Int = 10) throws {
         #if canImport(Glibc)
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
+        #elseif canImport(Darwin)
             fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         var address = sockaddr_in()
@@ -110,16 +110,20 @@ final class TestConnection {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc_connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
-            Glibc_close(fd)
+            socketClose(fd)
             throw TestConnectionError.refused
         }
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        #if canImport(Darwin)
+            // Darwin has no MSG_NOSIGNAL (see `socketSend`): the socket itself raises no SIGPIPE.
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
     }
 
     enum TestConnectionError: Error { case refused, write }
@@ -134,7 +138,7 @@ final class TestConnection {
     func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBufferPointer { Glibc_send(fd, $0.baseAddress! + sent, bytes.count - sent) }
+            let n = bytes.withUnsafeBufferPointer { socketSend(fd, $0.baseAddress! + sent, bytes.count - sent) }
             guard n > 0 else { throw TestConnectionError.write }
             sent += n
         }
@@ -210,15 +214,16 @@ final class TestConnection {
         return nil
     }
 
-    func close() { Glibc_close(fd) }
+    func close() { socketClose(fd) }
 }
 
-private func Glibc_connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { connect(fd, address, length) }
-private func Glibc_close(_ fd: Int32) { _ = close(fd) }
-private func Glibc_send(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
+// The C library's socket calls, named apart: inside `TestConnection`, `send` and `close` are its own.
+private func socketConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { connect(fd, address, length) }
+private func socketClose(_ fd: Int32) { _ = close(fd) }
+private func socketSend(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
     #if canImport(Glibc)
         return send(fd, bytes, count, Int32(MSG_NOSIGNAL))
-    #else
+    #elseif canImport(Darwin)
         return send(fd, bytes, count, 0)
     #endif
 }

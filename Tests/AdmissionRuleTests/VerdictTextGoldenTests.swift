@@ -46,7 +46,7 @@ import Testing
         let path = Self.folder + "/\(name).\(language.rawValue).expected"
         if Self.isRecording {
             try rendered.write(toFile: path, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(name).\(language.rawValue).expected; review the diff and run again without RECORD_GOLDEN")
+            Issue.record("recorded golden file \(name).\(language.rawValue).expected; re-read it and run again without RECORD_GOLDEN")
             return
         }
         let expected = try String(contentsOfFile: path, encoding: .utf8)

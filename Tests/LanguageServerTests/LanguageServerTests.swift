@@ -62,9 +62,9 @@ import Testing
         #expect(published[1]["params"]?["version"] == .number("2"))
         let error = try #require(errors.first { $0["code"] == .string("unknown-name") })
         #expect(error["severity"] == .number("1"))
-        let where_ = position(of: "entry_ban_yeers", in: broken)
-        #expect(error["range"]?["start"]?["line"] == .number(String(where_.line)))
-        #expect(error["range"]?["start"]?["character"] == .number(String(where_.character)))
+        let location = position(of: "entry_ban_yeers", in: broken)
+        #expect(error["range"]?["start"]?["line"] == .number(String(location.line)))
+        #expect(error["range"]?["start"]?["character"] == .number(String(location.character)))
         #expect(error["message"]?.stringValue?.contains("did you mean `entry_ban_years`?") == true)
         #expect(published[2]["params"]?["diagnostics"]?.arrayValue == [])
     }

@@ -8,7 +8,8 @@
 //
 //     RECORD_GOLDEN=1 swift test --filter CheckerTests
 //
-// which rewrites every `.expected` file instead of comparing; then review them as a diff.
+// which rewrites every `.expected` file instead of comparing and FAILS (so nobody records by
+// accident); then review them as a diff and run the tests again without `RECORD_GOLDEN`.
 
 import Foundation
 import Testing
@@ -46,6 +47,7 @@ import Testing
         let expectedURL = RulePaths.diagnosticsFixtures.appendingPathComponent(fixture + ".expected")
         if Self.isRecording {
             try rendered.write(to: expectedURL, atomically: true, encoding: .utf8)
+            Issue.record("recorded golden file \(fixture).expected; re-read it and run again without RECORD_GOLDEN")
             return
         }
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)

@@ -161,7 +161,7 @@ import Testing
         let expectedURL = Self.formatFixtures.appendingPathComponent(name + ".expected")
         if Self.isRecording {
             try formatted.write(to: expectedURL, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(name).expected: review the diff, then run again without RECORD_GOLDEN")
+            Issue.record("recorded golden file \(name).expected; re-read it and run again without RECORD_GOLDEN")
             return
         }
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)

@@ -1,6 +1,6 @@
 // Readiness of sockets for the decision service: epoll on Linux, kqueue on macOS and the BSDs.
 // Each registration fires once and must be re-armed, so one worker owns a connection at a time.
-// In C because Swift's Glibc module does not bring in <sys/epoll.h>.
+// In C because Swift's C library module on Linux does not bring in <sys/epoll.h>.
 #ifndef CPOLLER_H
 #define CPOLLER_H
 
@@ -29,7 +29,7 @@ static inline int cpoller_wait(int poller, unsigned long long *tokens, int capac
     return n;
 }
 
-#else
+#else  // Darwin and the BSDs
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/event.h>
@@ -53,8 +53,9 @@ static inline int cpoller_remove(int poller, int fd) {
 static inline int cpoller_wait(int poller, unsigned long long *tokens, int capacity, int milliseconds) {
     struct kevent events[16];
     if (capacity > 16) capacity = 16;
+    // A negative time waits for ever, as with epoll_wait.
     struct timespec timeout = { milliseconds / 1000, (long)(milliseconds % 1000) * 1000000L };
-    int n = kevent(poller, NULL, 0, events, capacity, &timeout);
+    int n = kevent(poller, NULL, 0, events, capacity, milliseconds < 0 ? NULL : &timeout);
     for (int i = 0; i < n; i++) tokens[i] = (unsigned long long)(uintptr_t)events[i].udata;
     return n;
 }

@@ -187,7 +187,7 @@ public struct Interview {
             guard case .value(let n) = DecimalNumber.parse(Substring(normal)) else { return .bad(w.badNumber) }
             if let least = fact.atLeast, n < least { return .bad(w.badNumber + " (≥ \(least))") }
             if let most = fact.atMost, most < n { return .bad(w.badNumber + " (≤ \(most))") }
-            if fact.isWhole, n.scaled % 1_000_000 != 0 { return .bad(w.badNumber) }
+            if fact.isWhole, n.scaled % DecimalNumber.scale != 0 { return .bad(w.badNumber) }
             return .value(.number(n))
         case .text:
             if let format = fact.format, !format.matches(text) { return .bad(w.badFormat + " `\(format.pattern)`") }

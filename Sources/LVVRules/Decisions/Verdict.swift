@@ -82,7 +82,7 @@ public struct VerdictBuilder: Sendable {
         actions.sort { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
         return Verdict(
             caseID: input.caseID, pilot: program.name, question: question,
-            decision: main?.outcome ?? "undetermined", exceptional: main?.exceptional ?? false,
+            decision: main?.outcome ?? DecisionResult.undetermined, exceptional: main?.exceptional ?? false,
             reasons: (main?.reasons ?? []).map { reason($0, evaluation) }, referrals: main?.referrals ?? [],
             actions: actions, missingFacts: names(main?.missing ?? FactSet()), scenarioAdvice: advice,
             rulesetName: program.name, rulesetSHA256: program.sha256, evaluation: evaluation)

@@ -149,7 +149,7 @@ public enum VerdictJSON {
             case .outcome(let d, let outcome, let missing):
                 w.appendKey("outcome"); w.appendString(program.decisions[d].name)
                 w.appendRaw(","); w.appendKey("value")
-                if let outcome { w.appendString(outcome) } else { w.appendString("undetermined") }
+                if let outcome { w.appendString(outcome) } else { w.appendString(DecisionResult.undetermined) }
                 w.appendRaw(","); w.appendKey("missing")
                 appendStrings(missing.slots.map { program.facts[$0].name }, &w)
             }

@@ -77,7 +77,7 @@ public struct VerdictWriter: Sendable {
                 w.appendRaw(","); w.appendKey("sha256"); w.appendString(program.sha256)
                 w.appendRaw("}}")
             },
-            undetermined: json { $0.appendString("undetermined") }, null: raw("null"), yes: raw("true"), no: raw("false"),
+            undetermined: json { $0.appendString(DecisionResult.undetermined) }, null: raw("null"), yes: raw("true"), no: raw("false"),
             overridden: raw(#","overridden":true"#))
         let order = program.vocabulary[.actions] ?? []
         actionRank = program.plan.texts.texts.map { order.firstIndex(of: $0) ?? order.count }
@@ -264,11 +264,15 @@ final class BytePieces: @unchecked Sendable {
 /// Numbers and dates written as bytes, the same text as their `description`, without making
 /// a String.
 enum NumberText {
+    /// `DecimalNumber.scale`, as a constant of this module: a division by a constant the
+    /// compiler sees becomes a multiplication (this writes every number of a batch).
+    static let scale: UInt64 = 1_000_000
+
     static func append(_ n: DecimalNumber, to out: inout ByteBuffer) {
         let magnitude = n.scaled.magnitude
         if n.scaled < 0 { out.append(UInt8(ascii: "-")) }
-        appendDigits(magnitude / 1_000_000, to: &out)
-        var fraction = magnitude % 1_000_000
+        appendDigits(magnitude / scale, to: &out)
+        var fraction = magnitude % scale
         guard fraction != 0 else { return }
         out.append(UInt8(ascii: "."))
         var width = 6

@@ -18,7 +18,7 @@ public struct WhyNot: Sendable {
     public func explain(_ verdict: Verdict) -> Counterfactuals? {
         guard let decision = program.decisionIndex(named: verdict.question),
               verdict.evaluation.result(for: decision) != nil else { return nil }
-        if verdict.decision == "undetermined" {
+        if verdict.decision == DecisionResult.undetermined {
             return search.settles(verdict.evaluation.facts, decision: decision)
         }
         guard let target = program.decisions[decision].otherwise, target != verdict.decision else { return nil }
@@ -125,7 +125,7 @@ public enum WhyNotText {
     static func needed(_ n: Counterfactuals.Needed, _ w: FrameText.WhyNotWords) -> String {
         guard n.isRange else { return value(n.value, w) }
         switch (n.from, n.to) {
-        case (nil, .number(let to)?) where to.scaled % 1_000_000 == 999_999:
+        case (nil, .number(let to)?) where to.scaled % DecimalNumber.scale == DecimalNumber.scale - 1:
             // A region ending just below a whole number: "less than 10", not "at most 9.999999".
             return "\(w.below) \(DecimalNumber(scaled: to.scaled + 1))"
         case (nil, .date(let to)?): return "\(w.onOrBefore) \(to)"

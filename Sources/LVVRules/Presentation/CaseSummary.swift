@@ -52,7 +52,7 @@ public struct CaseSummary: Sendable {
         var table: [String: [String: Set<String>]] = [:]
         for program in programs {
             for decision in program.decisions {
-                table[program.name, default: [:]][decision.name] = Set(decision.outcomes + ["undetermined"])
+                table[program.name, default: [:]][decision.name] = Set(decision.outcomes + [DecisionResult.undetermined])
             }
         }
         return table
@@ -163,7 +163,7 @@ public struct CaseSummary: Sendable {
         if case .object(let advice)? = member("scenario_advice") {
             switch advice.first(where: { $0.key == "scenario" })?.value {
             case .string(let scenario)?: scenarioAdvice.add(scenario)
-            default: scenarioAdvice.add("undetermined")
+            default: scenarioAdvice.add(DecisionResult.undetermined)
             }
         }
         if case .object(let ruleset)? = member("ruleset") {

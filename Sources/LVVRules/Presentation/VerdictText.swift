@@ -25,7 +25,7 @@ public enum VerdictText {
         if let question = say(.decision(verdict.question)) { out += question + "\n" }
 
         var decision: String
-        if verdict.decision == "undetermined" {
+        if verdict.decision == DecisionResult.undetermined {
             decision = words.undetermined(missing: verdict.missingFacts.count)
         } else {
             decision = say(.outcome(decision: verdict.question, outcome: verdict.decision)) ?? words.outcome(verdict.decision)

@@ -345,7 +345,7 @@ public enum FileSystem {
     public static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
         #if canImport(Glibc)
             Glibc.read(descriptor, buffer, count)
-        #else
+        #elseif canImport(Darwin)
             Darwin.read(descriptor, buffer, count)
         #endif
     }
@@ -354,7 +354,7 @@ public enum FileSystem {
     public static func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
         #if canImport(Glibc)
             Glibc.write(descriptor, buffer, count)
-        #else
+        #elseif canImport(Darwin)
             Darwin.write(descriptor, buffer, count)
         #endif
     }

@@ -95,7 +95,7 @@ enum IntakePage {
             let next = verdict.missingFacts.first { !skipped.contains($0) }.flatMap { name in facts.first { $0.name == name } }
             if let next {
                 out += questionForm(next, text: ServiceJSON.question(next, program, language), suggested: nil, state: state, language, canSkip: true, program: program)
-            } else if verdict.decision == "undetermined" {
+            } else if verdict.decision == DecisionResult.undetermined {
                 out += "<p id=\"no-more\">\(e(t(.noMore, language)))</p>\n"
             }
             out += verdictSection(verdict, program, language)

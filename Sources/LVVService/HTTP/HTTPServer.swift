@@ -508,10 +508,15 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: sockets
 
+    /// How many connections may wait to be accepted.
+    private static let listenBacklog: Int32 = 1024
+
+    // A peer that goes away must not raise SIGPIPE: Linux says so per call (MSG_NOSIGNAL),
+    // Darwin per socket (SO_NOSIGPIPE, set in `prepare`). The C library names differ in type too.
     #if canImport(Glibc)
         private static let sendFlags = Int32(MSG_NOSIGNAL)
         private static let nofile = Int32(RLIMIT_NOFILE.rawValue)
-    #else
+    #elseif canImport(Darwin)
         private static let sendFlags: Int32 = 0
         private static let nofile = RLIMIT_NOFILE
     #endif
@@ -549,7 +554,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         #if canImport(Glibc)
             let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
-        #else
+        #elseif canImport(Darwin)
             let fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw .socket("open a socket", errno) }
@@ -570,7 +575,7 @@ public final class HTTPServer: @unchecked Sendable {
             close(fd)
             throw .socket("listen on \(host) port \(port)", code)
         }
-        guard Glibc_listen(fd, 1024) == 0 else {
+        guard systemListen(fd, HTTPServer.listenBacklog) == 0 else {
             let code = errno
             close(fd)
             throw .socket("listen on \(host) port \(port)", code)
@@ -588,8 +593,8 @@ public final class HTTPServer: @unchecked Sendable {
     private func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(seconds * 1e9) }
 }
 
-/// The C `listen`, which the method of the same name hides inside the class.
-private func Glibc_listen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
+/// The C library's `listen(2)`, which the method of the same name hides inside the class.
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
 
 /// One client connection: what it has sent and not yet been answered, and who holds it.
 final class Connection {

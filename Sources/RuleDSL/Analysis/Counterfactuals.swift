@@ -297,9 +297,9 @@ public struct CounterfactualSearch: Sendable {
             lowest = .date(AtomIndex.earliest)
             highest = .date(AtomIndex.latest)
         case .number:
-            let unit: Int64 = fact.isWhole ? 1_000_000 : 1
-            lowest = .number(DecimalNumber(scaled: (fact.atLeast?.scaled ?? -1_000_000_000_000) / unit * unit))
-            highest = .number(DecimalNumber(scaled: (fact.atMost?.scaled ?? 1_000_000_000_000) / unit * unit))
+            let unit = fact.isWhole ? DecimalNumber.scale : 1
+            lowest = .number(DecimalNumber(scaled: (fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit * unit))
+            highest = .number(DecimalNumber(scaled: (fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit * unit))
         case .bool, .text, .none: return nil
         }
         return Counterfactuals.Needed(value: value, from: from == lowest ? nil : from, to: to == highest ? nil : to)

@@ -244,7 +244,7 @@ struct DiffSearch {
 
     private func name(_ v: Value?) -> String {
         switch v {
-        case nil: return "undetermined"
+        case nil: return DecisionResult.undetermined
         case .none?: return "does not apply"
         case let value?: return value.description
         }

@@ -256,6 +256,8 @@ struct AtomIndex {
     /// The range dates are searched in; wide enough for every date a case can hold in practice.
     static let earliest = CivilDate(year: 1900, month: 1, day: 1)!
     static let latest = CivilDate(year: 2100, month: 12, day: 31)!
+    /// The range searched for a number fact declared without bounds, scaled: ±1,000,000.
+    static let numberSearchBound: Int64 = 1_000_000 * DecimalNumber.scale
 
     let program: Program
     /// Comparison and membership nodes, with the facts each reads (through derived values).
@@ -322,7 +324,7 @@ struct AtomIndex {
         case .call(let builtin, let args):
             // `is_blank` splits a text's values into blank and not blank, as a comparison does.
             if builtin == .isBlank { atoms.append((e, facts(in: e))) }
-            args.forEach { collect($0, into: &atoms) }
+            for argument in args { collect(argument, into: &atoms) }
         case .constant, .fact, .derived, .decision, .onlyBecause: break
         }
     }
@@ -391,9 +393,9 @@ struct AtomIndex {
             return (.date(CivilDate(dayNumber: Int32(start))), .date(CivilDate(dayNumber: Int32(end))))
         case .number(let n):
             let fact = program.facts[slot]
-            let unit: Int = fact.isWhole ? 1_000_000 : 1
-            let lo = Int(fact.atLeast?.scaled ?? -1_000_000_000_000) / unit
-            let hi = Int(fact.atMost?.scaled ?? 1_000_000_000_000) / unit
+            let unit = fact.isWhole ? Int(DecimalNumber.scale) : 1
+            let lo = Int(fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit
+            let hi = Int(fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit
             let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) })
             let x = Int(n.scaled) / unit
             let start = cuts.filter { $0 <= x }.max() ?? lo
@@ -432,9 +434,9 @@ struct AtomIndex {
 
     /// Region boundaries of a number fact, in millionths (whole facts: in units).
     func numbers(for slot: Int, fact: FactInfo, slots: [AbstractEvaluator.Slot]) -> [DecimalNumber] {
-        let unit: Int = fact.isWhole ? 1_000_000 : 1
-        let lo = Int(fact.atLeast?.scaled ?? -1_000_000_000_000) / unit
-        let hi = Int(fact.atMost?.scaled ?? 1_000_000_000_000) / unit
+        let unit = fact.isWhole ? Int(DecimalNumber.scale) : 1
+        let lo = Int(fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit
+        let hi = Int(fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit
         var points: Set<Int> = [lo, hi]
         for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) }) {
             points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })

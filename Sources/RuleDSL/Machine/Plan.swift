@@ -71,9 +71,9 @@ public final class Plan: @unchecked Sendable {
             for word in vocabulary[kind] ?? [] { compiler.texts.intern(word) }
         }
         for fact in facts {
-            if case .enumeration(let values) = fact.type { values.forEach { compiler.texts.intern($0) } }
+            if case .enumeration(let values) = fact.type { for value in values { compiler.texts.intern(value) } }
         }
-        for decision in decisions { decision.outcomes.forEach { compiler.texts.intern($0) } }
+        for decision in decisions { for outcome in decision.outcomes { compiler.texts.intern(outcome) } }
 
         compiler.writtenOut = PlanCompiler.cheapDerived(derived)
         self.derived = Plan.frozen(derived.map { compiler.lower($0.expression) })

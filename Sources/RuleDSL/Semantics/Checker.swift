@@ -206,7 +206,7 @@ struct Checker {
             if outcomes.isEmpty {
                 error("no-outcomes", "decision `\(declaration.name.text)` lists no `outcomes`", at: declaration.name.range)
             }
-            if outcomes.contains("undetermined") {
+            if outcomes.contains(DecisionResult.undetermined) {
                 error("reserved-outcome", "`undetermined` is given by the engine when facts are missing; do not list it",
                       at: declaration.name.range)
             }
@@ -716,7 +716,7 @@ struct Checker {
                   help: Suggestion.didYouMean(expectation.decision.text, in: decisions.map(\.name)))
             return
         }
-        let outcomes = decision.outcomes + ["undetermined"]
+        let outcomes = decision.outcomes + [DecisionResult.undetermined]
         if !outcomes.contains(expectation.outcome.text) {
             error("unknown-outcome", "decision `\(decision.name)` has no outcome `\(expectation.outcome.text)`",
                   at: expectation.outcome.range, help: Suggestion.didYouMean(expectation.outcome.text, in: outcomes))
@@ -889,7 +889,7 @@ struct Checker {
             }
             if case .fact(let slot) = compiled, facts[slot].isGroupPresence {
                 // `exceptional_admission is present` asks about the whole group, through its presence fact.
-                facts.indices.filter { facts[$0].group == facts[slot].name }.forEach { usedFacts.insert($0) }
+                for member in facts.indices where facts[member].group == facts[slot].name { usedFacts.insert(member) }
                 return (isPresent ? compiled : .not(compiled), .bool)
             }
             if !optional {

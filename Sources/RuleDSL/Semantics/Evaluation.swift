@@ -11,6 +11,10 @@ public struct DecisionResult: Sendable, Equatable {
     public let missing: FactSet
     /// Decided by the default outcome while an exception lifted at least one rule.
     public let exceptional: Bool
+
+    /// The outcome shown (in verdicts, tests and traces) for a decision the facts do not settle;
+    /// the engine's word, which a rule file may not list among its outcomes.
+    public static let undetermined = "undetermined"
 }
 
 /// One reason in a result: the code and what produced it.

@@ -103,7 +103,7 @@ public struct TestRunner {
             return ["`\(name)` does not apply to this case"]
         }
         var failures: [String] = []
-        let outcome = result.outcome ?? "undetermined"
+        let outcome = result.outcome ?? DecisionResult.undetermined
         if outcome != expectation.outcome.text {
             let why = result.reasons.map(\.code)
             failures.append("expected \(name) `\(expectation.outcome.text)`, got `\(outcome)`"

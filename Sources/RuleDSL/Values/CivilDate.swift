@@ -8,6 +8,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// equality, hashing and ordering are exactly those of the day count.
     public let dayNumber: Int32
 
+    /// The years a date can be written in (four digits, `YYYY-MM-DD`) or built from fields.
+    public static let supportedYears: ClosedRange<Int> = 1...9999
+
     /// Wraps a raw day count. Any Int32 is accepted; only years 1...9999 can be
     /// built from fields or parsed, but arithmetic may step outside that range.
     public init(dayNumber: Int32) {
@@ -17,7 +20,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Builds a date from its fields; nil unless 1 <= year <= 9999, 1 <= month <= 12
     /// and the day exists in that month (so 2023-02-29 is nil, 2024-02-29 is not).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard Self.supportedYears.contains(year), (1...12).contains(month),
               day >= 1, day <= Self.daysInMonth(year: year, month: month)
         else { return nil }
         // Years 1...9999 give day counts far inside Int32, so this cannot trap.

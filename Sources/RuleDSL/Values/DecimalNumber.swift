@@ -175,7 +175,8 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
             magnitude = magnitude &* 10 &+ Int64(digit)
             i += 1
         }
-        // At most 12 digits: below 10^12, so × 10^6 stays within `maxScaled`.
+        // At most 12 digits: below 10^12, so × 10^6 stays within `maxScaled`. `scale` is written
+        // as a literal: this is inlined into the case scanner, where a literal folds.
         let scaled = magnitude &* 1_000_000
         return DecimalNumber(scaled: negative ? 0 &- scaled : scaled)
     }

@@ -2,6 +2,7 @@
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
+    import Foundation  // `ProcessInfo`: Darwin's headers declare no `environ`
 #endif
 import LVVRules
 import RuleDSL
@@ -174,8 +175,15 @@ enum BenchCommand {
         }
 
         var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        report("peak memory (this benchmark process)", Double(usage.ru_maxrss) / 1024, "MB resident")
+        // `ru_maxrss` is in kilobytes on Linux and in bytes on Darwin.
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let peakMB = Double(usage.ru_maxrss) / 1024
+        #elseif canImport(Darwin)
+            getrusage(RUSAGE_SELF, &usage)
+            let peakMB = Double(usage.ru_maxrss) / (1024 * 1024)
+        #endif
+        report("peak memory (this benchmark process)", peakMB, "MB resident")
         return .success
     }
 
@@ -288,16 +296,30 @@ enum BenchCommand {
     static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
         -> (seconds: Double, maxResidentKB: Int)?
     {
-        var actions = posix_spawn_file_actions_t()
+        // An opaque pointer on Darwin, a struct in glibc.
+        #if canImport(Glibc)
+            var actions = posix_spawn_file_actions_t()
+        #elseif canImport(Darwin)
+            var actions: posix_spawn_file_actions_t? = nil
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let start = Stopwatch.now()
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return nil }
+        #if canImport(Glibc)
+            let start = Stopwatch.now()
+            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        #elseif canImport(Darwin)
+            // Darwin's headers declare no `environ`: the same variables, through Foundation.
+            let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { for variable in environment { free(variable) } }
+            let start = Stopwatch.now()
+            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
+        #endif
+        guard spawned == 0 else { return nil }
         // The child's own peak, read from /proc while it runs: `wait4`'s maximum resident size
         // would include this (large) process, whose memory the child shares until it execs.
         var status: Int32 = 0
@@ -312,7 +334,7 @@ enum BenchCommand {
         return (Stopwatch.now() - start, peakKB)
     }
 
-    /// `VmHWM` of a running process, in KB (0 when unreadable).
+    /// `VmHWM` of a running process, in KB (0 when unreadable: on Darwin, which has no `/proc`).
     private static func residentPeakKB(of pid: pid_t) -> Int {
         guard let bytes = FileSystem.read("/proc/\(pid)/status") else { return 0 }
         let text = String(decoding: bytes, as: UTF8.self)

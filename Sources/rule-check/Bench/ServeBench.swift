@@ -232,7 +232,7 @@ enum ServeBench {
         init?(port: UInt16) {
             #if canImport(Glibc)
                 fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            #else
+            #elseif canImport(Darwin)
                 fd = socket(AF_INET, SOCK_STREAM, 0)
             #endif
             guard fd >= 0 else { return nil }
@@ -249,6 +249,10 @@ enum ServeBench {
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            #if canImport(Darwin)
+                // Darwin has no MSG_NOSIGNAL (see `sendAll`): the socket itself raises no SIGPIPE.
+                setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            #endif
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
@@ -266,7 +270,7 @@ enum ServeBench {
                 while sent < p.count {
                     #if canImport(Glibc)
                         let n = send(fd, p.baseAddress! + sent, p.count - sent, Int32(MSG_NOSIGNAL))
-                    #else
+                    #elseif canImport(Darwin)
                         let n = send(fd, p.baseAddress! + sent, p.count - sent, 0)
                     #endif
                     if n <= 0 { return false }
@@ -312,6 +316,7 @@ enum ServeBench {
         }
     }
 
+    /// `VmRSS` of a running process, in KB (0 when unreadable: on Darwin, which has no `/proc`).
     private static func residentKB(of pid: pid_t) -> Int {
         guard let bytes = FileSystem.read("/proc/\(pid)/status") else { return 0 }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
@@ -324,7 +329,7 @@ enum ServeBench {
         var limit = rlimit()
         #if canImport(Glibc)
             let resource = Int32(RLIMIT_NOFILE.rawValue)
-        #else
+        #elseif canImport(Darwin)
             let resource = RLIMIT_NOFILE
         #endif
         if getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max {
