@@ -209,7 +209,7 @@ enum IntakePage {
         var out = "<section id=\"verdict\" data-decision=\"\(e(verdict.decision))\" data-question=\"\(e(verdict.question))\">"
         // The decision in words: the rule file's outcome text, as `eval` explains it.
         let words = FrameText(language)
-        let label = verdict.decision == "undetermined" ? words.undetermined(missing: verdict.missingFacts.count)
+        let label = verdict.decision == DecisionResult.undetermined ? words.undetermined(missing: verdict.missingFacts.count)
             : program.texts.text(.outcome(decision: verdict.question, outcome: verdict.decision), in: language) ?? words.outcome(verdict.decision)
         out += "<h2>\(e(t(.decision, language))): <span id=\"decision\" class=\"decision \(e(verdict.decision))\">\(e(label))</span> <code>\(e(verdict.decision))</code></h2>"
         let deciding = verdict.reasons.filter { !$0.isOverridden }
