@@ -69,8 +69,8 @@ import Testing
         #expect(after.results.map(\.failures) == before.results.map(\.failures))
         // Not just pass and fail: every result and trace is the same (same declaration order,
         // so rule and fact indices agree).
-        let a = Evaluator(program: original)
-        let b = Evaluator(program: roundTripped)
+        let a = MachineEvaluator(program: original)
+        let b = MachineEvaluator(program: roundTripped)
         for test in original.tests {
             let x = a.evaluate(test.facts)
             let y = b.evaluate(test.facts)

@@ -61,7 +61,7 @@ struct Revision2LanguageTests {
         let facts: [Value?] = program.facts.map { $0.name == "t" ? value : nil }
         let outcome = expected == .true ? "yes" : expected == .false ? "no" : nil
         #expect(ReferenceEvaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
-        #expect(Evaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
+        #expect(MachineEvaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
     }
 
     /// One text argument, a truth value as result; anything else is a located error.

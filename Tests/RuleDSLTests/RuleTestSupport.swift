@@ -185,7 +185,7 @@ struct CaseRunner {
     }
 
     func evaluate(_ given: [String: Value?]) -> Evaluation {
-        Evaluator(program: program).evaluate(facts(given))
+        MachineEvaluator(program: program).evaluate(facts(given))
     }
 
     /// The result of one decision, or nil when it does not apply.

@@ -23,9 +23,10 @@ public struct Interview {
         self.facts = facts ?? program.facts.map { fact in
             fact.isGroupPresence ? .bool(false) : (fact.isOptional && fact.group != nil ? Value.none : nil)
         }
-        self.machine = Machine(plan: program.plan)
-        self.result = CaseResult(plan: program.plan)
-        self.search = CounterfactualSearch(program: program)
+        let ruleSet = CompiledRuleSet(program)
+        self.machine = Machine(plan: ruleSet.plan)
+        self.result = CaseResult(plan: ruleSet.plan)
+        self.search = CounterfactualSearch(ruleSet)
     }
 
     /// The text a question about a fact is asked with: the rule file's question (`ask`), else
@@ -104,7 +105,7 @@ public struct Interview {
     }
 
     private func run(_ facts: [Value?]) {
-        machine.run(CaseFacts(facts, table: program.plan.texts), tracing: false, into: result)
+        machine.run(CaseFacts(facts, table: machine.plan.texts), tracing: false, into: result)
     }
 
     /// The case as it will be written: an optional fact still unknown is absent (none), as

@@ -26,7 +26,7 @@ public struct Rulebook {
     public init(program: Program, compliance: ComplianceReport? = nil) {
         self.program = program
         self.compliance = compliance ?? ComplianceReport(program: program)
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         var coverage = Coverage()
         for (testIndex, test) in program.tests.enumerated() {
             let evaluation = evaluator.evaluate(test.facts, trace: true)

@@ -524,7 +524,7 @@ extension MachineRun {
     /// know stands for itself by a name no rule can compare with, as a local text does here.
     @inline(never)
     private func exactMissing(_ index: Int, union: FactSet) -> FactSet {
-        guard let program = plan.program else { return union }
+        let program = plan.program
         let texts = plan.texts.texts
         var values: [Value?] = []
         values.reserveCapacity(facts.count)
@@ -546,7 +546,7 @@ extension MachineRun {
                             : "\u{0}local text \(s.localIndex)"))
             }
         }
-        return MissingFacts.exact(program: program, facts: values, decision: index)
+        return plan.exactMissing(program, values, index)
     }
 
     /// The facts read by the condition of a rule that held (a run without a trace): known from

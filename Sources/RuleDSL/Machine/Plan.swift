@@ -1,6 +1,6 @@
 /// A program lowered for the machine: expressions as one flat array of nodes that point at each
 /// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
-/// a range in one pool. Built once per rule set (in `Program.init`); evaluating a case then
+/// a range in one pool. Built once per rule set (by `CompiledRuleSet`); evaluating a case then
 /// touches no String, no dictionary and no reference count.
 ///
 /// Its tables live in memory the plan allocates and frees itself, read through unsafe buffer
@@ -49,13 +49,19 @@ public final class Plan: @unchecked Sendable {
     let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
     public let factCount: Int
-    /// The program this plan was lowered from, for the one slow path of a run: the exact missing
-    /// facts of an undetermined decision (`MissingFacts`). Weak: the program holds the plan.
-    /// Set once, by `Program.init`, before the plan is shared.
-    weak var program: Program?
+    /// The program this plan was lowered from, and how to find the exact missing facts of an
+    /// undetermined decision on it (`ExactMissingFacts`): the one slow path of a run.
+    let program: Program
+    let exactMissing: ExactMissingFacts
 
-    init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
-         decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {
+    /// Lowers `program`; `exactMissing` is what a run asks for an undetermined decision's
+    /// missing facts.
+    init(_ program: Program, exactMissing: @escaping ExactMissingFacts) {
+        self.program = program
+        self.exactMissing = exactMissing
+        let facts = program.facts, vocabulary = program.vocabulary, derived = program.derived
+        let decisions = program.decisions, rules = program.rules, exceptions = program.exceptions
+        let referenceFact = program.referenceFact
         var compiler = PlanCompiler()
         for kind in VocabularyDeclaration.Kind.allCases {
             for word in vocabulary[kind] ?? [] { compiler.texts.intern(word) }

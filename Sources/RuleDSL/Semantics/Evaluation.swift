@@ -41,3 +41,9 @@ public struct Evaluation: Sendable {
         results.first { $0.decision == decision }
     }
 }
+
+/// The exact missing facts of decision `decision`, which applies to `facts` and is undetermined:
+/// the unknown facts whose value could change it (docs/why.md). Finding them is a search over
+/// completions, which the analysis layer owns (`MissingFacts`); both evaluators are handed it
+/// as this function, so neither depends on the layer above them.
+public typealias ExactMissingFacts = @Sendable (_ program: Program, _ facts: [Value?], _ decision: Int) -> FactSet

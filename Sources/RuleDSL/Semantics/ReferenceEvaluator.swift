@@ -5,15 +5,20 @@
 /// only if no unknown fact could change it.
 public struct ReferenceEvaluator: Sendable {
     public let program: Program
+    /// How `evaluate` narrows an undetermined decision's missing facts to the exact ones; nil
+    /// keeps Kleene's superset. The search it takes is the analysis layer's, so it is given here
+    /// (`ReferenceEvaluator(program:)` in RuleAnalysis gives `MissingFacts.exact`).
+    package let exactMissing: ExactMissingFacts?
 
-    public init(program: Program) {
+    package init(program: Program, exactMissing: ExactMissingFacts?) {
         self.program = program
+        self.exactMissing = exactMissing
     }
 
     /// Evaluates every decision that applies to `facts` (indexed by fact slot; nil = unknown).
     public func evaluate(_ facts: [Value?], trace: Bool = true) -> Evaluation {
         var run = Run(program: program, facts: facts, tracing: trace)
-        run.exactMissing = true
+        run.exactMissing = exactMissing
         var results: [DecisionResult] = []
         for index in program.decisions.indices {
             if let result = run.result(of: index) { results.append(result) }
@@ -68,10 +73,10 @@ struct Run {
     let program: Program
     let facts: [Value?]
     let tracing: Bool
-    /// Whether an undetermined decision names exactly the facts that could change it
-    /// (`MissingFacts`), rather than every unknown fact of its open rules. Off for the runs the
+    /// How an undetermined decision names exactly the facts that could change it
+    /// (`MissingFacts`), rather than every unknown fact of its open rules. nil for the runs the
     /// prover and `MissingFacts` make themselves, which need outcomes only.
-    var exactMissing = false
+    var exactMissing: ExactMissingFacts? = nil
     var trace = Trace()
     private var derivedCache: [Outcome?]
     private var exceptionCache: [Outcome?]
@@ -208,8 +213,8 @@ struct Run {
         var actions: [String] = []
         var outcome: String?
         var exceptional = false
-        if possible.count != 1, exactMissing {
-            missing = MissingFacts.exact(program: program, facts: facts, decision: index)
+        if possible.count != 1, let exactMissing {
+            missing = exactMissing(program, facts, index)
         }
         if possible.count == 1 {
             outcome = possible[0]

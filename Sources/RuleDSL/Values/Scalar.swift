@@ -120,10 +120,6 @@ public struct CaseFacts: Sendable {
     /// The bytes of every local text, one after another; `localRanges[i]` is text i.
     public private(set) var localBytes: [UInt8] = []
     public private(set) var localRanges: [Range<Int>] = []
-    /// Scratch a reader keeps from one case to the next, to read the next one faster
-    /// (`CaseScanner` remembers which key followed which). Not part of the facts: nothing reads it
-    /// but that reader, which checks every entry before trusting it, and `reset()` leaves it.
-    public var readerMemory: [Int32] = []
 
     public init(count: Int) {
         slots = Array(repeating: .unknown, count: count)
