@@ -13,7 +13,21 @@ let package = Package(
         .executable(name: "rule-check", targets: ["rule-check"]),
     ],
     targets: [
-        .target(name: "RuleDSL"),
+        // The rule language, one module per layer, each importing only the layers below it
+        // (ARCHITECTURE.md): values, syntax, semantics, the machine, analysis. `RuleDSL` is the
+        // facade that re-exports them all.
+        .target(name: "RuleValues", path: "Sources/RuleDSL/Values"),
+        .target(name: "RuleSyntax", dependencies: ["RuleValues"], path: "Sources/RuleDSL/Syntax"),
+        .target(name: "RuleSemantics", dependencies: ["RuleValues", "RuleSyntax"], path: "Sources/RuleDSL/Semantics"),
+        .target(
+            name: "RuleMachine", dependencies: ["RuleValues", "RuleSyntax", "RuleSemantics"],
+            path: "Sources/RuleDSL/Machine"),
+        .target(
+            name: "RuleAnalysis", dependencies: ["RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine"],
+            path: "Sources/RuleDSL/Analysis"),
+        .target(
+            name: "RuleDSL", dependencies: ["RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine", "RuleAnalysis"],
+            path: "Sources/RuleDSL/Facade"),
         .target(name: "LVVRules", dependencies: ["RuleDSL"]),
         // The Language Server Protocol over standard input and output (`rule-check lsp`).
         .target(name: "LanguageServer", dependencies: ["RuleDSL", "LVVRules"]),
@@ -24,9 +38,18 @@ let package = Package(
         // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
         .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LanguageServer", "LVVService"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
-        .testTarget(name: "RuleDSLTests", dependencies: ["RuleDSL"], exclude: ["Fixtures"]),
+        // The tests reach into every layer of the language (`@testable import RuleMachine`, …).
         .testTarget(
-            name: "AdmissionRuleTests", dependencies: ["RuleDSL", "LVVRules", "LVVService"], exclude: ["Fixtures"]),
+            name: "RuleDSLTests",
+            dependencies: ["RuleDSL", "RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine", "RuleAnalysis"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AdmissionRuleTests",
+            dependencies: [
+                "RuleDSL", "RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine", "RuleAnalysis", "LVVRules",
+                "LVVService",
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleDSL", "LVVRules"]),
     ]
 )

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `ASTPrinter`: printing a parsed file gives text that parses to the same tree, so
 /// print ∘ parse is idempotent, and the shipped rule files behave the same after a round trip.

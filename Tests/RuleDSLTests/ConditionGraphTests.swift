@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The machine's condition graphs (`ConditionGraph.swift`, walked by `MachineRun.walk` in runs
 /// without a trace) and `ReadAnalysis.byLeft` against the plain `ReferenceEvaluator`, on small

@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `MachineEvaluator`: Kleene's three-valued logic, missing facts, stages, exceptions,
 /// validity periods, `after` rules, date functions, `none`, and determinism.

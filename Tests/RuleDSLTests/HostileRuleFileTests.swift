@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Rule files written to break the tool (issue 16, the rule-file half): each test generates its
 /// hostile input, and checks that it gives a located diagnostic, or runs through every pass

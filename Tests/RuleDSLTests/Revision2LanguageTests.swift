@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The language features of domain revision 2, machine against reference (`Equivalence`, as in
 /// `ConditionGraphTests`), the checker's typing, and the prover's candidates: `is_blank(t)` and

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Helpers shared by the rule-language tests: where the repository's files are, marked sources
 /// (`1️⃣` instead of column counting), loading and evaluating small rule files, and a compact

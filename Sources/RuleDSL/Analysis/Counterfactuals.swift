@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Contrastive explanations: what would have to change for a case to get another outcome.
 ///
 /// Two questions, both answered from the rules, not by random search:

@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// The evaluators as everyone outside the language uses them: with the exact missing facts of
 /// an undetermined decision, which only this layer can find (`MissingFacts` searches completions
 /// with the abstract evaluator). The evaluators and the machine sit below analysis and are given

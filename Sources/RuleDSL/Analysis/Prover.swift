@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Proves a program's invariants over every possible case, or finds a counterexample.
 ///
 /// The search assigns facts one at a time, in the order evaluation needs them, and after each

@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// What a run decided, per decision, with reasons and words in shared buffers. A class that
 /// owns fixed-size storage, sized from the plan once: every list a run fills has a bound the
 /// plan knows (a rule is evaluated at most once per case), so a run never grows a list, checks

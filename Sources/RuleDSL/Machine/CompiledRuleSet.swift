@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// A rule set ready for the machine: the checked `Program` and the `Plan` lowered from it, built
 /// together once. The program knows nothing of the plan; whatever runs the machine holds this,
 /// so every `Machine`, `CaseResult` and reader of one rule set shares one plan (and its texts).

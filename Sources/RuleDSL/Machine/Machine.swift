@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// Runs a `Plan` on one case's `CaseFacts`, Kleene's three-valued logic as in the language
 /// reference, writing every result into a reusable `CaseResult`: after the first case it
 /// allocates nothing. `ReferenceEvaluator` is the same semantics written plainly on syntax-like

@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// Decides cases against a compiled rule set: the readable face of the `Machine`. It takes and
 /// returns readable values (`Value`, `Evaluation`), as `ReferenceEvaluator` does; code that
 /// decides many cases uses the machine directly with `CaseFacts` and a reused `CaseResult`, and

@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// A program lowered for the machine: expressions as one flat array of nodes that point at each
 /// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
 /// a range in one pool. Built once per rule set (by `CompiledRuleSet`); evaluating a case then

@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// The answer to one decision for one case: an outcome (or undetermined), every reason that
 /// decided it, referrals and actions, and the facts whose absence leaves it open.
 public struct DecisionResult: Sendable, Equatable {
@@ -11,6 +14,19 @@ public struct DecisionResult: Sendable, Equatable {
     public let missing: FactSet
     /// Decided by the default outcome while an exception lifted at least one rule.
     public let exceptional: Bool
+
+    package init(
+        decision: Int, outcome: String?, reasons: [Reason], referrals: [String], actions: [String], missing: FactSet,
+        exceptional: Bool
+    ) {
+        self.decision = decision
+        self.outcome = outcome
+        self.reasons = reasons
+        self.referrals = referrals
+        self.actions = actions
+        self.missing = missing
+        self.exceptional = exceptional
+    }
 }
 
 /// One reason in a result: the code and what produced it.
@@ -27,6 +43,13 @@ public struct Reason: Sendable, Equatable {
     public let facts: FactSet
     /// A rule shown because an exception lifted it, not because it decided.
     public let isLifted: Bool
+
+    package init(code: String, producer: Producer, facts: FactSet, isLifted: Bool) {
+        self.code = code
+        self.producer = producer
+        self.facts = facts
+        self.isLifted = isLifted
+    }
 }
 
 /// Everything the evaluator returns for one case.
@@ -36,6 +59,12 @@ public struct Evaluation: Sendable {
     public let trace: Trace
     /// The case's facts by slot (nil: unknown), kept so renderers can show values read.
     public let facts: [Value?]
+
+    package init(results: [DecisionResult], trace: Trace, facts: [Value?]) {
+        self.results = results
+        self.trace = trace
+        self.facts = facts
+    }
 
     public func result(for decision: Int) -> DecisionResult? {
         results.first { $0.decision == decision }

@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// A checked rule set, compiled for evaluation: names resolved to slots, constants folded into
 /// sets, stages ordered. The evaluator never looks at syntax or looks a name up. The machine's
 /// lowered form of it is built apart, by the machine layer (`CompiledRuleSet`).

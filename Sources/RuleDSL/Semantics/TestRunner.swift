@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// Runs the test cases written in a rule file and reports like a test runner: each test passes
 /// or fails with what differed, and which rules the tests exercised both ways.
 public struct TestRunner {

@@ -45,7 +45,7 @@ public struct Scalar: Sendable, Equatable {
     // Equality is that of kind and bits, which is exact for texts too: reading a case interns
     // every text it can and keeps one local text per distinct text, so equal texts share an id.
 
-    var truth: Truth {
+    package var truth: Truth {
         guard kind == .bool else { return .unknown }
         return bits != 0 ? .true : .false
     }
@@ -60,12 +60,12 @@ public struct TextTable: Sendable {
     /// Open addressing over the UTF-8 bytes, so a reader finds a text without making a String.
     private var slots: [Int32] = []
 
-    init() {}
+    package init() {}
 
     public var count: Int { texts.count }
 
     @discardableResult
-    mutating func intern(_ text: String) -> Int32 {
+    package mutating func intern(_ text: String) -> Int32 {
         if let id = ids[text] { return id }
         let id = Int32(texts.count)
         texts.append(text)
@@ -74,7 +74,7 @@ public struct TextTable: Sendable {
     }
 
     /// Builds the byte index; call once all texts are interned.
-    mutating func seal() {
+    package mutating func seal() {
         var capacity = 16
         while capacity < texts.count * 4 { capacity *= 2 }
         slots = Array(repeating: -1, count: capacity)

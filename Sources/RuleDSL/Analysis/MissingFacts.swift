@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// The exact `missing_facts` of an undetermined decision. CONTRACT: the unknown facts "whose value
 /// could change the decision", no more. Definition (docs/why.md): an unknown fact f is missing
 /// when some completion of the *other* unknown facts exists in which two values of f give
