@@ -89,7 +89,7 @@ public struct VerdictWriter: Sendable {
     /// Appends the verdict line (without the newline). `caseID` is the id's JSON text, quotes
     /// included. The case's texts the rule set does not know are its facts' own, or, when
     /// `texts.inLine`, ranges of `line` (as `CaseScanner.read(_:into:texts:)` leaves them).
-    public func append(
+    package func append(
         caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, texts: LineTexts, line: UnsafeBufferPointer<UInt8>,
         result: CaseResult, to out: inout ByteBuffer
     ) {

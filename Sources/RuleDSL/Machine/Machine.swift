@@ -13,21 +13,21 @@ import RuleSemantics
 /// tracked form only where a verdict shows facts: the rules that decided, the exceptions that
 /// lifted, and the open rules of an undetermined decision. With a trace everything is tracked,
 /// in the order the reference evaluator reads it, so the trace reads the same.
-public struct Machine: Sendable {
-    public let plan: Plan
+package struct Machine: Sendable {
+    package let plan: Plan
 
-    public init(plan: Plan) {
+    package init(plan: Plan) {
         self.plan = plan
     }
 
     /// Decides every decision for `facts`, into `result` (whose storage is reused).
-    public func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
+    package func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
         facts.slots.withUnsafeBufferPointer { run(slots: $0, tracing: tracing, into: result) }
     }
 
     /// `run` for a case given as its slots alone (`CaseFacts.slots`), as a caseload held in one
     /// block of memory gives them. The machine reads nothing else of a case.
-    public func run(slots: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
+    package func run(slots: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
         precondition(slots.count == plan.factCount, "facts for a different rule set")
         precondition(result.plan === plan, "a result made for a different rule set")
         result.run.decideAll(facts: slots, tracing: tracing)

@@ -10,7 +10,7 @@ public struct MachineEvaluator: Sendable {
     /// The rule set it decides with: the program and the plan the machine runs.
     public let ruleSet: CompiledRuleSet
     /// The machine, for a caller that also decides cases the fast way.
-    public let machine: Machine
+    package let machine: Machine
 
     /// The rule set's program, as the reference evaluator names it.
     public var program: Program { ruleSet.program }
@@ -40,7 +40,7 @@ public struct MachineEvaluator: Sendable {
 
 extension Evaluation {
     /// The readable form of a machine's result.
-    public init(_ result: CaseResult, plan: Plan, facts: [Value?]) {
+    package init(_ result: CaseResult, plan: Plan, facts: [Value?]) {
         let texts = plan.texts.texts
         var results: [DecisionResult] = []
         for index in plan.decisions.indices {
@@ -72,7 +72,7 @@ extension Evaluation {
 
 extension CaseResult.ReasonRecord {
     /// The readable form.
-    public func reason(_ texts: [String]) -> Reason {
+    package func reason(_ texts: [String]) -> Reason {
         let producer: Reason.Producer
         switch self.producer {
         case .rule: producer = .rule(Int(index))

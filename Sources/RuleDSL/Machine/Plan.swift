@@ -10,9 +10,9 @@ import RuleSemantics
 /// Its tables live in memory the plan allocates and frees itself, read through unsafe buffer
 /// pointers: the machine reads them millions of times a second, and an array in a class is
 /// retained and released around reads. Nothing writes them after `init`.
-public final class Plan: @unchecked Sendable {
+package final class Plan: @unchecked Sendable {
     /// Every text the rule set can produce or compare with.
-    public let texts: TextTable
+    package let texts: TextTable
     let nodes: UnsafeBufferPointer<PlanNode>
     /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
     /// node holds its set's range.
@@ -52,7 +52,7 @@ public final class Plan: @unchecked Sendable {
     /// For each text id, whether the text is blank (`is_blank`).
     let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
-    public let factCount: Int
+    package let factCount: Int
     /// The program this plan was lowered from, and how to find the exact missing facts of an
     /// undetermined decision on it (`ExactMissingFacts`): the one slow path of a run.
     let program: Program
