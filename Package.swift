@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "RuleDSL", targets: ["RuleDSL"]),
         .library(name: "LVVRules", targets: ["LVVRules"]),
+        .library(name: "LVVPresentation", targets: ["LVVPresentation"]),
         .library(name: "LVVService", targets: ["LVVService"]),
         .executable(name: "rule-check", targets: ["rule-check"]),
     ],
@@ -28,15 +29,20 @@ let package = Package(
         .target(
             name: "RuleDSL", dependencies: ["RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine", "RuleAnalysis"],
             path: "Sources/RuleDSL/Facade"),
-        .target(name: "LVVRules", dependencies: ["RuleDSL"]),
+        // The LVV domain: reading cases, deciding, writing verdicts. It shows nothing to people:
+        // the HTML, SVG and text renderers are `LVVPresentation`, in its own folder inside it.
+        .target(name: "LVVRules", dependencies: ["RuleDSL"], exclude: ["Presentation"]),
+        .target(name: "LVVPresentation", dependencies: ["RuleDSL", "LVVRules"], path: "Sources/LVVRules/Presentation"),
         // The Language Server Protocol over standard input and output (`rule-check lsp`).
         .target(name: "LanguageServer", dependencies: ["RuleDSL", "LVVRules"]),
         // The decision service (`rule-check serve`): HTTP/1.1 on POSIX sockets, no packages.
         .target(name: "CPoller"),
-        .target(name: "LVVService", dependencies: ["RuleDSL", "LVVRules", "CPoller"]),
-        .executableTarget(name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LanguageServer", "LVVService"]),
+        .target(name: "LVVService", dependencies: ["RuleDSL", "LVVRules", "LVVPresentation", "CPoller"]),
+        .executableTarget(
+            name: "rule-check", dependencies: ["RuleDSL", "LVVRules", "LVVPresentation", "LanguageServer", "LVVService"]),
         // libFuzzer entry point for long fuzz runs (docs/hardening.md); a replay tool in a plain build.
-        .executableTarget(name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LanguageServer", "LVVService"]),
+        .executableTarget(
+            name: "rule-fuzz", dependencies: ["RuleDSL", "LVVRules", "LVVPresentation", "LanguageServer", "LVVService"]),
         // Fixtures are read from the source tree (golden files), not bundled as resources.
         // The tests reach into every layer of the language (`@testable import RuleMachine`, …).
         .testTarget(
@@ -47,7 +53,7 @@ let package = Package(
             name: "AdmissionRuleTests",
             dependencies: [
                 "RuleDSL", "RuleValues", "RuleSyntax", "RuleSemantics", "RuleMachine", "RuleAnalysis", "LVVRules",
-                "LVVService",
+                "LVVPresentation", "LVVService",
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RuleDSL", "LVVRules"]),

@@ -158,7 +158,7 @@ public enum VerdictJSON {
         w.appendRaw("]")
     }
 
-    static func describe(_ truth: Truth) -> String {
+    package static func describe(_ truth: Truth) -> String {
         switch truth {
         case .true: return "held"
         case .false: return "not_held"

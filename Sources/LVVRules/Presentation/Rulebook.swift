@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 /// A pilot's rules as one self-contained HTML page for people (`rule-check doc`): every rule in
