@@ -18,10 +18,15 @@ public struct Scalar: Sendable, Equatable {
         self.bits = bits
     }
 
-    public static let unknown = Scalar(kind: .unknown, bits: 0)
-    public static let none = Scalar(kind: .none, bits: 0)
-    public static let `true` = Scalar(kind: .bool, bits: 1)
-    public static let `false` = Scalar(kind: .bool, bits: 0)
+    // Computed and inlinable rather than stored: the machine is another module, and a stored
+    // static there is read through an accessor call on every use.
+    /// A fact not given, or a value the facts leave open.
+    @inlinable public static var unknown: Scalar { Scalar(kind: .unknown, bits: 0) }
+    /// An optional fact given as absent (`none`).
+    @inlinable public static var none: Scalar { Scalar(kind: .none, bits: 0) }
+    /// The truth values.
+    @inlinable public static var `true`: Scalar { Scalar(kind: .bool, bits: 1) }
+    @inlinable public static var `false`: Scalar { Scalar(kind: .bool, bits: 0) }
 
     @inlinable public static func bool(_ b: Bool) -> Scalar { Scalar(kind: .bool, bits: b ? 1 : 0) }
     @inlinable public static func number(_ n: DecimalNumber) -> Scalar { Scalar(kind: .number, bits: n.scaled) }
@@ -32,7 +37,7 @@ public struct Scalar: Sendable, Equatable {
 
     /// Set in a local text's bits when the text is blank (`TextBlank`). Equal texts are one local
     /// text, so their bits, flag included, stay equal.
-    public static let blankFlag: Int64 = 1 << 40
+    @inlinable public static var blankFlag: Int64 { 1 << 40 }
 
     /// Local text `index` of the case; `isBlank`: whether its bytes are blank.
     @inlinable public static func localText(_ index: Int, isBlank: Bool) -> Scalar {
@@ -45,7 +50,7 @@ public struct Scalar: Sendable, Equatable {
     // Equality is that of kind and bits, which is exact for texts too: reading a case interns
     // every text it can and keeps one local text per distinct text, so equal texts share an id.
 
-    package var truth: Truth {
+    @inlinable package var truth: Truth {
         guard kind == .bool else { return .unknown }
         return bits != 0 ? .true : .false
     }
