@@ -4,11 +4,15 @@ import RuleSyntax
 /// The answer to one decision for one case: an outcome (or undetermined), every reason that
 /// decided it, referrals and actions, and the facts whose absence leaves it open.
 public struct DecisionResult: Sendable, Equatable {
+    /// The decision, by index into `Program.decisions`.
     public let decision: Int
     /// nil when the facts do not settle it (`undetermined`).
     public let outcome: String?
+    /// Every reason that decided it, in the order a verdict lists them.
     public let reasons: [Reason]
+    /// Where the person is referred (`refer`), as the rules name the places.
     public let referrals: [String]
+    /// What must be done (`action`), as the rules name it.
     public let actions: [String]
     /// Facts whose value could change the outcome (empty when decided).
     public let missing: FactSet
@@ -31,13 +35,16 @@ public struct DecisionResult: Sendable, Equatable {
 
 /// One reason in a result: the code and what produced it.
 public struct Reason: Sendable, Equatable {
+    /// What gave the reason: a rule, an exception or the default outcome.
     public enum Producer: Sendable, Equatable {
         case rule(Int)
         case exception(Int)
         /// The decision's `otherwise … reason …`.
         case otherwise(decision: Int)
     }
+    /// The reason code, as the rule file writes it.
     public let code: String
+    /// Which declaration gave it, so a verdict can show its title and source.
     public let producer: Producer
     /// The facts it read (for a verdict's `facts` field).
     public let facts: FactSet
@@ -56,6 +63,7 @@ public struct Reason: Sendable, Equatable {
 public struct Evaluation: Sendable {
     /// One result per decision that applies (or may apply) to the case, in declaration order.
     public let results: [DecisionResult]
+    /// What was evaluated, in order (empty when evaluated without a trace).
     public let trace: Trace
     /// The case's facts by slot (nil: unknown), kept so renderers can show values read.
     public let facts: [Value?]
@@ -66,6 +74,7 @@ public struct Evaluation: Sendable {
         self.facts = facts
     }
 
+    /// The result of decision `decision` (an index), if it applies to the case.
     public func result(for decision: Int) -> DecisionResult? {
         results.first { $0.decision == decision }
     }

@@ -17,14 +17,19 @@ public struct TestRunner {
 
     /// One test's result; `failures` says, in words, what differed.
     public struct TestResult: Sendable {
+        /// The test as the rule file declares it.
         public let test: TestInfo
+        /// What differed, one sentence each; empty when it passed.
         public let failures: [String]
+        /// Whether everything the test expects came out.
         public var passed: Bool { failures.isEmpty }
     }
 
     /// The results, and per rule whether some test saw it hold and some test saw it not hold.
     public struct Report: Sendable {
+        /// One result per test, in file order.
         public let results: [TestResult]
+        /// Per rule (index), the tests in which it held and in which it did not.
         public let firedIn: [Int: Int]
         public let quietIn: [Int: Int]
         /// Per exception, the tests in which it held and in which it did not (`TestCoverage`).
@@ -34,6 +39,7 @@ public struct TestRunner {
         /// reached but none of its rules decided.
         public var stageHeldIn: [StageKey: Int] = [:]
         public var stageQuietIn: [StageKey: Int] = [:]
+        /// How many tests passed and failed.
         public var passed: Int { results.filter(\.passed).count }
         public var failed: Int { results.count - passed }
 
@@ -48,6 +54,7 @@ public struct TestRunner {
         }
     }
 
+    /// Runs every test of the program, with a trace (coverage reads it).
     public func run() -> Report {
         var results: [TestResult] = []
         var fired: [Int: Int] = [:]
