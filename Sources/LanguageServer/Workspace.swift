@@ -122,7 +122,7 @@ final class Analysis {
     /// the first hover that asks, then kept with this analysis (it is thrown away on every edit).
     lazy var heldInTests: [(title: String, held: Set<String>, reasons: Set<String>)] = {
         guard let program = result.program else { return [] }
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         return program.tests.map { test in
             var held = Set<String>()
             for event in evaluator.evaluate(test.facts, trace: true).trace.events {

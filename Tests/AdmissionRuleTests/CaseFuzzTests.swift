@@ -2,7 +2,12 @@ import Foundation
 import Testing
 
 @testable import LVVRules
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Seeded mutation fuzzing of case lines through `BatchProcessor.process` (what `rule-check batch`
 /// does per line) for the groningen pilot. Deterministic (fixed seed).

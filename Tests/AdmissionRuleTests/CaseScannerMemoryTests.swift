@@ -3,18 +3,21 @@ import LVVRules
 import RuleDSL
 import Testing
 
-/// `CaseScanner` keeps scratch in the `CaseFacts` it fills (which key followed which, to guess
-/// the next key) and gathers a case's local texts on the stack: neither may change what is read.
+/// `CaseScanner` keeps scratch in the `LineTexts` of its reader (which key followed which, to
+/// guess the next key) and gathers a case's local texts on the stack: neither may change what is
+/// read.
 /// Every read is compared with `CaseReader`'s, as in `CaseScannerTests`.
 @Suite struct CaseScannerMemoryTests {
     typealias Differential = CaseScannerTests.Differential
 
-    /// One `CaseFacts` read into by scanners of different rule sets in turn: each finds the
-    /// other's key memory (sometimes of its own size) and must not be misled by it.
+    /// One `CaseFacts` and one `LineTexts` read into by scanners of different rule sets in turn:
+    /// each finds the other's key memory (sometimes of its own size) and must not be misled by it.
     @Test func aCaseFactsSharedByRuleSetsReadsAlike() throws {
         let odd = RuleSetLoader.load(chain: [SourceFile(path: "odd.rules", text: CaseScannerTests.oddRules)])
-        var differentials = [try Differential(.groningen), try Differential(.national), try Differential(.utrecht)]
-        if let program = odd.program { differentials.append(Differential(program: program)) }
+        var programs = try [Pilot.groningen, .national, .utrecht].map { try Pilots.program($0) }
+        if let program = odd.program { programs.append(program) }
+        let texts = LineTexts(slots: programs.map(\.facts.count).max() ?? 1)
+        var differentials = programs.map { Differential(program: $0, texts: texts) }
         let lines = CaseScannerTests.generatedLines(300) + CaseScannerTests.oddLines.map { Array($0.utf8) }
         var shared = CaseFacts(count: 0)
         for (n, line) in lines.enumerated() {
@@ -35,9 +38,9 @@ import Testing
         var g = CaseScannerTests.SplitMix64(seed: 0xBAD_5EED)
         let lines = CaseScannerTests.generatedLines(500)
         for line in lines {
-            let count = differential.facts.readerMemory.count
+            let count = differential.texts.keyMemory.count
             let values: [Int32] = [0, -1, 1, .max, .min, -7, 63, 64, 255, 256]
-            differential.facts.readerMemory = (0..<count).map { _ in
+            differential.texts.keyMemory = (0..<count).map { _ in
                 g.next() % 3 == 0 ? values[Int(g.next() % UInt64(values.count))] : Int32(truncatingIfNeeded: g.next())
             }
             differential.check(line)
@@ -86,7 +89,8 @@ import Testing
     /// (the machine compares texts by scalar); different ones are not.
     @Test func equalUnknownTextsShareALocalText() throws {
         let program = try Pilots.program(.groningen)
-        let scanner = CaseScanner(program: program)
+        let ruleSet = CompiledRuleSet(program)
+        let scanner = CaseScanner(ruleSet)
         var facts = CaseFacts(count: 0)
         // (Not `nationality`: its texts have the form `AA`, which these do not.)
         let line = Array((#"{"case_id":"T-1","reference_date":"2024-01-02","v_number":"Zz9","#
@@ -103,7 +107,7 @@ import Testing
         #expect(facts.slots[slot("binding_municipality")] != vNumber)
         #expect(facts.localRanges.count == 2)
         #expect(facts.localBytes == Array("Zz9Zz8".utf8))
-        #expect(facts.value(vNumber, table: program.plan.texts) == .text("Zz9"))
+        #expect(facts.value(vNumber, table: ruleSet.plan.texts) == .text("Zz9"))
     }
 
     /// `CaseFacts.setLocalTexts` replaces the local texts as `localText` would have laid them

@@ -50,11 +50,13 @@ import Testing
             self.init(program: try Pilots.program(pilot))
         }
 
-        init(program: Program) {
-            scanner = CaseScanner(program: program)
+        /// `texts`: the reader's scratch, to share one between rule sets (the key memory with it).
+        init(program: Program, texts: LineTexts? = nil) {
+            let ruleSet = CompiledRuleSet(program)
+            scanner = CaseScanner(ruleSet)
             reader = CaseReader(program: program)
-            table = program.plan.texts
-            texts = LineTexts(slots: program.facts.count)
+            table = ruleSet.plan.texts
+            self.texts = texts ?? LineTexts(slots: program.facts.count)
         }
 
         mutating func check(_ line: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) {

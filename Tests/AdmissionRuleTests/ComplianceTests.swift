@@ -1,4 +1,5 @@
 import Foundation
+import LVVPresentation
 import LVVRules
 import RuleDSL
 import Testing
@@ -61,7 +62,7 @@ import Testing
         let verdict = VerdictBuilder(program: program).verdict(for: input, trace: false)
         #expect(verdict.decision == planting.decision)
         let invariant = try #require(program.invariants.first { $0.id == planting.invariant })
-        #expect(Evaluator(program: program).truth(of: invariant.mustHold, facts: input.facts) == .false)
+        #expect(MachineEvaluator(program: program).truth(of: invariant.mustHold, facts: input.facts) == .false)
     }
 
     @Test func shippedPilotsAreCompliantExceptUtrecht() throws {

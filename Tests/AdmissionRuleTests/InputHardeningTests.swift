@@ -1,4 +1,5 @@
 import Foundation
+import LVVPresentation
 import LVVRules
 import RuleDSL
 import Testing

@@ -11,7 +11,7 @@ import Testing
 struct MachineEquivalenceTests {
     /// Checks one case in both modes; returns a description of the first difference.
     private static func difference(_ program: Program, _ facts: [Value?]) -> String? {
-        let machine = Evaluator(program: program)
+        let machine = MachineEvaluator(program: program)
         let reference = ReferenceEvaluator(program: program)
         for trace in [true, false] {
             let fast = machine.evaluate(facts, trace: trace)

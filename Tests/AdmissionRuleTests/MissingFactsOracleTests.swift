@@ -46,7 +46,7 @@ import Testing
     func missingFactsAreExactlyTheOracles(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         let reference = ReferenceEvaluator(program: program)
-        let machine = Evaluator(program: program)
+        let machine = MachineEvaluator(program: program)
         var undetermined = 0
         var narrowed = 0
         for base in Self.bases(pilot) {

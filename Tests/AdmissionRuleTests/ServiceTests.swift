@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import Foundation
+import LVVPresentation
 import LVVRules
 import LVVService
 import RuleDSL

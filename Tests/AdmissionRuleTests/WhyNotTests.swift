@@ -1,4 +1,5 @@
 import Foundation
+import LVVPresentation
 import LVVRules
 import RuleDSL
 import Testing
@@ -32,7 +33,7 @@ import Testing
     }
 
     static func outcome(_ program: Program, _ facts: [Value?], _ decision: Int) -> String? {
-        Evaluator(program: program).evaluate(facts, trace: false).result(for: decision)?.outcome
+        MachineEvaluator(program: program).evaluate(facts, trace: false).result(for: decision)?.outcome
     }
 
     /// An individual exception on the reference date, as the oracle's one way to grant one.

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `ASTPrinter`: printing a parsed file gives text that parses to the same tree, so
 /// print ∘ parse is idempotent, and the shipped rule files behave the same after a round trip.
@@ -69,8 +74,8 @@ import Testing
         #expect(after.results.map(\.failures) == before.results.map(\.failures))
         // Not just pass and fail: every result and trace is the same (same declaration order,
         // so rule and fact indices agree).
-        let a = Evaluator(program: original)
-        let b = Evaluator(program: roundTripped)
+        let a = MachineEvaluator(program: original)
+        let b = MachineEvaluator(program: roundTripped)
         for test in original.tests {
             let x = a.evaluate(test.facts)
             let y = b.evaluate(test.facts)

@@ -1,5 +1,10 @@
 import Testing
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `CivilDate`: parsing, calendar round trips and date arithmetic.
 @Suite struct CivilDateTests {

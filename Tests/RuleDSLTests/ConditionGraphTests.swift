@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The machine's condition graphs (`ConditionGraph.swift`, walked by `MachineRun.walk` in runs
 /// without a trace) and `ReadAnalysis.byLeft` against the plain `ReferenceEvaluator`, on small
@@ -122,7 +127,7 @@ struct ConditionGraphTests {
         Equivalence.expectEveryOutcome(report, of: program)
         // By hand, where the "other" outcome decides (p, q none): `p and a` with a true holds, as
         // `and` takes none as true; `p or a` with a false does not; `p` alone is open.
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         var facts = [Value?](repeating: nil, count: program.facts.count)
         facts[program.factSlots["p"]!] = Value.none
         facts[program.factSlots["q"]!] = Value.none
@@ -555,7 +560,7 @@ struct ConditionGraphTests {
 
         // The fallback happened: over the limit, a rule's, the exception's and the question's
         // condition is one whole-condition test; under it, a graph of many tests.
-        let plan = program.plan
+        let plan = CompiledRuleSet(program).plan
         for id in ["over", "over_or", "not_over"] {
             let r = program.rules.firstIndex { $0.id == id }!
             let entry = plan.tests[Int(plan.ruleTest[r])]
@@ -731,12 +736,13 @@ struct ConditionGraphTests {
         ]
         for (id, (alone, both)) in byLeft {
             let rule = program.rules.firstIndex { $0.id == id }!
-            #expect(program.plan.rules[rule].readsByLeft, "\(id) does not take the byLeft path")
+            #expect(CompiledRuleSet(program).plan.rules[rule].readsByLeft, "\(id) does not take the byLeft path")
             let code = id == "after_or" ? "after_held" : "\(id)_held"
             #expect(report.reasonFacts[code] == [alone, both], "\(id): \(report.reasonFacts[code] ?? [])")
         }
         let notOr = program.rules.firstIndex { $0.id == "not_or" }!
-        #expect(!program.plan.rules[notOr].readsByLeft && program.plan.rules[notOr].readsWhenTrue)
+        let plan = CompiledRuleSet(program).plan
+        #expect(!plan.rules[notOr].readsByLeft && plan.rules[notOr].readsWhenTrue)
         #expect(report.lifted.isSuperset(of: ["plain_or_held", "not_and_held", "p_or_held"]))
     }
 }
@@ -792,7 +798,7 @@ enum Equivalence {
             precondition(fact.isGroupPresence, "no values for fact \(fact.name)")
             return [.bool(true), .bool(false)]
         }
-        let machine = Evaluator(program: program)
+        let machine = MachineEvaluator(program: program)
         let reference = ReferenceEvaluator(program: program)
         var report = Report()
         func compare(_ facts: [Value?]) {
@@ -826,7 +832,7 @@ enum Equivalence {
 
     /// The first difference between machine and reference on one case, with and without a
     /// trace (as `MachineEquivalenceTests.difference`), as the decisions (or trace event) that differ.
-    static func difference(_ machine: Evaluator, _ reference: ReferenceEvaluator, _ facts: [Value?]) -> String? {
+    static func difference(_ machine: MachineEvaluator, _ reference: ReferenceEvaluator, _ facts: [Value?]) -> String? {
         let program = machine.program
         for trace in [true, false] {
             let fast = machine.evaluate(facts, trace: trace)
@@ -901,7 +907,7 @@ enum Equivalence {
 
     /// The kinds of the tests in each rule's graph, by rule id (following edges from its entry).
     static func testKinds(_ program: Program) -> [String: Set<ConditionTest.Kind>] {
-        let plan = program.plan
+        let plan = CompiledRuleSet(program).plan
         var kinds: [String: Set<ConditionTest.Kind>] = [:]
         for (r, rule) in program.rules.enumerated() {
             var seen = Set<Int32>()

@@ -1,5 +1,10 @@
 import Testing
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `DecimalNumber`: JSON-syntax parsing, canonical text and exact arithmetic.
 @Suite struct DecimalNumberTests {

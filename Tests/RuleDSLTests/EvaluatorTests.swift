@@ -1,8 +1,13 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
-/// Tests for `Evaluator`: Kleene's three-valued logic, missing facts, stages, exceptions,
+/// Tests for `MachineEvaluator`: Kleene's three-valued logic, missing facts, stages, exceptions,
 /// validity periods, `after` rules, date functions, `none`, and determinism.
 @Suite struct EvaluatorTests {
     // MARK: Kleene's logic
@@ -48,7 +53,7 @@ import Testing
     ) {
         #expect(runner.outcome("d", facts) == outcome(for: expected), sourceLocation: sourceLocation)
         let condition = runner.program.rules[0].condition
-        let truth = Evaluator(program: runner.program).truth(of: condition, facts: runner.facts(facts))
+        let truth = MachineEvaluator(program: runner.program).truth(of: condition, facts: runner.facts(facts))
         #expect(truth == expected, sourceLocation: sourceLocation)
     }
 
@@ -885,7 +890,7 @@ import Testing
 
     /// Every test case of a chain, evaluated and described in names.
     private func describeTests(_ program: Program) -> [[String]] {
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         return program.tests.map { describe(evaluator.evaluate($0.facts), program) }
     }
 
@@ -913,7 +918,7 @@ import Testing
             decoding: try RulePaths.source(RulePaths.rulesFolder.appendingPathComponent("national.rules")).bytes,
             as: UTF8.self)
         let program = try RuleTest.program(national)
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         for test in program.tests {
             let first = evaluator.evaluate(test.facts)
             let second = evaluator.evaluate(test.facts)

@@ -1,5 +1,10 @@
 import Testing
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The bit set of fact slots, in particular the two operations the case scanner uses to find
 /// duplicate keys and missing required facts.

@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The `fixed` fact modifier: parsed, printed back, carried into the program (a group is fixed
 /// with its members), and offered by the "did you mean" help.

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Rule files written to break the tool (issue 16, the rule-file half): each test generates its
 /// hostile input, and checks that it gives a located diagnostic, or runs through every pass
@@ -43,7 +48,7 @@ struct HostileRuleFileTests {
     /// Every evaluation pass over a program: machine and reference agree with and without a
     /// trace on a few cases, the file's tests run, the prover and a diff against itself finish.
     static func runEveryPass(_ program: Program, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let machine = Evaluator(program: program)
+        let machine = MachineEvaluator(program: program)
         let reference = ReferenceEvaluator(program: program)
         let cases: [[Value?]] = [
             program.facts.map { _ in nil },
@@ -65,7 +70,7 @@ struct HostileRuleFileTests {
 
     /// Where the machine and the reference evaluator differ on `facts`, with and without a
     /// trace; nil when they agree.
-    static func difference(_ machine: Evaluator, _ reference: ReferenceEvaluator, _ facts: [Value?]) -> String? {
+    static func difference(_ machine: MachineEvaluator, _ reference: ReferenceEvaluator, _ facts: [Value?]) -> String? {
         for trace in [true, false] {
             let fast = machine.evaluate(facts, trace: trace)
             let plain = reference.evaluate(facts, trace: trace)
@@ -214,7 +219,7 @@ struct HostileRuleFileTests {
             default: return fact.isOptional ? Value.none : nil
             }
         }
-        let machine = Evaluator(program: program)
+        let machine = MachineEvaluator(program: program)
         let evaluation = machine.evaluate(facts)
         // Neither `> 1` nor `< 1` is false: the decision is undetermined, not `no`.
         #expect(evaluation.result(for: 0)?.outcome == nil)

@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `Lexer`: the tokens of each kind, and lexical errors at their exact spans.
 @Suite struct LexerTests {

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import RuleDSL
+@testable import RuleAnalysis
+import RuleDSL
 
 /// Tests for `MissingFacts.freeAlone`: the facts a rule is shown, by its form, to be free in
 /// when they alone leave it open, so exact missing facts need no run for them. The table may
@@ -44,7 +45,7 @@ import Testing
 
     private func freeAlone(_ runner: CaseRunner, _ rule: String) -> [String] {
         let index = runner.program.rules.firstIndex { $0.id == rule }!
-        return runner.program.plan.freeAlone[index].slots.map { runner.program.facts[$0].name }.sorted()
+        return MissingFacts.Tables(runner.program).freeAlone[index].slots.map { runner.program.facts[$0].name }.sorted()
     }
 
     @Test func theTableListsOnlyFactsThatOccurOnceInATestThatGoesBothWays() throws {

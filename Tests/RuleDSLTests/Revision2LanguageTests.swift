@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The language features of domain revision 2, machine against reference (`Equivalence`, as in
 /// `ConditionGraphTests`), the checker's typing, and the prover's candidates: `is_blank(t)` and
@@ -61,7 +66,7 @@ struct Revision2LanguageTests {
         let facts: [Value?] = program.facts.map { $0.name == "t" ? value : nil }
         let outcome = expected == .true ? "yes" : expected == .false ? "no" : nil
         #expect(ReferenceEvaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
-        #expect(Evaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
+        #expect(MachineEvaluator(program: program).evaluate(facts).results.first?.outcome == outcome)
     }
 
     /// One text argument, a truth value as result; anything else is a located error.

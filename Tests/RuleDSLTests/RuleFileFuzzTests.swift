@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Seeded mutation fuzzing of the shipped rule files through the whole loader
 /// (`RuleSetLoader.load(chain:)`: lex, parse, compose, check). Deterministic: a fixed seed per

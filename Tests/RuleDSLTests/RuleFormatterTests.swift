@@ -14,7 +14,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 @Suite struct RuleFormatterTests {
     static let formatFixtures = RulePaths.testsFolder.appendingPathComponent("Fixtures/format")

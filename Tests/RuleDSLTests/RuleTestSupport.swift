@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Helpers shared by the rule-language tests: where the repository's files are, marked sources
 /// (`1️⃣` instead of column counting), loading and evaluating small rule files, and a compact
@@ -185,7 +190,7 @@ struct CaseRunner {
     }
 
     func evaluate(_ given: [String: Value?]) -> Evaluation {
-        Evaluator(program: program).evaluate(facts(given))
+        MachineEvaluator(program: program).evaluate(facts(given))
     }
 
     /// The result of one decision, or nil when it does not apply.

@@ -1,5 +1,10 @@
 import Testing
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// Tests for `SHA256` against the FIPS 180-4 / NIST example vectors and chunking edges.
 @Suite struct SHA256Tests {

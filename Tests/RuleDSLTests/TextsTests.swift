@@ -1,6 +1,11 @@
 import Testing
 
-@testable import RuleDSL
+import RuleDSL
+@testable import RuleValues
+@testable import RuleSyntax
+@testable import RuleSemantics
+@testable import RuleMachine
+@testable import RuleAnalysis
 
 /// The bilingual texts of a rule file (`title "…" en "…"`, `ask`, `option`, `outcome`,
 /// `closing`, texts on vocabulary words and parties): parsed, printed back, collected per

@@ -38,9 +38,16 @@ public struct CaseScanner: Sendable {
         case large
     }
 
+    /// A scanner for `program`, compiled on the spot.
     public init(program: Program) {
+        self.init(CompiledRuleSet(program))
+    }
+
+    /// A scanner reading cases into `CaseFacts` for `ruleSet`'s plan (its texts' ids).
+    public init(_ ruleSet: CompiledRuleSet) {
+        let program = ruleSet.program
         reader = CaseReader(program: program)
-        texts = program.plan.texts
+        texts = ruleSet.plan.texts
 
         var builder = FlatTables.Builder()
         var rules: [SlotRule] = []
@@ -163,12 +170,14 @@ public struct CaseScanner: Sendable {
     /// case id, or exactly the error `CaseReader(program:).read(line)` gives.
     ///
     /// `facts` owns everything it holds (local texts are copied): it stays valid after `line` is gone.
+    /// It keeps no key memory from one read to the next (`LineTexts` does, for `read(_:into:texts:)`).
     public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Result<CaseID, CaseError> {
         if facts.slots.count != flat.defaults.count { facts = CaseFacts(count: flat.defaults.count) }
         let capacity = flat.defaults.count
+        var memory: [Int32] = []
         let id = withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { ranges -> Range<Int>? in
             var locals = LocalTexts(line: line.baseAddress, ranges: ranges.baseAddress!, capacity: capacity)
-            guard let id = scan(line, into: &facts, &locals) else { return nil }
+            guard let id = scan(line, into: &facts, &locals, memory: &memory) else { return nil }
             Self.copy(locals, into: &facts)
             return id
         }
@@ -183,7 +192,7 @@ public struct CaseScanner: Sendable {
     public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, texts: LineTexts) -> Result<CaseID, CaseError> {
         if facts.slots.count != flat.defaults.count { facts = CaseFacts(count: flat.defaults.count) }
         var locals = LocalTexts(line: line.baseAddress, ranges: texts.ranges, capacity: texts.capacity)
-        if let id = scan(line, into: &facts, &locals) {
+        if let id = scan(line, into: &facts, &locals, memory: &texts.keyMemory) {
             texts.count = locals.count
             texts.inLine = true
             // None of its own: the texts from a line CaseReader read before would stay.
@@ -237,14 +246,17 @@ public struct CaseScanner: Sendable {
     /// The fast path: the case id's range, or nil to hand the line to CaseReader. Texts the rule
     /// set does not know go to `locals` as ranges of the line; the facts' own local texts are
     /// left as they were. `facts` may be left half written on nil; the fallback overwrites it.
-    private func scan(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, _ locals: inout LocalTexts) -> Range<Int>? {
+    private func scan(
+        _ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, _ locals: inout LocalTexts,
+        memory keyMemory: inout [Int32]
+    ) -> Range<Int>? {
         guard fastPath != .none, let base = line.baseAddress else { return nil }
         // Which key followed which in the cases before (`KeyEntry.next` to start with).
-        if facts.readerMemory.count != flat.keys.count { facts.readerMemory = flat.keys.map { $0.next } }
+        if keyMemory.count != flat.keys.count { keyMemory = flat.keys.map { $0.next } }
         // The slots and the key memory are written through pointers (no uniqueness check per
         // write); the defaults are copied over the slots all at once.
         return facts.slots.withUnsafeMutableBufferPointer { out -> Range<Int>? in
-            facts.readerMemory.withUnsafeMutableBufferPointer { memory -> Range<Int>? in
+            keyMemory.withUnsafeMutableBufferPointer { memory -> Range<Int>? in
                 guard let out = out.baseAddress, let memory = memory.baseAddress else { return nil }
                 out.update(from: flat.defaults.baseAddress!, count: flat.defaults.count)
                 return fastPath == .small
@@ -263,7 +275,7 @@ public struct CaseScanner: Sendable {
     ///
     /// Keys are numbered within their object's scope (`ScopeRule`). `memory` holds, for each key,
     /// the key that followed it last time: the guess for the next key (and for a scope's start
-    /// entry, the guess for its first key). It is scratch kept in `CaseFacts`, so it is only ever
+    /// entry, the guess for its first key). It is scratch kept in `LineTexts`, so it is only ever
     /// used masked into the scope's table, where any entry is a key of that scope or one that
     /// matches nothing; a wrong guess costs a lookup.
     ///
@@ -654,7 +666,7 @@ private struct GroupRule: Sendable {
 /// `FlatTables.keys[offset...offset + mask]`, a power of two of entries, those after the scope's
 /// keys matching nothing (the last is the scope's start: its hint is the guess for the first
 /// key), so any number masked with `mask` is safe to try. Key k of the scope is entry
-/// `offset + k`, and its hint is `CaseFacts.readerMemory[offset + k]`.
+/// `offset + k`, and its hint is `LineTexts.keyMemory[offset + k]`.
 private struct ScopeRule: Sendable {
     var offset: Int32
     var mask: Int32
@@ -1054,7 +1066,7 @@ private struct LocalTexts {
 /// Where the batch path finds a case's texts the rule set does not know (`Scalar.localText`)
 /// after `CaseScanner.read(_:into:texts:)`: when the fast path read the line (`inLine`), local
 /// text i is `line[range(i)]`, nothing copied; otherwise they are the facts' own. One per reader,
-/// reused from line to line (it holds the storage).
+/// reused from line to line (it holds the storage, and the scanner's key memory).
 public final class LineTexts {
     fileprivate let ranges: UnsafeMutablePointer<Range<Int>>
     /// At least one per fact slot: a case has no more distinct texts than slots.
@@ -1064,6 +1076,10 @@ public final class LineTexts {
     /// Whether the last read left the texts in its line.
     @exclusivity(unchecked) public fileprivate(set) var inLine = false
     @exclusivity(unchecked) public fileprivate(set) var count = 0
+    /// The scanner's key memory: for each key, the key that followed it in the cases read
+    /// before, the guess for the next one (`scanObject`). Scratch of the reader that owns these
+    /// texts: nothing else reads it, and the scanner checks every entry before trusting it.
+    @exclusivity(unchecked) package var keyMemory: [Int32] = []
 
     /// For a rule set with `slots` facts.
     public init(slots: Int) {

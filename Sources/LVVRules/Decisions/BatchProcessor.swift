@@ -28,18 +28,25 @@ public final class BatchProcessor {
     /// processor is used by one thread at a time (see above): no dynamic exclusivity check.
     @exclusivity(unchecked) private var scratch = ByteBuffer()
 
-    public init(program: Program, trace: Bool) {
+    /// A processor for `program`, compiled once for all its parts.
+    public convenience init(program: Program, trace: Bool) {
+        self.init(CompiledRuleSet(program), trace: trace)
+    }
+
+    /// A processor running `ruleSet`: the scanner, the machine and the writer share its plan.
+    public init(_ ruleSet: CompiledRuleSet, trace: Bool) {
+        let program = ruleSet.program
         self.program = program
         self.trace = trace
         reader = CaseReader(program: program)
-        scanner = CaseScanner(program: program)
-        builder = VerdictBuilder(program: program)
+        scanner = CaseScanner(ruleSet)
+        builder = VerdictBuilder(ruleSet)
         prefixes = VerdictJSON.ReasonPrefixes(program: program)
-        machine = Machine(plan: program.plan)
-        writer = VerdictWriter(program: program)
+        machine = Machine(plan: ruleSet.plan)
+        writer = VerdictWriter(ruleSet)
         factsHome = .allocate(capacity: 1)
         factsHome.initialize(to: CaseFacts(count: program.facts.count))
-        result = CaseResult(plan: program.plan)
+        result = CaseResult(plan: ruleSet.plan)
         texts = LineTexts(slots: program.facts.count)
     }
 

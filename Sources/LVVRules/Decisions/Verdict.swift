@@ -50,11 +50,17 @@ public struct VerdictBuilder: Sendable {
     public static let adviceDecision = "scenario_advice"
 
     public let program: Program
-    private let evaluator: Evaluator
+    private let evaluator: MachineEvaluator
 
+    /// A builder deciding with `ruleSet`'s machine.
+    public init(_ ruleSet: CompiledRuleSet) {
+        self.program = ruleSet.program
+        self.evaluator = MachineEvaluator(ruleSet)
+    }
+
+    /// A builder for `program`, compiled on the spot.
     public init(program: Program) {
-        self.program = program
-        self.evaluator = Evaluator(program: program)
+        self.init(CompiledRuleSet(program))
     }
 
     /// Decides a case and shapes the verdict.

@@ -54,7 +54,7 @@ public enum VerdictJSON {
         }
         if let counterfactuals {
             w.appendRaw(","); w.appendKey("counterfactuals")
-            WhyNotText.json(counterfactuals, program: program, into: &w)
+            CounterfactualsJSON.json(counterfactuals, program: program, into: &w)
         }
         w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{")
         w.appendKey("name"); w.appendString(verdict.rulesetName)
@@ -158,7 +158,7 @@ public enum VerdictJSON {
         w.appendRaw("]")
     }
 
-    static func describe(_ truth: Truth) -> String {
+    package static func describe(_ truth: Truth) -> String {
         switch truth {
         case .true: return "held"
         case .false: return "not_held"

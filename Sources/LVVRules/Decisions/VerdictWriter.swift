@@ -32,8 +32,10 @@ public struct VerdictWriter: Sendable {
             tail, undetermined, null, yes, no, overridden: BytePieces.Piece
     }
 
-    public init(program: Program) {
-        plan = program.plan
+    /// A writer for `ruleSet`'s verdicts, reading results of its plan.
+    public init(_ ruleSet: CompiledRuleSet) {
+        let program = ruleSet.program
+        plan = ruleSet.plan
         var builder = BytePieces.Builder()
         func json(_ build: (inout JSONWriter) -> Void) -> BytePieces.Piece {
             var w = JSONWriter(reservingCapacity: 128)
@@ -65,7 +67,7 @@ public struct VerdictWriter: Sendable {
         otherwisePrefix = program.decisions.map { prefix($0.otherwiseReason, "\($0.name).otherwise", $0.title, nil) }
         factKey = program.facts.map { fact in json { $0.appendKey(fact.name) } }
         factName = program.facts.map { fact in json { $0.appendString(fact.name) } }
-        text = program.plan.texts.texts.map { t in json { $0.appendString(t) } }
+        text = plan.texts.texts.map { t in json { $0.appendString(t) } }
         literal = Literals(
             open: raw(#"{"case_id":"#), exceptional: raw(#","exceptional":"#), reasonsOpen: raw(#","reasons":["#),
             referrals: raw(#"],"referrals":"#), actions: raw(#","actions":"#), missing: raw(#","missing_facts":"#),
@@ -80,14 +82,14 @@ public struct VerdictWriter: Sendable {
             undetermined: json { $0.appendString(DecisionResult.undetermined) }, null: raw("null"), yes: raw("true"), no: raw("false"),
             overridden: raw(#","overridden":true"#))
         let order = program.vocabulary[.actions] ?? []
-        actionRank = program.plan.texts.texts.map { order.firstIndex(of: $0) ?? order.count }
+        actionRank = plan.texts.texts.map { order.firstIndex(of: $0) ?? order.count }
         pieces = builder.build()
     }
 
     /// Appends the verdict line (without the newline). `caseID` is the id's JSON text, quotes
     /// included. The case's texts the rule set does not know are its facts' own, or, when
     /// `texts.inLine`, ranges of `line` (as `CaseScanner.read(_:into:texts:)` leaves them).
-    public func append(
+    package func append(
         caseID: UnsafeBufferPointer<UInt8>, facts: CaseFacts, texts: LineTexts, line: UnsafeBufferPointer<UInt8>,
         result: CaseResult, to out: inout ByteBuffer
     ) {

@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 /// Counts over a stream of verdict lines (as `rule-check batch` writes them), for

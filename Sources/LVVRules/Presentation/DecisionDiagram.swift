@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 /// Draws one decision of a program as an inline SVG: the stages in order as boxes, each with

@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 /// A pilot's rules as one self-contained HTML page for people (`rule-check doc`): every rule in
@@ -32,7 +33,7 @@ public struct Rulebook {
         self.language = language ?? program.texts.language
         self.words = FrameText(self.language)
         self.compliance = compliance ?? ComplianceReport(program: program)
-        let evaluator = Evaluator(program: program)
+        let evaluator = MachineEvaluator(program: program)
         var coverage = Coverage()
         for (testIndex, test) in program.tests.enumerated() {
             let evaluation = evaluator.evaluate(test.facts, trace: true)

@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 /// Explains a verdict to a person the way a careful colleague would write it: the decision

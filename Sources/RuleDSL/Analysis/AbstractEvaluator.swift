@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Evaluates a program over a *partial* case: facts not yet chosen may be anything. Every
 /// result is the set of values the expression can take over all completions (an
 /// over-approximation), so the prover can prune: if an invariant cannot be false for any

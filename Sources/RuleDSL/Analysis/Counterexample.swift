@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Makes a counterexample read like a case that policy staff can show a colleague.
 ///
 /// The search finds a case at the edges of the regions it explores (1 January 1900, a text no

@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Contrastive explanations: what would have to change for a case to get another outcome.
 ///
 /// Two questions, both answered from the rules, not by random search:
@@ -75,11 +80,19 @@ public struct CounterfactualSearch: Sendable {
     public var limit = 5
     private let search: Search
     private let machine: Machine
+    private let plan: Plan
 
+    /// A search over `ruleSet`'s program, running its plan.
+    public init(_ ruleSet: CompiledRuleSet) {
+        self.program = ruleSet.program
+        self.search = Search(program: ruleSet.program, invariant: .constant(.bool(true)), maximumNodes: 0)
+        self.plan = ruleSet.plan
+        self.machine = Machine(plan: ruleSet.plan)
+    }
+
+    /// A search over `program`, compiled on the spot.
     public init(program: Program) {
-        self.program = program
-        self.search = Search(program: program, invariant: .constant(.bool(true)), maximumNodes: 0)
-        self.machine = Machine(plan: program.plan)
+        self.init(CompiledRuleSet(program))
     }
 
     /// A unit of change: one fact with the values to try, or one exception with the facts that
@@ -96,9 +109,9 @@ public struct CounterfactualSearch: Sendable {
     /// decision `decision`; nil when the case already has it or the decision does not apply.
     public func flips(_ facts: [Value?], decision: Int, target: String) -> Counterfactuals? {
         let facts = padded(facts)
-        let result = CaseResult(plan: program.plan)
-        let texts = program.plan.texts.texts
-        machine.run(CaseFacts(facts, table: program.plan.texts), tracing: true, into: result)
+        let result = CaseResult(plan: plan)
+        let texts = plan.texts.texts
+        machine.run(CaseFacts(facts, table: plan.texts), tracing: true, into: result)
         guard let d = result.decision(decision), d.outcome < 0 || texts[Int(d.outcome)] != target else { return nil }
         let stageRules = Set(program.rules.indices.filter { program.rules[$0].decision == decision && program.rules[$0].stage != nil })
         let relevant = factsRead(by: decision)
@@ -140,8 +153,8 @@ public struct CounterfactualSearch: Sendable {
     /// The minimal sets of missing facts that decide an undetermined decision once known.
     public func settles(_ facts: [Value?], decision: Int) -> Counterfactuals? {
         let facts = padded(facts)
-        let result = CaseResult(plan: program.plan)
-        machine.run(CaseFacts(facts, table: program.plan.texts), tracing: false, into: result)
+        let result = CaseResult(plan: plan)
+        machine.run(CaseFacts(facts, table: plan.texts), tracing: false, into: result)
         guard let d = result.decision(decision), d.outcome < 0 else { return nil }
         let slots = facts.map { AbstractEvaluator.Slot.assigned($0) }
         var units: [Unit] = []
@@ -161,12 +174,12 @@ public struct CounterfactualSearch: Sendable {
         units: [Unit], facts: [Value?], decision: Int, kind: Counterfactuals.Kind, requirements: [UInt64],
         result: CaseResult, goal: (Int32) -> Bool
     ) -> Counterfactuals {
-        let texts = program.plan.texts.texts
+        let texts = plan.texts.texts
         var found: [(mask: UInt64, set: Counterfactuals.ChangeSet)] = []
         var runs = 0
         var complete = true
         var searched = 0
-        var scratch = CaseFacts(facts, table: program.plan.texts)
+        var scratch = CaseFacts(facts, table: plan.texts)
         let base = scratch.slots
         let isFlip: Bool
         switch kind {
@@ -176,7 +189,7 @@ public struct CounterfactualSearch: Sendable {
         func outcome(_ assignment: [(slot: Int, value: Value?)]) -> Int32 {
             scratch.slots = base
             for (slot, value) in assignment {
-                let scalar = scratch.scalar(value, table: program.plan.texts)
+                let scalar = scratch.scalar(value, table: plan.texts)
                 scratch.slots[slot] = scalar
             }
             machine.run(scratch, tracing: false, into: result)

@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// What changes between two versions of a rule set: the kinds of case (regions of the fact
 /// space) whose outcome of a decision differs, each with an example case.
 ///

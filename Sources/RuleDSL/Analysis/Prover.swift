@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Proves a program's invariants over every possible case, or finds a counterexample.
 ///
 /// The search assigns facts one at a time, in the order evaluation needs them, and after each
@@ -61,7 +66,7 @@ struct Search {
     static let defaultMaximumSteps = 5_000_000
     /// The work done so far, shared with `atoms`.
     let budget: WorkBudget
-    let evaluator: Evaluator
+    let evaluator: ReferenceEvaluator
     let atoms: AtomIndex
     var nodes = 0
     var gaveUp: String?
@@ -74,7 +79,7 @@ struct Search {
         self.invariant = invariant
         self.maximumNodes = maximumNodes
         self.budget = budget
-        self.evaluator = Evaluator(program: program)
+        self.evaluator = ReferenceEvaluator(program: program)
         self.atoms = AtomIndex(program: program, budget: budget)
         // Optional facts and small domains first: deciding whether an exception exists, or a
         // yes/no fact, prunes more than trying dates.
@@ -457,7 +462,7 @@ struct AtomIndex {
             guard others.allSatisfy({ slots[$0] != .unassigned }) else { continue }
             guard case .compare(let op, let a, let b) = expression else { continue }
             var base = slots.map { s -> Value? in if case .assigned(let v) = s { return v } else { return nil } }
-            let evaluator = Evaluator(program: program)
+            let evaluator = ReferenceEvaluator(program: program)
             let budget = self.budget
             func order(_ x: Int) -> Int? {
                 budget.steps += 8
@@ -502,7 +507,7 @@ struct AtomIndex {
     }
 }
 
-extension Evaluator {
+extension ReferenceEvaluator {
     /// The value of an expression for complete facts (nil: unknown), for the prover.
     func value(of expression: CompiledExpression, facts: [Value?]) -> Value? {
         var run = Run(program: program, facts: facts, tracing: false)

@@ -1,48 +1,52 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// What a run decided, per decision, with reasons and words in shared buffers. A class that
 /// owns fixed-size storage, sized from the plan once: every list a run fills has a bound the
 /// plan knows (a rule is evaluated at most once per case), so a run never grows a list, checks
 /// uniqueness or allocates. Not for sharing between threads: one per worker, reused per case.
-public final class CaseResult {
-    public struct Decision: Sendable {
+package final class CaseResult {
+    package struct Decision: Sendable {
         /// Whether the decision's question applies (if not, there is no result).
-        public var applies: Bool = false
+        package var applies: Bool = false
         /// Text id of the outcome, -1 when undetermined.
-        public var outcome: Int32 = -1
-        public var exceptional = false
-        public var missing = FactSet()
-        public var reasons: Range<Int> = 0..<0
-        public var referrals: Range<Int> = 0..<0
-        public var actions: Range<Int> = 0..<0
+        package var outcome: Int32 = -1
+        package var exceptional = false
+        package var missing = FactSet()
+        package var reasons: Range<Int> = 0..<0
+        package var referrals: Range<Int> = 0..<0
+        package var actions: Range<Int> = 0..<0
     }
 
-    public struct ReasonRecord: Sendable {
-        public enum Producer: UInt8, Sendable { case rule, exception, otherwise }
-        public var code: Int32
-        public var producer: Producer
+    package struct ReasonRecord: Sendable {
+        package enum Producer: UInt8, Sendable { case rule, exception, otherwise }
+        package var code: Int32
+        package var producer: Producer
         /// Rule, exception or decision index.
-        public var index: Int32
-        public var facts: FactSet
-        public var isLifted: Bool
+        package var index: Int32
+        package var facts: FactSet
+        package var isLifted: Bool
         var sortKey: Int64
     }
 
     /// A trace event as plain numbers; `TraceEvent` is its readable form.
-    public struct Event: Sendable {
-        public enum Kind: UInt8, Sendable { case decision, exception, rule, outcome }
-        public var kind: Kind
-        public var index: Int32
-        public var inForce: Bool
-        public var truth: Truth
-        public var effective: Truth
+    package struct Event: Sendable {
+        package enum Kind: UInt8, Sendable { case decision, exception, rule, outcome }
+        package var kind: Kind
+        package var index: Int32
+        package var inForce: Bool
+        package var truth: Truth
+        package var effective: Truth
         /// For an outcome: its text id (-1 undetermined).
-        public var outcome: Int32
-        public var facts: FactSet
+        package var outcome: Int32
+        package var facts: FactSet
         /// For a rule: the exceptions that lifted it, a range of `liftedBy`.
-        public var lifted: Range<Int>
+        package var lifted: Range<Int>
     }
 
     /// The plan the storage is sized for.
-    public let plan: Plan
+    package let plan: Plan
     /// The machine's working state and the result's lists, kept from case to case. A result is
     /// used by one thread at a time (see above), so the run needs no dynamic exclusivity check.
     @exclusivity(unchecked) var run: MachineRun
@@ -51,7 +55,7 @@ public final class CaseResult {
     var eventCount: Int { run.events.count }
     var liftedByCount: Int { run.liftedBy.count }
 
-    public init(plan: Plan) {
+    package init(plan: Plan) {
         self.plan = plan
         run = MachineRun(plan: plan)
     }
@@ -59,25 +63,25 @@ public final class CaseResult {
     deinit { run.free() }
 
     /// The result of decision `index`, nil when its question does not apply to the case.
-    public func decision(_ index: Int) -> Decision? {
+    package func decision(_ index: Int) -> Decision? {
         let d = run.decisions[index]
         return d.applies ? d : nil
     }
 
-    public func reason(_ index: Int) -> ReasonRecord {
+    package func reason(_ index: Int) -> ReasonRecord {
         precondition(index < reasonCount)
         return run.reasons[index]
     }
 
     /// A text id of a referral or action (see `Decision.referrals`, `Decision.actions`).
-    public func word(_ index: Int) -> Int32 {
+    package func word(_ index: Int) -> Int32 {
         precondition(index < wordCount)
         return run.words[index]
     }
 
-    public var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: run.events.base, count: eventCount) }
+    package var events: UnsafeBufferPointer<Event> { UnsafeBufferPointer(start: run.events.base, count: eventCount) }
 
-    public func liftedBy(_ range: Range<Int>) -> [Int] {
+    package func liftedBy(_ range: Range<Int>) -> [Int] {
         precondition(range.upperBound <= liftedByCount)
         return range.map { Int(run.liftedBy[$0]) }
     }

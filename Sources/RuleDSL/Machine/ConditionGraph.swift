@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// Conditions compiled to graphs of tests, for runs without a trace: each test reads one fact
 /// (or one derived value or decision) and names the next test for each of its outcomes, so a
 /// condition is decided by a loop that follows edges, without recursion and without building

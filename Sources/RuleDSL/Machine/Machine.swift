@@ -1,3 +1,7 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// Runs a `Plan` on one case's `CaseFacts`, Kleene's three-valued logic as in the language
 /// reference, writing every result into a reusable `CaseResult`: after the first case it
 /// allocates nothing. `ReferenceEvaluator` is the same semantics written plainly on syntax-like
@@ -9,21 +13,21 @@
 /// tracked form only where a verdict shows facts: the rules that decided, the exceptions that
 /// lifted, and the open rules of an undetermined decision. With a trace everything is tracked,
 /// in the order the reference evaluator reads it, so the trace reads the same.
-public struct Machine: Sendable {
-    public let plan: Plan
+package struct Machine: Sendable {
+    package let plan: Plan
 
-    public init(plan: Plan) {
+    package init(plan: Plan) {
         self.plan = plan
     }
 
     /// Decides every decision for `facts`, into `result` (whose storage is reused).
-    public func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
+    package func run(_ facts: CaseFacts, tracing: Bool, into result: CaseResult) {
         facts.slots.withUnsafeBufferPointer { run(slots: $0, tracing: tracing, into: result) }
     }
 
     /// `run` for a case given as its slots alone (`CaseFacts.slots`), as a caseload held in one
     /// block of memory gives them. The machine reads nothing else of a case.
-    public func run(slots: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
+    package func run(slots: UnsafeBufferPointer<Scalar>, tracing: Bool, into result: CaseResult) {
         precondition(slots.count == plan.factCount, "facts for a different rule set")
         precondition(result.plan === plan, "a result made for a different rule set")
         result.run.decideAll(facts: slots, tracing: tracing)
@@ -579,7 +583,7 @@ extension MachineRun {
     /// know stands for itself by a name no rule can compare with, as a local text does here.
     @inline(never)
     private func exactMissing(_ index: Int, union: FactSet) -> FactSet {
-        guard let program = plan.program else { return union }
+        let program = plan.program
         let texts = plan.texts.texts
         var values: [Value?] = []
         values.reserveCapacity(facts.count)
@@ -601,7 +605,7 @@ extension MachineRun {
                             : "\u{0}local text \(s.localIndex)"))
             }
         }
-        return MissingFacts.exact(program: program, facts: values, decision: index)
+        return plan.exactMissing(program, values, index)
     }
 
     /// The facts read by the condition of a rule that held (a run without a trace): known from

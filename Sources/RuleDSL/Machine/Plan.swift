@@ -1,14 +1,18 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+
 /// A program lowered for the machine: expressions as one flat array of nodes that point at each
 /// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
-/// a range in one pool. Built once per rule set (in `Program.init`); evaluating a case then
+/// a range in one pool. Built once per rule set (by `CompiledRuleSet`); evaluating a case then
 /// touches no String, no dictionary and no reference count.
 ///
 /// Its tables live in memory the plan allocates and frees itself, read through unsafe buffer
 /// pointers: the machine reads them millions of times a second, and an array in a class is
 /// retained and released around reads. Nothing writes them after `init`.
-public final class Plan: @unchecked Sendable {
+package final class Plan: @unchecked Sendable {
     /// Every text the rule set can produce or compare with.
-    public let texts: TextTable
+    package let texts: TextTable
     let nodes: UnsafeBufferPointer<PlanNode>
     /// The members of every constant set for `in`, each set sorted by (kind, bits); a `member`
     /// node holds its set's range.
@@ -48,24 +52,27 @@ public final class Plan: @unchecked Sendable {
     /// For each text id, whether the text is blank (`is_blank`).
     let blankText: UnsafeBufferPointer<Bool>
     let referenceFact: Int32
-    public let factCount: Int
-    /// The program this plan was lowered from, for the one slow path of a run: the exact missing
-    /// facts of an undetermined decision (`MissingFacts`). Weak: the program holds the plan.
-    /// Set once, by `Program.init`, before the plan is shared.
-    weak var program: Program?
-    /// For each fact, the texts that stand for every region of the rules' comparisons with it
-    /// (`MissingFacts.regionTexts`); empty for a fact that is not a text. Worked out once per
-    /// program, so an undetermined case does not index the program's comparisons again. Set
-    /// once, by `Program.init`, before the plan is shared.
-    var regionTexts: [[String]] = []
-    /// For each rule, the facts it is free in whenever they alone leave it open
-    /// (`MissingFacts.freeAlone`). Set with `regionTexts`.
-    var freeAlone: [FactSet] = []
+    package let factCount: Int
+    /// The program this plan was lowered from, and how to find the exact missing facts of an
+    /// undetermined decision on it (`ExactMissingFacts`): the one slow path of a run.
+    let program: Program
+    let exactMissing: ExactMissingFacts
+    /// For each rule, the facts it is free in whenever they alone leave it open (worked out by
+    /// the analysis layer, `MissingFacts.freeAlone`): with them the machine finds most exact
+    /// missing facts on its own tables, without `exactMissing`. Empty: always ask.
+    let freeAlone: [FactSet]
     /// For each rule, the stage it decides in (an index into `stages`), or -1 for an `after` rule.
     let stageOfRule: [Int32]
 
-    init(facts: [FactInfo], vocabulary: [VocabularyDeclaration.Kind: [String]], derived: [DerivedInfo],
-         decisions: [DecisionInfo], rules: [RuleInfo], exceptions: [ExceptionInfo], referenceFact: Int?) {
+    /// Lowers `program`; `exactMissing` is what a run asks for an undetermined decision's
+    /// missing facts.
+    init(_ program: Program, exactMissing: @escaping ExactMissingFacts, freeAlone: [FactSet] = []) {
+        self.program = program
+        self.exactMissing = exactMissing
+        self.freeAlone = freeAlone
+        let facts = program.facts, vocabulary = program.vocabulary, derived = program.derived
+        let decisions = program.decisions, rules = program.rules, exceptions = program.exceptions
+        let referenceFact = program.referenceFact
         var compiler = PlanCompiler()
         for kind in VocabularyDeclaration.Kind.allCases {
             for word in vocabulary[kind] ?? [] { compiler.texts.intern(word) }

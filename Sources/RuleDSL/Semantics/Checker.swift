@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// Checks a composed rule set and compiles it into a `Program`: resolves every name, checks
 /// every type, and reports what a policy editor must fix (errors) or should look at (warnings).
 struct Checker {
@@ -1221,7 +1224,7 @@ enum FactEffect: Equatable {
 }
 
 extension ValueType {
-    var enumerationValues: [String]? {
+    package var enumerationValues: [String]? {
         if case .enumeration(let values) = self { return values }
         return nil
     }
@@ -1229,7 +1232,7 @@ extension ValueType {
 
 extension Array where Element: Hashable {
     /// The elements in order, each kept once.
-    func uniqued() -> [Element] {
+    package func uniqued() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }

@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// Merges a chain of parsed rule files (base first) into one set of declarations, applying each
 /// file's additions, overrides and switch-offs in order, and remembering where each came from.
 /// This is where "a pilot extends the national file" is given its meaning.

@@ -1,5 +1,9 @@
+import RuleValues
+import RuleSyntax
+
 /// A checked rule set, compiled for evaluation: names resolved to slots, constants folded into
-/// sets, stages ordered. The evaluator never looks at syntax or looks a name up.
+/// sets, stages ordered. The evaluator never looks at syntax or looks a name up. The machine's
+/// lowered form of it is built apart, by the machine layer (`CompiledRuleSet`).
 public final class Program: Sendable {
     /// The rule files it was built from, base first (national, then the pilot).
     public let files: [SourceFile]
@@ -24,8 +28,6 @@ public final class Program: Sendable {
     /// The `example`s of the files, the pilot's own first, then by position: complete cases the
     /// authors wrote, from which counterexamples take their ordinary values (`Counterexample`).
     public let examples: [ExampleInfo]
-    /// The same rules lowered for the machine (see `Plan`).
-    public let plan: Plan
     /// Every policy text in every language it was written in (titles, questions, outcomes, …).
     public let texts: RuleTexts
 
@@ -55,11 +57,6 @@ public final class Program: Sendable {
         self.disabled = disabled
         self.referenceFact = referenceFact
         self.examples = examples
-        self.plan = Plan(facts: facts, vocabulary: vocabulary, derived: derived, decisions: decisions, rules: rules,
-                         exceptions: exceptions, referenceFact: referenceFact)
-        plan.program = self
-        plan.regionTexts = MissingFacts.regionTexts(of: self)
-        plan.freeAlone = MissingFacts.freeAlone(of: self, regionTexts: plan.regionTexts)
     }
 
     public func decisionIndex(named name: String) -> Int? {

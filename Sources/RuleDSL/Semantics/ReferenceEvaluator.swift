@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// The language's semantics written plainly: a tree-walking evaluator over `CompiledExpression`
 /// with readable values, kept as the reference the fast `Machine` is tested against (and used
 /// where speed does not matter: invariants, the checker's constant folding).
@@ -5,15 +8,20 @@
 /// only if no unknown fact could change it.
 public struct ReferenceEvaluator: Sendable {
     public let program: Program
+    /// How `evaluate` narrows an undetermined decision's missing facts to the exact ones; nil
+    /// keeps Kleene's superset. The search it takes is the analysis layer's, so it is given here
+    /// (`ReferenceEvaluator(program:)` in RuleAnalysis gives `MissingFacts.exact`).
+    package let exactMissing: ExactMissingFacts?
 
-    public init(program: Program) {
+    package init(program: Program, exactMissing: ExactMissingFacts?) {
         self.program = program
+        self.exactMissing = exactMissing
     }
 
     /// Evaluates every decision that applies to `facts` (indexed by fact slot; nil = unknown).
     public func evaluate(_ facts: [Value?], trace: Bool = true) -> Evaluation {
         var run = Run(program: program, facts: facts, tracing: trace)
-        run.exactMissing = true
+        run.exactMissing = exactMissing
         var results: [DecisionResult] = []
         for index in program.decisions.indices {
             if let result = run.result(of: index) { results.append(result) }
@@ -45,16 +53,16 @@ public struct ReferenceEvaluator: Sendable {
 
 /// An intermediate result: a value or unknown, with the facts read and, when unknown, the
 /// unknown facts that made it so.
-struct Outcome {
-    var value: Value?
-    var read: FactSet
-    var unknownFacts: FactSet
+package struct Outcome {
+    package var value: Value?
+    package var read: FactSet
+    package var unknownFacts: FactSet
 
-    static func known(_ value: Value, read: FactSet) -> Outcome {
+    package static func known(_ value: Value, read: FactSet) -> Outcome {
         Outcome(value: value, read: read, unknownFacts: FactSet())
     }
 
-    var truth: Truth {
+    package var truth: Truth {
         switch value {
         case .bool(true): return .true
         case .bool(false): return .false
@@ -64,15 +72,15 @@ struct Outcome {
 }
 
 /// The state of one evaluation: memoised derived values, exceptions and decisions.
-struct Run {
-    let program: Program
-    let facts: [Value?]
-    let tracing: Bool
-    /// Whether an undetermined decision names exactly the facts that could change it
-    /// (`MissingFacts`), rather than every unknown fact of its open rules. Off for the runs the
+package struct Run {
+    package let program: Program
+    package let facts: [Value?]
+    package let tracing: Bool
+    /// How an undetermined decision names exactly the facts that could change it
+    /// (`MissingFacts`), rather than every unknown fact of its open rules. nil for the runs the
     /// prover and `MissingFacts` make themselves, which need outcomes only.
-    var exactMissing = false
-    var trace = Trace()
+    package var exactMissing: ExactMissingFacts? = nil
+    package var trace = Trace()
     private var derivedCache: [Outcome?]
     private var exceptionCache: [Outcome?]
     private var decisionCache: [DecisionResult??]
@@ -90,7 +98,7 @@ struct Run {
         let open: [(code: String, unknown: FactSet)]
     }
 
-    init(program: Program, facts: [Value?], tracing: Bool) {
+    package init(program: Program, facts: [Value?], tracing: Bool) {
         self.program = program
         self.facts = facts
         self.tracing = tracing
@@ -128,7 +136,7 @@ struct Run {
     // MARK: - Decisions
 
     /// The result of a decision, or nil when its question certainly does not apply.
-    mutating func result(of index: Int) -> DecisionResult? {
+    package mutating func result(of index: Int) -> DecisionResult? {
         if let cached = decisionCache[index] { return cached }
         let computed = decide(index)
         decisionCache[index] = .some(computed)
@@ -208,8 +216,8 @@ struct Run {
         var actions: [String] = []
         var outcome: String?
         var exceptional = false
-        if possible.count != 1, exactMissing {
-            missing = MissingFacts.exact(program: program, facts: facts, decision: index)
+        if possible.count != 1, let exactMissing {
+            missing = exactMissing(program, facts, index)
         }
         if possible.count == 1 {
             outcome = possible[0]
@@ -303,7 +311,7 @@ struct Run {
     }
 
     /// A rule's truth after exceptions, and the unknown facts that leave it open (`MissingFacts`).
-    mutating func effectiveRule(_ index: Int) -> (truth: Truth, unknown: FactSet) {
+    package mutating func effectiveRule(_ index: Int) -> (truth: Truth, unknown: FactSet) {
         let (truth, _, unknown, _) = evaluateRule(index)
         return (truth, unknown)
     }
@@ -367,7 +375,7 @@ struct Run {
 
     // MARK: - Expressions
 
-    mutating func evaluate(_ expression: CompiledExpression) -> Outcome {
+    package mutating func evaluate(_ expression: CompiledExpression) -> Outcome {
         switch expression {
         case .constant(let value):
             return .known(value, read: FactSet())
@@ -506,7 +514,7 @@ struct Run {
         return Outcome(value: nil, read: read, unknownFacts: left.unknownFacts.union(right.unknownFacts))
     }
 
-    static func compareValues(_ op: ComparisonOperator, _ l: Value, _ r: Value) -> Bool {
+    package static func compareValues(_ op: ComparisonOperator, _ l: Value, _ r: Value) -> Bool {
         switch op {
         case .equal: return l == r
         case .notEqual: return l != r
@@ -527,7 +535,7 @@ struct Run {
     }
 
     /// nil: the result is beyond the date range (unknown).
-    static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value? {
+    package static func callBuiltin(_ builtin: Builtin, _ values: [Value]) -> Value? {
         if builtin == .isBlank {
             // An absent text is blank too: `is_blank` is never `none`.
             switch values[0] {

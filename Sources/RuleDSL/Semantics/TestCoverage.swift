@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// A stage of a decision: the decision's index and the stage's index in its `stages`.
 public struct StageKey: Sendable, Hashable {
     public let decision: Int

@@ -1,22 +1,35 @@
+import RuleValues
+import RuleSyntax
+
 /// Runs the test cases written in a rule file and reports like a test runner: each test passes
 /// or fails with what differed, and which rules the tests exercised both ways.
 public struct TestRunner {
-    public let program: Program
+    /// What decides each test: the reference evaluator, the language's definition.
+    public let evaluator: ReferenceEvaluator
+    /// The rule set whose tests run.
+    public var program: Program { evaluator.program }
 
-    public init(program: Program) {
-        self.program = program
+    /// A runner deciding with `evaluator` (`TestRunner(program:)` in RuleAnalysis gives the one
+    /// with exact missing facts).
+    public init(evaluator: ReferenceEvaluator) {
+        self.evaluator = evaluator
     }
 
     /// One test's result; `failures` says, in words, what differed.
     public struct TestResult: Sendable {
+        /// The test as the rule file declares it.
         public let test: TestInfo
+        /// What differed, one sentence each; empty when it passed.
         public let failures: [String]
+        /// Whether everything the test expects came out.
         public var passed: Bool { failures.isEmpty }
     }
 
     /// The results, and per rule whether some test saw it hold and some test saw it not hold.
     public struct Report: Sendable {
+        /// One result per test, in file order.
         public let results: [TestResult]
+        /// Per rule (index), the tests in which it held and in which it did not.
         public let firedIn: [Int: Int]
         public let quietIn: [Int: Int]
         /// Per exception, the tests in which it held and in which it did not (`TestCoverage`).
@@ -26,6 +39,7 @@ public struct TestRunner {
         /// reached but none of its rules decided.
         public var stageHeldIn: [StageKey: Int] = [:]
         public var stageQuietIn: [StageKey: Int] = [:]
+        /// How many tests passed and failed.
         public var passed: Int { results.filter(\.passed).count }
         public var failed: Int { results.count - passed }
 
@@ -40,8 +54,8 @@ public struct TestRunner {
         }
     }
 
+    /// Runs every test of the program, with a trace (coverage reads it).
     public func run() -> Report {
-        let evaluator = Evaluator(program: program)
         var results: [TestResult] = []
         var fired: [Int: Int] = [:]
         var quiet: [Int: Int] = [:]

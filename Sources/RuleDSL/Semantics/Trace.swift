@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// What the evaluator did, step by step: the answer to "why?". Events name rules by index into
 /// the program and facts by slot, so recording a trace costs no strings; renderers look them up.
 public enum TraceEvent: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import RuleValues
+
 /// The syntax tree of one rule file, as written: names are not yet resolved and types not yet
 /// known. Value types throughout, so a parsed file can be shared, compared and printed back.
 public struct RuleFile: Sendable, Equatable {

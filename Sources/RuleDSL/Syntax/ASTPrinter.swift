@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Prints a syntax tree back as rule-language text. Parsing the printed text gives the same
 /// tree again (the fuzz tests hold it to that), and the checker compares printed rules to see
 /// whether an override changes anything.

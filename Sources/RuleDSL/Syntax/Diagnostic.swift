@@ -1,3 +1,5 @@
+import RuleValues
+
 /// A problem found in a rule file, as a value: stages return these, only the command line prints.
 public struct Diagnostic: Sendable, Equatable {
     public enum Severity: String, Sendable {

@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Prints diagnostics the way compilers do: `file:line:col: error: text`, the source line, and a
 /// caret under the exact span; tabs and multi-byte letters do not shift the caret.
 public struct DiagnosticRenderer: Sendable {

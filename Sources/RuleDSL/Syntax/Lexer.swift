@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Turns a rule file's bytes into tokens. Never fails: bad bytes become diagnostics and the
 /// lexer carries on, so the parser can report every problem in one run.
 public struct Lexer {

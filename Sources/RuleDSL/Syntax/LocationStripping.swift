@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Every source range in a tree set to one fixed value, so two parses of differently laid out
 /// text compare equal exactly when they mean the same: how the formatter proves that it changed
 /// nothing but layout. A new field holding a range must be stripped here too.

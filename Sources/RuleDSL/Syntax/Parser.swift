@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Builds a `RuleFile` from tokens. Recovers at the next declaration keyword after an error (a
 /// misspelled one ends the declaration before it too), so a policy editor sees every mistake in
 /// a file at once, each once; every loop makes progress.

@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Prints a rule file in the one canonical layout, comments kept. Why: when every rule file has
 /// the same layout, a diff of a rule file shows changes of meaning (and of comments), never of
 /// taste, and reviewers find clauses where they expect them. The layout is that of the shipped

@@ -1,3 +1,5 @@
+import RuleValues
+
 /// A rule file's text with its name, so every stage can point back at file, line and column.
 public struct SourceFile: Sendable {
     /// The path as the user named it; diagnostics print it verbatim.

@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Every name written in a chain of parsed rule files (base first), as a declaration or a use,
 /// with what it names: the language knowledge an editor needs for go to definition, find
 /// references, document symbols, hover and completion. Built from syntax alone, so it works on

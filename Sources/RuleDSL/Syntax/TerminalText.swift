@@ -1,3 +1,5 @@
+import RuleValues
+
 /// Makes text from outside (a case's keys and values, a path, a rule file's line) safe to print
 /// for a person: every control character is written as an escape (`\n`, `\t`, `\u001b`), so one
 /// message stays one line, no line can be forged (`…\nrule-check: all fine`), and no escape

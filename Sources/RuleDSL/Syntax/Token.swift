@@ -1,3 +1,5 @@
+import RuleValues
+
 /// One lexical token of a rule file.
 public struct Token: Sendable, Equatable {
     public let kind: TokenKind

@@ -3,36 +3,46 @@
 /// numbers into the rule set's `TextTable`; a text the rule set never mentions (a V-number)
 /// lives in the case's own `CaseFacts.localTexts` and is `localText`.
 public struct Scalar: Sendable, Equatable {
+    /// What the bits hold.
     public enum Kind: UInt8, Sendable {
         case unknown, none, bool, number, date, text, localText
     }
 
+    /// What `bits` hold.
     public var kind: Kind
     /// bool: 0/1; number: `DecimalNumber.scaled`; date: `CivilDate.dayNumber`; text: table id;
     /// localText: index into the case's local texts (`localIndex`), with `blankFlag` set when the
     /// text is blank, so `is_blank` needs no bytes.
     public var bits: Int64
 
+    /// A scalar of `kind` with `bits` as they are (see `bits`).
     @inlinable public init(kind: Kind, bits: Int64) {
         self.kind = kind
         self.bits = bits
     }
 
-    public static let unknown = Scalar(kind: .unknown, bits: 0)
-    public static let none = Scalar(kind: .none, bits: 0)
-    public static let `true` = Scalar(kind: .bool, bits: 1)
-    public static let `false` = Scalar(kind: .bool, bits: 0)
+    // Computed and inlinable rather than stored: the machine is another module, and a stored
+    // static there is read through an accessor call on every use.
+    /// A fact not given, or a value the facts leave open.
+    @inlinable public static var unknown: Scalar { Scalar(kind: .unknown, bits: 0) }
+    /// An optional fact given as absent (`none`).
+    @inlinable public static var none: Scalar { Scalar(kind: .none, bits: 0) }
+    /// The truth values.
+    @inlinable public static var `true`: Scalar { Scalar(kind: .bool, bits: 1) }
+    @inlinable public static var `false`: Scalar { Scalar(kind: .bool, bits: 0) }
 
+    /// A known value of each kind.
     @inlinable public static func bool(_ b: Bool) -> Scalar { Scalar(kind: .bool, bits: b ? 1 : 0) }
     @inlinable public static func number(_ n: DecimalNumber) -> Scalar { Scalar(kind: .number, bits: n.scaled) }
     @inlinable public static func date(_ d: CivilDate) -> Scalar { Scalar(kind: .date, bits: Int64(d.dayNumber)) }
     @inlinable public static func text(_ id: Int32) -> Scalar { Scalar(kind: .text, bits: Int64(id)) }
 
+    /// Whether the value is known (`none` is known: the fact was given as absent).
     @inlinable @inline(__always) public var isKnown: Bool { kind != .unknown }
 
     /// Set in a local text's bits when the text is blank (`TextBlank`). Equal texts are one local
     /// text, so their bits, flag included, stay equal.
-    public static let blankFlag: Int64 = 1 << 40
+    @inlinable public static var blankFlag: Int64 { 1 << 40 }
 
     /// Local text `index` of the case; `isBlank`: whether its bytes are blank.
     @inlinable public static func localText(_ index: Int, isBlank: Bool) -> Scalar {
@@ -45,7 +55,7 @@ public struct Scalar: Sendable, Equatable {
     // Equality is that of kind and bits, which is exact for texts too: reading a case interns
     // every text it can and keeps one local text per distinct text, so equal texts share an id.
 
-    var truth: Truth {
+    @inlinable package var truth: Truth {
         guard kind == .bool else { return .unknown }
         return bits != 0 ? .true : .false
     }
@@ -55,17 +65,19 @@ public struct Scalar: Sendable, Equatable {
 /// vocabulary words, decision outcomes and text constants. Comparing two texts is then
 /// comparing two numbers, and a verdict writes each from bytes encoded once.
 public struct TextTable: Sendable {
+    /// The texts by id.
     public private(set) var texts: [String] = []
     private var ids: [String: Int32] = [:]
     /// Open addressing over the UTF-8 bytes, so a reader finds a text without making a String.
     private var slots: [Int32] = []
 
-    init() {}
+    package init() {}
 
+    /// How many texts the rule set knows.
     public var count: Int { texts.count }
 
     @discardableResult
-    mutating func intern(_ text: String) -> Int32 {
+    package mutating func intern(_ text: String) -> Int32 {
         if let id = ids[text] { return id }
         let id = Int32(texts.count)
         texts.append(text)
@@ -74,7 +86,7 @@ public struct TextTable: Sendable {
     }
 
     /// Builds the byte index; call once all texts are interned.
-    mutating func seal() {
+    package mutating func seal() {
         var capacity = 16
         while capacity < texts.count * 4 { capacity *= 2 }
         slots = Array(repeating: -1, count: capacity)
@@ -86,6 +98,7 @@ public struct TextTable: Sendable {
         }
     }
 
+    /// The id of `text`, if the rule set knows it.
     public func id(of text: String) -> Int32? { ids[text] }
 
     /// The id of the text with these UTF-8 bytes, if the rule set knows it.
@@ -116,15 +129,13 @@ public struct TextTable: Sendable {
 /// One case's facts as the machine reads them: a scalar per fact slot, and the texts the rule set
 /// does not know, by value. Reused from case to case, so reading a case allocates nothing.
 public struct CaseFacts: Sendable {
+    /// One scalar per fact slot (`unknown` for a fact not given).
     public var slots: [Scalar]
     /// The bytes of every local text, one after another; `localRanges[i]` is text i.
     public private(set) var localBytes: [UInt8] = []
     public private(set) var localRanges: [Range<Int>] = []
-    /// Scratch a reader keeps from one case to the next, to read the next one faster
-    /// (`CaseScanner` remembers which key followed which). Not part of the facts: nothing reads it
-    /// but that reader, which checks every entry before trusting it, and `reset()` leaves it.
-    public var readerMemory: [Int32] = []
 
+    /// Facts for a rule set with `count` fact slots, every one unknown.
     public init(count: Int) {
         slots = Array(repeating: .unknown, count: count)
     }
@@ -205,6 +216,7 @@ public struct CaseFacts: Sendable {
         }
     }
 
+    /// The scalar for a readable value (nil: unknown); a text the table lacks becomes a local text.
     public mutating func scalar(_ value: Value?, table: TextTable) -> Scalar {
         switch value {
         case nil: return .unknown
@@ -236,10 +248,12 @@ public struct CaseFacts: Sendable {
 /// breaks, no-break spaces, …). One definition for the readable and the fast evaluation, on the
 /// text's UTF-8 bytes.
 public enum TextBlank {
+    /// Whether `text` is blank.
     public static func isBlank(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
+    /// Whether the text with these UTF-8 bytes is blank.
     public static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most texts start with a printable ASCII byte: answered without decoding.
         if let first = bytes.first, first > 0x20, first < 0x80 { return false }

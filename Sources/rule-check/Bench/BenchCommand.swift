@@ -83,16 +83,17 @@ enum BenchCommand {
             // The caseload is held as one block of fact slots, case after case, as a what-if over
             // a whole caseload would hold it (one `CaseFacts` per case would be a few arrays each).
             let reader = CaseReader(program: program)
-            let width = program.plan.factCount
+            let ruleSet = CompiledRuleSet(program)
+            let width = ruleSet.plan.factCount
             var caseload: [Scalar] = []
             caseload.reserveCapacity(lines.count * width)
             for line in lines {
                 guard case .success(let input) = reader.read(line) else { continue }
-                caseload += CaseFacts(input.facts, table: program.plan.texts).slots
+                caseload += CaseFacts(input.facts, table: ruleSet.plan.texts).slots
             }
             let caseCount = caseload.count / max(width, 1)
-            let machine = Machine(plan: program.plan)
-            let result = CaseResult(plan: program.plan)
+            let machine = Machine(plan: ruleSet.plan)
+            let result = CaseResult(plan: ruleSet.plan)
             for tracing in [false, true] {
                 let seconds = median(runs) {
                     caseload.withUnsafeBufferPointer { all in

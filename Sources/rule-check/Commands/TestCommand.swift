@@ -1,3 +1,4 @@
+import LVVPresentation
 import LVVRules
 import RuleDSL
 

@@ -1,3 +1,6 @@
+import RuleValues
+import RuleSyntax
+
 /// The front door of the language: load = read chain → lex → parse → compose → check (rules, texts).
 /// It stops after parse errors (checking a half-parsed file only adds noise).
 public enum RuleSetLoader {

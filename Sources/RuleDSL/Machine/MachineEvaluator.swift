@@ -1,35 +1,46 @@
-/// Decides cases against a `Program`: the readable face of the `Machine`. It takes and returns
-/// readable values (`Value`, `Evaluation`); code that decides many cases uses the machine
-/// directly with `CaseFacts` and a reused `CaseResult`, and converts only what it shows.
-public struct Evaluator: Sendable {
-    public let program: Program
-    public let machine: Machine
+import RuleValues
+import RuleSyntax
+import RuleSemantics
 
-    public init(program: Program) {
-        self.program = program
-        self.machine = Machine(plan: program.plan)
+/// Decides cases against a compiled rule set: the readable face of the `Machine`. It takes and
+/// returns readable values (`Value`, `Evaluation`), as `ReferenceEvaluator` does; code that
+/// decides many cases uses the machine directly with `CaseFacts` and a reused `CaseResult`, and
+/// converts only what it shows.
+public struct MachineEvaluator: Sendable {
+    /// The rule set it decides with: the program and the plan the machine runs.
+    public let ruleSet: CompiledRuleSet
+    /// The machine, for a caller that also decides cases the fast way.
+    package let machine: Machine
+
+    /// The rule set's program, as the reference evaluator names it.
+    public var program: Program { ruleSet.program }
+
+    /// An evaluator for a compiled rule set (`MachineEvaluator(program:)` compiles one).
+    public init(_ ruleSet: CompiledRuleSet) {
+        self.ruleSet = ruleSet
+        self.machine = Machine(plan: ruleSet.plan)
     }
 
     /// Evaluates every decision that applies to `facts` (indexed by fact slot; nil = unknown).
     public func evaluate(_ facts: [Value?], trace: Bool = true) -> Evaluation {
         var padded = facts
         if padded.count < program.facts.count { padded += Array(repeating: nil, count: program.facts.count - padded.count) }
-        let caseFacts = CaseFacts(Array(padded.prefix(program.facts.count)), table: program.plan.texts)
-        let result = CaseResult(plan: program.plan)
+        let caseFacts = CaseFacts(Array(padded.prefix(program.facts.count)), table: ruleSet.plan.texts)
+        let result = CaseResult(plan: ruleSet.plan)
         machine.run(caseFacts, tracing: trace, into: result)
-        return Evaluation(result, plan: program.plan, facts: facts)
+        return Evaluation(result, plan: ruleSet.plan, facts: facts)
     }
 
     /// Evaluates an expression that reads decisions (an invariant). Not on any fast path, so
     /// the reference evaluator does it.
     public func truth(of expression: CompiledExpression, facts: [Value?]) -> Truth {
-        ReferenceEvaluator(program: program).truth(of: expression, facts: facts)
+        ReferenceEvaluator(program: program, exactMissing: nil).truth(of: expression, facts: facts)
     }
 }
 
 extension Evaluation {
     /// The readable form of a machine's result.
-    public init(_ result: CaseResult, plan: Plan, facts: [Value?]) {
+    package init(_ result: CaseResult, plan: Plan, facts: [Value?]) {
         let texts = plan.texts.texts
         var results: [DecisionResult] = []
         for index in plan.decisions.indices {
@@ -61,7 +72,7 @@ extension Evaluation {
 
 extension CaseResult.ReasonRecord {
     /// The readable form.
-    public func reason(_ texts: [String]) -> Reason {
+    package func reason(_ texts: [String]) -> Reason {
         let producer: Reason.Producer
         switch self.producer {
         case .rule: producer = .rule(Int(index))

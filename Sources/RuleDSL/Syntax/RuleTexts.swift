@@ -1,3 +1,5 @@
+import RuleValues
+
 /// A language the rule files' texts are written in. The tool's own frame words are translated
 /// into the same languages (the presentation layer's catalogue).
 public enum TextLanguage: String, Sendable, CaseIterable {
@@ -70,13 +72,13 @@ public struct RuleTexts: Sendable {
 /// Collects the policy texts of a chain of parsed files (base first) and checks them: every
 /// text that would be printed has a form in every language once the rule set declares its own,
 /// and an `option` or `outcome` text names something that exists.
-struct TextCollector {
+package struct TextCollector {
     private(set) var diagnostics: [Diagnostic] = []
     private var entries: [TextKey: [TextLanguage: String]] = [:]
     private var declared: TextLanguage?
     private var fileLanguage: TextLanguage = .nl
 
-    static func collect(_ files: [RuleFile]) -> (RuleTexts, [Diagnostic]) {
+    package static func collect(_ files: [RuleFile]) -> (RuleTexts, [Diagnostic]) {
         var collector = TextCollector()
         for file in files { collector.add(file) }
         let texts = RuleTexts(language: collector.declared ?? .nl, isDeclared: collector.declared != nil,

@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// The exact `missing_facts` of an undetermined decision. CONTRACT: the unknown facts "whose value
 /// could change the decision", no more. Definition (docs/why.md): an unknown fact f is missing
 /// when some completion of the *other* unknown facts exists in which two values of f give
@@ -28,7 +33,7 @@ enum MissingFacts {
     static let maximumSearched = 6
 
     /// The exact missing facts of decision `index`, which applies to `facts` and is undetermined.
-    static func exact(program: Program, facts given: [Value?], decision index: Int) -> FactSet {
+    static func exact(program: Program, facts given: [Value?], decision index: Int, tables: Tables) -> FactSet {
         var facts = given
         if facts.count < program.facts.count { facts += Array(repeating: nil, count: program.facts.count - facts.count) }
         let decision = program.decisions[index]
@@ -56,7 +61,7 @@ enum MissingFacts {
         }
         var candidates = FactSet()
         for stage in open { for rule in stage.rules { candidates.formUnion(rule.unknown) } }
-        var context = Context(program: program, facts: facts, decision: index)
+        var context = Context(program: program, facts: facts, decision: index, tables: tables)
 
         if let result = context.independent(open, final: final) { return result }
         let slots = candidates.slots
@@ -76,10 +81,12 @@ enum MissingFacts {
         let program: Program
         let facts: [Value?]
         let decision: Int
+        let tables: Tables
         private var helper: Search?
         private var nodes = 0
 
-        init(program: Program, facts: [Value?], decision: Int) {
+        init(program: Program, facts: [Value?], decision: Int, tables: Tables) {
+            self.tables = tables
             self.program = program
             self.facts = facts
             self.decision = decision
@@ -105,7 +112,7 @@ enum MissingFacts {
                     let fact = rule.unknown.slots[0]
                     // A rule its fact cannot move would be a constant: the stages would not be free.
                     // Most rules are free in each fact by their form (`freeAlone`), without a run.
-                    let provenFree = rule.rule < program.plan.freeAlone.count && program.plan.freeAlone[rule.rule].contains(fact)
+                    let provenFree = rule.rule < tables.freeAlone.count && tables.freeAlone[rule.rule].contains(fact)
                     guard provenFree || isFree(rule.rule, fact) else { return nil }
                     if changes { result.insert(fact) }
                 }
@@ -208,7 +215,7 @@ enum MissingFacts {
                 } else if info.isOptional {
                     values.append(Value.none)
                 }
-                let texts = program.plan.regionTexts
+                let texts = tables.regionTexts
                 return values + (fact < texts.count ? texts[fact] : []).map(Value.text)
             case .number, .date, .set, .none, .unresolved:
                 if helper == nil { helper = Search(program: program, invariant: .constant(.bool(true)), maximumNodes: 0) }
@@ -219,6 +226,18 @@ enum MissingFacts {
         /// The slot saying whether a group of optional facts is present, if the group has one.
         private func presenceSlot(_ group: String) -> Int? {
             program.factSlots[group].flatMap { program.facts[$0].isGroupPresence ? $0 : nil }
+        }
+    }
+
+    /// What exact missing facts need of a program, worked out once for it: each text fact's
+    /// region texts and each rule's facts that are free by form.
+    package final class Tables: Sendable {
+        let regionTexts: [[String]]
+        package let freeAlone: [FactSet]
+
+        package init(_ program: Program) {
+            regionTexts = MissingFacts.regionTexts(of: program)
+            freeAlone = MissingFacts.freeAlone(of: program, regionTexts: regionTexts)
         }
     }
 

@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Finds, by proof, every way a pilot decides more strictly than the rule set it extends: cases
 /// where the base gives a decision's default outcome (its `otherwise`: nothing held against the
 /// case) and the pilot gives another outcome for certain. For intake that is "the national rules
