@@ -320,6 +320,13 @@ public struct FrameText: Sendable {
             : "The search was cut short in places\(why): there may be more kinds of case."
     }
 
+    /// The closing line of a rule diff whose search was exhaustive: no region is left out.
+    public func diffExhaustive(partialCases: Int) -> String {
+        language == .nl
+            ? "Het zoeken was uitputtend (\(partialCases) deelzaken): geen andere zaak krijgt een ander besluit."
+            : "The search was exhaustive (\(partialCases) partial cases): no other case changes decision."
+    }
+
     /// The verdict line of a diff over cases.
     public func casesCompared(total: Int, changed: Int) -> String {
         switch language {

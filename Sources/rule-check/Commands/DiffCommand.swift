@@ -23,12 +23,12 @@ enum DiffCommand {
             let report = try CaseDiff.run(old: old, new: new, path: cases)
             Console.out(format == .json ? report.json() : report.text(words))
         } else {
-            let (regions, complete, reason) = DecisionDiff(old: old, new: new).regionsWithReason()
+            let result = DecisionDiff(old: old, new: new).regions()
             let text: String
             if format == .json {
-                text = DiffText.regionsJSON(regions, complete: complete, reason: reason, old: old, new: new)
+                text = DiffText.regionsJSON(result, old: old, new: new)
             } else {
-                text = DiffText.regionsText(regions, complete: complete, reason: reason, old: old, new: new, words: words)
+                text = DiffText.regionsText(result, old: old, new: new, words: words)
             }
             Console.out(text)
         }
@@ -203,10 +203,19 @@ struct CaseDiff {
 
 /// Renders the regions of a rule diff.
 enum DiffText {
-    static func regionsText(
-        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program,
-        words: FrameText
-    ) -> String {
+    /// A condition as the rule language writes it: a comparison that holds is the comparison.
+    static func wording(_ condition: (fact: String, condition: String)) -> String {
+        switch condition.condition {
+        case "holds": return condition.fact
+        case "does not hold": return "not (" + condition.fact + ")"
+        default: return condition.fact + " " + condition.condition
+        }
+    }
+
+    static func regionsText(_ result: DecisionDiff.Result, old: Program, new: Program, words: FrameText) -> String {
+        let regions = result.regions
+        let complete = result.complete
+        let reason = result.cutShort.isEmpty ? nil : result.cutShort.joined(separator: "; ")
         let newPath = new.files.last?.path ?? ""
         let oldPath = old.files.last?.path ?? ""
         var out = (words.diffHeading(pilot: new.name, new: "\(newPath) (sha256 \(new.sha256.prefix(12))…)",
@@ -220,7 +229,7 @@ enum DiffText {
             if own.isEmpty { continue }
             out += "\n" + words.diffKinds(decision: decision, count: own.count) + "\n"
             for (i, region) in own.enumerated() {
-                let place = region.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ")
+                let place = region.conditions.map(wording).joined(separator: "; ")
                 out += "  \(i + 1). \(words.diffWhere) " + (place.isEmpty ? words.diffAnyCase : place) + "\n"
                 for (j, transition) in region.transitions.enumerated() {
                     let example = CaseWriter.json(
@@ -229,13 +238,16 @@ enum DiffText {
                 }
             }
         }
-        if !complete { out += "\n" + words.diffCutShort(reason: reason) + "\n" }
+        if complete {
+            out += "\n" + words.diffExhaustive(partialCases: result.nodes) + "\n"
+        } else {
+            out += "\n" + words.diffCutShort(reason: reason) + "\n"
+        }
         return out
     }
 
-    static func regionsJSON(
-        _ regions: [DecisionDiff.Region], complete: Bool, reason: String? = nil, old: Program, new: Program
-    ) -> String {
+    static func regionsJSON(_ result: DecisionDiff.Result, old: Program, new: Program) -> String {
+        let regions = result.regions
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
         w.appendKey("pilot")
@@ -248,13 +260,15 @@ enum DiffText {
         w.appendString(new.sha256)
         w.appendRaw(",")
         w.appendKey("complete")
-        w.appendRaw(complete ? "true" : "false")
+        w.appendRaw(result.complete ? "true" : "false")
         w.appendRaw(",")
-        if let reason {
-            w.appendKey("incomplete_reason")
+        w.appendKey("cut_short")
+        w.appendRaw("[")
+        for (i, reason) in result.cutShort.enumerated() {
+            if i > 0 { w.appendRaw(",") }
             w.appendString(reason)
-            w.appendRaw(",")
         }
+        w.appendRaw("],")
         w.appendKey("regions")
         w.appendRaw("[")
         for (i, region) in regions.enumerated() {

@@ -1,0 +1,131 @@
+import Foundation
+import LVVRules
+import RuleDSL
+import Testing
+
+/// `diff` without cases against a brute-force oracle: every case of small domains over the facts
+/// the changed rules read (on top of every test case of the pilot) is run through both versions;
+/// each case whose decision differs must lie in a reported region, and every reported example
+/// must reproduce both outcomes after a round trip through the case format.
+@Suite struct DiffOracleTests {
+    /// A copy of the shipped rules with one text substitution in one file.
+    private func changed(_ file: String, _ from: String, _ to: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lvv-diff-oracle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["national", "amsterdam", "eindhoven", "groningen", "rotterdam", "utrecht"] {
+            var text = try String(contentsOfFile: repositoryRoot + "/rules/\(name).rules", encoding: .utf8)
+            if name + ".rules" == file {
+                #expect(text.contains(from))
+                text = text.replacingOccurrences(of: from, with: to)
+            }
+            try text.write(to: folder.appendingPathComponent("\(name).rules"), atomically: true, encoding: .utf8)
+        }
+        return folder.path
+    }
+
+    private func label(_ v: Value?) -> String {
+        switch v {
+        case nil: return "undetermined"
+        case .none?: return "does not apply"
+        case let value?: return value.description
+        }
+    }
+
+    /// Runs the oracle: returns how many enumerated cases differ.
+    @discardableResult
+    private func oracle(pilot: String, newFolder: String, domains: [String: [Value?]]) throws -> (DecisionDiff.Result, Int) {
+        let old = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: pilot)
+        let new = try RuleLibrary(directory: newFolder).load(pilot: pilot)
+        let diff = DecisionDiff(old: old, new: new)
+        let result = diff.regions()
+        #expect(result.complete)
+        // Every example reproduces both outcomes, read back from its JSON.
+        for region in result.regions {
+            for transition in region.transitions {
+                let json = CaseWriter.json(caseID: "x", facts: transition.example, program: new)
+                let facts = try CaseReader(program: new).read(json).get().facts
+                let (o, n) = diff.outcomes(of: region.decision, facts)
+                #expect(label(o) == transition.old, "\(json)")
+                #expect(label(n) == transition.new, "\(json)")
+                #expect(diff.contains(region, facts))
+            }
+        }
+        // Every differing case of the small domains lies in a region.
+        let slots = domains.keys.sorted().map { new.factSlots[$0]! }
+        let values = domains.keys.sorted().map { domains[$0]! }
+        var differing = 0
+        for base in new.tests.map(\.facts) {
+            var index = Array(repeating: 0, count: slots.count)
+            while true {
+                var facts = base
+                for (k, slot) in slots.enumerated() { facts[slot] = values[k][index[k]] }
+                for decision in new.decisions.map(\.name) where old.decisionIndex(named: decision) != nil {
+                    let (o, n) = diff.outcomes(of: decision, facts)
+                    if o != n {
+                        differing += 1
+                        let found = result.regions.contains { $0.decision == decision && diff.contains($0, facts) }
+                        #expect(found, "\(decision): \(CaseWriter.json(caseID: "missed", facts: facts, program: new))")
+                    }
+                }
+                var k = 0
+                while k < slots.count {
+                    index[k] += 1
+                    if index[k] < values[k].count { break }
+                    index[k] = 0
+                    k += 1
+                }
+                if k == slots.count { break }
+            }
+        }
+        return (result, differing)
+    }
+
+    @Test func widenedRegionalBindingIsReportedWhole() throws {
+        let folder = try changed(
+            "groningen.rules", "when binding_province != \"Groningen\"",
+            "when binding_province not in {\"Groningen\", \"Drenthe\", \"Friesland\"}")
+        let (result, differing) = try oracle(
+            pilot: "groningen", newFolder: folder,
+            domains: ["binding_province": [.text("Groningen"), .text("Drenthe"), .text("Friesland"), .text("Limburg"), nil]])
+        #expect(differing > 0)
+        let wording = result.regions.map { $0.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ") }
+        #expect(wording == ["binding_province in {\"Drenthe\", \"Friesland\"}"])
+    }
+
+    @Test func datedCapChangeIsReportedFromItsStart() throws {
+        let rule = "  when safe_country_national = true and reference_date > add_months(admission_date, 3)\n  reason max_stay_exceeded\n"
+        let folder = try changed(
+            "rotterdam.rules", rule,
+            rule + "  valid until 2021-12-31\n\nrule safe_country_max_stay_six\n  title \"Veilige lander: zes maanden\"\n"
+                + "  source \"keuze: proef\"\n  kind time_limit\n  stage review.time_limit\n"
+                + "  when safe_country_national = true and reference_date > add_months(admission_date, 6)\n"
+                + "  reason max_stay_exceeded\n  valid from 2022-01-01\n")
+        let dates: [Value?] = ["2019-06-01", "2021-06-30", "2021-12-31", "2022-01-01", "2022-05-15", "2024-12-31"].map { .date(CivilDate.parse($0)!) }
+        let admissions: [Value?] = ["2019-04-01", "2021-01-15", "2021-09-01", "2021-12-01", "2022-01-10", "2024-07-01"].map { .date(CivilDate.parse($0)!) } + [nil]
+        let (result, differing) = try oracle(
+            pilot: "rotterdam", newFolder: folder,
+            domains: ["reference_date": dates, "admission_date": admissions, "safe_country_national": [.bool(true), .bool(false), nil]])
+        #expect(differing > 0)
+        // The case of the issue: 2022-05-15, admitted 2021-12-01, end → continue.
+        let new = try RuleLibrary(directory: folder).load(pilot: "rotterdam")
+        let admission = new.factSlots["admission_date"]!
+        var facts = try #require(new.tests.first { $0.facts[admission] != nil }?.facts)
+        facts[new.factSlots["reference_date"]!] = .date(CivilDate.parse("2022-05-15")!)
+        facts[new.factSlots["admission_date"]!] = .date(CivilDate.parse("2021-12-01")!)
+        facts[new.factSlots["safe_country_national"]!] = .bool(true)
+        let old = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "rotterdam")
+        let diff = DecisionDiff(old: old, new: new)
+        let (o, n) = diff.outcomes(of: "review", facts)
+        if o != n { #expect(result.regions.contains { $0.decision == "review" && diff.contains($0, facts) }) }
+        let wording = result.regions.flatMap { $0.conditions.map { $0.fact + " " + $0.condition } }
+        #expect(wording.contains("reference_date from 2022-01-01"))
+    }
+
+    @Test func numberThresholdChange() throws {
+        let folder = try changed("national.rules", "when entry_ban_years >= 10", "when entry_ban_years >= 5")
+        let (_, differing) = try oracle(
+            pilot: "groningen", newFolder: folder,
+            domains: ["entry_ban_years": [.number(DecimalNumber(integer: 4)), .number(DecimalNumber(integer: 5)), .number(DecimalNumber(integer: 9)), .number(DecimalNumber(integer: 10)), nil]])
+        #expect(differing > 0)
+    }
+}
