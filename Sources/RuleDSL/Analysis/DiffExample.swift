@@ -27,7 +27,17 @@ enum DiffExample {
                 } else {
                     trial[reference] = .date(to)
                 }
-                if shows(trial) { current = trial }
+                if shows(trial) {
+                    current = trial
+                } else if let from {
+                    // Moved by whole months instead: calendar months (a three-month stay) are kept.
+                    let months = (to.year - from.year) * 12 + (to.month - from.month)
+                    trial = current
+                    for (slot, value) in current.enumerated() {
+                        if case .date(let d)? = value { trial[slot] = .date(d.addingMonths(months)) }
+                    }
+                    if shows(trial) { current = trial }
+                }
             }
             for slot in order {
                 let fact = program.facts[slot]
@@ -45,7 +55,9 @@ enum DiffExample {
                 trial[slot] = wanted
                 if shows(trial) { current = trial }
             }
-            let score = current.indices.filter { current[$0] != nil && current[$0] == source[$0] }.count
+            // A reference date of the tests' own (an ordinary day in the programme) counts most.
+            var score = current.indices.filter { current[$0] != nil && current[$0] == source[$0] }.count
+            if let reference = program.referenceFact, current[reference] != nil, current[reference] == source[reference] { score += 1000 }
             if score > bestScore {
                 best = current
                 bestScore = score
