@@ -392,7 +392,7 @@ struct DiffSearch {
         let transition = (old: name(o), new: name(n))
         let index = cells.firstIndex(where: { $0.cell == cell })
         if let index, cells[index].transitions.contains(where: { $0.old == transition.old && $0.new == transition.new }) { return }
-        let example = DiffExample.plausible(found, program: new) { trial in
+        let example = Counterexample.plausible(found, program: new) { trial in
             let (a, b) = outcomes(trial)
             return a == o && b == n && DiffRegions.cell(of: trial, dimensions: dims, search: self) == cell
         }
