@@ -31,7 +31,28 @@ public struct CaseGenerator: Sendable {
     private static let provinces = ["Groningen", "Groningen", "Groningen", "Groningen", "Drenthe", "Friesland", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant"]
     private static let municipalities = ["Groningen", "Pekela", "Delfzijl", "Assen", "Leeuwarden", "Haarlem", "Amsterdam", "Rotterdam", "Utrecht", "Eindhoven"]
 
-    /// One case as a JSON line (no newline).
+    /// Which question the generated cases ask: intake, review, or the two taking turns.
+    public enum Question: String, Sendable, CaseIterable {
+        case intake, review, mixed
+    }
+
+    /// The next case for `question` as a JSON line (no newline); `mixed` makes every second case
+    /// (even indices) a review case.
+    public mutating func nextCase(index: Int, question: Question) -> String {
+        switch question {
+        case .intake: return nextCase(index: index)
+        case .review: return nextReviewCase(index: index)
+        case .mixed: return index % 2 == 0 ? nextReviewCase(index: index) : nextCase(index: index)
+        }
+    }
+
+    /// `count` cases with indices 1…count: what `rule-check generate` writes, and the population
+    /// the tests use instead of a sample file.
+    public mutating func cases(_ count: Int, question: Question) -> [String] {
+        count > 0 ? (1...count).map { nextCase(index: $0, question: question) } : []
+    }
+
+    /// One intake case as a JSON line (no newline).
     public mutating func nextCase(index: Int) -> String {
         let year = number(2019...2024)
         let month = year == 2019 ? number(4...12) : number(1...12)

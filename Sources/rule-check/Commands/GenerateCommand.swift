@@ -14,9 +14,9 @@ enum GenerateCommand {
         guard let count = Int(try args.required("--cases")), count > 0, count <= 10_000_000 else {
             throw .usage("`--cases` takes a whole number from 1 to 10000000")
         }
-        let question = args.value("--question") ?? "intake"
-        guard ["intake", "review", "mixed"].contains(question) else {
-            throw .usage("`--question` takes `intake`, `review` or `mixed`, not `\(question)`")
+        let name = args.value("--question") ?? "intake"
+        guard let question = CaseGenerator.Question(rawValue: name) else {
+            throw .usage("`--question` takes `intake`, `review` or `mixed`, not `\(name)`")
         }
         var seed: UInt64 = 20_190_401
         if let text = args.value("--seed") {
@@ -28,8 +28,7 @@ enum GenerateCommand {
         var out = ""
         out.reserveCapacity(64 * 1024)
         for index in 1...count {
-            let review = question == "review" || (question == "mixed" && index % 2 == 0)
-            let line = review ? generator.nextReviewCase(index: index) : generator.nextCase(index: index)
+            let line = generator.nextCase(index: index, question: question)
             if case .failure(let error) = reader.read(line) {
                 throw CommandError(status: .failure, message: "generated case \(index) does not fit the rules of `\(program.name)`: \(error.message)")
             }
