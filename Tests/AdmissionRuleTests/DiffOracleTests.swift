@@ -8,19 +8,8 @@ import Testing
 /// each case whose decision differs must lie in a reported region, and every reported example
 /// must reproduce both outcomes after a round trip through the case format.
 @Suite struct DiffOracleTests {
-    /// A copy of the shipped rules with one text substitution in one file.
     private func changed(_ file: String, _ from: String, _ to: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lvv-diff-oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for name in ["national", "amsterdam", "eindhoven", "groningen", "rotterdam", "utrecht"] {
-            var text = try String(contentsOfFile: repositoryRoot + "/rules/\(name).rules", encoding: .utf8)
-            if name + ".rules" == file {
-                #expect(text.contains(from))
-                text = text.replacingOccurrences(of: from, with: to)
-            }
-            try text.write(to: folder.appendingPathComponent("\(name).rules"), atomically: true, encoding: .utf8)
-        }
-        return folder.path
+        try RuleChange.copy(file, from, to)
     }
 
     private func label(_ v: Value?) -> String {
@@ -81,25 +70,35 @@ import Testing
     }
 
     @Test func widenedRegionalBindingIsReportedWhole() throws {
-        let folder = try changed(
-            "groningen.rules", "when binding_province != \"Groningen\"",
-            "when binding_province not in {\"Groningen\", \"Drenthe\", \"Friesland\"}")
+        let folder = try RuleChange.groningenBindingWidened.folder()
         let (result, differing) = try oracle(
             pilot: "groningen", newFolder: folder,
             domains: ["binding_province": [.text("Groningen"), .text("Drenthe"), .text("Friesland"), .text("Limburg"), nil]])
         #expect(differing > 0)
         let wording = result.regions.map { $0.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ") }
         #expect(wording == ["binding_province in {\"Drenthe\", \"Friesland\"}"])
+        // The same change measured on a generated intake population (`diff --cases`): every case
+        // whose decision changes lies in the region, Friesland's among them.
+        let old = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "groningen")
+        let new = try RuleLibrary(directory: folder).load(pilot: "groningen")
+        let diff = DecisionDiff(old: old, new: new)
+        var generator = CaseGenerator(seed: 3)
+        let lines = generator.cases(2000, question: .intake)
+        var comparison = CaseComparison(old: old, new: new)
+        for (number, line) in lines.enumerated() { comparison.compare(line: number + 1, line) }
+        #expect(comparison.errors.isEmpty)
+        let reader = CaseReader(program: new)
+        var provinces: Set<String> = []
+        for change in comparison.changes where change.old.decision != change.new.decision {
+            let facts = try reader.read(lines[change.line - 1]).get().facts
+            if case .text(let province)? = facts[new.factSlots["binding_province"]!] { provinces.insert(province) }
+            #expect(result.regions.contains { $0.decision == "intake" && diff.contains($0, facts) }, "\(lines[change.line - 1])")
+        }
+        #expect(provinces == ["Drenthe", "Friesland"])
     }
 
     @Test func datedCapChangeIsReportedFromItsStart() throws {
-        let rule = "  when safe_country_national = true and reference_date > add_months(admission_date, 3)\n  reason max_stay_exceeded\n"
-        let folder = try changed(
-            "rotterdam.rules", rule,
-            rule + "  valid until 2021-12-31\n\nrule safe_country_max_stay_six\n  title \"Veilige lander: zes maanden\"\n"
-                + "  source \"keuze: proef\"\n  kind time_limit\n  stage review.time_limit\n"
-                + "  when safe_country_national = true and reference_date > add_months(admission_date, 6)\n"
-                + "  reason max_stay_exceeded\n  valid from 2022-01-01\n")
+        let folder = try RuleChange.rotterdamCapSixMonths.folder()
         let dates: [Value?] = ["2019-06-01", "2021-06-30", "2021-12-31", "2022-01-01", "2022-05-15", "2024-12-31"].map { .date(CivilDate.parse($0)!) }
         let admissions: [Value?] = ["2019-04-01", "2021-01-15", "2021-09-01", "2021-12-01", "2022-01-10", "2024-07-01"].map { .date(CivilDate.parse($0)!) } + [nil]
         let (result, differing) = try oracle(
@@ -109,16 +108,34 @@ import Testing
         // The case of the issue: 2022-05-15, admitted 2021-12-01, end → continue.
         let new = try RuleLibrary(directory: folder).load(pilot: "rotterdam")
         let admission = new.factSlots["admission_date"]!
-        var facts = try #require(new.tests.first { $0.facts[admission] != nil }?.facts)
+        // A resident of the pilot's own example, with no other reason to end the stay.
+        var facts = try #require(new.examples.first { $0.name == "rotterdamse_bewoner" }?.facts)
+        #expect(facts[admission] != nil)
         facts[new.factSlots["reference_date"]!] = .date(CivilDate.parse("2022-05-15")!)
         facts[new.factSlots["admission_date"]!] = .date(CivilDate.parse("2021-12-01")!)
         facts[new.factSlots["safe_country_national"]!] = .bool(true)
         let old = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "rotterdam")
         let diff = DecisionDiff(old: old, new: new)
         let (o, n) = diff.outcomes(of: "review", facts)
-        if o != n { #expect(result.regions.contains { $0.decision == "review" && diff.contains($0, facts) }) }
+        #expect(label(o) == "end" && label(n) == "continue")
+        #expect(result.regions.contains { $0.decision == "review" && diff.contains($0, facts) })
         let wording = result.regions.flatMap { $0.conditions.map { $0.fact + " " + $0.condition } }
         #expect(wording.contains("reference_date from 2022-01-01"))
+
+        // `diff --cases` on a generated review population: it reads review cases, finds changes,
+        // and every case whose decision changes lies in a region of the search without cases.
+        var generator = CaseGenerator(seed: 5)
+        let lines = generator.cases(2000, question: .review)
+        var comparison = CaseComparison(old: old, new: new)
+        for (number, line) in lines.enumerated() { comparison.compare(line: number + 1, line) }
+        #expect(comparison.errors.isEmpty)
+        #expect(comparison.total == 2000)
+        #expect(comparison.transitions["end → continue", default: 0] > 0)
+        let reader = CaseReader(program: new)
+        for change in comparison.changes where change.old.decision != change.new.decision {
+            let facts = try reader.read(lines[change.line - 1]).get().facts
+            #expect(result.regions.contains { $0.decision == "review" && diff.contains($0, facts) }, "\(lines[change.line - 1])")
+        }
     }
 
     @Test func numberThresholdChange() throws {
@@ -127,5 +144,55 @@ import Testing
             pilot: "groningen", newFolder: folder,
             domains: ["entry_ban_years": [.number(DecimalNumber(integer: 4)), .number(DecimalNumber(integer: 5)), .number(DecimalNumber(integer: 9)), .number(DecimalNumber(integer: 10)), nil]])
         #expect(differing > 0)
+    }
+}
+
+/// The two policy changes of issue 18, each made in a copy of the shipped rules.
+enum RuleChange: String, CaseIterable, Sendable {
+    /// Groningen's regional binding widened to Drenthe and Friesland.
+    case groningenBindingWidened = "groningen-binding-widened"
+    /// Rotterdam's cap for safe country nationals: three months until 2021-12-31, six from 2022-01-01.
+    case rotterdamCapSixMonths = "rotterdam-cap-six-months"
+
+    var pilot: String {
+        switch self {
+        case .groningenBindingWidened: "groningen"
+        case .rotterdamCapSixMonths: "rotterdam"
+        }
+    }
+
+    /// A folder with every shipped rule file, the pilot's changed.
+    func folder() throws -> String {
+        switch self {
+        case .groningenBindingWidened:
+            return try Self.copy(
+                "groningen.rules", "when binding_province != \"Groningen\"",
+                "when binding_province not in {\"Groningen\", \"Drenthe\", \"Friesland\"}")
+        case .rotterdamCapSixMonths:
+            let rule = "  when safe_country_national = true and reference_date > add_months(admission_date, 3)\n  reason max_stay_exceeded\n"
+            return try Self.copy(
+                "rotterdam.rules", rule,
+                rule + "  valid until 2021-12-31\n\nrule safe_country_max_stay_six\n"
+                    + "  title \"Veilige lander: verblijf eindigt na zes maanden opvang\"\n"
+                    + "    en \"National of a safe country: the stay ends after six months of reception\"\n"
+                    + "  source \"keuze: proef, zes maanden vanaf 2022-01-01\"\n  kind time_limit\n  stage review.time_limit\n"
+                    + "  when safe_country_national = true and reference_date > add_months(admission_date, 6)\n"
+                    + "  reason max_stay_exceeded\n  valid from 2022-01-01\n")
+        }
+    }
+
+    /// A copy of the shipped rules with one text substitution in one file.
+    static func copy(_ file: String, _ from: String, _ to: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lvv-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["national", "amsterdam", "eindhoven", "groningen", "rotterdam", "utrecht"] {
+            var text = try String(contentsOfFile: repositoryRoot + "/rules/\(name).rules", encoding: .utf8)
+            if name + ".rules" == file {
+                #expect(text.contains(from), "the shipped \(file) no longer has the text the change replaces")
+                text = text.replacingOccurrences(of: from, with: to)
+            }
+            try text.write(to: folder.appendingPathComponent("\(name).rules"), atomically: true, encoding: .utf8)
+        }
+        return folder.path
     }
 }
