@@ -22,7 +22,9 @@ import Testing
 
     /// Runs the oracle: returns how many enumerated cases differ.
     @discardableResult
-    private func oracle(pilot: String, newFolder: String, domains: [String: [Value?]]) throws -> (DecisionDiff.Result, Int) {
+    private func oracle(pilot: String, newFolder: String, domains: [String: [Value?]]) throws -> (
+        DecisionDiff.Result, Int
+    ) {
         let old = try RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: pilot)
         let new = try RuleLibrary(directory: newFolder).load(pilot: pilot)
         let diff = DecisionDiff(old: old, new: new)
@@ -73,7 +75,9 @@ import Testing
         let folder = try RuleChange.groningenBindingWidened.folder()
         let (result, differing) = try oracle(
             pilot: "groningen", newFolder: folder,
-            domains: ["binding_province": [.text("Groningen"), .text("Drenthe"), .text("Friesland"), .text("Limburg"), nil]])
+            domains: [
+                "binding_province": [.text("Groningen"), .text("Drenthe"), .text("Friesland"), .text("Limburg"), nil]
+            ])
         #expect(differing > 0)
         let wording = result.regions.map { $0.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ") }
         #expect(wording == ["binding_province in {\"Drenthe\", \"Friesland\"}"])
@@ -92,18 +96,28 @@ import Testing
         for change in comparison.changes where change.old.decision != change.new.decision {
             let facts = try reader.read(lines[change.line - 1]).get().facts
             if case .text(let province)? = facts[new.factSlots["binding_province"]!] { provinces.insert(province) }
-            #expect(result.regions.contains { $0.decision == "intake" && diff.contains($0, facts) }, "\(lines[change.line - 1])")
+            #expect(
+                result.regions.contains { $0.decision == "intake" && diff.contains($0, facts) },
+                "\(lines[change.line - 1])")
         }
         #expect(provinces == ["Drenthe", "Friesland"])
     }
 
     @Test func datedCapChangeIsReportedFromItsStart() throws {
         let folder = try RuleChange.rotterdamCapSixMonths.folder()
-        let dates: [Value?] = ["2019-06-01", "2021-06-30", "2021-12-31", "2022-01-01", "2022-05-15", "2024-12-31"].map { .date(CivilDate.parse($0)!) }
-        let admissions: [Value?] = ["2019-04-01", "2021-01-15", "2021-09-01", "2021-12-01", "2022-01-10", "2024-07-01"].map { .date(CivilDate.parse($0)!) } + [nil]
+        let dates: [Value?] = ["2019-06-01", "2021-06-30", "2021-12-31", "2022-01-01", "2022-05-15", "2024-12-31"].map {
+            .date(CivilDate.parse($0)!)
+        }
+        let admissions: [Value?] =
+            ["2019-04-01", "2021-01-15", "2021-09-01", "2021-12-01", "2022-01-10", "2024-07-01"].map {
+                .date(CivilDate.parse($0)!)
+            } + [nil]
         let (result, differing) = try oracle(
             pilot: "rotterdam", newFolder: folder,
-            domains: ["reference_date": dates, "admission_date": admissions, "safe_country_national": [.bool(true), .bool(false), nil]])
+            domains: [
+                "reference_date": dates, "admission_date": admissions,
+                "safe_country_national": [.bool(true), .bool(false), nil],
+            ])
         #expect(differing > 0)
         // The case of the issue: 2022-05-15, admitted 2021-12-01, end → continue.
         let new = try RuleLibrary(directory: folder).load(pilot: "rotterdam")
@@ -134,7 +148,9 @@ import Testing
         let reader = CaseReader(program: new)
         for change in comparison.changes where change.old.decision != change.new.decision {
             let facts = try reader.read(lines[change.line - 1]).get().facts
-            #expect(result.regions.contains { $0.decision == "review" && diff.contains($0, facts) }, "\(lines[change.line - 1])")
+            #expect(
+                result.regions.contains { $0.decision == "review" && diff.contains($0, facts) },
+                "\(lines[change.line - 1])")
         }
     }
 
@@ -142,7 +158,12 @@ import Testing
         let folder = try changed("national.rules", "when entry_ban_years >= 10", "when entry_ban_years >= 5")
         let (_, differing) = try oracle(
             pilot: "groningen", newFolder: folder,
-            domains: ["entry_ban_years": [.number(DecimalNumber(integer: 4)), .number(DecimalNumber(integer: 5)), .number(DecimalNumber(integer: 9)), .number(DecimalNumber(integer: 10)), nil]])
+            domains: [
+                "entry_ban_years": [
+                    .number(DecimalNumber(integer: 4)), .number(DecimalNumber(integer: 5)),
+                    .number(DecimalNumber(integer: 9)), .number(DecimalNumber(integer: 10)), nil,
+                ]
+            ])
         #expect(differing > 0)
     }
 }
@@ -169,7 +190,8 @@ enum RuleChange: String, CaseIterable, Sendable {
                 "groningen.rules", "when binding_province != \"Groningen\"",
                 "when binding_province not in {\"Groningen\", \"Drenthe\", \"Friesland\"}")
         case .rotterdamCapSixMonths:
-            let rule = "  when safe_country_national = true and reference_date > add_months(admission_date, 3)\n  reason max_stay_exceeded\n"
+            let rule =
+                "  when safe_country_national = true and reference_date > add_months(admission_date, 3)\n  reason max_stay_exceeded\n"
             return try Self.copy(
                 "rotterdam.rules", rule,
                 rule + "  valid until 2021-12-31\n\nrule safe_country_max_stay_six\n"

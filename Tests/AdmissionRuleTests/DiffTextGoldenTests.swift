@@ -38,11 +38,16 @@ import Testing
             let path = Self.folder + "/\(change.rawValue).\(language.rawValue).expected"
             if Self.isRecording {
                 try rendered.write(toFile: path, atomically: true, encoding: .utf8)
-                Issue.record("recorded \(change.rawValue).\(language.rawValue).expected; review the diff and run again without RECORD_GOLDEN")
+                Issue.record(
+                    "recorded \(change.rawValue).\(language.rawValue).expected; review the diff and run again without RECORD_GOLDEN"
+                )
                 continue
             }
             let expected = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(rendered == expected, "the \(language.name) diff report for \(change.rawValue) differs from its golden file; see the top of this file to re-record")
+            #expect(
+                rendered == expected,
+                "the \(language.name) diff report for \(change.rawValue) differs from its golden file; see the top of this file to re-record"
+            )
         }
     }
 }

@@ -56,7 +56,9 @@ public struct CaseComparison: Sendable {
         total += 1
         let oldVerdict = oldBuilder.verdict(for: oldInput, trace: false)
         let newVerdict = newBuilder.verdict(for: newInput, trace: false)
-        if oldVerdict.decision != newVerdict.decision || oldVerdict.reasons.map(\.code) != newVerdict.reasons.map(\.code) {
+        if oldVerdict.decision != newVerdict.decision
+            || oldVerdict.reasons.map(\.code) != newVerdict.reasons.map(\.code)
+        {
             changes.append(Change(line: number, caseID: newInput.caseID, old: oldVerdict, new: newVerdict))
             transitions[oldVerdict.decision + " → " + newVerdict.decision, default: 0] += 1
         }
@@ -73,7 +75,8 @@ public struct CaseComparison: Sendable {
     /// ended (`readError` set when a read failed).
     public static func compare(old: Program, new: Program, descriptor: Int32) -> (CaseComparison, LineReader.End) {
         var comparison = CaseComparison(old: old, new: new)
-        let end = LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchStream.maximumLineLength) { number, line in
+        let end = LineReader.forEachLine(descriptor: descriptor, maximumLength: BatchStream.maximumLineLength) {
+            number, line in
             switch line {
             case .bytes(let bytes): comparison.compare(line: number, bytes)
             case .tooLong: comparison.errors.append((number, "line longer than \(BatchStream.maximumLineLength) bytes"))

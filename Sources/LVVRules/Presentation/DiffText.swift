@@ -109,14 +109,18 @@ public enum DiffText {
     }
 
     /// The regions in words, with an example case per transition and whether the search was exhaustive.
-    public static func regionsText(_ result: DecisionDiff.Result, old: Program, new: Program, words: FrameText) -> String {
+    public static func regionsText(_ result: DecisionDiff.Result, old: Program, new: Program, words: FrameText)
+        -> String
+    {
         let regions = result.regions
         let complete = result.complete
         let reason = result.cutShort.isEmpty ? nil : result.cutShort.joined(separator: "; ")
         let newPath = new.files.last?.path ?? ""
         let oldPath = old.files.last?.path ?? ""
-        var out = (words.diffHeading(pilot: new.name, new: "\(newPath) (sha256 \(new.sha256.prefix(12))…)",
-                              old: "\(oldPath) (sha256 \(old.sha256.prefix(12))…)") + "\n")
+        var out =
+            (words.diffHeading(
+                pilot: new.name, new: "\(newPath) (sha256 \(new.sha256.prefix(12))…)",
+                old: "\(oldPath) (sha256 \(old.sha256.prefix(12))…)") + "\n")
         if regions.isEmpty {
             out += words.diffNoChange(complete: complete, reason: reason) + "\n"
             return out
@@ -131,7 +135,9 @@ public enum DiffText {
                 for (j, transition) in region.transitions.enumerated() {
                     let example = CaseWriter.json(
                         caseID: "diff-\(decision)-\(i + 1)-\(j + 1)", facts: transition.example, program: new)
-                    out += "     " + transition.old + " → " + transition.new + ", \(words.diffForExample) " + example + "\n"
+                    out +=
+                        "     " + transition.old + " → " + transition.new + ", \(words.diffForExample) " + example
+                        + "\n"
                 }
             }
         }
@@ -195,7 +201,9 @@ public enum DiffText {
                 w.appendString(transition.new)
                 w.appendRaw(",")
                 w.appendKey("example")
-                w.appendRaw(CaseWriter.json(caseID: "diff-\(region.decision)-\(i + 1)-\(j + 1)", facts: transition.example, program: new))
+                w.appendRaw(
+                    CaseWriter.json(
+                        caseID: "diff-\(region.decision)-\(i + 1)-\(j + 1)", facts: transition.example, program: new))
                 w.appendRaw("}")
             }
             w.appendRaw("]}")

@@ -70,7 +70,9 @@ enum DiffRegions {
             case .fact(let slot, _):
                 guard let value = facts[slot] else { return "unknown" }
                 if case .text(let t) = value, case .text = search.new.facts[slot].type {
-                    return search.textClasses(slot).first { $0.contains(t) }.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "other"
+                    return search.textClasses(slot).first { $0.contains(t) }.map {
+                        $0.map { "\"\($0)\"" }.joined(separator: ", ")
+                    } ?? "other"
                 }
                 return literal(value)
             case .atom(_, let atom, let isNew):
@@ -87,7 +89,9 @@ enum DiffRegions {
                 default: return "unknown"
                 }
             case .validity(_, let from):
-                guard let reference = search.new.referenceFact, case .date(let d)? = facts[reference] else { return "unknown" }
+                guard let reference = search.new.referenceFact, case .date(let d)? = facts[reference] else {
+                    return "unknown"
+                }
                 return d >= from ? "true" : "false"
             }
         }
@@ -108,7 +112,8 @@ enum DiffRegions {
                     let differing = boxes[i].sets.indices.filter { boxes[i].sets[$0] != boxes[j].sets[$0] }
                     guard differing.count <= 1 else { continue }
                     for d in differing { boxes[i].sets[d].formUnion(boxes[j].sets[d]) }
-                    for t in boxes[j].transitions where !boxes[i].transitions.contains(where: { $0.old == t.old && $0.new == t.new }) {
+                    for t in boxes[j].transitions
+                    where !boxes[i].transitions.contains(where: { $0.old == t.old && $0.new == t.new }) {
                         boxes[i].transitions.append(t)
                     }
                     boxes.remove(at: j)
@@ -131,8 +136,15 @@ enum DiffRegions {
                         conditions.append((name, "= " + only + unknown))
                     } else if known.contains("other") {
                         let named = known.filter { $0 != "other" }.joined(separator: ", ")
-                        let excluded = (texts[slot] ?? []).filter { t in !named.contains("\"\(t)\"") }.map { "\"\($0)\"" }
-                        conditions.append((name, (excluded.isEmpty ? "is any value" : "not in {" + excluded.joined(separator: ", ") + "}") + unknown))
+                        let excluded = (texts[slot] ?? []).filter { t in !named.contains("\"\(t)\"") }.map {
+                            "\"\($0)\""
+                        }
+                        conditions.append(
+                            (
+                                name,
+                                (excluded.isEmpty
+                                    ? "is any value" : "not in {" + excluded.joined(separator: ", ") + "}") + unknown
+                            ))
                     } else {
                         conditions.append((name, "in {" + known.sorted().joined(separator: ", ") + "}" + unknown))
                     }

@@ -30,7 +30,9 @@ enum GenerateCommand {
         for index in 1...count {
             let line = generator.nextCase(index: index, question: question)
             if case .failure(let error) = reader.read(line) {
-                throw CommandError(status: .failure, message: "generated case \(index) does not fit the rules of `\(program.name)`: \(error.message)")
+                throw CommandError(
+                    status: .failure,
+                    message: "generated case \(index) does not fit the rules of `\(program.name)`: \(error.message)")
             }
             out += line + "\n"
             if out.utf8.count > 60 * 1024 {
