@@ -156,7 +156,7 @@ import Testing
 
     @Test func numberThresholdChange() throws {
         let folder = try changed("national.rules", "when entry_ban_years >= 10", "when entry_ban_years >= 5")
-        let (_, differing) = try oracle(
+        let (result, differing) = try oracle(
             pilot: "groningen", newFolder: folder,
             domains: [
                 "entry_ban_years": [
@@ -165,6 +165,21 @@ import Testing
                 ]
             ])
         #expect(differing > 0)
+        // An undated change is one region, not fragments split at unrelated dates, and its
+        // examples are ordinary cases (a reference date inside the programme, an adult).
+        let wording = result.regions.map { $0.conditions.map { $0.fact + " " + $0.condition }.joined(separator: "; ") }
+        #expect(wording == ["entry_ban_years >= 5 holds; entry_ban_years >= 10 does not hold"])
+        let new = try RuleLibrary(directory: folder).load(pilot: "groningen")
+        for transition in result.regions.flatMap(\.transitions) {
+            guard case .date(let reference)? = transition.example[new.factSlots["reference_date"]!],
+                case .date(let birth)? = transition.example[new.factSlots["birth_date"]!]
+            else {
+                Issue.record("an example without a reference or birth date")
+                continue
+            }
+            #expect(reference.year >= 2019 && reference.year <= 2024)
+            #expect(reference.year - birth.year >= 18 && reference.year - birth.year < 80)
+        }
     }
 }
 
