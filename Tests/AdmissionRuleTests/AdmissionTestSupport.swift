@@ -234,7 +234,10 @@ extension Array where Element == String {
     var bag: [String] { sorted() }
 }
 
-/// A file of real-looking cases, one per line, for the larger differential tests: named by the
-/// environment variable `LVV_SAMPLE_CASES`. A clean clone has none; those tests then use the cases
-/// they build themselves, or skip.
-let sampleCasesPath: String? = ProcessInfo.processInfo.environment["LVV_SAMPLE_CASES"]
+/// Real-looking cases, one JSON line each, for the larger differential tests: made by the case
+/// generator (intake and review taking turns, a fixed seed), so they are the same on every machine
+/// and those tests always run.
+func generatedCaseLines(_ count: Int, seed: UInt64 = 20_190_401) -> [String] {
+    var generator = CaseGenerator(seed: seed)
+    return generator.cases(count, question: .mixed)
+}

@@ -13,13 +13,9 @@ import Testing
 /// determinism, a hard kill mid-stream leaving only whole lines, and no personal data in a
 /// verdict that the case did not give.
 @Suite(.serialized) struct BatchRobustnessTests {
-    /// Case lines: the sample of `LVV_SAMPLE_CASES` when set, else the fuzz seeds with fresh ids.
+    /// Case lines: the fuzz seeds (generated cases), repeated with fresh ids.
     static func caseLines(_ count: Int) -> [String] {
-        var base: [String] = []
-        if let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            base = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        }
-        if base.isEmpty { base = CaseFuzzTests.seeds }
+        let base = CaseFuzzTests.seeds
         return (0..<count).map { i in
             let line = base[i % base.count]
             guard i >= base.count else { return line }

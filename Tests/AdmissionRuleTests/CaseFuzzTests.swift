@@ -18,13 +18,10 @@ import RuleDSL
 @Suite struct CaseFuzzTests {
     static let mutants = 20_000
 
-    /// 200 valid case lines: from the sample of `LVV_SAMPLE_CASES` when set, else built here.
+    /// 400 valid case lines: 200 generated intake and review cases, and 200 Groningen intakes
+    /// built here that vary a few facts at a time.
     static let seeds: [String] = {
-        if let sample = sampleCasesPath, let text = try? String(contentsOfFile: sample, encoding: .utf8) {
-            let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-            if lines.count >= 200 { return Array(lines.prefix(200)) }
-        }
-        return (1...200).map { i in
+        generatedCaseLines(200) + (1...200).map { i in
             """
             {"case_id":"GRN-\(i)","reference_date":"2024-03-\(10 + i % 19)","v_number":"\(1_000_000_000 + i)",\
             "identity_doubt":\(i % 7 == 0),"birth_date":"19\(60 + i % 40)-0\(1 + i % 9)-1\(i % 10)","nationality":"SD",\

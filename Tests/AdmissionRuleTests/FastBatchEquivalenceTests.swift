@@ -97,10 +97,9 @@ struct FastBatchEquivalenceTests {
         #expect(difference == nil, "\(difference ?? "")")
     }
 
-    @Test("on the shared sample of intake cases (when present)", arguments: Pilot.allCases)
-    func sharedSample(pilot: Pilot) throws {
-        guard let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        let lines = text.split(separator: "\n").prefix(3000).map(String.init)
+    @Test("on generated intake and review cases", arguments: Pilot.allCases)
+    func generatedCases(pilot: Pilot) throws {
+        let lines = generatedCaseLines(3000, seed: 7)
         let (_, difference) = Self.compare(try Pilots.program(pilot), lines)
         #expect(difference == nil, "\(difference ?? "")")
     }

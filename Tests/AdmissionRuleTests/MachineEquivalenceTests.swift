@@ -91,13 +91,12 @@ struct MachineEquivalenceTests {
         }
     }
 
-    @Test("on the shared sample of real-looking intake cases (when present)", arguments: [Pilot.groningen, .rotterdam])
-    func sharedSample(pilot: Pilot) throws {
-        guard let path = sampleCasesPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+    @Test("on a generated mixed file: intake and review cases taking turns", arguments: [Pilot.groningen, .rotterdam])
+    func generatedMixedFile(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         let reader = CaseReader(program: program)
-        for line in text.split(separator: "\n").prefix(2500) {
-            guard case .success(let input) = reader.read(String(line)) else { continue }
+        for line in generatedCaseLines(2500) {
+            let input = try reader.read(line).get()
             if let difference = Self.difference(program, input.facts) {
                 Issue.record("\(input.caseID): \(difference)")
                 return

@@ -64,7 +64,7 @@ struct HostileRuleFileTests {
         for invariant in program.invariants { _ = prover.check(invariant) }
         var diff = DecisionDiff(old: program, new: program)
         diff.maximumSteps = 200_000
-        _ = diff.regionsWithReason()
+        _ = diff.regions()
         for rule in program.rules { _ = ASTPrinter.print(rule: rule.declaration, asOverride: false) }
     }
 
@@ -177,9 +177,9 @@ struct HostileRuleFileTests {
         let changed = try RuleTest.program(text.replacingOccurrences(of: "n > 7 and a", with: "n > 8 and a"))
         var diff = DecisionDiff(old: program, new: changed)
         diff.maximumSteps = 1_000
-        let (_, complete, why) = diff.regionsWithReason()
-        #expect(!complete)
-        #expect(why?.hasPrefix("budget:") == true)
+        let result = diff.regions()
+        #expect(!result.complete)
+        #expect(result.cutShort.contains { $0.contains(": budget: the search passed 1000 evaluation steps") })
     }
 
     @Test func tenThousandRulesLoad() throws {

@@ -1,6 +1,9 @@
-/// Generates realistic intake cases, deterministically, for `rule-check bench`: mostly complete
-/// cases, some facts unknown, every exclusion represented, a few exceptions, dates inside the
-/// programme period; shaped like `shared/data/intake-sample-10k.jsonl` (about 0.4 KB a case).
+import RuleDSL
+
+/// Generates realistic intake and review cases, deterministically, for `rule-check bench`,
+/// `rule-check generate` and the tests: mostly complete cases, some facts unknown, every
+/// exclusion represented, a few exceptions, dates inside the programme period; shaped like the
+/// generated 10,000-case intake sample the project started from (about 0.4 KB a case).
 public struct CaseGenerator: Sendable {
     private var state: UInt64
 
@@ -28,11 +31,34 @@ public struct CaseGenerator: Sendable {
     private static let provinces = ["Groningen", "Groningen", "Groningen", "Groningen", "Drenthe", "Friesland", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant"]
     private static let municipalities = ["Groningen", "Pekela", "Delfzijl", "Assen", "Leeuwarden", "Haarlem", "Amsterdam", "Rotterdam", "Utrecht", "Eindhoven"]
 
-    /// One case as a JSON line (no newline).
+    /// Which question the generated cases ask: intake, review, or the two taking turns.
+    public enum Question: String, Sendable, CaseIterable {
+        case intake, review, mixed
+    }
+
+    /// The next case for `question` as a JSON line (no newline); `mixed` makes every second case
+    /// (even indices) a review case.
+    public mutating func nextCase(index: Int, question: Question) -> String {
+        switch question {
+        case .intake: return nextCase(index: index)
+        case .review: return nextReviewCase(index: index)
+        case .mixed: return index % 2 == 0 ? nextReviewCase(index: index) : nextCase(index: index)
+        }
+    }
+
+    /// `count` cases with indices 1…count: what `rule-check generate` writes, and the population
+    /// the tests use instead of a sample file.
+    public mutating func cases(_ count: Int, question: Question) -> [String] {
+        count > 0 ? (1...count).map { nextCase(index: $0, question: question) } : []
+    }
+
+    /// One intake case as a JSON line (no newline).
     public mutating func nextCase(index: Int) -> String {
         let year = number(2019...2024)
         let month = year == 2019 ? number(4...12) : number(1...12)
-        let reference = date(year, month, number(1...28))
+        let day = number(1...28)
+        let reference = date(year, month, day)
+        lastReference = CivilDate(year: year, month: month, day: day)
         var fields: [String] = ["\"case_id\":\"GEN-\(String(index).leftPadded(7))\"", "\"reference_date\":\"\(reference)\""]
         func add(_ key: String, _ json: String) { fields.append("\"\(key)\":\(json)") }
         if !chance(5) { add("v_number", "\"\(number(1_000_000_000...9_999_999_999))\"") }
@@ -58,6 +84,48 @@ public struct CaseGenerator: Sendable {
             add("exceptional_admission", "{\"decided_by\":\"\(pick(["stuurgroep", "lso", "mayor"]))\",\"grounds\":\"\(pick(["humanitarian", "public_order"]))\",\"date\":\"\(date(year, month, 1))\"}")
         }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// The reference date of the case made last (review facts are placed before it).
+    private var lastReference: CivilDate?
+
+    /// A review case as a JSON line: someone admitted to the LVV some months before the reference
+    /// date, with the review facts of revision 2 and the scenario facts. The intake facts are
+    /// those of `nextCase`, so the stream of intake cases for a seed is unchanged.
+    public mutating func nextReviewCase(index: Int) -> String {
+        var line = nextCase(index: index)
+        line.removeLast()
+        let start = CivilDate(year: 2019, month: 4, day: 1)!
+        let reference = lastReference ?? start
+        func before(_ date: CivilDate, days: Int) -> CivilDate {
+            let d = date.addingDays(-days)
+            return d < start ? start : d
+        }
+        var fields: [String] = []
+        func add(_ key: String, _ json: String) { fields.append("\"\(key)\":\(json)") }
+        // Stays of a few weeks to two and a half years.
+        let admission = before(reference, days: number(14...900))
+        add("admission_date", "\"\(admission)\"")
+        let stay = max(0, Int(reference.dayNumber) - Int(admission.dayNumber))
+        if !chance(3) { add("phase", stay < 60 ? "\"research\"" : (chance(85) ? "\"reception\"" : "\"research\"")) }
+        if !chance(12), stay > 30 { add("last_review_date", "\"\(before(reference, days: number(1...min(stay, 150))))\"") }
+        if !chance(20) { add("scenario", "\"\(pick(["return", "return", "onward_migration", "legalisation", "legalisation"]))\"") }
+        if !chance(5) { add("progress", chance(55) ? "true" : "false") }
+        if !chance(5) { add("cooperating", chance(85) ? "true" : "false") }
+        if !chance(5) { add("lso_consensus", chance(80) ? "true" : "false") }
+        if chance(25) { add("stabilisation", chance(60) ? "true" : "false") }
+        if chance(12), stay > 14 {
+            add("mrt_referral_date", "\"\(before(reference, days: number(1...min(stay, 60))))\"")
+            if chance(60) { add("mrt_advice", chance(70) ? "\"continue\"" : "\"end\"") }
+        }
+        if chance(8) {
+            add("outcome", "\"\(pick(["residence_granted", "departed", "onward_migrated", "asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination"]))\"")
+        }
+        if !chance(10) { add("pending_procedure", chance(25) ? "true" : "false") }
+        if !chance(10) { add("new_asylum_grounds", chance(8) ? "true" : "false") }
+        if !chance(10) { add("no_fault_obstacle", chance(12) ? "true" : "false") }
+        if !chance(10) { add("onward_option", chance(10) ? "true" : "false") }
+        return line + "," + fields.joined(separator: ",") + "}"
     }
 
     private func date(_ y: Int, _ m: Int, _ d: Int) -> String {

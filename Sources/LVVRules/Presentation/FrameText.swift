@@ -362,6 +362,19 @@ public struct FrameText: Sendable {
             : "The search was cut short in places\(why): there may be more kinds of case."
     }
 
+    /// The words of a region's condition that are not the rule language's own.
+    public var diffOrUnknown: String { language == .nl ? "(of onbekend)" : "(or unknown)" }
+    public var diffIsUnknown: String { language == .nl ? "is onbekend" : "is unknown" }
+    public var diffIsKnown: String { language == .nl ? "is bekend" : "is known" }
+    public var diffIsAnyValue: String { language == .nl ? "heeft elke waarde" : "is any value" }
+
+    /// The closing line of a rule diff whose search was exhaustive: no region is left out.
+    public func diffExhaustive(partialCases: Int) -> String {
+        language == .nl
+            ? "Het zoeken was uitputtend (\(partialCases) deelzaken): geen andere zaak krijgt een ander besluit."
+            : "The search was exhaustive (\(partialCases) partial cases): no other case changes decision."
+    }
+
     /// The verdict line of a diff over cases.
     public func casesCompared(total: Int, changed: Int) -> String {
         switch language {

@@ -12,6 +12,7 @@ import RuleMachine
 /// value of that region nearest to the example's. Which values are ordinary is thus stated in the
 /// rule files (the national `adult` and `resident`, a pilot's own examples), never in Swift.
 /// Every fact the case format requires (the reference date) is given, so the result is a valid case.
+/// The one maker of example cases: `comply`'s counterexamples and `diff`'s examples both use it.
 enum Counterexample {
     /// `shows`: whether a case still shows what the counterexample shows.
     static func plausible(_ found: [Value?], program: Program, shows: ([Value?]) -> Bool) -> [Value?] {
@@ -40,7 +41,18 @@ enum Counterexample {
                 for (slot, value) in current.enumerated() {
                     if case .date(let d)? = value { trial[slot] = .date(d.addingDays(shift)) }
                 }
-                if shows(trial) { current = trial }
+                if shows(trial) {
+                    current = trial
+                } else {
+                    // Moved by whole months instead: a stay counted in calendar months (three
+                    // months of reception) is kept where a count of days is not.
+                    let months = (to.year - from.year) * 12 + (to.month - from.month)
+                    trial = current
+                    for (slot, value) in current.enumerated() {
+                        if case .date(let d)? = value { trial[slot] = .date(d.addingMonths(months)) }
+                    }
+                    if shows(trial) { current = trial }
+                }
             }
             for _ in 0..<2 {
                 for slot in order {

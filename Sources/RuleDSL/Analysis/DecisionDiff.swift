@@ -27,10 +27,33 @@ public struct DecisionDiff: Sendable {
     /// One kind of case whose outcome changes, with the transitions found in it.
     public struct Region: Sendable {
         public let decision: String
-        /// The facts of the changed rules that define the region, in words.
-        public let conditions: [(fact: String, condition: String)]
+        /// The conditions that define the region, in the rule language's terms: (what, condition).
+        public var conditions: [(fact: String, condition: String)]
         /// Old outcome, new outcome, and an example case (by the new program's fact slots).
         public var transitions: [(old: String, new: String, example: [Value?])]
+        /// Per dimension, the values the region covers (for `contains`).
+        var sets: [Set<String>] = []
+    }
+
+    /// Whether a complete case (by the new program's slots) lies in a region: what the oracle
+    /// tests check every differing case against.
+    public func contains(_ region: Region, _ facts: [Value?]) -> Bool {
+        let search = DiffSearch(old: old, new: new, decision: region.decision, changed: Set(changedRules), maximumNodes: 0)
+        let cell = DiffRegions.cell(of: facts, dimensions: search.dimensionList, search: search)
+        return cell.indices.allSatisfy { region.sets[$0].contains(cell[$0]) }
+    }
+
+    /// The decision's outcome for a complete case in each version (the new program's slots).
+    public func outcomes(of decision: String, _ facts: [Value?]) -> (old: Value?, new: Value?) {
+        DiffSearch(old: old, new: new, decision: decision, changed: [], maximumNodes: 0).outcomes(facts)
+    }
+
+    /// The regions found, whether the search was exhaustive, and if not why.
+    public struct Result: Sendable {
+        public var regions: [Region]
+        public var complete: Bool
+        public var cutShort: [String]
+        public var nodes: Int
     }
 
     /// The rules that differ between the versions (by id), and whether the decisions' stages differ.
@@ -55,30 +78,25 @@ public struct DecisionDiff: Sendable {
     }
 
     /// The regions for every decision both versions have, and whether the search was complete.
-    public func regions() -> (regions: [Region], complete: Bool) {
-        let result = regionsWithReason()
-        return (result.regions, result.complete)
-    }
-
-    /// `regions()`, with why the search was cut short when it was (`budget: …`, or a region
-    /// whose transitions were not all searched).
-    public func regionsWithReason() -> (regions: [Region], complete: Bool, reason: String?) {
+    public func regions() -> Result {
         var all: [Region] = []
-        var reason: String?
+        var cutShort: [String] = []
+        var nodes = 0
         let changed = Set(changedRules)
         let budget = WorkBudget(limit: maximumSteps)
         for decision in new.decisions where old.decisionIndex(named: decision.name) != nil {
             var search = DiffSearch(old: old, new: new, decision: decision.name, changed: changed, maximumNodes: maximumNodes,
                                     budget: budget)
             search.explore(new.facts.map { _ in .unassigned })
-            all += search.regions
+            nodes += search.nodes
+            var texts: [Int: [String]] = [:]
+            for slot in search.changedFacts { texts[slot] = search.textClasses(slot).flatMap { $0 } }
+            all += DiffRegions.merge(search.cells, decision: decision.name, dimensions: search.dimensions, texts: texts)
             if let why = search.gaveUp {
-                reason = reason ?? why
-            } else if search.incomplete {
-                reason = reason ?? "a kind of case was not searched to the end"
+                cutShort.append("`\(decision.name)`: \(why)")
             }
         }
-        return (all, reason == nil, reason)
+        return Result(regions: all, complete: cutShort.isEmpty, cutShort: cutShort, nodes: nodes)
     }
 }
 
@@ -106,7 +124,8 @@ struct DiffSearch {
     var gaveUp: String?
     var regions: [DecisionDiff.Region] = []
 
-    init(old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int, budget: WorkBudget) {
+    init(old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int,
+         budget: WorkBudget = WorkBudget(limit: .max)) {
         self.budget = budget
         self.old = old
         self.new = new
@@ -156,6 +175,7 @@ struct DiffSearch {
         }
         changedRules = pairs
         changedFacts = facts.sorted()
+        dimensionList = dimensions
     }
 
     private func oldView(_ slots: [AbstractEvaluator.Slot]) -> [AbstractEvaluator.Slot] {
@@ -195,22 +215,24 @@ struct DiffSearch {
             }
             if allSame { return }
         }
-        // Inside a region (every changed rule's fact chosen), look for transitions with a small
-        // budget: the region itself is exact, the transitions in it are examples.
-        var opensRegion = false
-        if changedFacts.allSatisfy({ slots[$0] != .unassigned }) {
-            if regionStart == nil {
-                regionStart = nodes
-                opensRegion = true
-            }
-            if let start = regionStart, nodes - start > DiffSearch.regionBudget {
-                if !regions.contains(where: { regionKeyOf($0) == regionKey(slots) }) { incomplete = true }
-                return
+        // Once every changed rule's fact is chosen the cell is fixed. A cell with no difference
+        // found yet is searched exhaustively (that is what makes the regions complete); in a cell
+        // with one, more transitions are looked for within a small budget only.
+        var opensCell = false
+        if cellStart == nil, changedFacts.allSatisfy({ slots[$0] != .unassigned }) {
+            let cell = DiffRegions.cell(of: newHelper.completion(slots), dimensions: dimensionList, search: self)
+            if cells.contains(where: { $0.cell == cell }) {
+                cellStart = nodes
+                opensCell = true
             }
         }
+        defer { if opensCell { cellStart = nil } }
+        if let start = cellStart, nodes - start > DiffSearch.cellBudget {
+            transitionsCut = true
+            return
+        }
         if ns.count == 1, os.count == 1 {
-            record(slots, old: os[0], new: ns[0])
-            if opensRegion { regionStart = nil }
+            record(newHelper.completion(slots))
             return
         }
         // Branch on the changed rules' facts first, then on what either version needs next.
@@ -226,81 +248,183 @@ struct DiffSearch {
         if let n = next, let group = new.facts[n].group, let presence = newHelper.presenceSlot(group), slots[presence] == .unassigned {
             next = presence
         }
-        guard let slot = next else { return }
-        var candidates = newHelper.candidates(for: slot, in: slots)
-        if let o = oldSlot[slot] {
-            for value in oldHelper.candidates(for: o, in: oldSlots) where !candidates.contains(value) { candidates.append(value) }
+        guard let slot = next else {
+            // Nothing left to choose: the completion decides.
+            record(newHelper.completion(slots))
+            return
         }
-        for candidate in candidates {
+        for candidate in candidates(for: slot, in: slots, oldSlots: oldSlots) {
             var child = slots
             newHelper.assign(candidate, to: slot, in: &child)
             explore(child)
-            if opensRegion { regionStart = nil }
             if gaveUp != nil { return }
         }
     }
 
-    /// Partial cases searched inside one region for its transitions.
-    static let regionBudget = 800
-    /// A region whose budget ran out before a transition was found: the result is not complete.
-    var incomplete = false
-    /// Where the search entered the current region.
-    var regionStart: Int?
+    /// The values to try: one per region of both versions' comparisons together. A text takes
+    /// one value per class of constants that *both* versions treat alike (a class of one version
+    /// may split in the other), dates and numbers the boundaries of both.
+    private func candidates(for slot: Int, in slots: [AbstractEvaluator.Slot], oldSlots: [AbstractEvaluator.Slot]) -> [Value?] {
+        var candidates = newHelper.candidates(for: slot, in: slots)
+        let fact = new.facts[slot]
+        if case .text = fact.type {
+            let classes = textClasses(slot).map { Value.text($0.first!) }
+            candidates.removeAll { if case .text? = $0 { return true } else { return false } }
+            let filler: Value = .text(fact.format?.filler ?? AtomIndex.otherText)
+            let insertAt = candidates.firstIndex { $0 != Value.none } ?? candidates.count
+            candidates.insert(contentsOf: [filler] + classes, at: min(insertAt, candidates.count))
+        }
+        if let o = oldSlot[slot] {
+            for value in oldHelper.candidates(for: o, in: oldSlots) where !candidates.contains(value) {
+                if case .text? = value, case .text = fact.type { continue }
+                candidates.append(value)
+            }
+        }
+        return candidates
+    }
+
+    /// The text constants both versions compare a fact with, grouped by how every comparison of
+    /// either version treats them.
+    func textClasses(_ slot: Int) -> [[String]] {
+        var tests: [(String) -> Bool] = []
+        var constants: [String] = []
+        let sides: [(AtomIndex, Int?)] = [(newHelper.atoms, slot), (oldHelper.atoms, oldSlot[slot])]
+        for (atoms, s) in sides {
+            guard let s else { continue }
+            for (expression, facts) in atoms.atoms where facts == [s] {
+                switch expression {
+                case .compare(_, let a, let b):
+                    for side in [a, b] {
+                        if case .constant(.text(let t)) = side {
+                            constants.append(t)
+                            tests.append { $0 == t }
+                        }
+                    }
+                case .member(_, let set, _):
+                    for case .text(let t) in set { constants.append(t) }
+                    tests.append { set.contains(.text($0)) }
+                case .call(.isBlank, _):
+                    constants.append("")
+                    tests.append { TextBlank.isBlank($0) }
+                default: break
+                }
+            }
+        }
+        var classes: [[Bool]: [String]] = [:]
+        var order: [[Bool]] = []
+        for constant in constants.uniqued().sorted() {
+            let signature = tests.map { $0(constant) }
+            if classes[signature] == nil { order.append(signature) }
+            classes[signature, default: []].append(constant)
+        }
+        return order.map { classes[$0]! }
+    }
+
+    /// The dimensions a region is described by: per changed fact of a small domain its value
+    /// (class), per comparison of a changed rule over dates or numbers its truth, and the
+    /// validity bounds of changed rules.
+    var dimensions: [DiffRegions.Dimension] {
+        var result: [DiffRegions.Dimension] = []
+        var seen = Set<String>()
+        for index in changedFacts {
+            let fact = new.facts[index]
+            switch fact.type {
+            case .bool, .enumeration, .text:
+                result.append(.fact(index, fact.name))
+            case .number, .date, .set, .none, .unresolved:
+                break
+            }
+        }
+        for (ni, oi) in changedRules {
+            var conditions: [(Program, CompiledExpression, Validity)] = []
+            if let ni { conditions.append((new, new.rules[ni].condition, new.rules[ni].validity)) }
+            if let oi { conditions.append((old, old.rules[oi].condition, old.rules[oi].validity)) }
+            for (program, condition, validity) in conditions {
+                var atoms: [CompiledExpression] = []
+                DiffRegions.atoms(in: condition, into: &atoms)
+                for atom in atoms {
+                    let helper = program.name == new.name && program.sha256 == new.sha256 ? newHelper.atoms : oldHelper.atoms
+                    let facts = helper.facts(in: atom)
+                    let ordered = facts.contains { f in
+                        switch program.facts[f].type {
+                        case .number, .date: return true
+                        case .bool, .enumeration, .text, .set, .none, .unresolved: return false
+                        }
+                    }
+                    guard ordered else { continue }
+                    let text = DiffRegions.print(atom, program: program)
+                    if seen.insert(text).inserted { result.append(.atom(text, atom, program.sha256 == new.sha256)) }
+                }
+                if let reference = program.referenceFact {
+                    let name = program.facts[reference].name
+                    if let from = validity.from, seen.insert("from \(from)").inserted {
+                        result.append(.validity(name, from: from))
+                    }
+                    if let until = validity.until, seen.insert("from \(until.addingDays(1))").inserted {
+                        result.append(.validity(name, from: until.addingDays(1)))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The complete case, in the old program's slots.
+    func oldFacts(_ facts: [Value?]) -> [Value?] {
+        var result: [Value?] = old.facts.map { $0.isOptional && $0.group == nil ? Value.none : nil }
+        for (index, fact) in old.facts.enumerated() {
+            if let n = new.factSlots[fact.name] { result[index] = facts[n] } else if fact.isGroupPresence { result[index] = .bool(false) }
+        }
+        for (index, fact) in old.facts.enumerated() where fact.group != nil && fact.isOptional && new.factSlots[fact.name] == nil {
+            if let presence = old.factSlots[fact.group!], result[presence] == .bool(false) { result[index] = Value.none }
+        }
+        return result
+    }
+
+    /// The decision's outcome for a complete case in each version.
+    func outcomes(_ facts: [Value?]) -> (old: Value?, new: Value?) {
+        (oldHelper.evaluator.value(of: .decision(oldIndex), facts: oldFacts(facts)),
+         newHelper.evaluator.value(of: .decision(newIndex), facts: facts))
+    }
+
+    /// A complete case where the versions disagree, confirmed concretely, made to read like a real
+    /// case, and filed under its cell.
+    private mutating func record(_ found: [Value?]) {
+        let (o, n) = outcomes(found)
+        guard o != n else { return }
+        let dims = dimensionList
+        let cell = DiffRegions.cell(of: found, dimensions: dims, search: self)
+        let transition = (old: name(o), new: name(n))
+        let index = cells.firstIndex(where: { $0.cell == cell })
+        if let index, cells[index].transitions.contains(where: { $0.old == transition.old && $0.new == transition.new }) { return }
+        let example = Counterexample.plausible(found, program: new) { trial in
+            let (a, b) = outcomes(trial)
+            return a == o && b == n && DiffRegions.cell(of: trial, dimensions: dims, search: self) == cell
+        }
+        if let index {
+            cells[index].transitions.append((transition.old, transition.new, example))
+        } else {
+            cells.append((cell, [(transition.old, transition.new, example)]))
+        }
+    }
+
+    /// Partial cases searched for further transitions in a cell that already has one.
+    static let cellBudget = 300
+    /// Where the search entered a cell already found.
+    var cellStart: Int?
+    /// Whether a cell's further transitions were searched within the budget only.
+    var transitionsCut = false
+    /// The dimensions, computed once.
+    var dimensionList: [DiffRegions.Dimension] = []
+
+    /// Cells found so far (one value per dimension), with their transitions.
+    var cells: [(cell: [String], transitions: [(old: String, new: String, example: [Value?])])] = []
 
     private func name(_ v: Value?) -> String {
         switch v {
         case nil: return DecisionResult.undetermined
         case .none?: return "does not apply"
         case let value?: return value.description
-        }
-    }
-
-    private func regionKey(_ slots: [AbstractEvaluator.Slot]) -> String {
-        describe(slots).map { "\($0.0) \($0.1)" }.joined(separator: "; ")
-    }
-
-    private func regionKeyOf(_ region: DecisionDiff.Region) -> String {
-        region.conditions.map { "\($0.fact) \($0.condition)" }.joined(separator: "; ")
-    }
-
-    /// The changed rules' facts, in words, for the region these slots lie in.
-    private func describe(_ slots: [AbstractEvaluator.Slot]) -> [(String, String)] {
-        var conditions: [(String, String)] = []
-        for index in changedFacts {
-            guard case .assigned(let value) = slots[index] else { continue }
-            let fact = new.facts[index]
-            let text: String
-            switch value {
-            case nil: text = "unknown"
-            case .none?: text = "none"
-            case .bool(let b)?: text = fact.isGroupPresence ? (b ? "given" : "absent") : "= \(b)"
-            case .text(let t)?:
-                text = t == AtomIndex.otherText ? "any other value than those the rules name" : "= \"\(t)\""
-            case let v?:
-                var from: Value = v
-                var to: Value = v
-                if let (a, b) = newHelper.atoms.region(of: index, value: v, slots: slots) { (from, to) = (a, b) }
-                if let o = oldSlot[index], let (a, b) = oldHelper.atoms.region(of: o, value: v, slots: oldView(slots)) {
-                    if Run.compareValues(.greater, a, from) { from = a }
-                    if Run.compareValues(.less, b, to) { to = b }
-                }
-                text = from == to ? "= \(from)" : "from \(from) to \(to)"
-            }
-            conditions.append((fact.name, text))
-        }
-        return conditions
-    }
-
-    private mutating func record(_ slots: [AbstractEvaluator.Slot], old oldValue: Value?, new newValue: Value?) {
-        let conditions = describe(slots)
-        let key = conditions.map { "\($0.0) \($0.1)" }.joined(separator: "; ")
-        let transition = (old: name(oldValue), new: name(newValue), example: newHelper.completion(slots))
-        if let index = regions.firstIndex(where: { regionKeyOf($0) == key }) {
-            if !regions[index].transitions.contains(where: { $0.old == transition.old && $0.new == transition.new }) {
-                regions[index].transitions.append(transition)
-            }
-        } else {
-            regions.append(DecisionDiff.Region(decision: decision, conditions: conditions, transitions: [transition]))
         }
     }
 }
