@@ -12,6 +12,7 @@
 // them with `git diff` and run the tests again without `RECORD_GOLDEN`.
 
 import Foundation
+import LVVPresentation
 import LVVRules
 import RuleDSL
 import Testing

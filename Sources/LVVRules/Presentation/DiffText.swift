@@ -1,3 +1,4 @@
+import LVVRules
 import RuleDSL
 
 // The reports of `rule-check diff`: kinds of case from the region search, or the cases of a file

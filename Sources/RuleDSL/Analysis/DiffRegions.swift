@@ -1,3 +1,8 @@
+import RuleValues
+import RuleSyntax
+import RuleSemantics
+import RuleMachine
+
 /// Cells and regions of a rule diff: a cell is one value per dimension (a changed fact's value
 /// class, the truth of a changed rule's comparison over dates or numbers, a side of a changed
 /// rule's validity bound); regions are cells merged while they differ in one dimension only, so
