@@ -1,9 +1,10 @@
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import RuleDSL
 
 /// Where the reader gets bytes: standard input, a pipe, or a buffer in tests and benchmarks.
 public protocol ByteSource {

@@ -8,9 +8,9 @@
 // input saved by libFuzzer can be replayed in a normal debug build: `rule-fuzz out/crash-…`.
 // See docs/hardening.md.
 import Foundation
-import LanguageServer
 import LVVRules
 import LVVService
+import LanguageServer
 import RuleDSL
 
 /// What every input is run against, loaded once (static lets: lazy, thread-safe, nonisolated).
@@ -40,7 +40,8 @@ enum Fuzz {
     }()
 
     /// The first message of every language server session, so the input reaches the handlers.
-    static let initialize: [UInt8] = JSONRPC.frame(Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#.utf8))
+    static let initialize: [UInt8] = JSONRPC.frame(
+        Array(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#.utf8))
 
     /// `RULE_FUZZ_TARGET=http`: only the HTTP request parser (a focused run); otherwise every
     /// input goes through all the front doors, the parser included.
@@ -108,7 +109,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The formatter never changes meaning (it checks itself), and formats its output to itself.
     switch RuleFormatter.format(pilot) {
     case .success(let formatted):
-        guard case .success(formatted) = RuleFormatter.format(SourceFile(path: "formatted.rules", text: formatted)) else {
+        guard case .success(formatted) = RuleFormatter.format(SourceFile(path: "formatted.rules", text: formatted))
+        else {
             fatalError("rule-fuzz: formatting the formatted rules changes them:\n\(formatted)")
         }
     case .failure(.changesMeaning(let why)):
@@ -136,18 +138,21 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The two paths agree: the line without trace is the traced line without its trace.
     let (traced, quiet) = (outputs[0], outputs[1])
     let head = Array(quiet.dropLast(2))
-    let agree = traced == quiet
+    let agree =
+        traced == quiet
         || (traced.starts(with: head) && traced[head.count...].starts(with: Array(#","trace":["#.utf8)))
     guard agree else {
-        fatalError("rule-fuzz: batch without trace differs from batch with trace:\n"
-            + String(decoding: quiet, as: UTF8.self) + String(decoding: traced, as: UTF8.self))
+        fatalError(
+            "rule-fuzz: batch without trace differs from batch with trace:\n"
+                + String(decoding: quiet, as: UTF8.self) + String(decoding: traced, as: UTF8.self))
     }
 
     // 3. As bytes on the language server's standard input, after an `initialize`: frames are
     // read, messages decoded and handled; every reply must be one well-formed frame.
     var replies: [[UInt8]] = []
     let server = LanguageServer(send: { replies.append($0) })
-    var reader = MessageReader(source: BufferSource(Fuzz.initialize + Array(input), chunk: max(1, Int(input.first ?? 0))))
+    var reader = MessageReader(
+        source: BufferSource(Fuzz.initialize + Array(input), chunk: max(1, Int(input.first ?? 0))))
     _ = server.run(&reader)
     for reply in replies {
         var check = MessageReader(source: BufferSource(reply))
@@ -182,21 +187,28 @@ enum HostileMutation {
             let op = operators[next(operators.count)]
             let term = op == " or " || op == " and " ? "identity_doubt" : "entry_ban_years"
             append("\nrule fuzz_chain\n  stage intake.exclusion\n  reason eu_citizen\n  when ")
-            append(Array(repeating: term, count: n).joined(separator: op) + (term == "identity_doubt" ? "\n" : " > 1\n"))
+            append(
+                Array(repeating: term, count: n).joined(separator: op) + (term == "identity_doubt" ? "\n" : " > 1\n"))
         case 1:
             let forward = next(2) == 0
             var lines = ["let fl0 = identity_doubt"] + (1...n).map { "let fl\($0) = fl\($0 - 1) or identity_doubt" }
             if !forward { lines.reverse() }
-            append("\n" + lines.joined(separator: "\n") + "\nrule fuzz_lets\n  stage intake.exclusion\n  reason eu_citizen\n  when fl\(n)\n")
+            append(
+                "\n" + lines.joined(separator: "\n")
+                    + "\nrule fuzz_lets\n  stage intake.exclusion\n  reason eu_citizen\n  when fl\(n)\n")
         case 2:
             let levels = 1 + next(60)
-            append("\nlet fs0 = identity_doubt\n" + (1...levels).map { "let fs\($0) = fs\($0 - 1) or fs\($0 - 1)" }.joined(separator: "\n"))
+            append(
+                "\nlet fs0 = identity_doubt\n"
+                    + (1...levels).map { "let fs\($0) = fs\($0 - 1) or fs\($0 - 1)" }.joined(separator: "\n"))
             append("\nrule fuzz_shared\n  stage intake.exclusion\n  reason eu_citizen\n  when fs\(levels)\n")
         case 3:
             let shared = next(2) == 0
             let count = shared ? 1 + next(60) : n
             append("\nexample fe0: identity_doubt = true\n")
-            append((1...count).map { "example fe\($0): fe\($0 - 1)" + (shared ? ", fe\($0 - 1)" : "") }.joined(separator: "\n"))
+            append(
+                (1...count).map { "example fe\($0): fe\($0 - 1)" + (shared ? ", fe\($0 - 1)" : "") }.joined(
+                    separator: "\n"))
             append("\ntest \"fuzz examples\"\n  given fe\(count)\n  expect intake undetermined\n")
         case 4:
             // Line ends: all CR, or CR / CRLF / NUL / BEL at random places.
@@ -218,16 +230,26 @@ enum HostileMutation {
             let at = quotes.isEmpty ? next(text.count + 1) : quotes[next(quotes.count)] + 1
             text.insert(contentsOf: invisible[next(invisible.count)], at: min(at, text.count))
         case 6:
-            let big = ["999999999999 + 1", "999999999999 * entry_ban_years", "-999999999999 - entry_ban_years",
-                       "entry_ban_years * entry_ban_years * 999999", "years_between(add_days(reference_date, 99999999), birth_date)"]
-            append("\nrule fuzz_range\n  stage intake.exclusion\n  reason eu_citizen\n  when not (\(big[next(big.count)]) > 1)\n")
+            let big = [
+                "999999999999 + 1", "999999999999 * entry_ban_years", "-999999999999 - entry_ban_years",
+                "entry_ban_years * entry_ban_years * 999999",
+                "years_between(add_days(reference_date, 99999999), birth_date)",
+            ]
+            append(
+                "\nrule fuzz_range\n  stage intake.exclusion\n  reason eu_citizen\n  when not (\(big[next(big.count)]) > 1)\n"
+            )
         case 7:
             // Many rules, or many decisions reading each other after the fact.
-            append("\n" + (0..<min(n, 3_000)).map {
-                "rule fuzz_r\($0)\n  stage intake.exclusion\n  reason eu_citizen\n  when entry_ban_years > \($0)"
-            }.joined(separator: "\n") + "\n")
+            append(
+                "\n"
+                    + (0..<min(n, 3_000)).map {
+                        "rule fuzz_r\($0)\n  stage intake.exclusion\n  reason eu_citizen\n  when entry_ban_years > \($0)"
+                    }.joined(separator: "\n") + "\n")
         default:
-            let header = ["ruleset amsterdam extends national\n", "ruleset fuzz extends ../../etc/passwd\n", "", "# only a comment\n"]
+            let header = [
+                "ruleset amsterdam extends national\n", "ruleset fuzz extends ../../etc/passwd\n", "",
+                "# only a comment\n",
+            ]
             text = Array(header[next(header.count)].utf8) + (next(2) == 0 ? [] : text)
         }
         return Array(text.prefix(limit))
@@ -248,7 +270,8 @@ func fuzzHTTP(_ input: UnsafeBufferPointer<UInt8>) {
         }
     case .complete(let head):
         guard head.length > 0, head.length <= input.count, head.length <= HTTPRequestParser.maximumHeadSize + 16,
-              (head.contentLength ?? 0) >= 0, head.path.hasPrefix("/"), !(head.hasTransferEncoding && head.contentLength != nil)
+            (head.contentLength ?? 0) >= 0, head.path.hasPrefix("/"),
+            !(head.hasTransferEncoding && head.contentLength != nil)
         else {
             fatalError("rule-fuzz: the HTTP parser accepted an impossible head")
         }
@@ -268,21 +291,22 @@ func fuzzHTTP(_ input: UnsafeBufferPointer<UInt8>) {
         if seed % 2 == 0, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "LLVMFuzzerMutate") {
             return unsafeBitCast(symbol, to: Mutate.self)(data, size, maxSize)
         }
-        let mutated = HostileMutation.apply(Array(UnsafeBufferPointer(start: data, count: size)), seed: seed / 2, limit: maxSize)
+        let mutated = HostileMutation.apply(
+            Array(UnsafeBufferPointer(start: data, count: size)), seed: seed / 2, limit: maxSize)
         if mutated.isEmpty { return 0 }
         mutated.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: mutated.count) }
         return mutated.count
     }
 
-
     // libFuzzer mode (`-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xlinker --export-dynamic`,
     // the last so that `dlsym` finds libFuzzer's driver in the executable): SwiftPM makes this
     // file's top-level code the program's `main` (its `--defsym main=rule_fuzz_main`), so
     // libFuzzer's own `main` is not used; hand the command line to libFuzzer's driver instead.
-    typealias FuzzerDriver = @convention(c) (
-        UnsafeMutablePointer<CInt>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-        @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-    ) -> CInt
+    typealias FuzzerDriver =
+        @convention(c) (
+            UnsafeMutablePointer<CInt>, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+            @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+        ) -> CInt
     guard let driverSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "LLVMFuzzerRunDriver") else {
         fatalError("rule-fuzz: no LLVMFuzzerRunDriver: build with -sanitize=fuzzer and -Xlinker --export-dynamic")
     }

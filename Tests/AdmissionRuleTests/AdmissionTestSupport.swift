@@ -79,7 +79,8 @@ indirect enum CaseJSON: Sendable, ExpressibleByStringLiteral, ExpressibleByInteg
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
-        case .object(let members): return "{" + members.map { CaseJSON.quote($0.0) + ": " + $0.1.text }.joined(separator: ", ") + "}"
+        case .object(let members):
+            return "{" + members.map { CaseJSON.quote($0.0) + ": " + $0.1.text }.joined(separator: ", ") + "}"
         case .array(let items): return "[" + items.map(\.text).joined(separator: ", ") + "]"
         case .raw(let r): return r
         }
@@ -95,7 +96,11 @@ indirect enum CaseJSON: Sendable, ExpressibleByStringLiteral, ExpressibleByInteg
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""
@@ -215,7 +220,10 @@ func intake(_ pilot: Pilot, _ layers: Overrides...) throws -> Verdict {
 
 /// Decides a review case built from the pilot's resident base case.
 func review(_ pilot: Pilot, _ layers: Overrides...) throws -> Verdict {
-    try decide(pilot, Cases.merge(Cases.adultMembers(pilot) + Cases.residentMembers, layers.flatMap { $0.map { ($0.key, $0.value) } }))
+    try decide(
+        pilot,
+        Cases.merge(Cases.adultMembers(pilot) + Cases.residentMembers, layers.flatMap { $0.map { ($0.key, $0.value) } })
+    )
 }
 
 extension Verdict {

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
+@testable import LVVRules
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-@testable import LVVRules
 
 /// `rule-check batch` end to end through the built executable (like `CommandLineTests`):
 /// determinism, a hard kill mid-stream leaving only whole lines, and no personal data in a
@@ -58,8 +58,10 @@ import Testing
         let scratch = try CommandLineTests.Scratch()
         let input = scratch.url("cases.jsonl")
         try Data(Self.caseLines(2_000).joined(separator: "\n").utf8 + [UInt8(ascii: "\n")]).write(to: input)
-        let first = try Self.runToEnd(["batch", "--pilot", "groningen"], input: input, output: scratch.url("first.jsonl"))
-        let second = try Self.runToEnd(["batch", "--pilot", "groningen"], input: input, output: scratch.url("second.jsonl"))
+        let first = try Self.runToEnd(
+            ["batch", "--pilot", "groningen"], input: input, output: scratch.url("first.jsonl"))
+        let second = try Self.runToEnd(
+            ["batch", "--pilot", "groningen"], input: input, output: scratch.url("second.jsonl"))
         #expect(Self.lines(first).count == 2_000)
         #expect(first == second, "two runs on the same input differ")
     }
@@ -99,9 +101,13 @@ import Testing
         let fullLines = Self.lines(full)
         #expect(fullLines.count == 20_000)
         #expect(killedLines.count <= fullLines.count)
-        #expect(Array(fullLines.prefix(killedLines.count)) == killedLines, "the killed run's lines are not a prefix of a full run")
+        #expect(
+            Array(fullLines.prefix(killedLines.count)) == killedLines,
+            "the killed run's lines are not a prefix of a full run")
         // Record how far the killed run got (visible with --verbose), e.g. to tune the delay.
-        print("killed run: \(killedLines.count) of \(fullLines.count) lines\(finishedEarly ? " (finished before the kill)" : "")")
+        print(
+            "killed run: \(killedLines.count) of \(fullLines.count) lines\(finishedEarly ? " (finished before the kill)" : "")"
+        )
     }
 
     @Test func verdictsHoldOnlyFactsTheCaseGave() throws {
@@ -113,9 +119,13 @@ import Testing
         for line in Self.caseLines(200) {
             guard case .success(.object(let members)) = JSONParser.parse(line) else { continue }
             let kept = members.filter { !personal.contains($0.key) }
-            cases.append("{" + kept.map { CaseFuzzTests.quote($0.key) + ":" + CaseFuzzTests.serialize($0.value) }.joined(separator: ",") + "}")
+            cases.append(
+                "{"
+                    + kept.map { CaseFuzzTests.quote($0.key) + ":" + CaseFuzzTests.serialize($0.value) }.joined(
+                        separator: ",") + "}")
         }
-        let run = try CommandLineTests.run(["batch", "--pilot", "groningen"], stdin: cases.joined(separator: "\n") + "\n")
+        let run = try CommandLineTests.run(
+            ["batch", "--pilot", "groningen"], stdin: cases.joined(separator: "\n") + "\n")
         let outputs = run.stdoutLines
         #expect(outputs.count == cases.count)
         for (caseLine, verdictLine) in zip(cases, outputs) {
@@ -130,8 +140,11 @@ import Testing
             Self.walk(verdict) { key, value in
                 if personal.contains(key), value != .null { leaks.append("\(key)=\(value)") }
             }
-            #expect(leaks.isEmpty, "verdict carries facts the case did not give: \(leaks) in \(verdictLine.prefix(200))")
-            guard case .object(let top) = verdict, case .array(let reasons)? = top.first(where: { $0.key == "reasons" })?.value else {
+            #expect(
+                leaks.isEmpty, "verdict carries facts the case did not give: \(leaks) in \(verdictLine.prefix(200))")
+            guard case .object(let top) = verdict,
+                case .array(let reasons)? = top.first(where: { $0.key == "reasons" })?.value
+            else {
                 Issue.record("no reasons in \(verdictLine.prefix(200))")
                 continue
             }
@@ -139,7 +152,9 @@ import Testing
                 guard case .object(let facts)? = reason.first(where: { $0.key == "facts" })?.value else { continue }
                 // A fact the case did not give may appear only as unknown (`null`).
                 for fact in facts {
-                    #expect(givenValues[fact.key] == fact.value || (givenValues[fact.key] == nil && fact.value == .null), "reason fact \(fact.key)=\(fact.value) not given so in \(caseLine)")
+                    #expect(
+                        givenValues[fact.key] == fact.value || (givenValues[fact.key] == nil && fact.value == .null),
+                        "reason fact \(fact.key)=\(fact.value) not given so in \(caseLine)")
                 }
             }
         }

@@ -13,7 +13,9 @@ import Testing
                     defer { buffer.free() }
                     var expected: [UInt8] = Array(repeating: 0xEE, count: lead)
                     for _ in 0..<lead { buffer.append(0xEE) }
-                    source.withUnsafeBufferPointer { buffer.append(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
+                    source.withUnsafeBufferPointer {
+                        buffer.append(UnsafeBufferPointer(rebasing: $0[start..<(start + length)]))
+                    }
                     expected += source[start..<(start + length)]
                     buffer.append(0xDD)
                     expected.append(0xDD)

@@ -1,13 +1,13 @@
 import Foundation
+import RuleDSL
 import Testing
 
 @testable import LVVRules
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Seeded mutation fuzzing of case lines through `BatchProcessor.process` (what `rule-check batch`
 /// does per line) for the groningen pilot. Deterministic (fixed seed).
@@ -21,15 +21,16 @@ import RuleDSL
     /// 400 valid case lines: 200 generated intake and review cases, and 200 Groningen intakes
     /// built here that vary a few facts at a time.
     static let seeds: [String] = {
-        generatedCaseLines(200) + (1...200).map { i in
-            """
-            {"case_id":"GRN-\(i)","reference_date":"2024-03-\(10 + i % 19)","v_number":"\(1_000_000_000 + i)",\
-            "identity_doubt":\(i % 7 == 0),"birth_date":"19\(60 + i % 40)-0\(1 + i % 9)-1\(i % 10)","nationality":"SD",\
-            "lawful_residence":false,"reception_entitlement":"none","entry_ban_years":\(i % 13),"declared_undesirable":false,\
-            "dublin_claimant":\(i % 5 == 0),"binding_municipality":"Groningen","binding_province":"Groningen",\
-            "safe_country_national":false,"previously_in_bbb":\(i % 3 == 0),"willing_to_cooperate":true}
-            """
-        }
+        generatedCaseLines(200)
+            + (1...200).map { i in
+                """
+                {"case_id":"GRN-\(i)","reference_date":"2024-03-\(10 + i % 19)","v_number":"\(1_000_000_000 + i)",\
+                "identity_doubt":\(i % 7 == 0),"birth_date":"19\(60 + i % 40)-0\(1 + i % 9)-1\(i % 10)","nationality":"SD",\
+                "lawful_residence":false,"reception_entitlement":"none","entry_ban_years":\(i % 13),"declared_undesirable":false,\
+                "dublin_claimant":\(i % 5 == 0),"binding_municipality":"Groningen","binding_province":"Groningen",\
+                "safe_country_national":false,"previously_in_bbb":\(i % 3 == 0),"willing_to_cooperate":true}
+                """
+            }
     }()
 
     static func processor() throws -> BatchProcessor {
@@ -53,7 +54,8 @@ import RuleDSL
         case .number(let text): return text
         case .string(let s): return quote(s)
         case .array(let items): return "[" + items.map(serialize).joined(separator: ",") + "]"
-        case .object(let members): return "{" + members.map { quote($0.key) + ":" + serialize($0.value) }.joined(separator: ",") + "}"
+        case .object(let members):
+            return "{" + members.map { quote($0.key) + ":" + serialize($0.value) }.joined(separator: ",") + "}"
         }
     }
 
@@ -64,7 +66,10 @@ import RuleDSL
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case _ where scalar.value < 0x20:
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -73,20 +78,26 @@ import RuleDSL
 
     static let numbers = [
         "1e400", "-1e400", "-3", "NaN", "-0", "-0.0", "0.0000001", "1.123456", "1.1234567", "1234567890123",
-        "123456789012.123456", "12345678901234567890", "+1", "01", "1.", ".5", "Infinity", "1e-400", "0x10", "2.5", "1E2",
+        "123456789012.123456", "12345678901234567890", "+1", "01", "1.", ".5", "Infinity", "1e-400", "0x10", "2.5",
+        "1E2",
     ]
     static let dates = [
         "2023-02-29", "2024-13-01", "2024-02-30", "2024-00-10", "2024-1-1", "0000-01-01", "9999-12-31", "2024-02-29",
         "2024-04-31", "24-01-01", "2024-01-01T00:00:00Z", "",
     ].map(quote)
-    static let otherValues = ["null", "true", "false", "\"true\"", "\"\"", "[]", "{}", "0", "\"x\"", "[1,2]", "{\"a\":1}"]
+    static let otherValues = [
+        "null", "true", "false", "\"true\"", "\"\"", "[]", "{}", "0", "\"x\"", "[1,2]", "{\"a\":1}",
+    ]
     static let otherKeys = [
         "case_id", "reference_date", "admission_date", "phase", "outcome", "scenario", "exceptional_admission",
         "entry_ban_years", "Case_ID", "binding_municipality", "binding_province", "", "é", "__proto__",
     ]
 
     static func mutate(_ members: inout Members, using g: inout CaseFuzzRNG) {
-        if members.isEmpty { members.append(("case_id", "\"x\"")); return }
+        if members.isEmpty {
+            members.append(("case_id", "\"x\""))
+            return
+        }
         let i = Int.random(in: 0..<members.count, using: &g)
         switch Int.random(in: 0..<100, using: &g) {
         case 0..<12:  // key rename
@@ -143,14 +154,20 @@ import RuleDSL
     }
 
     static func mutateBytes(_ bytes: inout [UInt8], using g: inout CaseFuzzRNG) {
-        guard !bytes.isEmpty else { bytes = [UInt8(ascii: "{")]; return }
+        guard !bytes.isEmpty else {
+            bytes = [UInt8(ascii: "{")]
+            return
+        }
         let i = Int.random(in: 0..<bytes.count, using: &g)
         switch Int.random(in: 0..<6, using: &g) {
         case 0: bytes[i] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &g)
         case 1: bytes[i] = UInt8.random(in: 0...255, using: &g)
         case 2: bytes.removeSubrange(i..<bytes.count)  // truncation
         case 3: bytes.remove(at: i)
-        case 4: bytes.insert([0x00, 0xFF, 0x80, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "]")].randomElement(using: &g)!, at: i)
+        case 4:
+            bytes.insert(
+                [0x00, 0xFF, 0x80, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "]")]
+                    .randomElement(using: &g)!, at: i)
         default:  // a CRLF remnant, or trailing blanks
             bytes += Bool.random(using: &g) ? [UInt8(ascii: "\r")] : Array(" \t".utf8)
         }
@@ -160,7 +177,9 @@ import RuleDSL
 
     /// Checks one output line; returns true for a verdict, false for an error line.
     @discardableResult
-    static func check(_ output: [UInt8], lineNumber: Int, input: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool? {
+    static func check(
+        _ output: [UInt8], lineNumber: Int, input: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) -> Bool? {
         let shown = String(decoding: input.prefix(200), as: UTF8.self).debugDescription
         guard output.last == UInt8(ascii: "\n"), !output.dropLast().contains(UInt8(ascii: "\n")) else {
             Issue.record("not exactly one line for \(shown)", sourceLocation: sourceLocation)
@@ -168,7 +187,9 @@ import RuleDSL
         }
         let parsed = Array(output.dropLast()).withUnsafeBufferPointer { JSONParser.parse($0, maxDepth: 1_000) }
         guard case .success(.object(let members)) = parsed else {
-            Issue.record("output is not a JSON object for \(shown): \(String(decoding: output.prefix(300), as: UTF8.self))", sourceLocation: sourceLocation)
+            Issue.record(
+                "output is not a JSON object for \(shown): \(String(decoding: output.prefix(300), as: UTF8.self))",
+                sourceLocation: sourceLocation)
             return nil
         }
         let keys = members.map(\.key)
@@ -176,14 +197,20 @@ import RuleDSL
         guard keys == ["line", "error"], members[0].value == .number(String(lineNumber)),
             case .string(let message) = members[1].value
         else {
-            Issue.record("neither a verdict nor an error line for \(shown): \(String(decoding: output.prefix(300), as: UTF8.self))", sourceLocation: sourceLocation)
+            Issue.record(
+                "neither a verdict nor an error line for \(shown): \(String(decoding: output.prefix(300), as: UTF8.self))",
+                sourceLocation: sourceLocation)
             return nil
         }
         let namesKey = message.contains("`")
         let namesPosition = message.range(of: #"at byte [0-9]+"#, options: .regularExpression) != nil
         #expect(!message.isEmpty, "empty error for \(shown)", sourceLocation: sourceLocation)
-        #expect(namesKey || namesPosition, "error names neither key nor position: \(message) for \(shown)", sourceLocation: sourceLocation)
-        #expect(message.utf8.count < 2_000, "error message of \(message.utf8.count) bytes for \(shown)", sourceLocation: sourceLocation)
+        #expect(
+            namesKey || namesPosition, "error names neither key nor position: \(message) for \(shown)",
+            sourceLocation: sourceLocation)
+        #expect(
+            message.utf8.count < 2_000, "error message of \(message.utf8.count) bytes for \(shown)",
+            sourceLocation: sourceLocation)
         return false
     }
 
@@ -198,7 +225,10 @@ import RuleDSL
     @Test func seedCasesGiveVerdicts() throws {
         let processor = try Self.processor()
         for (index, line) in Self.seeds.enumerated() {
-            #expect(Self.check(Self.run(processor, Array(line.utf8), lineNumber: index + 1), lineNumber: index + 1, input: Array(line.utf8)) == true)
+            #expect(
+                Self.check(
+                    Self.run(processor, Array(line.utf8), lineNumber: index + 1), lineNumber: index + 1,
+                    input: Array(line.utf8)) == true)
         }
     }
 
@@ -211,7 +241,9 @@ import RuleDSL
         // `-0` is zero; a CR left from CRLF is whitespace; the processor never sees a newline.
         for variant in [line, line + "\r", " " + line + " \r"] {
             let bytes = Array(variant.utf8)
-            #expect(Self.check(Self.run(processor, bytes, lineNumber: 3), lineNumber: 3, input: bytes) == true, "\(variant.debugDescription)")
+            #expect(
+                Self.check(Self.run(processor, bytes, lineNumber: 3), lineNumber: 3, input: bytes) == true,
+                "\(variant.debugDescription)")
         }
     }
 
@@ -220,7 +252,9 @@ import RuleDSL
         let processor = try Self.processor()
         let seeds = Self.seeds.map { Self.members($0)! }
         var g = CaseFuzzRNG(seed: 0xCA5E)
-        var verdicts = 0, errors = 0, blank = 0
+        var verdicts = 0
+        var errors = 0
+        var blank = 0
         for index in 0..<Self.mutants {
             var members = seeds[index % seeds.count]
             var bytes: [UInt8]
@@ -231,8 +265,12 @@ import RuleDSL
                 for _ in 0..<Int.random(in: 1...3, using: &g) { Self.mutateBytes(&bytes, using: &g) }
             }
             // Batch skips blank lines (and a newline byte would split the line before it gets here).
-            let line = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first.map(Array.init) ?? []
-            if line.withUnsafeBufferPointer(BatchProcessor.isBlank) { blank += 1; continue }
+            let line =
+                bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first.map(Array.init) ?? []
+            if line.withUnsafeBufferPointer(BatchProcessor.isBlank) {
+                blank += 1
+                continue
+            }
             let lineNumber = index + 1
             switch Self.check(Self.run(processor, line, lineNumber: lineNumber), lineNumber: lineNumber, input: line) {
             case true?: verdicts += 1

@@ -10,7 +10,9 @@ import Testing
     }
 
     /// The error for a case that must not read; records an issue when it reads.
-    static func failure(_ json: String, pilot: Pilot = .groningen, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> CaseError {
+    static func failure(
+        _ json: String, pilot: Pilot = .groningen, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> CaseError {
         switch try reader(pilot).read(json) {
         case .success:
             Issue.record("expected an input error for \(json)", sourceLocation: sourceLocation)
@@ -58,14 +60,22 @@ import Testing
     }
 
     @Test func anUnknownFieldOfTheExceptionIsAnError() throws {
-        let unknown = try Self.failure(Cases.intake(.groningen, [
-            "exceptional_admission": ["decided_by": "lso", "grounds": "humanitarian", "date": "2022-01-01", "reason": "x"],
-        ]))
+        let unknown = try Self.failure(
+            Cases.intake(
+                .groningen,
+                [
+                    "exceptional_admission": [
+                        "decided_by": "lso", "grounds": "humanitarian", "date": "2022-01-01", "reason": "x",
+                    ]
+                ]))
         #expect(unknown.message.contains("reason"))
         #expect(unknown.key?.contains("reason") == true)
-        let nearMiss = try Self.failure(Cases.intake(.groningen, [
-            "exceptional_admission": ["decided_by": "lso", "grouds": "humanitarian", "date": "2022-01-01"],
-        ]))
+        let nearMiss = try Self.failure(
+            Cases.intake(
+                .groningen,
+                [
+                    "exceptional_admission": ["decided_by": "lso", "grouds": "humanitarian", "date": "2022-01-01"]
+                ]))
         #expect(nearMiss.message.contains("grouds"))
         #expect(nearMiss.message.contains("did you mean"))
         #expect(nearMiss.message.contains("grounds"))
@@ -81,17 +91,20 @@ import Testing
     // MARK: - Wrong types
 
     static let wrongTypes: [(String, CaseJSON)] = [
-        ("identity_doubt", "yes"), ("identity_doubt", 1), ("lawful_residence", "false"),         ("dublin_claimant", .array([])), ("safe_country_national", 0), ("previously_in_bbb", "true"),
+        ("identity_doubt", "yes"), ("identity_doubt", 1), ("lawful_residence", "false"),
+        ("dublin_claimant", .array([])), ("safe_country_national", 0), ("previously_in_bbb", "true"),
         ("willing_to_cooperate", ["a": 1]),
         ("entry_ban_years", "5"), ("entry_ban_years", true), ("entry_ban_years", .array([10])),
-        ("nationality", 5), ("nationality", false), ("v_number", 1234567890), ("binding_province", .array(["Groningen"])),
+        ("nationality", 5), ("nationality", false), ("v_number", 1_234_567_890),
+        ("binding_province", .array(["Groningen"])),
         ("binding_municipality", 3),
-        ("birth_date", 19900615), ("birth_date", true), ("reference_date", 20220501),
+        ("birth_date", 19_900_615), ("birth_date", true), ("reference_date", 20_220_501),
         ("reception_entitlement", "hotel"), ("reception_entitlement", "COA"), ("reception_entitlement", true),
         ("phase", "finished"), ("scenario", "asylum"), ("outcome", "vanished"), ("outcome", true),
         ("progress", "yes"), ("cooperating", 1), ("lso_consensus", "true"),
-        ("pending_procedure", "no"), ("new_asylum_grounds", 0), ("no_fault_obstacle", "false"), ("onward_option", .array([])),
-        ("admission_date", 20220110), ("last_review_date", false),
+        ("pending_procedure", "no"), ("new_asylum_grounds", 0), ("no_fault_obstacle", "false"),
+        ("onward_option", .array([])),
+        ("admission_date", 20_220_110), ("last_review_date", false),
         ("exceptional_admission", "yes"), ("exceptional_admission", true), ("exceptional_admission", .array([])),
         ("case_id", 7), ("case_id", .null), ("case_id", true),
     ]
@@ -106,13 +119,15 @@ import Testing
 
     static let wrongExceptionFields: [(String, CaseJSON)] = [
         ("decided_by", "minister"), ("decided_by", 1), ("grounds", "other"), ("grounds", true),
-        ("date", "yesterday"), ("date", 20220101), ("date", "2022-02-30"),
+        ("date", "yesterday"), ("date", 20_220_101), ("date", "2022-02-30"),
     ]
 
     @Test(arguments: wrongExceptionFields.indices)
     func aWrongExceptionFieldIsAnErrorNamingIt(index: Int) throws {
         let (field, value) = Self.wrongExceptionFields[index]
-        var members: [(String, CaseJSON)] = [("decided_by", "lso"), ("grounds", "humanitarian"), ("date", "2022-01-01")]
+        var members: [(String, CaseJSON)] = [
+            ("decided_by", "lso"), ("grounds", "humanitarian"), ("date", "2022-01-01"),
+        ]
         members.removeAll { $0.0 == field }
         members.append((field, value))
         let failure = try Self.failure(Cases.intake(.groningen, ["exceptional_admission": .object(members)]))
@@ -165,7 +180,8 @@ import Testing
     /// (JSON number, value, excluded by the entry-ban rule?)
     static let numbers: [(String, Int?, Bool)] = [
         ("-0", 0, false), ("0", 0, false), ("0.0", 0, false), ("-0.0", 0, false), ("9.999999", nil, false),
-        ("10", 10, true), ("10.0", 10, true), ("1e1", 10, true), ("1E1", 10, true), ("1e+1", 10, true), ("100e-1", 10, true),
+        ("10", 10, true), ("10.0", 10, true), ("1e1", 10, true), ("1E1", 10, true), ("1e+1", 10, true),
+        ("100e-1", 10, true),
         ("0.9e1", 9, false),
     ]
 
@@ -231,10 +247,12 @@ import Testing
         // No outcome: the stay is not ended by an outflow.
         #expect(try review(.amsterdam, ["outcome": gone]).decision == "continue")
         // No scenario in the reception phase, under the two-phase model: scenario_required.
-        let noScenario = try review(.amsterdam, ["scenario": gone, "reference_date": "2024-05-01", "last_review_date": "2024-04-01"])
+        let noScenario = try review(
+            .amsterdam, ["scenario": gone, "reference_date": "2024-05-01", "last_review_date": "2024-04-01"])
         #expect(noScenario.actions == ["scenario_required"])
         // No review since admission: counted from the admission date.
-        let counted = try review(.amsterdam, ["last_review_date": gone, "reference_date": "2024-03-01", "admission_date": "2023-11-30"])
+        let counted = try review(
+            .amsterdam, ["last_review_date": gone, "reference_date": "2024-03-01", "admission_date": "2023-11-30"])
         #expect(counted.actions == ["review_due"])
     }
 
@@ -287,8 +305,12 @@ import Testing
 
     @Test func keyOrderAndWhitespaceDoNotMatter() throws {
         let a = try decide(.utrecht, Cases.intake(.utrecht, ["dublin_claimant": true]))
-        let members = Cases.adultMembers(.utrecht).reversed().map { ($0.0, $0.0 == "dublin_claimant" ? CaseJSON.bool(true) : $0.1) }
-        let b = try decide(.utrecht, "\n\t " + CaseJSON.object(Array(members)).text.replacingOccurrences(of: ", ", with: ",\n  ") + " \r\n")
+        let members = Cases.adultMembers(.utrecht).reversed().map {
+            ($0.0, $0.0 == "dublin_claimant" ? CaseJSON.bool(true) : $0.1)
+        }
+        let b = try decide(
+            .utrecht,
+            "\n\t " + CaseJSON.object(Array(members)).text.replacingOccurrences(of: ", ", with: ",\n  ") + " \r\n")
         #expect(a.decision == b.decision)
         #expect(a.codes == b.codes)
     }
@@ -299,4 +321,3 @@ import Testing
         #expect(v.caseID == id)
     }
 }
-

@@ -93,8 +93,9 @@ import Testing
         let scanner = CaseScanner(ruleSet)
         var facts = CaseFacts(count: 0)
         // (Not `nationality`: its texts have the form `AA`, which these do not.)
-        let line = Array((#"{"case_id":"T-1","reference_date":"2024-01-02","v_number":"Zz9","#
-            + #""binding_municipality":"Zz8","binding_province":"Zz9"}"#).utf8)
+        let line = Array(
+            (#"{"case_id":"T-1","reference_date":"2024-01-02","v_number":"Zz9","#
+                + #""binding_municipality":"Zz8","binding_province":"Zz9"}"#).utf8)
         let id = line.withUnsafeBufferPointer { scanner.read($0, into: &facts) }
         guard case .success(.bytes) = id else {
             Issue.record("not read on the fast path: \(id)")
@@ -114,7 +115,8 @@ import Testing
     /// out, and `localText` keeps one per distinct text.
     @Test func localTextsAreSetAtOnceOrOneByOne() {
         var one = CaseFacts(count: 1)
-        let a = Array("abc".utf8), b = Array("de".utf8)
+        let a = Array("abc".utf8)
+        let b = Array("de".utf8)
         let first = a.withUnsafeBufferPointer { one.localText($0) }
         let second = b.withUnsafeBufferPointer { one.localText($0) }
         let again = a.withUnsafeBufferPointer { one.localText($0) }

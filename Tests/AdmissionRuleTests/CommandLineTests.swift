@@ -11,8 +11,12 @@ import Testing
         let stdout: String
         let stderr: String
 
-        var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastIfEmpty() }
-        var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastIfEmpty() }
+        var stdoutLines: [String] {
+            stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastIfEmpty()
+        }
+        var stderrLines: [String] {
+            stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastIfEmpty()
+        }
     }
 
     /// The `rule-check` built next to this test bundle: walk up from the test binary to the build
@@ -38,10 +42,15 @@ import Testing
     }()
 
     /// Runs `rule-check` with the arguments, from the repository root, with `stdin` as input.
-    static func run(_ arguments: [String], stdin: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Run {
-        let executable = try #require(Self.executable, "rule-check not found next to the test bundle", sourceLocation: sourceLocation)
+    static func run(
+        _ arguments: [String], stdin: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> Run {
+        let executable = try #require(
+            Self.executable, "rule-check not found next to the test bundle", sourceLocation: sourceLocation)
         let scratch = try Scratch()
-        let out = scratch.url("stdout"), err = scratch.url("stderr"), input = scratch.url("stdin")
+        let out = scratch.url("stdout")
+        let err = scratch.url("stderr")
+        let input = scratch.url("stdin")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         _ = FileManager.default.createFile(atPath: input.path, contents: Data((stdin ?? "").utf8))
@@ -49,14 +58,17 @@ import Testing
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         let inHandle = try FileHandle(forReadingFrom: input)
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = inHandle
         try process.run()
         process.waitUntilExit()
-        try outHandle.close(); try errHandle.close(); try inHandle.close()
+        try outHandle.close()
+        try errHandle.close()
+        try inHandle.close()
         #expect(process.terminationReason == .exit, "rule-check must never crash", sourceLocation: sourceLocation)
         return Run(
             status: process.terminationStatus,
@@ -79,20 +91,24 @@ import Testing
         }
     }
 
-    static func object(_ line: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    static func object(_ line: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> [String:
+        Any]
+    {
         let value = try JSONSerialization.jsonObject(with: Data(line.utf8))
         return try #require(value as? [String: Any], "not a JSON object: \(line)", sourceLocation: sourceLocation)
     }
 
     static let contractKeys: Set<String> = [
-        "case_id", "pilot", "question", "decision", "exceptional", "reasons", "referrals", "actions", "missing_facts", "ruleset",
+        "case_id", "pilot", "question", "decision", "exceptional", "reasons", "referrals", "actions", "missing_facts",
+        "ruleset",
     ]
 
     // MARK: - eval
 
     @Test func evalJSONHasEveryContractKey() throws {
         let scratch = try Scratch()
-        let path = try scratch.write("case.json", Cases.intake(.groningen, ["entry_ban_years": 12], ["case_id": "GRN-0001"]))
+        let path = try scratch.write(
+            "case.json", Cases.intake(.groningen, ["entry_ban_years": 12], ["case_id": "GRN-0001"]))
         let run = try Self.run(["eval", "--pilot", "groningen", path, "--format", "json"])
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty)
@@ -155,9 +171,14 @@ import Testing
     @Test func theTraceShowsEveryRuleAndWhatAnExceptionOverrode() throws {
         let scratch = try Scratch()
         // The exception lifts the entry ban, but the reception entitlement stands.
-        let path = try scratch.write("case.json", Cases.intake(.groningen, [
-            "entry_ban_years": 12, "reception_entitlement": "coa", "exceptional_admission": Cases.exception(date: "2022-01-01"),
-        ]))
+        let path = try scratch.write(
+            "case.json",
+            Cases.intake(
+                .groningen,
+                [
+                    "entry_ban_years": 12, "reception_entitlement": "coa",
+                    "exceptional_admission": Cases.exception(date: "2022-01-01"),
+                ]))
         let run = try Self.run(["eval", "--pilot", "groningen", path, "--format", "json"])
         #expect(run.status == 0)
         let verdict = try Self.object(run.stdout)
@@ -167,14 +188,18 @@ import Testing
         let trace = try #require(verdict["trace"] as? [[String: Any]])
         let rules = trace.compactMap { $0["rule"] as? String }
         // Every national intake rule and Groningen's own rules are considered.
-        for rule in ["lawful_residence", "reception_entitlement", "minor", "entry_ban", "declared_undesirable", "eu_citizen",
-                     "dublin_claimant", "regional_binding", "safe_country"] {
+        for rule in [
+            "lawful_residence", "reception_entitlement", "minor", "entry_ban", "declared_undesirable", "eu_citizen",
+            "dublin_claimant", "regional_binding", "safe_country",
+        ] {
             #expect(rules.contains(rule), "trace lacks \(rule)")
         }
         let entryBan = try #require(trace.first { $0["rule"] as? String == "entry_ban" })
         #expect(entryBan["facts"] as? [String: Any] != nil)
         #expect(run.stdout.contains("exceptional_admission"), "the overriding exception shows in the trace")
-        #expect(String(describing: entryBan).contains("exceptional_admission"), "the entry ban shows what lifted it: \(entryBan)")
+        #expect(
+            String(describing: entryBan).contains("exceptional_admission"),
+            "the entry ban shows what lifted it: \(entryBan)")
     }
 
     @Test func textOutputHasATraceUnlessNoTrace() throws {
@@ -185,9 +210,12 @@ import Testing
         #expect(with.status == 0 && without.status == 0)
         // The letter names the reason by its title; the trace by its fact.
         #expect(with.stdout.contains("Ongewenstverklaard") && without.stdout.contains("Ongewenstverklaard"))
-        #expect(with.stdout.contains("declared_undesirable=true") && !without.stdout.contains("declared_undesirable=true"))
+        #expect(
+            with.stdout.contains("declared_undesirable=true") && !without.stdout.contains("declared_undesirable=true"))
         #expect(with.stdout.count > without.stdout.count)
-        #expect(with.stdout.hasPrefix(without.stdout.trimmingCharacters(in: .newlines)), "the trace comes after the explanation")
+        #expect(
+            with.stdout.hasPrefix(without.stdout.trimmingCharacters(in: .newlines)),
+            "the trace comes after the explanation")
     }
 
     @Test func noTraceOmitsTheTrace() throws {
@@ -211,18 +239,23 @@ import Testing
     ]
 
     @Test(arguments: textCases)
-    func textOutputStartsWithTheDecision(decision: String, overrides: Overrides, dutch: String, english: String) throws {
+    func textOutputStartsWithTheDecision(decision: String, overrides: Overrides, dutch: String, english: String) throws
+    {
         let scratch = try Scratch()
         let path = try scratch.write("case.json", Cases.intake(.utrecht, overrides))
-        for (extra, word, sentence) in [([], "Besluit: ", dutch), (["--format", "text"], "Besluit: ", dutch),
-                                        (["--lang", "en"], "Decision: ", english)] {
+        for (extra, word, sentence) in [
+            ([], "Besluit: ", dutch), (["--format", "text"], "Besluit: ", dutch),
+            (["--lang", "en"], "Decision: ", english),
+        ] {
             let run = try Self.run(["eval", "--pilot", "utrecht", path] + extra)
             #expect(run.status == 0)
             #expect(run.stderr.isEmpty)
             let lines = run.stdoutLines
             // The heading names the case, the rule set and the question; the decision comes right
             // after it, in one sentence.
-            #expect(lines.prefix(5).contains { $0.hasPrefix(word) && $0.contains(sentence) }, "\(decision): \(lines.prefix(5))")
+            #expect(
+                lines.prefix(5).contains { $0.hasPrefix(word) && $0.contains(sentence) },
+                "\(decision): \(lines.prefix(5))")
             #expect(run.stdout.contains("TEST-0001"))
         }
     }
@@ -241,10 +274,15 @@ import Testing
 
     @Test func textOutputExplainsReasonsAndMissingFacts() throws {
         let scratch = try Scratch()
-        let excluded = try Self.run(["eval", "--pilot", "groningen", try scratch.write("a.json", Cases.intake(.groningen, ["entry_ban_years": 12]))])
+        let excluded = try Self.run([
+            "eval", "--pilot", "groningen",
+            try scratch.write("a.json", Cases.intake(.groningen, ["entry_ban_years": 12])),
+        ])
         #expect(excluded.stdout.contains("Zwaar inreisverbod van tien jaar of meer"))
         #expect(excluded.stdout.contains("Voer een risicoanalyse uit"))
-        let open = try Self.run(["eval", "--pilot", "groningen", try scratch.write("b.json", Cases.intake(.groningen, ["nationality": nil]))])
+        let open = try Self.run([
+            "eval", "--pilot", "groningen", try scratch.write("b.json", Cases.intake(.groningen, ["nationality": nil])),
+        ])
         #expect(open.stdout.contains("nationality"))
     }
 
@@ -307,8 +345,9 @@ import Testing
     func anUnknownPilotIsAUsageError(command: String) throws {
         let scratch = try Scratch()
         let path = try scratch.write("case.json", Cases.intake(.groningen))
-        let run = try Self.run(command == "eval" ? ["eval", "--pilot", "gronigen", path] : ["batch", "--pilot", "gronigen"],
-                               stdin: command == "batch" ? Cases.intake(.groningen) + "\n" : nil)
+        let run = try Self.run(
+            command == "eval" ? ["eval", "--pilot", "gronigen", path] : ["batch", "--pilot", "gronigen"],
+            stdin: command == "batch" ? Cases.intake(.groningen) + "\n" : nil)
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("gronigen"))
@@ -393,7 +432,8 @@ import Testing
     @Test func batchCheckAndTestWithABrokenRuleFileExitWithOne() throws {
         let scratch = try Scratch()
         let rules = try Self.brokenRules(scratch)
-        let batch = try Self.run(["batch", "--pilot", "groningen", "--rules", rules], stdin: Cases.intake(.groningen) + "\n")
+        let batch = try Self.run(
+            ["batch", "--pilot", "groningen", "--rules", rules], stdin: Cases.intake(.groningen) + "\n")
         #expect(batch.status == 1)
         #expect(batch.stdout.isEmpty)
         let check = try Self.run(["check", "--rules", rules])
@@ -438,17 +478,18 @@ import Testing
     }
 
     @Test func batchSkipsBlankLinesAndReportsBadLinesWithTheirNumber() throws {
-        let input = [
-            "",  // 1: blank
-            Cases.intake(.utrecht, ["case_id": "L2"]),  // 2
-            "   \t ",  // 3: blank
-            Cases.intake(.utrecht, ["case_id": "L4", "colour": "blue"]),  // 4: unknown key
-            Cases.intake(.utrecht, ["case_id": "L5", "dublin_claimant": true]),  // 5
-            "{not json",  // 6
-            "",  // 7: blank
-            Cases.intake(.utrecht, ["case_id": "L8", "birth_date": "2023-02-29"]),  // 8: bad date
-            Cases.intake(.utrecht, ["case_id": "L9"]),  // 9
-        ].joined(separator: "\n") + "\n"
+        let input =
+            [
+                "",  // 1: blank
+                Cases.intake(.utrecht, ["case_id": "L2"]),  // 2
+                "   \t ",  // 3: blank
+                Cases.intake(.utrecht, ["case_id": "L4", "colour": "blue"]),  // 4: unknown key
+                Cases.intake(.utrecht, ["case_id": "L5", "dublin_claimant": true]),  // 5
+                "{not json",  // 6
+                "",  // 7: blank
+                Cases.intake(.utrecht, ["case_id": "L8", "birth_date": "2023-02-29"]),  // 8: bad date
+                Cases.intake(.utrecht, ["case_id": "L9"]),  // 9
+            ].joined(separator: "\n") + "\n"
         let run = try Self.run(["batch", "--pilot", "utrecht", "--no-trace"], stdin: input)
         #expect(run.status == 3, "exit 3 when any line was bad")
         let lines = try Self.batchLines(run)
@@ -468,7 +509,8 @@ import Testing
     }
 
     @Test func batchReadsCRLFLinesAndALastLineWithoutNewline() throws {
-        let input = Cases.intake(.eindhoven, ["case_id": "C1"]) + "\r\n" + "\r\n"
+        let input =
+            Cases.intake(.eindhoven, ["case_id": "C1"]) + "\r\n" + "\r\n"
             + Cases.intake(.eindhoven, ["case_id": "C2", "lawful_residence": true]) + "\r\n"
             + Cases.intake(.eindhoven, ["case_id": "C3"])
         let run = try Self.run(["batch", "--pilot", "eindhoven", "--no-trace"], stdin: input)
@@ -499,7 +541,9 @@ import Testing
         let scratch = try Scratch()
         let cases = [
             Cases.intake(.groningen, ["case_id": "E1", "safe_country_national": true]),
-            Cases.review(.groningen, ["case_id": "E2", "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2021-01-01")]),
+            Cases.review(
+                .groningen,
+                ["case_id": "E2", "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2021-01-01")]),
         ]
         let batch = try Self.run(["batch", "--pilot", "groningen", "--no-trace"], stdin: cases.joined(separator: "\n"))
         #expect(batch.status == 0)
@@ -539,7 +583,9 @@ import Testing
         let ruleset = try #require(try Self.object(first.stdout)["ruleset"] as? [String: Any])
         let hash = try #require(ruleset["sha256"] as? String)
 
-        let right = try Self.run(["eval", "--pilot", "utrecht", path, "--format", "json", "--no-trace", "--ruleset-hash", hash])
+        let right = try Self.run([
+            "eval", "--pilot", "utrecht", path, "--format", "json", "--no-trace", "--ruleset-hash", hash,
+        ])
         #expect(right.status == 0)
         #expect(right.stdout == first.stdout, "decides as before")
 

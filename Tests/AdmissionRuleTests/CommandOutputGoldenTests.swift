@@ -28,17 +28,42 @@ import Testing
 
     static let goldens: [Golden] = [
         // `eval`: the explanation with the trace (the default), and in English.
-        Golden(name: "eval-groningen-intake", arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json"], status: 0),
-        Golden(name: "eval-groningen-intake-en", arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json", "--lang", "en"], status: 0),
-        Golden(name: "eval-groningen-exception", arguments: ["eval", "--pilot", "groningen", "examples/groningen-exception.json"], status: 0),
-        Golden(name: "eval-rotterdam-review", arguments: ["eval", "--pilot", "rotterdam", "examples/rotterdam-review.json"], status: 0),
+        Golden(
+            name: "eval-groningen-intake",
+            arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json"], status: 0),
+        Golden(
+            name: "eval-groningen-intake-en",
+            arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json", "--lang", "en"], status: 0),
+        Golden(
+            name: "eval-groningen-exception",
+            arguments: ["eval", "--pilot", "groningen", "examples/groningen-exception.json"], status: 0),
+        Golden(
+            name: "eval-rotterdam-review",
+            arguments: ["eval", "--pilot", "rotterdam", "examples/rotterdam-review.json"], status: 0),
         // `eval --why-not`: what would have to differ, for an exclusion, an undetermined case
         // (missing facts) and a review.
-        Golden(name: "whynot-groningen-intake", arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json", "--why-not", "--no-trace"], status: 0),
-        Golden(name: "whynot-groningen-intake-en", arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json", "--why-not", "--no-trace", "--lang", "en"], status: 0),
-        Golden(name: "whynot-groningen-missing", arguments: ["eval", "--pilot", "groningen", "examples/groningen-missing.json", "--why-not", "--no-trace"], status: 0),
-        Golden(name: "whynot-amsterdam-undetermined", arguments: ["eval", "--pilot", "amsterdam", "examples/amsterdam-undetermined.json", "--why-not", "--no-trace"], status: 0),
-        Golden(name: "whynot-rotterdam-review", arguments: ["eval", "--pilot", "rotterdam", "examples/rotterdam-review.json", "--why-not"], status: 0),
+        Golden(
+            name: "whynot-groningen-intake",
+            arguments: ["eval", "--pilot", "groningen", "examples/groningen-intake.json", "--why-not", "--no-trace"],
+            status: 0),
+        Golden(
+            name: "whynot-groningen-intake-en",
+            arguments: [
+                "eval", "--pilot", "groningen", "examples/groningen-intake.json", "--why-not", "--no-trace", "--lang",
+                "en",
+            ], status: 0),
+        Golden(
+            name: "whynot-groningen-missing",
+            arguments: ["eval", "--pilot", "groningen", "examples/groningen-missing.json", "--why-not", "--no-trace"],
+            status: 0),
+        Golden(
+            name: "whynot-amsterdam-undetermined",
+            arguments: [
+                "eval", "--pilot", "amsterdam", "examples/amsterdam-undetermined.json", "--why-not", "--no-trace",
+            ], status: 0),
+        Golden(
+            name: "whynot-rotterdam-review",
+            arguments: ["eval", "--pilot", "rotterdam", "examples/rotterdam-review.json", "--why-not"], status: 0),
         // `comply`: every pilot (Utrecht breaks the convenant on purpose: status 1).
         Golden(name: "comply-national", arguments: ["comply", "--pilot", "national"], status: 0),
         Golden(name: "comply-groningen", arguments: ["comply", "--pilot", "groningen"], status: 0),
@@ -51,8 +76,12 @@ import Testing
         // with a failing test.
         Golden(name: "test-rules", arguments: ["test", "rules"], status: 0),
         Golden(name: "test-rules-verbose", arguments: ["test", "rules", "--verbose"], status: 0),
-        Golden(name: "test-failing", arguments: ["test", "Tests/AdmissionRuleTests/Fixtures/failing_test.rules"], status: 1),
-        Golden(name: "test-failing-en", arguments: ["test", "Tests/AdmissionRuleTests/Fixtures/failing_test.rules", "--lang", "en"], status: 1),
+        Golden(
+            name: "test-failing", arguments: ["test", "Tests/AdmissionRuleTests/Fixtures/failing_test.rules"], status: 1
+        ),
+        Golden(
+            name: "test-failing-en",
+            arguments: ["test", "Tests/AdmissionRuleTests/Fixtures/failing_test.rules", "--lang", "en"], status: 1),
     ]
 
     /// The output with what differs from run to run (the time `comply` took) replaced.
@@ -75,12 +104,17 @@ import Testing
             return
         }
         let expected = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(rendered == expected, "the output of `rule-check \(golden.arguments.joined(separator: " "))` differs from \(name).expected; see the top of this file to re-record")
+        #expect(
+            rendered == expected,
+            "the output of `rule-check \(golden.arguments.joined(separator: " "))` differs from \(name).expected; see the top of this file to re-record"
+        )
     }
 
     /// Every golden file belongs to a run in the table, so none is left behind unchecked.
     @Test func everyGoldenFileIsChecked() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasSuffix(".expected") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter {
+            $0.hasSuffix(".expected")
+        }
         #expect(Set(files) == Set(Self.goldens.map { $0.name + ".expected" }))
     }
 

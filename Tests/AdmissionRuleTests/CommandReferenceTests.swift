@@ -12,7 +12,10 @@ import Testing
         var commands: [(String, [String])] = []
         var inList = false
         for line in run.stdout.split(separator: "\n") {
-            if line.hasPrefix("commands:") { inList = true; continue }
+            if line.hasPrefix("commands:") {
+                inList = true
+                continue
+            }
             guard inList, line.hasPrefix("  ") else { continue }
             let words = line.split(separator: " ")
             guard let name = words.first else { continue }
@@ -65,7 +68,9 @@ import Testing
                 continue
             }
             for flag in command.flags {
-                #expect(section.contains("`\(flag)"), "docs/commands.md: `rule-check \(command.name)` does not document `\(flag)`")
+                #expect(
+                    section.contains("`\(flag)"),
+                    "docs/commands.md: `rule-check \(command.name)` does not document `\(flag)`")
             }
             #expect(section.contains("Exit status"), "`rule-check \(command.name)`: exit statuses are documented")
         }
@@ -74,7 +79,9 @@ import Testing
     @Test func everyDocumentedCommandExists() throws {
         let names = Set(try Self.helpCommands().map(\.name))
         for documented in try Self.documentedSections().keys where documented != "help" {
-            #expect(names.contains(documented), "docs/commands.md documents `rule-check \(documented)`, which `rule-check help` does not list")
+            #expect(
+                names.contains(documented),
+                "docs/commands.md documents `rule-check \(documented)`, which `rule-check help` does not list")
         }
     }
 }

@@ -21,7 +21,9 @@ import Testing
 
     /// Each invariant, with a pilot edit that breaks exactly it and the decision that shows it.
     static let plantings: [(invariant: String, rules: String, decision: String)] = [
-        ("never_admit_entitled", """
+        (
+            "never_admit_entitled",
+            """
             override rule reception_entitlement
               title "Alleen COA-opvang sluit uit (geplante fout)"
               source "test"
@@ -30,10 +32,13 @@ import Testing
               when reception_entitlement = coa
               reason reception_entitlement
               refer reception_entitlement
-            """, "admit"),
+            """, "admit"
+        ),
         ("never_admit_minor", "disable rule minor because \"geplante fout\"\n", "admit"),
         ("never_admit_excluded_without_exception", "disable rule dublin_claimant because \"geplante fout\"\n", "admit"),
-        ("never_end_without_consensus", """
+        (
+            "never_end_without_consensus",
+            """
             override rule no_lso_consensus
               title "Geen consensus, maar alleen bij voortgang naar de MRT (geplante fout)"
               source "test"
@@ -42,7 +47,8 @@ import Testing
               when lso_consensus = false and progress = true
               reason no_lso_consensus
               refer mrt
-            """, "end"),
+            """, "end"
+        ),
     ]
 
     @Test(arguments: 0..<4)
@@ -118,13 +124,16 @@ import Testing
         let report = ComplianceReport(program: program)
         #expect(!report.narrowings.isEmpty)
         for narrowing in report.narrowings {
-            if let age = Self.age(narrowing.counterexample, program: program) { #expect(age >= 18, "\(narrowing.rule)") }
+            if let age = Self.age(narrowing.counterexample, program: program) {
+                #expect(age >= 18, "\(narrowing.rule)")
+            }
             let pilotCase = try CaseReader(program: program).read(narrowing.counterexample).get()
             let verdict = VerdictBuilder(program: program).verdict(for: pilotCase, trace: false)
             #expect(verdict.question == narrowing.question)
             #expect(verdict.decision == narrowing.decision, "\(narrowing.rule)")
-            #expect(verdict.reasons.contains { $0.rule == narrowing.rule },
-                    "\(narrowing.rule) not among the reasons")
+            #expect(
+                verdict.reasons.contains { $0.rule == narrowing.rule },
+                "\(narrowing.rule) not among the reasons")
             let nationalCase = try CaseReader(program: national).read(narrowing.counterexample).get()
             let base = VerdictBuilder(program: national).verdict(for: nationalCase, trace: false)
             #expect(base.decision == narrowing.baseDecision, "\(narrowing.rule)")
@@ -134,7 +143,9 @@ import Testing
 
     /// What policy staff can show a colleague: inside the programme period, an adult's birth date,
     /// a ten-digit V-number, a real nationality, a province named with its municipality.
-    static func expectReadsLikeACase(_ json: String, program: Program, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    static func expectReadsLikeACase(
+        _ json: String, program: Program, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         let input: CaseInput
         switch CaseReader(program: program).read(json) {
         case .success(let i): input = i
@@ -147,8 +158,10 @@ import Testing
             Issue.record("no reference date: \(json)", sourceLocation: sourceLocation)
             return
         }
-        #expect(reference >= CivilDate(year: 2019, month: 4, day: 1)! && reference <= CivilDate(year: 2024, month: 12, day: 31)!,
-                "reference date \(reference) outside the programme period", sourceLocation: sourceLocation)
+        #expect(
+            reference >= CivilDate(year: 2019, month: 4, day: 1)!
+                && reference <= CivilDate(year: 2024, month: 12, day: 31)!,
+            "reference date \(reference) outside the programme period", sourceLocation: sourceLocation)
         if case .date(let birth)? = value("birth_date") {
             let age = CivilDate.wholeYearsBetween(birth, reference)
             // An adult unless the counterexample needs a minor (then still born before the reference date).
@@ -184,7 +197,9 @@ import Testing
 
     /// Issue 16: a trivially false invariant still gets a valid case (with its reference date).
     @Test func aTriviallyFalseInvariantGetsAValidCounterexample() throws {
-        let program = try Self.planted("always_false", """
+        let program = try Self.planted(
+            "always_false",
+            """
             invariant nothing_is_allowed
               title "Geplante fout: nooit waar"
               always false
@@ -243,8 +258,10 @@ import Testing
         // Every example really gets the stated outcomes from the two versions.
         for transition in region.transitions {
             let json = CaseWriter.json(caseID: "x", facts: transition.example, program: new)
-            let newVerdict = VerdictBuilder(program: new).verdict(for: try CaseReader(program: new).read(json).get(), trace: false)
-            let oldVerdict = VerdictBuilder(program: old).verdict(for: try CaseReader(program: old).read(json).get(), trace: false)
+            let newVerdict = VerdictBuilder(program: new).verdict(
+                for: try CaseReader(program: new).read(json).get(), trace: false)
+            let oldVerdict = VerdictBuilder(program: old).verdict(
+                for: try CaseReader(program: old).read(json).get(), trace: false)
             #expect(newVerdict.decision == transition.new)
             #expect(oldVerdict.decision == transition.old)
         }

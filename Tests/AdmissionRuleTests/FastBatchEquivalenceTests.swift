@@ -32,8 +32,11 @@ struct FastBatchEquivalenceTests {
             let expected = readable(program, line, lineNumber: index + 1)
             let actual = fast(processor, line, lineNumber: index + 1)
             if expected != actual {
-                return (index, "line \(index + 1): \(line)\nexpected \(String(decoding: expected, as: UTF8.self))"
-                    + "actual   \(String(decoding: actual, as: UTF8.self))")
+                return (
+                    index,
+                    "line \(index + 1): \(line)\nexpected \(String(decoding: expected, as: UTF8.self))"
+                        + "actual   \(String(decoding: actual, as: UTF8.self))"
+                )
             }
         }
         return (lines.count, nil)
@@ -53,9 +56,11 @@ struct FastBatchEquivalenceTests {
     func random(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         var random = SplitMix(seed: 99)
-        let dates = ["2018-12-31", "2019-04-01", "2020-01-31", "2023-06-30", "2024-02-29", "2024-03-01",
-                     "2024-06-01", "2024-12-31", "2025-01-01", "2005-06-15", "0001-01-01", "9999-12-31"]
-            .compactMap(CivilDate.parse)
+        let dates = [
+            "2018-12-31", "2019-04-01", "2020-01-31", "2023-06-30", "2024-02-29", "2024-03-01",
+            "2024-06-01", "2024-12-31", "2025-01-01", "2005-06-15", "0001-01-01", "9999-12-31",
+        ]
+        .compactMap(CivilDate.parse)
         let texts = ["NL", "GB", "SY", "XX", "Groningen", "Zuid-Holland", "V-12\"3", "é\\ü", "tab\there", "Utrecht"]
         var lines: [String] = []
         for round in 0..<2000 {
@@ -73,9 +78,12 @@ struct FastBatchEquivalenceTests {
                     case .bool: facts.append(.bool(random.next() % 2 == 0))
                     case .number:
                         let scaled = Int64(random.next() % 20_000_000) - (fact.atLeast == nil ? 5_000_000 : 0)
-                        facts.append(.number(DecimalNumber(scaled: fact.isWhole ? scaled / 1_000_000 * 1_000_000 : max(scaled, 0))))
+                        facts.append(
+                            .number(
+                                DecimalNumber(scaled: fact.isWhole ? scaled / 1_000_000 * 1_000_000 : max(scaled, 0))))
                     case .date: facts.append(.date(dates[Int(random.next() % UInt64(dates.count))]))
-                    case .enumeration(let values): facts.append(.text(values[Int(random.next() % UInt64(values.count))]))
+                    case .enumeration(let values):
+                        facts.append(.text(values[Int(random.next() % UInt64(values.count))]))
                     case .text: facts.append(.text(texts[Int(random.next() % UInt64(texts.count))]))
                     default: facts.append(nil)
                     }
@@ -91,8 +99,10 @@ struct FastBatchEquivalenceTests {
     @Test("on bad lines: the same error lines")
     func badLines() throws {
         let program = try Pilots.program(.groningen)
-        let lines = ["{", "[]", #"{"case_id": 1}"#, #"{"case_id":"x","nope":1}"#, #"{"case_id":"x","birth_date":"2001-02-29"}"#,
-                     #"{"case_id":"x","entry_ban_years":-1}"#, "null", #"{"case_id":"x","case_id":"y"}"#]
+        let lines = [
+            "{", "[]", #"{"case_id": 1}"#, #"{"case_id":"x","nope":1}"#, #"{"case_id":"x","birth_date":"2001-02-29"}"#,
+            #"{"case_id":"x","entry_ban_years":-1}"#, "null", #"{"case_id":"x","case_id":"y"}"#,
+        ]
         let (_, difference) = Self.compare(program, lines)
         #expect(difference == nil, "\(difference ?? "")")
     }

@@ -21,7 +21,9 @@ import Testing
             return
         }
         #expect(error.key == "nationality")
-        #expect(error.message.contains("`nationality`") && error.message.contains("`AA`") && error.message.contains("upper-case"), "\(error.message)")
+        #expect(
+            error.message.contains("`nationality`") && error.message.contains("`AA`")
+                && error.message.contains("upper-case"), "\(error.message)")
         // The batch path (the fast scanner) refuses it with the same message.
         var output: [UInt8] = []
         let processor = BatchProcessor(program: program, trace: false)
@@ -62,7 +64,9 @@ import Testing
     @Test func textFormatsMatchExactlyTheirForm() {
         let format = TextFormat("AA9a")
         #expect(format?.matches("NL5x") == true)
-        for value in ["nL5x", "NL5X", "NLxx", "NL5", "NL5xx", "NL５x"] { #expect(format?.matches(value) == false, "\(value)") }
+        for value in ["nL5x", "NL5X", "NLxx", "NL5", "NL5xx", "NL５x"] {
+            #expect(format?.matches(value) == false, "\(value)")
+        }
         for pattern in ["", "A-", "AB", "x", String(repeating: "A", count: TextFormat.maximumLength + 1)] {
             #expect(TextFormat(pattern) == nil, "\(pattern)")
         }
@@ -72,18 +76,21 @@ import Testing
 
     // MARK: - Finding 16: what an error shows
 
-    @Test(arguments: [
-        ("v_number", CaseJSON.number("1234567890"), "1234567890", "text"),
-        ("birth_date", "1990-02-30", "1990", "valid date"),
-        ("birth_date", CaseJSON.number("19900615"), "19900615", "date"),
-        ("entry_ban_years", CaseJSON.number("-3"), "-3", "at least 0"),
-        ("entry_ban_years", CaseJSON.number("1234567890123"), "1234567890123", "out of range"),
-        ("entry_ban_years", CaseJSON.number("1.1234567"), "1234567", "decimals"),
-        ("binding_municipality", CaseJSON.number("5"), "5", "text"),
-        ("nationality", "Syrian Arab Republic", "Syrian", "`AA`"),
-        ("lawful_residence", "yes, since 2019", "2019", "true or false"),
-    ] as [(String, CaseJSON, String, String)])
-    func anErrorNamesTheKeyAndTypeButNotThePersonsValue(key: String, value: CaseJSON, secret: String, expected: String) throws {
+    @Test(
+        arguments: [
+            ("v_number", CaseJSON.number("1234567890"), "1234567890", "text"),
+            ("birth_date", "1990-02-30", "1990", "valid date"),
+            ("birth_date", CaseJSON.number("19900615"), "19900615", "date"),
+            ("entry_ban_years", CaseJSON.number("-3"), "-3", "at least 0"),
+            ("entry_ban_years", CaseJSON.number("1234567890123"), "1234567890123", "out of range"),
+            ("entry_ban_years", CaseJSON.number("1.1234567"), "1234567", "decimals"),
+            ("binding_municipality", CaseJSON.number("5"), "5", "text"),
+            ("nationality", "Syrian Arab Republic", "Syrian", "`AA`"),
+            ("lawful_residence", "yes, since 2019", "2019", "true or false"),
+        ] as [(String, CaseJSON, String, String)])
+    func anErrorNamesTheKeyAndTypeButNotThePersonsValue(key: String, value: CaseJSON, secret: String, expected: String)
+        throws
+    {
         let program = try Pilots.program(.groningen)
         let line = Cases.intake(.groningen, [key: value])
         let error = try #require(CaseReader(program: program).read(line).failureValue)
@@ -94,7 +101,8 @@ import Testing
 
     @Test func aWrongWordForAnEnumerationIsShown() throws {
         let program = try Pilots.program(.groningen)
-        let error = try #require(CaseReader(program: program).read(Cases.intake(.groningen, ["reception_entitlement": "COA"])).failureValue)
+        let error = try #require(
+            CaseReader(program: program).read(Cases.intake(.groningen, ["reception_entitlement": "COA"])).failureValue)
         #expect(error.message.contains("\"COA\"") && error.message.contains("\"coa\""), "\(error.message)")
     }
 
@@ -118,7 +126,9 @@ import Testing
 
     @Test func textEvalEscapesTheCaseIDAndTexts() throws {
         let scratch = try CommandLineTests.Scratch()
-        let path = try scratch.write("case.json", Cases.intake(.groningen, ["case_id": .string(Self.hostile), "binding_province": .string(Self.hostile)]))
+        let path = try scratch.write(
+            "case.json",
+            Cases.intake(.groningen, ["case_id": .string(Self.hostile), "binding_province": .string(Self.hostile)]))
         let text = try CommandLineTests.run(["eval", "--pilot", "groningen", path])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(!text.stdout.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" || $0 == "\u{202e}" })
@@ -129,14 +139,17 @@ import Testing
         #expect(json.stdoutLines.count == 1)
         #expect(!json.stdout.dropLast().unicodeScalars.contains { $0.value < 0x20 })
         #expect(try CommandLineTests.object(json.stdout)["case_id"] as? String == Self.hostile)
-        let batch = try CommandLineTests.run(["batch", "--pilot", "groningen"], stdin: Cases.intake(.groningen, [Self.hostile: 1]) + "\n")
+        let batch = try CommandLineTests.run(
+            ["batch", "--pilot", "groningen"], stdin: Cases.intake(.groningen, [Self.hostile: 1]) + "\n")
         #expect(batch.stdoutLines.count == 1)
         #expect(!batch.stdout.dropLast().unicodeScalars.contains { $0.value < 0x20 })
     }
 
     @Test func theTextReportEscapesWhatTheFileSays() {
         var summary = CaseSummary()
-        summary.add(line: #"{"pilot":"p\u001b[2J","question":"intake","decision":"x\ny","reasons":[{"code":"c\u0007"}]}"#, number: 1)
+        summary.add(
+            line: #"{"pilot":"p\u001b[2J","question":"intake","decision":"x\ny","reasons":[{"code":"c\u0007"}]}"#,
+            number: 1)
         summary.add(line: #"{"unknown\u001b":1}"#, number: 2)
         let text = summary.text(source: "file\nname")
         #expect(!text.unicodeScalars.contains { $0 == "\u{1b}" || $0 == "\u{07}" })
@@ -153,7 +166,8 @@ import Testing
         guard lines.count == 4 else { return }
         #expect(lines[0].hasSuffix(#"error: bad \u0007 here"#))
         // The caret stands under the escaped BEL.
-        let source = Array(lines[1]), caret = Array(lines[2])
+        let source = Array(lines[1])
+        let caret = Array(lines[2])
         let column = caret.firstIndex(of: "^")
         #expect(column.map { String(source[$0...].prefix(6)) } == #"\u0007"#, "\(rendered)")
         #expect(caret.filter { $0 == "~" }.count == 5)

@@ -84,13 +84,17 @@ import Testing
 
     // MARK: - Point 2: exclusions of 3.1
 
-    @Test(arguments: Pilot.allCases, [("0", false), ("9", false), ("9.5", false), ("10", true), ("11", true), ("12", true)])
+    @Test(
+        arguments: Pilot.allCases,
+        [("0", false), ("9", false), ("9.5", false), ("10", true), ("11", true), ("12", true)])
     func entryBanOfTenYearsOrMoreExcludes(pilot: Pilot, ban: (String, Bool)) throws {
         let v = try intake(pilot, ["entry_ban_years": .number(ban.0)])
         if ban.1 {
             #expect(v.decision == "exclude")
             #expect(v.codes == ["entry_ban_10y"])
-            #expect(v.reasons.first?.facts.contains { $0.name == "entry_ban_years" } == true, "the reason shows the fact it read")
+            #expect(
+                v.reasons.first?.facts.contains { $0.name == "entry_ban_years" } == true,
+                "the reason shows the fact it read")
             #expect(v.actions == pilot.riskActions + ["notify_partners"])
         } else {
             #expect(v.decision == "admit")
@@ -153,9 +157,11 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func severalExclusionsAtOnceAreAllListed(pilot: Pilot) throws {
-        let v = try intake(pilot, [
-            "entry_ban_years": 12, "declared_undesirable": true, "dublin_claimant": true, "nationality": "DE",
-        ])
+        let v = try intake(
+            pilot,
+            [
+                "entry_ban_years": 12, "declared_undesirable": true, "dublin_claimant": true, "nationality": "DE",
+            ])
         #expect(v.decision == "exclude")
         #expect(v.codes == ["declared_undesirable", "dublin_claimant", "entry_ban_10y", "eu_citizen"])
         #expect(v.actions == pilot.riskActions + ["notify_partners"])
@@ -164,12 +170,15 @@ import Testing
     /// Every exclusion of the national file and of the pilot at once: every one is listed.
     @Test(arguments: Pilot.allCases)
     func everyExclusionOfThePilotAtOnceIsListed(pilot: Pilot) throws {
-        let v = try intake(pilot, [
-            "reference_date": "2025-01-01", "lawful_residence": true, "reception_entitlement": "coa",
-            "birth_date": "2010-03-03", "entry_ban_years": 15, "declared_undesirable": true, "dublin_claimant": true,
-            "nationality": "PL", "binding_province": "Zeeland", "binding_municipality": "Middelburg",
-            "safe_country_national": true, "previously_in_bbb": false, "willing_to_cooperate": false,
-        ])
+        let v = try intake(
+            pilot,
+            [
+                "reference_date": "2025-01-01", "lawful_residence": true, "reception_entitlement": "coa",
+                "birth_date": "2010-03-03", "entry_ban_years": 15, "declared_undesirable": true,
+                "dublin_claimant": true,
+                "nationality": "PL", "binding_province": "Zeeland", "binding_municipality": "Middelburg",
+                "safe_country_national": true, "previously_in_bbb": false, "willing_to_cooperate": false,
+            ])
         var expected = [
             "outside_programme_period", "lawful_residence", "reception_entitlement", "minor", "entry_ban_10y",
             "declared_undesirable", "dublin_claimant", "eu_citizen",
@@ -192,34 +201,51 @@ import Testing
     /// The pilot's narrowings, set up so that each one holds, and the codes they give.
     static func narrowings(_ pilot: Pilot) -> (overrides: Overrides, codes: [String]) {
         switch pilot {
-        case .national: return (["binding_province": "Limburg", "safe_country_national": true, "willing_to_cooperate": false], [])
+        case .national:
+            return (["binding_province": "Limburg", "safe_country_national": true, "willing_to_cooperate": false], [])
         case .groningen:
-            return (["binding_province": "Drenthe", "safe_country_national": true, "previously_in_bbb": false, "willing_to_cooperate": false],
-                    ["no_regional_binding", "safe_country"])
+            return (
+                [
+                    "binding_province": "Drenthe", "safe_country_national": true, "previously_in_bbb": false,
+                    "willing_to_cooperate": false,
+                ],
+                ["no_regional_binding", "safe_country"]
+            )
         case .amsterdam:
-            return (["binding_province": "Utrecht", "safe_country_national": true, "willing_to_cooperate": false],
-                    ["no_regional_binding", "safe_country"])
+            return (
+                ["binding_province": "Utrecht", "safe_country_national": true, "willing_to_cooperate": false],
+                ["no_regional_binding", "safe_country"]
+            )
         case .rotterdam:
-            return (["binding_province": "Noord-Brabant", "safe_country_national": true, "willing_to_cooperate": false],
-                    ["no_regional_binding", "not_willing_to_cooperate"])
+            return (
+                ["binding_province": "Noord-Brabant", "safe_country_national": true, "willing_to_cooperate": false],
+                ["no_regional_binding", "not_willing_to_cooperate"]
+            )
         case .utrecht:
-            return (["binding_province": "Gelderland", "safe_country_national": true, "willing_to_cooperate": false],
-                    ["no_regional_binding", "not_willing_to_cooperate", "safe_country"])
+            return (
+                ["binding_province": "Gelderland", "safe_country_national": true, "willing_to_cooperate": false],
+                ["no_regional_binding", "not_willing_to_cooperate", "safe_country"]
+            )
         case .eindhoven:
-            return (["binding_province": "Limburg", "safe_country_national": true, "willing_to_cooperate": false],
-                    ["no_regional_binding"])
+            return (
+                ["binding_province": "Limburg", "safe_country_national": true, "willing_to_cooperate": false],
+                ["no_regional_binding"]
+            )
         }
     }
 
     @Test(arguments: Pilot.allCases)
     func exceptionOverridesEveryExclusionOfThreeOneAndEveryPilotNarrowing(pilot: Pilot) throws {
         let (narrowing, narrowingCodes) = Self.narrowings(pilot)
-        let json = Cases.intake(pilot, narrowing, [
-            "entry_ban_years": 12, "declared_undesirable": true, "dublin_claimant": true, "nationality": "FR",
-            "exceptional_admission": Cases.exception(date: "2022-04-01"),
-        ])
+        let json = Cases.intake(
+            pilot, narrowing,
+            [
+                "entry_ban_years": 12, "declared_undesirable": true, "dublin_claimant": true, "nationality": "FR",
+                "exceptional_admission": Cases.exception(date: "2022-04-01"),
+            ])
         let v = try decide(pilot, json)
-        let overridden = (["entry_ban_10y", "declared_undesirable", "dublin_claimant", "eu_citizen"] + narrowingCodes).bag
+        let overridden = (["entry_ban_10y", "declared_undesirable", "dublin_claimant", "eu_citizen"] + narrowingCodes)
+            .bag
         #expect(v.decision == "admit")
         #expect(v.exceptional == true)
         #expect(v.codes == (overridden + ["exception_granted"]).bag)
@@ -233,7 +259,8 @@ import Testing
     @Test(arguments: Pilot.municipalities)
     func exceptionOverridesAPilotNarrowingAlone(pilot: Pilot) throws {
         let (narrowing, codes) = Self.narrowings(pilot)
-        let json = Cases.intake(pilot, narrowing, ["exceptional_admission": Cases.exception(date: "2022-05-01", decidedBy: "lso")])
+        let json = Cases.intake(
+            pilot, narrowing, ["exceptional_admission": Cases.exception(date: "2022-05-01", decidedBy: "lso")])
         let v = try decide(pilot, json)
         #expect(v.decision == "admit")
         #expect(v.exceptional == true)
@@ -249,10 +276,13 @@ import Testing
     @Test(arguments: ["stuurgroep", "lso", "mayor"], ["humanitarian", "public_order"])
     func everyDeciderAndGroundsCountAlike(decidedBy: String, grounds: String) throws {
         for pilot in Pilot.allCases {
-            let v = try intake(pilot, [
-                "dublin_claimant": true,
-                "exceptional_admission": Cases.exception(date: "2022-03-01", decidedBy: decidedBy, grounds: grounds),
-            ])
+            let v = try intake(
+                pilot,
+                [
+                    "dublin_claimant": true,
+                    "exceptional_admission": Cases.exception(
+                        date: "2022-03-01", decidedBy: decidedBy, grounds: grounds),
+                ])
             #expect(v.decision == "admit", "\(pilot)")
             #expect(v.exceptional == true)
             #expect(v.codes == ["dublin_claimant", "exception_granted"])
@@ -267,11 +297,15 @@ import Testing
         #expect(v.reasons.isEmpty)
     }
 
-    @Test(arguments: Pilot.allCases, [("2022-05-01", true), ("2022-04-30", true), ("2022-05-02", false), ("2023-01-01", false)])
+    @Test(
+        arguments: Pilot.allCases,
+        [("2022-05-01", true), ("2022-04-30", true), ("2022-05-02", false), ("2023-01-01", false)])
     func exceptionCountsFromItsDate(pilot: Pilot, dated: (String, Bool)) throws {
-        let v = try intake(pilot, [
-            "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: dated.0),
-        ])
+        let v = try intake(
+            pilot,
+            [
+                "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: dated.0),
+            ])
         if dated.1 {
             #expect(v.decision == "admit")
             #expect(v.exceptional == true)
@@ -288,7 +322,10 @@ import Testing
     /// programme period. The exclusion stands and lists only the reasons it cannot lift.
     static let unliftable: [(String, Overrides, [String], [String])] = [
         ("reception entitlement (coa)", ["reception_entitlement": "coa"], ["reception_entitlement"], ["coa"]),
-        ("reception entitlement (family location)", ["reception_entitlement": "family_location"], ["reception_entitlement"], ["family_location"]),
+        (
+            "reception entitlement (family location)", ["reception_entitlement": "family_location"],
+            ["reception_entitlement"], ["family_location"]
+        ),
         ("reception entitlement (vbl)", ["reception_entitlement": "vbl"], ["reception_entitlement"], ["vbl"]),
         ("minor", ["birth_date": "2006-01-01"], ["minor"], ["minor_reception"]),
         ("lawful residence", ["lawful_residence": true], ["lawful_residence"], []),
@@ -298,9 +335,11 @@ import Testing
     @Test(arguments: Pilot.allCases, unliftable.indices)
     func exceptionDoesNotLift(pilot: Pilot, index: Int) throws {
         let (what, overrides, codes, referrals) = Self.unliftable[index]
-        let json = Cases.intake(pilot, overrides, [
-            "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
-        ])
+        let json = Cases.intake(
+            pilot, overrides,
+            [
+                "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
+            ])
         let v = try decide(pilot, json)
         #expect(v.decision == "exclude", "\(what)")
         #expect(v.exceptional == false)
@@ -311,18 +350,23 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func exceptionDoesNotLiftTheIdentityCheck(pilot: Pilot) throws {
-        let noNumber = try intake(pilot, [
-            "v_number": nil, "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
-        ])
+        let noNumber = try intake(
+            pilot,
+            [
+                "v_number": nil, "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
+            ])
         #expect(noNumber.decision == "refer")
         #expect(noNumber.exceptional == false)
         #expect(noNumber.codes == ["no_v_number"])
         #expect(noNumber.referrals == ["police_identification"])
         #expect(noNumber.actions == pilot.riskActions + ["notify_partners"])
 
-        let doubt = try intake(pilot, [
-            "identity_doubt": true, "entry_ban_years": 12, "exceptional_admission": Cases.exception(date: "2022-04-01"),
-        ])
+        let doubt = try intake(
+            pilot,
+            [
+                "identity_doubt": true, "entry_ban_years": 12,
+                "exceptional_admission": Cases.exception(date: "2022-04-01"),
+            ])
         #expect(doubt.decision == "refer")
         #expect(doubt.exceptional == false)
         #expect(doubt.codes == ["identity_doubt"])
@@ -332,10 +376,12 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func exceptionWithoutADateLeavesTheIntakeUndetermined(pilot: Pilot) throws {
-        let v = try intake(pilot, [
-            "declared_undesirable": true,
-            "exceptional_admission": ["decided_by": "mayor", "grounds": "humanitarian"],
-        ])
+        let v = try intake(
+            pilot,
+            [
+                "declared_undesirable": true,
+                "exceptional_admission": ["decided_by": "mayor", "grounds": "humanitarian"],
+            ])
         #expect(v.decision == "undetermined")
         #expect(v.missingFacts == ["exceptional_admission.date"])
         #expect(v.reasons.isEmpty)
@@ -426,7 +472,8 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func unknownFactsBesideACertainExclusionAreNotListed(pilot: Pilot) throws {
-        let v = try intake(pilot, ["entry_ban_years": 12, "declared_undesirable": nil, "birth_date": .null, "nationality": nil])
+        let v = try intake(
+            pilot, ["entry_ban_years": 12, "declared_undesirable": nil, "birth_date": .null, "nationality": nil])
         #expect(v.decision == "exclude")
         #expect(v.codes == ["entry_ban_10y"])
         #expect(v.missingFacts.isEmpty)
@@ -436,7 +483,8 @@ import Testing
     func anExceptionMakesOnlyTheFactsItCannotLiftMatter(pilot: Pilot) throws {
         let exception = Cases.exception(date: "2022-04-01")
         // The exception lifts entry ban and binding, so an unknown province does not matter…
-        let lifted = try intake(pilot, ["entry_ban_years": 12, "binding_province": nil, "exceptional_admission": exception])
+        let lifted = try intake(
+            pilot, ["entry_ban_years": 12, "binding_province": nil, "exceptional_admission": exception])
         #expect(lifted.decision == "admit")
         #expect(lifted.exceptional == true)
         #expect(lifted.missingFacts.isEmpty)
@@ -456,7 +504,9 @@ import Testing
             #expect(v.codes == ["no_v_number"])
             #expect(v.referrals == ["police_identification"])
             #expect(v.missingFacts.isEmpty)
-            #expect(v.actions == pilot.riskActions + ["notify_partners"], "Groningen: risk analysis when no V-number is known")
+            #expect(
+                v.actions == pilot.riskActions + ["notify_partners"],
+                "Groningen: risk analysis when no V-number is known")
         }
     }
 
@@ -499,8 +549,13 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func aCertainExclusionGoesBeforeIdentification(pilot: Pilot) throws {
-        for exclusion: Overrides in [["entry_ban_years": 10], ["dublin_claimant": true], ["reception_entitlement": "coa"], ["reference_date": "2019-03-31"]] {
-            for identity: Overrides in [["v_number": nil], ["identity_doubt": true], ["v_number": .null, "identity_doubt": true]] {
+        for exclusion: Overrides in [
+            ["entry_ban_years": 10], ["dublin_claimant": true], ["reception_entitlement": "coa"],
+            ["reference_date": "2019-03-31"],
+        ] {
+            for identity: Overrides in [
+                ["v_number": nil], ["identity_doubt": true], ["v_number": .null, "identity_doubt": true],
+            ] {
                 let v = try decide(pilot, Cases.intake(pilot, identity, exclusion))
                 #expect(v.decision == "exclude")
                 #expect(!v.codes.contains("no_v_number") && !v.codes.contains("identity_doubt"))
@@ -513,9 +568,12 @@ import Testing
     @Test(arguments: Pilot.allCases)
     func anExclusionThatAnUndatedExceptionMayLiftIsNotCertain(pilot: Pilot) throws {
         // The exception's date is unknown, so the entry ban may be lifted: identity goes first.
-        let v = try intake(pilot, [
-            "v_number": nil, "entry_ban_years": 12, "exceptional_admission": ["decided_by": "lso", "grounds": "humanitarian"],
-        ])
+        let v = try intake(
+            pilot,
+            [
+                "v_number": nil, "entry_ban_years": 12,
+                "exceptional_admission": ["decided_by": "lso", "grounds": "humanitarian"],
+            ])
         #expect(v.decision == "refer")
         #expect(v.codes == ["no_v_number"])
         #expect(v.referrals == ["police_identification"])
@@ -540,9 +598,12 @@ import Testing
 
     // MARK: - Point 5: the programme period (1 April 2019 - 31 December 2024)
 
-    @Test(arguments: Pilot.allCases, [
-        ("2019-03-31", false), ("2019-04-01", true), ("2022-05-01", true), ("2024-12-31", true), ("2025-01-01", false), ("2018-01-01", false),
-    ])
+    @Test(
+        arguments: Pilot.allCases,
+        [
+            ("2019-03-31", false), ("2019-04-01", true), ("2022-05-01", true), ("2024-12-31", true),
+            ("2025-01-01", false), ("2018-01-01", false),
+        ])
     func intakeOnlyWithinTheProgrammePeriod(pilot: Pilot, date: (String, Bool)) throws {
         let v = try intake(pilot, ["reference_date": .string(date.0)])
         if date.1 {
@@ -566,7 +627,10 @@ import Testing
         ("refer, identity doubt with a V-number", ["identity_doubt": true], "refer", false),
         ("refer, identity doubt and no V-number", ["identity_doubt": true, "v_number": nil], "refer", true),
         ("undetermined", ["entry_ban_years": nil], "undetermined", false),
-        ("admit by exception", ["entry_ban_years": 11, "exceptional_admission": Cases.exception(date: "2022-01-01")], "admit", false),
+        (
+            "admit by exception",
+            ["entry_ban_years": 11, "exceptional_admission": Cases.exception(date: "2022-01-01")], "admit", false
+        ),
     ]
 
     @Test(arguments: riskCases.indices)
@@ -587,7 +651,9 @@ import Testing
 
     // MARK: - Pilot rules (DOMAIN table)
 
-    static let provinces = ["Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Friesland", "Drenthe"]
+    static let provinces = [
+        "Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Friesland", "Drenthe",
+    ]
 
     @Test(arguments: Pilot.allCases, provinces)
     func regionalBindingIsThePilotsOwnProvince(pilot: Pilot, province: String) throws {
@@ -666,11 +732,17 @@ import Testing
 
     // MARK: - Utrecht's families (deviation, 004)
 
-    @Test(arguments: Pilot.allCases, [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2022-05-01", false)])
+    @Test(
+        arguments: Pilot.allCases,
+        [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2022-05-01", false)])
     func familiesEntitledToAFamilyLocation(pilot: Pilot, date: (String, Bool)) throws {
         // (rev 2) Utrecht's deviation covers the families from its former BBB only.
-        let v = try intake(pilot, ["reception_entitlement": "family_location", "reference_date": .string(date.0),
-                                   "previously_in_bbb": true])
+        let v = try intake(
+            pilot,
+            [
+                "reception_entitlement": "family_location", "reference_date": .string(date.0),
+                "previously_in_bbb": true,
+            ])
         if pilot == .utrecht && date.1 {
             #expect(v.decision == "admit")
             #expect(v.reasons.isEmpty)
@@ -691,12 +763,20 @@ import Testing
     }
 
     @Test func utrechtFamiliesAreStillSubjectToTheOtherRules() throws {
-        let unbound = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": true,
-                                            "reference_date": "2020-11-16", "binding_province": "Gelderland"])
+        let unbound = try intake(
+            .utrecht,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": true,
+                "reference_date": "2020-11-16", "binding_province": "Gelderland",
+            ])
         #expect(unbound.decision == "exclude")
         #expect(unbound.codes == ["no_regional_binding"])
-        let dublin = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": true,
-                                           "reference_date": "2020-11-16", "dublin_claimant": true])
+        let dublin = try intake(
+            .utrecht,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": true,
+                "reference_date": "2020-11-16", "dublin_claimant": true,
+            ])
         #expect(dublin.decision == "exclude")
         #expect(dublin.codes == ["dublin_claimant"])
         #expect(dublin.referrals.isEmpty)

@@ -9,7 +9,8 @@ import Testing
 @Suite struct InterviewTests {
     /// The questions a transcript asked, by fact name (`[fact]` ends each question line).
     static func asked(_ stdout: String) -> [String] {
-        stdout.split(separator: "\n").filter { $0.hasPrefix("Vraag ") || $0.hasPrefix("Question ") }.compactMap { line in
+        stdout.split(separator: "\n").filter { $0.hasPrefix("Vraag ") || $0.hasPrefix("Question ") }.compactMap {
+            line in
             guard let open = line.lastIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
             return String(line[line.index(after: open)..<close])
         }
@@ -17,15 +18,19 @@ import Testing
 
     /// Answers for an adult who meets every criterion of Groningen, by fact.
     static let admitted: [String: String] = [
-        "reference_date": "01-05-2022", "lawful_residence": "nee", "reception_entitlement": "1", "birth_date": "15-06-1990",
+        "reference_date": "01-05-2022", "lawful_residence": "nee", "reception_entitlement": "1",
+        "birth_date": "15-06-1990",
         "entry_ban_years": "0", "declared_undesirable": "nee", "nationality": "SY", "dublin_claimant": "nee",
         "binding_province": "Groningen", "binding_municipality": "Groningen", "identity_doubt": "nee",
-        "v_number": "1234567890", "willing_to_cooperate": "ja", "safe_country_national": "nee", "previously_in_bbb": "nee",
+        "v_number": "1234567890", "willing_to_cooperate": "ja", "safe_country_national": "nee",
+        "previously_in_bbb": "nee",
     ]
 
     /// Runs an interview answering each question from `answers` by its fact (in the order asked):
     /// the tool picks the order, so the script answers by fact, as a person would.
-    static func interview(_ arguments: [String], answers: [String: String], extra: [String] = []) throws -> (CommandLineTests.Run, [String]) {
+    static func interview(_ arguments: [String], answers: [String: String], extra: [String] = []) throws -> (
+        CommandLineTests.Run, [String]
+    ) {
         // First pass: learn the order of the questions with the full answers.
         var input = ""
         var order: [String] = []
@@ -35,7 +40,9 @@ import Testing
             if asked.count <= order.count || run.status == 0 { return (run, asked) }
             let next = asked[asked.count - 1]
             order.append(next)
-            input += (extra.first { $0.hasPrefix(next + "=") }.map { String($0.dropFirst(next.count + 1)) } ?? answers[next] ?? "onbekend") + "\n"
+            input +=
+                (extra.first { $0.hasPrefix(next + "=") }.map { String($0.dropFirst(next.count + 1)) } ?? answers[next]
+                    ?? "onbekend") + "\n"
         }
         Issue.record("interview did not end")
         return (try CommandLineTests.run(["interview"] + arguments, stdin: input), order)
@@ -74,7 +81,8 @@ import Testing
 
     @Test func onlyQuestionsThatCanChangeTheDecisionFromAPartialCase() throws {
         let dir = try CommandLineTests.Scratch()
-        let partial = try dir.write("partial.json", Cases.intake(.groningen, ["entry_ban_years": nil, "dublin_claimant": nil]))
+        let partial = try dir.write(
+            "partial.json", Cases.intake(.groningen, ["entry_ban_years": nil, "dublin_claimant": nil]))
         let (run, asked) = try Self.interview(["--pilot", "groningen", "--case", partial], answers: Self.admitted)
         #expect(run.status == 0)
         #expect(Set(asked) == ["entry_ban_years", "dublin_claimant"])
@@ -83,14 +91,20 @@ import Testing
 
     @Test func badAnswersAreAskedAgainAndOnbekendIsAnAnswer() throws {
         let dir = try CommandLineTests.Scratch()
-        let partial = try dir.write("partial.json", Cases.intake(.groningen, ["entry_ban_years": nil, "birth_date": nil, "reception_entitlement": nil]))
+        let partial = try dir.write(
+            "partial.json",
+            Cases.intake(.groningen, ["entry_ban_years": nil, "birth_date": nil, "reception_entitlement": nil]))
         // The order is the tool's; answer each kind with something bad first.
         let first = try CommandLineTests.run(["interview", "--pilot", "groningen", "--case", partial], stdin: "")
         let order = Self.asked(first.stdout)
         #expect(order.count == 1)
         #expect(first.status != 0)
-        let bad: [String: String] = ["entry_ban_years": "tien", "birth_date": "31-02-1990", "reception_entitlement": "7"]
-        let good: [String: String] = ["entry_ban_years": "onbekend", "birth_date": "1990-06-15", "reception_entitlement": "none"]
+        let bad: [String: String] = [
+            "entry_ban_years": "tien", "birth_date": "31-02-1990", "reception_entitlement": "7",
+        ]
+        let good: [String: String] = [
+            "entry_ban_years": "onbekend", "birth_date": "1990-06-15", "reception_entitlement": "none",
+        ]
         var input = ""
         var seen: [String] = []
         for _ in 0..<3 {
@@ -113,8 +127,10 @@ import Testing
 
     @Test func skippedQuestionIsNotAskedAgain() throws {
         let dir = try CommandLineTests.Scratch()
-        let partial = try dir.write("partial.json", Cases.intake(.groningen, ["entry_ban_years": nil, "dublin_claimant": nil]))
-        let run = try CommandLineTests.run(["interview", "--pilot", "groningen", "--case", partial], stdin: "overslaan\noverslaan\n")
+        let partial = try dir.write(
+            "partial.json", Cases.intake(.groningen, ["entry_ban_years": nil, "dublin_claimant": nil]))
+        let run = try CommandLineTests.run(
+            ["interview", "--pilot", "groningen", "--case", partial], stdin: "overslaan\noverslaan\n")
         #expect(run.status == 0)
         #expect(Self.asked(run.stdout).count == 2)
         #expect(run.stdout.contains("Er zijn geen vragen meer"))
@@ -124,7 +140,8 @@ import Testing
     @Test func endOfInputWritesNothingAndSaysHowFar() throws {
         let dir = try CommandLineTests.Scratch()
         let out = dir.url("case.json").path
-        let run = try CommandLineTests.run(["interview", "--pilot", "groningen", "--out", out], stdin: "01-05-2022\ngeen\n")
+        let run = try CommandLineTests.run(
+            ["interview", "--pilot", "groningen", "--out", out], stdin: "01-05-2022\ngeen\n")
         #expect(run.status == 1)
         #expect(run.stderr.contains("interview afgebroken na 2 beantwoorde vragen; er is niets geschreven"))
         #expect(!FileManager.default.fileExists(atPath: out))
@@ -139,10 +156,12 @@ import Testing
         process.arguments = ["interview", "--pilot", "groningen", "--out", out]
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         let input = Pipe()
-        let stdout = dir.url("stdout"), stderr = dir.url("stderr")
+        let stdout = dir.url("stdout")
+        let stderr = dir.url("stderr")
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: stdout), errHandle = try FileHandle(forWritingTo: stderr)
+        let outHandle = try FileHandle(forWritingTo: stdout)
+        let errHandle = try FileHandle(forWritingTo: stderr)
         process.standardInput = input
         process.standardOutput = outHandle
         process.standardError = errHandle
@@ -162,7 +181,8 @@ import Testing
         }
         process.waitUntilExit()
         try input.fileHandleForWriting.close()
-        try outHandle.close(); try errHandle.close()
+        try outHandle.close()
+        try errHandle.close()
         let message = String(decoding: try Data(contentsOf: stderr), as: UTF8.self)
         #expect(process.terminationStatus == 130)
         #expect(message.contains("interview afgebroken na 1 beantwoorde vragen; er is niets geschreven"))
@@ -175,17 +195,31 @@ import Testing
         let slot = { (name: String) in program.factSlots[name]! }
         #expect(interview.parse("Ja", for: slot("dublin_claimant")) == .value(.bool(true)))
         #expect(interview.parse(" nee ", for: slot("dublin_claimant")) == .value(.bool(false)))
-        #expect(interview.parse("15-06-2021", for: slot("birth_date")) == .value(.date(CivilDate(year: 2021, month: 6, day: 15)!)))
-        #expect(interview.parse("2021-06-15", for: slot("birth_date")) == .value(.date(CivilDate(year: 2021, month: 6, day: 15)!)))
+        #expect(
+            interview.parse("15-06-2021", for: slot("birth_date"))
+                == .value(.date(CivilDate(year: 2021, month: 6, day: 15)!)))
+        #expect(
+            interview.parse("2021-06-15", for: slot("birth_date"))
+                == .value(.date(CivilDate(year: 2021, month: 6, day: 15)!)))
         #expect(interview.parse("2", for: slot("reception_entitlement")) == .value(.text("coa")))
         #expect(interview.parse("VBL", for: slot("reception_entitlement")) == .value(.text("vbl")))
         #expect(interview.parse("onbekend", for: slot("dublin_claimant")) == .unknown)
         #expect(interview.parse("overslaan", for: slot("dublin_claimant")) == .skip)
         #expect(interview.parse("geen", for: slot("v_number")) == .value(.none))
-        #expect(interview.parse("2,5", for: slot("entry_ban_years")) == .value(.number(DecimalNumber(scaled: 2_500_000))))
-        if case .bad = interview.parse("misschien", for: slot("dublin_claimant")) {} else { Issue.record("`misschien` is no yes/no") }
-        if case .bad = interview.parse("-3", for: slot("entry_ban_years")) {} else { Issue.record("below `at least 0`") }
+        #expect(
+            interview.parse("2,5", for: slot("entry_ban_years")) == .value(.number(DecimalNumber(scaled: 2_500_000))))
+        if case .bad = interview.parse("misschien", for: slot("dublin_claimant")) {
+        } else {
+            Issue.record("`misschien` is no yes/no")
+        }
+        if case .bad = interview.parse("-3", for: slot("entry_ban_years")) {
+        } else {
+            Issue.record("below `at least 0`")
+        }
         if case .bad = interview.parse("nl", for: slot("nationality")) {} else { Issue.record("not of the form AA") }
-        if case .bad = interview.parse("onbekend", for: slot("reference_date")) {} else { Issue.record("the reference date is required") }
+        if case .bad = interview.parse("onbekend", for: slot("reference_date")) {
+        } else {
+            Issue.record("the reference date is required")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LVVRules
 
 /// A document the parser must accept, with the tree it must produce.
@@ -34,9 +35,9 @@ private func member(_ key: String, _ value: JSONValue, _ offset: Int) -> JSONMem
     JSONMember(key: key, value: value, offset: offset)
 }
 
-fileprivate extension JSONValue {
+extension JSONValue {
     /// The same tree with every member offset set to 0, for comparing content across re-serialisation.
-    var withoutOffsets: JSONValue {
+    fileprivate var withoutOffsets: JSONValue {
         switch self {
         case .array(let elements): return .array(elements.map(\.withoutOffsets))
         case .object(let members):
@@ -70,27 +71,35 @@ struct JSONParserTests {
         .init(json: #""a/b""#, expected: .string("a/b")),
         .init(json: "[]", expected: .array([])),
         .init(json: "{}", expected: .object([])),
-        .init(json: "[1,[2,[3,[]]],{}]", expected: .array([
-            .number("1"), .array([.number("2"), .array([.number("3"), .array([])])]), .object([]),
-        ])),
-        .init(json: #"{"a":1,"b":[true,null],"c":{"d":"e"}}"#, expected: .object([
-            member("a", .number("1"), 1),
-            member("b", .array([.bool(true), .null]), 7),
-            member("c", .object([member("d", .string("e"), 28)]), 23),
-        ])),
-        .init(json: " \t\n\r{ \"a\" : [ 1 , 2 ] }\r\n", expected: .object([
-            member("a", .array([.number("1"), .number("2")]), 6),
-        ])),
+        .init(
+            json: "[1,[2,[3,[]]],{}]",
+            expected: .array([
+                .number("1"), .array([.number("2"), .array([.number("3"), .array([])])]), .object([]),
+            ])),
+        .init(
+            json: #"{"a":1,"b":[true,null],"c":{"d":"e"}}"#,
+            expected: .object([
+                member("a", .number("1"), 1),
+                member("b", .array([.bool(true), .null]), 7),
+                member("c", .object([member("d", .string("e"), 28)]), 23),
+            ])),
+        .init(
+            json: " \t\n\r{ \"a\" : [ 1 , 2 ] }\r\n",
+            expected: .object([
+                member("a", .array([.number("1"), .number("2")]), 6)
+            ])),
         // JSONL lines written on Windows end in CRLF; a bare trailing CR is tolerated too.
         .init(json: "{\"a\":1}\r\n", expected: .object([member("a", .number("1"), 1)])),
         .init(json: "{\"a\":1}\r", expected: .object([member("a", .number("1"), 1)])),
         // A UTF-8 BOM is skipped; offsets still count it.
         .init(json: "\u{FEFF}{\"a\":true}", expected: .object([member("a", .bool(true), 4)])),
         // Keys that differ only in case or by escape-free spelling are distinct.
-        .init(json: #"{"a":1,"A":2,"ab":3,"ba":4}"#, expected: .object([
-            member("a", .number("1"), 1), member("A", .number("2"), 7),
-            member("ab", .number("3"), 13), member("ba", .number("4"), 20),
-        ])),
+        .init(
+            json: #"{"a":1,"A":2,"ab":3,"ba":4}"#,
+            expected: .object([
+                member("a", .number("1"), 1), member("A", .number("2"), 7),
+                member("ab", .number("3"), 13), member("ba", .number("4"), 20),
+            ])),
     ]
 
     @Test("valid documents", arguments: validCases)
@@ -103,7 +112,9 @@ struct JSONParserTests {
         .init(" \r\n", "empty input", at: 3),
         .init(#"{"a":1,"b":{"c":tru}}"#, "invalid literal `tru`", at: 16, key: "b"),
         .init(#"[{"a":tru}]"#, "invalid literal `tru`", at: 6, key: "a"),
-        .init(#"{"birth_date":"2001-09-24","birth_date":"2001-09-25"}"#, "duplicate key `birth_date`", at: 27, key: "birth_date"),
+        .init(
+            #"{"birth_date":"2001-09-24","birth_date":"2001-09-25"}"#, "duplicate key `birth_date`", at: 27,
+            key: "birth_date"),
         .init(#"{"p":{"x":1,"y":2,"x":3}}"#, "duplicate key `x`", at: 18, key: "p"),
         .init(#"[{"x":1,"x":2}]"#, "duplicate key `x`", at: 8, key: "x"),
         // Escapes are decoded before comparing, and Swift's canonical equivalence applies ("é" == "e\u0301").
@@ -117,8 +128,9 @@ struct JSONParserTests {
         .init("[1 2]", "expected `,` or `]` after array element", at: 3),
         .init(#"{"a" 1}"#, "expected `:` after object key", at: 5, key: "a"),
         .init(#"{1:2}"#, "expected string key, found `1`", at: 1),
-        .init(String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
-              "nesting deeper than 64 levels", at: 64),
+        .init(
+            String(repeating: "[", count: 65) + String(repeating: "]", count: 65),
+            "nesting deeper than 64 levels", at: 64),
         .init(#"{"a":"\q"}"#, #"invalid escape `\q` in string"#, at: 6, key: "a"),
         .init(#""\u12""#, #"invalid `\u` escape in string: expected 4 hex digits"#, at: 1),
         .init(#""\uZZZZ""#, #"invalid `\u` escape in string: expected 4 hex digits"#, at: 1),
@@ -209,13 +221,17 @@ struct JSONParserTests {
         let ok = String(repeating: "[", count: maxDepth) + String(repeating: "]", count: maxDepth)
         #expect((try? JSONParser.parse(ok, maxDepth: maxDepth).get()) != nil)
         let deep = String(repeating: "{\"k\":", count: maxDepth + 1) + "1" + String(repeating: "}", count: maxDepth + 1)
-        #expect(JSONParser.parse(deep, maxDepth: maxDepth)
-            == .failure(JSONError(message: "nesting deeper than \(maxDepth) levels", offset: 5 * maxDepth, key: "k")))
+        #expect(
+            JSONParser.parse(deep, maxDepth: maxDepth)
+                == .failure(
+                    JSONError(message: "nesting deeper than \(maxDepth) levels", offset: 5 * maxDepth, key: "k")))
     }
 
     @Test func maxDepthZeroAllowsOnlyScalars() {
         #expect(JSONParser.parse("42", maxDepth: 0) == .success(.number("42")))
-        #expect(JSONParser.parse("[]", maxDepth: 0) == .failure(JSONError(message: "nesting deeper than 0 levels", offset: 0)))
+        #expect(
+            JSONParser.parse("[]", maxDepth: 0)
+                == .failure(JSONError(message: "nesting deeper than 0 levels", offset: 0)))
     }
 
     @Test func hostileNestingFailsFastWithoutRecursion() {
@@ -224,8 +240,9 @@ struct JSONParserTests {
         #expect(JSONParser.parse(brackets) == .failure(JSONError(message: "nesting deeper than 64 levels", offset: 64)))
         // Even a caller asking for unlimited depth gets the ceiling, not a stack overflow later in deinit or ==.
         let ceiling = JSONParser.depthCeiling
-        #expect(JSONParser.parse(brackets, maxDepth: .max)
-            == .failure(JSONError(message: "nesting deeper than \(ceiling) levels", offset: ceiling)))
+        #expect(
+            JSONParser.parse(brackets, maxDepth: .max)
+                == .failure(JSONError(message: "nesting deeper than \(ceiling) levels", offset: ceiling)))
         #expect(ContinuousClock.now - start < .seconds(2))
     }
 
@@ -255,11 +272,13 @@ struct JSONParserTests {
         #expect(members.count == 500)
         #expect(members[499].key == "field_499")
         let dup = "{" + keys.joined(separator: ",") + ",\"field_7\":0}"
-        #expect(JSONParser.parse(dup)
-            == .failure(JSONError(message: "duplicate key `field_7`", offset: ok.utf8.count, key: "field_7")))
+        #expect(
+            JSONParser.parse(dup)
+                == .failure(JSONError(message: "duplicate key `field_7`", offset: ok.utf8.count, key: "field_7")))
         // Escaped keys take the slow comparison path even in small objects.
-        #expect(JSONParser.parse(#"{"\u0062":1,"a":2,"b":3}"#)
-            == .failure(JSONError(message: "duplicate key `b`", offset: 18, key: "b")))
+        #expect(
+            JSONParser.parse(#"{"\u0062":1,"a":2,"b":3}"#)
+                == .failure(JSONError(message: "duplicate key `b`", offset: 18, key: "b")))
     }
 
     @Test func arraysOfObjectsKeepTheirOwnMembers() {
@@ -271,21 +290,27 @@ struct JSONParserTests {
         }
         #expect(objects.count == 1_000)
         for (n, object) in objects.enumerated() {
-            #expect(object.withoutOffsets == .object([
-                member("id", .number("\(n)"), 0),
-                member("tags", .array([.string("t\(n)"), .object([member("deep", .array([.number("\(n)")]), 0)])]), 0),
-                member("ok", .bool(true), 0),
-            ]))
+            #expect(
+                object.withoutOffsets
+                    == .object([
+                        member("id", .number("\(n)"), 0),
+                        member(
+                            "tags",
+                            .array([.string("t\(n)"), .object([member("deep", .array([.number("\(n)")]), 0)])]), 0),
+                        member("ok", .bool(true), 0),
+                    ]))
         }
     }
 
     @Test func emptyBufferWithoutBaseAddress() {
-        #expect(JSONParser.parse(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
-            == .failure(JSONError(message: "empty input", offset: 0)))
+        #expect(
+            JSONParser.parse(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
+                == .failure(JSONError(message: "empty input", offset: 0)))
     }
 
     @Test func caseLineParses() {
-        let line = #"{"case_id":"GRN-000001","reference_date":"2024-03-30","identity_doubt":false,"birth_date":"2001-09-24","nationality":"SD","safe_country_national":false,"lawful_residence":false,"reception_entitlement":"vbl","entry_ban_years":10,"declared_undesirable":false,"dublin_claimant":false,"binding_municipality":"Pekela","binding_province":"Groningen","previously_in_bbb":false,"willing_to_cooperate":false}"#
+        let line =
+            #"{"case_id":"GRN-000001","reference_date":"2024-03-30","identity_doubt":false,"birth_date":"2001-09-24","nationality":"SD","safe_country_national":false,"lawful_residence":false,"reception_entitlement":"vbl","entry_ban_years":10,"declared_undesirable":false,"dublin_claimant":false,"binding_municipality":"Pekela","binding_province":"Groningen","previously_in_bbb":false,"willing_to_cooperate":false}"#
         guard case .success(.object(let members)) = JSONParser.parse(line) else {
             Issue.record("expected an object")
             return
@@ -333,7 +358,10 @@ struct JSONParserFuzzTests {
 
     @Test func mutatedDocumentsNeverCrash() {
         var rng = JSONFuzzRNG(state: 0x5EED_0001)
-        let interesting = Array(#"{}[]":,\/"0123456789-+.eEtrufalsn "#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
+        let interesting =
+            Array(#"{}[]":,\/"0123456789-+.eEtrufalsn "#.utf8) + [
+                0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF,
+            ]
         for _ in 0..<20_000 {
             var bytes = Array(Self.seeds.randomElement(using: &rng)!.utf8)
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

@@ -1,5 +1,6 @@
 import RuleDSL
 import Testing
+
 @testable import LVVRules
 
 /// A string and the exact JSON text `appendString` must produce for it.
@@ -106,7 +107,8 @@ struct JSONWriterTests {
     @Test func numberTextUsesTheDecimalScale() throws {
         #expect(NumberText.scale == UInt64(DecimalNumber.scale))
         for text in ["0", "12", "-3.25", "0.000001", "999999999998.5", "-999999999999"] {
-            guard case .value(let number) = Array(text.utf8).withUnsafeBufferPointer({ DecimalNumber.parse(utf8: $0) }) else {
+            guard case .value(let number) = Array(text.utf8).withUnsafeBufferPointer({ DecimalNumber.parse(utf8: $0) })
+            else {
                 Issue.record("`\(text)` does not parse")
                 continue
             }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import LVVPresentation
 import LVVRules
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `rule-check test --format junit`, `rule-check comply --format junit` and `rule-check test
 /// --coverage`: the XML is checked against the common JUnit schema (Fixtures/junit.xsd) with
@@ -14,7 +15,9 @@ import Testing
 
     static let xmllint: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/xmllint" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/xmllint" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }()
 
     /// What the parser saw: for every element its name, attributes, parent and text.
@@ -34,8 +37,10 @@ import Testing
     final class TreeBuilder: NSObject, XMLParserDelegate {
         var stack: [Element] = []
         var root: Element?
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             let element = Element(name: name, attributes: attributes)
             if let parent = stack.last { parent.children.append(element) } else { root = element }
             stack.append(element)
@@ -54,10 +59,14 @@ import Testing
         let parser = XMLParser(data: Data(xml.utf8))
         let builder = TreeBuilder()
         parser.delegate = builder
-        #expect(parser.parse(), "well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
+        #expect(
+            parser.parse(), "well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation
+        )
         let root = try #require(builder.root, sourceLocation: sourceLocation)
         #expect(root.name == "testsuites", sourceLocation: sourceLocation)
-        var tests = 0, failures = 0, errors = 0
+        var tests = 0
+        var failures = 0
+        var errors = 0
         for suite in root.children {
             #expect(suite.name == "testsuite", sourceLocation: sourceLocation)
             #expect(suite.attributes["name"] != nil && suite.attributes["time"] != nil, sourceLocation: sourceLocation)
@@ -70,14 +79,20 @@ import Testing
             #expect(suite.count("errors") == erred, sourceLocation: sourceLocation)
             #expect(suite.count("skipped") == 0, sourceLocation: sourceLocation)
             for test in cases {
-                #expect(test.attributes["name"]?.isEmpty == false && test.attributes["classname"]?.isEmpty == false,
-                        sourceLocation: sourceLocation)
-                #expect(test.children.allSatisfy { ["failure", "error", "skipped"].contains($0.name) }, sourceLocation: sourceLocation)
+                #expect(
+                    test.attributes["name"]?.isEmpty == false && test.attributes["classname"]?.isEmpty == false,
+                    sourceLocation: sourceLocation)
+                #expect(
+                    test.children.allSatisfy { ["failure", "error", "skipped"].contains($0.name) },
+                    sourceLocation: sourceLocation)
             }
-            tests += cases.count; failures += failed; errors += erred
+            tests += cases.count
+            failures += failed
+            errors += erred
         }
-        #expect(root.count("tests") == tests && root.count("failures") == failures && root.count("errors") == errors,
-                sourceLocation: sourceLocation)
+        #expect(
+            root.count("tests") == tests && root.count("failures") == failures && root.count("errors") == errors,
+            sourceLocation: sourceLocation)
         return root
     }
 
@@ -107,12 +122,17 @@ import Testing
     /// document well-formed; a line break in an attribute survives as a character reference.
     @Test func forbiddenCharactersKeepTheDocumentWellFormed() throws {
         let name = "bell\u{7} nul\u{0} esc\u{1B} line\nbreak & <tag>"
-        let xml = JUnitXML.document(name: "escaping", suites: [
-            JUnitXML.TestSuite(name: "suite", time: 0.0015, cases: [
-                JUnitXML.TestCase(name: name, className: "c",
-                                  outcome: .failure(type: "t", message: name, text: "]]> \u{8} \"q\" 'a'")),
-            ]),
-        ])
+        let xml = JUnitXML.document(
+            name: "escaping",
+            suites: [
+                JUnitXML.TestSuite(
+                    name: "suite", time: 0.0015,
+                    cases: [
+                        JUnitXML.TestCase(
+                            name: name, className: "c",
+                            outcome: .failure(type: "t", message: name, text: "]]> \u{8} \"q\" 'a'"))
+                    ])
+            ])
         #expect(xml.contains("time=\"0.002\""))
         let root = try Self.parse(xml)
         let test = try #require(root.all("testsuite").first?.all("testcase").first)
@@ -126,12 +146,16 @@ import Testing
         let (status, xml) = try Self.junit(["test", "rules"])
         #expect(status == 0)
         let root = try Self.parse(xml)
-        #expect(root.all("testsuite").map { $0.attributes["name"] ?? "" }
-            == ["amsterdam", "eindhoven", "groningen", "national", "rotterdam", "utrecht"].map { "rules/\($0).rules" })
+        #expect(
+            root.all("testsuite").map { $0.attributes["name"] ?? "" }
+                == ["amsterdam", "eindhoven", "groningen", "national", "rotterdam", "utrecht"].map {
+                    "rules/\($0).rules"
+                })
         let cases = root.all("testsuite").flatMap { $0.all("testcase") }
         #expect(cases.count == root.count("tests") && cases.count > 100)
         #expect(root.count("failures") == 0)
-        #expect(cases.contains { $0.attributes["name"] == "volwassene zonder verblijfsrecht of opvang wordt toegelaten" })
+        #expect(
+            cases.contains { $0.attributes["name"] == "volwassene zonder verblijfsrecht of opvang wordt toegelaten" })
     }
 
     @Test func failingTestIsAFailureWithWhatDiffered() throws {
@@ -206,17 +230,20 @@ import Testing
     // MARK: - coverage
 
     @Test func coverageOfAKnownFile() throws {
-        let run = try CommandLineTests.run(["test", Self.fixtures + "/coverage.rules", "--coverage", "--format", "json"])
+        let run = try CommandLineTests.run([
+            "test", Self.fixtures + "/coverage.rules", "--coverage", "--format", "json",
+        ])
         #expect(run.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let file = try #require((object["files"] as? [[String: Any]])?.first)
         #expect(file["observed"] as? Int == 8 && file["required"] as? Int == 10 && file["percent"] as? Double == 80)
         let items = try #require(file["items"] as? [[String: Any]])
         let summary = items.map { "\($0["kind"]!) \($0["id"]!) \($0["held"]!)/\($0["not_held"]!) \($0["only_held"]!)" }
-        #expect(summary == [
-            "rule too_young 2/1 0", "rule no_papers 2/0 1", "exception vouched_for 1/1 0",
-            "stage intake/exclusion 1/2 0", "stage intake/check 2/0 1",
-        ])
+        #expect(
+            summary == [
+                "rule too_young 2/1 0", "rule no_papers 2/0 1", "exception vouched_for 1/1 0",
+                "stage intake/exclusion 1/2 0", "stage intake/check 2/0 1",
+            ])
         let text = try CommandLineTests.run(["test", Self.fixtures + "/coverage.rules", "--coverage"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("80.0% (8 of 10"))
@@ -231,7 +258,9 @@ import Testing
         let fail = try CommandLineTests.run(["test", Self.fixtures + "/coverage.rules", "--min-coverage", "80.1"])
         #expect(fail.status == 1)
         #expect(fail.stdout.contains("coverage.rules: coverage 80.0% is below --min-coverage 80.1%"))
-        let json = try CommandLineTests.run(["test", Self.fixtures + "/coverage.rules", "--coverage", "--format", "json", "--min-coverage", "90"])
+        let json = try CommandLineTests.run([
+            "test", Self.fixtures + "/coverage.rules", "--coverage", "--format", "json", "--min-coverage", "90",
+        ])
         #expect(json.status == 1)
         #expect(json.stderr.contains("below --min-coverage 90.0%"))
         #expect((try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))) != nil, "standard output stays JSON")

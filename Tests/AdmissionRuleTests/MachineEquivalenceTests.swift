@@ -58,9 +58,11 @@ struct MachineEquivalenceTests {
     func randomFacts(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         var random = SplitMix(seed: 42)
-        let dates = ["2018-12-31", "2019-04-01", "2020-01-31", "2020-02-01", "2023-06-30", "2024-02-29",
-                     "2024-03-01", "2024-06-01", "2024-12-31", "2025-01-01", "2005-06-15", "2006-12-31"]
-            .compactMap(CivilDate.parse)
+        let dates = [
+            "2018-12-31", "2019-04-01", "2020-01-31", "2020-02-01", "2023-06-30", "2024-02-29",
+            "2024-03-01", "2024-06-01", "2024-12-31", "2025-01-01", "2005-06-15", "2006-12-31",
+        ]
+        .compactMap(CivilDate.parse)
         for round in 0..<3000 {
             var facts: [Value?] = []
             for fact in program.facts {
@@ -76,7 +78,8 @@ struct MachineEquivalenceTests {
                     case .bool: facts.append(.bool(random.next() % 2 == 0))
                     case .number: facts.append(.number(DecimalNumber(integer: Int(random.next() % 15))))
                     case .date: facts.append(.date(dates[Int(random.next() % UInt64(dates.count))]))
-                    case .enumeration(let values): facts.append(.text(values[Int(random.next() % UInt64(values.count))]))
+                    case .enumeration(let values):
+                        facts.append(.text(values[Int(random.next() % UInt64(values.count))]))
                     case .text:
                         let texts = ["NL", "GB", "DE", "SY", "XX", "Groningen", "V123", "Zuid-Holland", "Utrecht"]
                         facts.append(.text(texts[Int(random.next() % UInt64(texts.count))]))

@@ -34,7 +34,8 @@ struct MarkupChecker {
 
     private mutating func problem(_ message: String, _ offset: Int, _ s: [Unicode.Scalar]) {
         guard problems.count < 20 else { return }
-        let start = max(0, offset - 30), end = min(s.count, offset + 30)
+        let start = max(0, offset - 30)
+        let end = min(s.count, offset + 30)
         var context = ""
         context.unicodeScalars.append(contentsOf: s[start..<end])
         problems.append("\(message) at \(offset): …\(context.replacingOccurrences(of: "\n", with: "⏎"))…")
@@ -67,17 +68,27 @@ struct MarkupChecker {
                 continue
             }
             // `<` must start markup.
-            guard i + 1 < s.count else { problem("`<` at the end", i, s); return }
+            guard i + 1 < s.count else {
+                problem("`<` at the end", i, s)
+                return
+            }
             let next = s[i + 1]
             if next == "!" {
                 if starts(s, i, "<!--") {
-                    guard let end = find(s, "-->", from: i + 4) else { problem("unclosed comment", i, s); return }
+                    guard let end = find(s, "-->", from: i + 4) else {
+                        problem("unclosed comment", i, s)
+                        return
+                    }
                     i = end + 3
                 } else if mode == .html, starts(s, i, "<!DOCTYPE") {
-                    guard let end = find(s, ">", from: i) else { problem("unclosed doctype", i, s); return }
+                    guard let end = find(s, ">", from: i) else {
+                        problem("unclosed doctype", i, s)
+                        return
+                    }
                     i = end + 1
                 } else {
-                    problem("unexpected `<!`", i, s); i += 2
+                    problem("unexpected `<!`", i, s)
+                    i += 2
                 }
                 continue
             }
@@ -87,7 +98,10 @@ struct MarkupChecker {
                 while j < s.count, Self.isNameChar(s[j]) { j += 1 }
                 let name = string(s[nameStart..<j])
                 while j < s.count, Self.isSpace(s[j]) { j += 1 }
-                guard j < s.count, s[j] == ">" else { problem("malformed end tag `\(name)`", i, s); return }
+                guard j < s.count, s[j] == ">" else {
+                    problem("malformed end tag `\(name)`", i, s)
+                    return
+                }
                 let key = mode == .html ? name.lowercased() : name
                 if let open = stack.last, open.0 == key {
                     stack.removeLast()
@@ -113,12 +127,25 @@ struct MarkupChecker {
             var seen = Set<String>()
             while true {
                 while j < s.count, Self.isSpace(s[j]) { j += 1 }
-                guard j < s.count else { problem("unclosed tag `\(name)`", i, s); return }
-                if s[j] == ">" { j += 1; break }
-                if s[j] == "/", j + 1 < s.count, s[j + 1] == ">" { selfClosing = true; j += 2; break }
+                guard j < s.count else {
+                    problem("unclosed tag `\(name)`", i, s)
+                    return
+                }
+                if s[j] == ">" {
+                    j += 1
+                    break
+                }
+                if s[j] == "/", j + 1 < s.count, s[j + 1] == ">" {
+                    selfClosing = true
+                    j += 2
+                    break
+                }
                 let attributeStart = j
                 while j < s.count, Self.isNameChar(s[j]) { j += 1 }
-                guard j > attributeStart else { problem("bad character in tag `\(name)`", j, s); return }
+                guard j > attributeStart else {
+                    problem("bad character in tag `\(name)`", j, s)
+                    return
+                }
                 let attribute = string(s[attributeStart..<j])
                 if !seen.insert(attribute).inserted { problem("duplicate attribute `\(attribute)`", j, s) }
                 guard j < s.count, s[j] == "=" else {
@@ -127,7 +154,10 @@ struct MarkupChecker {
                     continue
                 }
                 j += 1
-                guard j < s.count, s[j] == "\"" else { problem("attribute `\(attribute)` not in double quotes", j, s); return }
+                guard j < s.count, s[j] == "\"" else {
+                    problem("attribute `\(attribute)` not in double quotes", j, s)
+                    return
+                }
                 j += 1
                 let valueStart = j
                 while j < s.count, s[j] != "\"" {
@@ -139,7 +169,10 @@ struct MarkupChecker {
                     }
                     j += 1
                 }
-                guard j < s.count else { problem("unterminated attribute `\(attribute)`", valueStart, s); return }
+                guard j < s.count else {
+                    problem("unterminated attribute `\(attribute)`", valueStart, s)
+                    return
+                }
                 attributes.append((attribute, string(s[valueStart..<j])))
                 j += 1
             }
@@ -150,7 +183,10 @@ struct MarkupChecker {
             if selfClosing { continue }
             if mode == .html && Self.voidElements.contains(key) { continue }
             if mode == .html && Self.rawTextElements.contains(key) {
-                guard let end = find(s, "</\(key)", from: i) else { problem("unclosed `\(key)`", i, s); return }
+                guard let end = find(s, "</\(key)", from: i) else {
+                    problem("unclosed `\(key)`", i, s)
+                    return
+                }
                 i = end
                 stack.append((key, i))
                 continue
@@ -169,15 +205,27 @@ struct MarkupChecker {
             let hex = j < s.count && (s[j] == "x" || s[j] == "X")
             if hex { j += 1 }
             let digitsStart = j
-            while j < s.count, ("0"..."9").contains(s[j]) || (hex && (("a"..."f").contains(s[j]) || ("A"..."F").contains(s[j]))) { j += 1 }
-            guard j > digitsStart, j < s.count, s[j] == ";" else { problem("bad character reference", i, s); return i + 1 }
+            while j < s.count,
+                ("0"..."9").contains(s[j]) || (hex && (("a"..."f").contains(s[j]) || ("A"..."F").contains(s[j])))
+            { j += 1 }
+            guard j > digitsStart, j < s.count, s[j] == ";" else {
+                problem("bad character reference", i, s)
+                return i + 1
+            }
             return j + 1
         }
         let nameStart = j
-        while j < s.count, ("a"..."z").contains(s[j]) || ("A"..."Z").contains(s[j]) || ("0"..."9").contains(s[j]) { j += 1 }
-        guard j > nameStart, j < s.count, s[j] == ";" else { problem("stray `&` (not an entity)", i, s); return i + 1 }
+        while j < s.count, ("a"..."z").contains(s[j]) || ("A"..."Z").contains(s[j]) || ("0"..."9").contains(s[j]) {
+            j += 1
+        }
+        guard j > nameStart, j < s.count, s[j] == ";" else {
+            problem("stray `&` (not an entity)", i, s)
+            return i + 1
+        }
         let name = string(s[nameStart..<j])
-        if mode == .xml && !Self.xmlEntities.contains(name) { problem("entity `&\(name);` is not defined in XML", i, s) }
+        if mode == .xml && !Self.xmlEntities.contains(name) {
+            problem("entity `&\(name);` is not defined in XML", i, s)
+        }
         return j + 1
     }
 
@@ -194,7 +242,10 @@ struct MarkupChecker {
         var i = from
         while i + n.count <= s.count {
             var match = true
-            for k in 0..<n.count where s[i + k] != n[k] { match = false; break }
+            for k in 0..<n.count where s[i + k] != n[k] {
+                match = false
+                break
+            }
             if match { return i }
             i += 1
         }
@@ -211,7 +262,9 @@ struct MarkupChecker {
     static func svgElements(in html: String) -> [String] {
         var out: [String] = []
         var rest = html[...]
-        while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<svg"),
+            let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+        {
             out.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
         }

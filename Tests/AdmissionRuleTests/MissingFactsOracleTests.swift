@@ -25,8 +25,10 @@ import Testing
     ]
     static let bools: [Value] = [.bool(false), .bool(true)]
     static let entitlements: [Value] = ["none", "coa", "family_location", "vbl"].map { .text($0) }
-    static let provinces: [Value] = ["Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Drenthe"]
-        .map { .text($0) }
+    static let provinces: [Value] = [
+        "Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Drenthe",
+    ]
+    .map { .text($0) }
 
     /// Known backgrounds the unknown facts are set in: admitted, no V-number, another province;
     /// at review: continuing, no progress, and Rotterdam's cap passed under the two-phase model.
@@ -37,8 +39,15 @@ import Testing
             ("intake", Cases.intake(pilot, ["binding_province": "Drenthe"]), intakeDomains),
             ("review", Cases.review(pilot), reviewDomains),
             ("review", Cases.review(pilot, ["progress": false]), reviewDomains),
-            ("review", Cases.review(pilot, ["admission_date": "2024-01-15", "last_review_date": "2024-03-01",
-                                            "reference_date": "2024-07-02", "safe_country_national": true]), reviewDomains),
+            (
+                "review",
+                Cases.review(
+                    pilot,
+                    [
+                        "admission_date": "2024-01-15", "last_review_date": "2024-03-01",
+                        "reference_date": "2024-07-02", "safe_country_national": true,
+                    ]), reviewDomains
+            ),
         ]
     }
 
@@ -57,16 +66,20 @@ import Testing
                 var facts = known
                 for i in subset { facts[domains[i].0] = nil }
                 let evaluation = reference.evaluate(facts, trace: false)
-                #expect(machine.evaluate(facts, trace: false).results == evaluation.results,
-                        "machine and reference differ, \(pilot.rawValue) \(base.question)")
+                #expect(
+                    machine.evaluate(facts, trace: false).results == evaluation.results,
+                    "machine and reference differ, \(pilot.rawValue) \(base.question)")
                 for result in evaluation.results where result.outcome == nil {
                     undetermined += 1
-                    let oracle = Self.oracle(reference, facts, decision: result.decision, unknown: subset.map { domains[$0] })
+                    let oracle = Self.oracle(
+                        reference, facts, decision: result.decision, unknown: subset.map { domains[$0] })
                     let all = subset.map { domains[$0].0 }.filter { facts[$0] == nil }
                     if oracle.count < all.count { narrowed += 1 }
                     let names = { (set: [Int]) in set.map { program.facts[$0].name } }
-                    #expect(result.missing.slots == oracle,
-                            "\(pilot.rawValue) \(program.decisions[result.decision].name): engine \(names(result.missing.slots)), oracle \(names(oracle)), unknown \(names(all))")
+                    #expect(
+                        result.missing.slots == oracle,
+                        "\(pilot.rawValue) \(program.decisions[result.decision].name): engine \(names(result.missing.slots)), oracle \(names(oracle)), unknown \(names(all))"
+                    )
                 }
             }
         }
@@ -102,7 +115,13 @@ import Testing
     static func completions(of facts: [(Int, [Value])], base: [Value?]) -> [[Value?]] {
         var all: [[Value?]] = [base]
         for (slot, values) in facts {
-            all = all.flatMap { partial in values.map { v in var c = partial; c[slot] = v; return c } }
+            all = all.flatMap { partial in
+                values.map { v in
+                    var c = partial
+                    c[slot] = v
+                    return c
+                }
+            }
         }
         return all
     }

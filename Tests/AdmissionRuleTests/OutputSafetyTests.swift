@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
+@testable import LVVRules
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-@testable import LVVRules
 
 /// Issue 16, output and file handling, end to end through the built `rule-check` (as
 /// `CommandLineTests`): output that cannot be written is an error (status 1), a reader that goes
@@ -27,7 +27,9 @@ import Testing
     static func shell(_ script: String, stdin: String = "", shell: String = "/bin/sh") throws -> CommandLineTests.Run {
         let executable = try #require(CommandLineTests.executable, "rule-check not found next to the test bundle")
         let scratch = try Scratch()
-        let out = scratch.url("stdout"), err = scratch.url("stderr"), input = scratch.url("stdin")
+        let out = scratch.url("stdout")
+        let err = scratch.url("stderr")
+        let input = scratch.url("stdin")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         _ = FileManager.default.createFile(atPath: input.path, contents: Data(stdin.utf8))
@@ -36,14 +38,17 @@ import Testing
         process.arguments = ["-c", script]
         process.environment = ProcessInfo.processInfo.environment.merging(["R": executable]) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         let inHandle = try FileHandle(forReadingFrom: input)
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = inHandle
         try process.run()
         process.waitUntilExit()
-        try outHandle.close(); try errHandle.close(); try inHandle.close()
+        try outHandle.close()
+        try errHandle.close()
+        try inHandle.close()
         return CommandLineTests.Run(
             status: process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
@@ -74,7 +79,9 @@ import Testing
             let run = try Self.shell("\"$R\" \(command.arguments) > /dev/full")
             #expect(run.status == 1, "\(command.name): \(run.stderr)")
             #expect(run.stderrLines.count == 1, "\(command.name): \(run.stderr)")
-            #expect(run.stderr.contains("cannot write") && run.stderr.contains("no space left on device"), "\(command.name): \(run.stderr)")
+            #expect(
+                run.stderr.contains("cannot write") && run.stderr.contains("no space left on device"),
+                "\(command.name): \(run.stderr)")
         }
     }
 
@@ -83,7 +90,8 @@ import Testing
         for command in try Self.commands(scratch) {
             let run = try Self.shell("\"$R\" \(command.arguments) >&-")
             #expect(run.status == 1, "\(command.name): \(run.stderr)")
-            #expect(run.stderr.contains("cannot write") && run.stderr.contains("closed"), "\(command.name): \(run.stderr)")
+            #expect(
+                run.stderr.contains("cannot write") && run.stderr.contains("closed"), "\(command.name): \(run.stderr)")
         }
     }
 
@@ -96,10 +104,12 @@ import Testing
         #expect(!run.stderr.contains("\\n"))
     }
 
-    @Test(.enabled(if: Self.hasFullDevice, Self.noFullDevice)) func aBatchThatCannotWriteNamesTheFirstLineLost() throws {
+    @Test(.enabled(if: Self.hasFullDevice, Self.noFullDevice)) func aBatchThatCannotWriteNamesTheFirstLineLost() throws
+    {
         let scratch = try Scratch()
         // Lines 1 and 2 are blank: the first output belongs to input line 3.
-        let input = try scratch.write("cases.jsonl", "\n  \n" + Cases.intake(.groningen) + "\n" + Cases.intake(.groningen) + "\n")
+        let input = try scratch.write(
+            "cases.jsonl", "\n  \n" + Cases.intake(.groningen) + "\n" + Cases.intake(.groningen) + "\n")
         let run = try Self.shell("\"$R\" batch --pilot groningen --no-trace < \(Self.quoted(input)) > /dev/full")
         #expect(run.status == 1)
         #expect(run.stderrLines.count == 1, "\(run.stderr)")
@@ -122,12 +132,16 @@ import Testing
         let scratch = try Scratch()
         let input = scratch.url("cases.jsonl")
         // With the trace, a few thousand verdicts are far more than a pipe holds.
-        try Data(((1...3_000).map { Cases.intake(.groningen, ["case_id": .string("P-\($0)")]) }.joined(separator: "\n") + "\n").utf8).write(to: input)
+        try Data(
+            ((1...3_000).map { Cases.intake(.groningen, ["case_id": .string("P-\($0)")]) }.joined(separator: "\n")
+                + "\n").utf8
+        ).write(to: input)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["batch", "--pilot", "groningen"]
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        let pipe = Pipe(), errors = Pipe()
+        let pipe = Pipe()
+        let errors = Pipe()
         let inHandle = try FileHandle(forReadingFrom: input)
         process.standardInput = inHandle
         process.standardOutput = pipe
@@ -145,8 +159,9 @@ import Testing
         try inHandle.close()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         #expect(first.count > 0)
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE,
-                "ends by SIGPIPE, not \(process.terminationReason) \(process.terminationStatus)")
+        #expect(
+            process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE,
+            "ends by SIGPIPE, not \(process.terminationReason) \(process.terminationStatus)")
         #expect(stderr.isEmpty, "quietly: \(String(decoding: stderr, as: UTF8.self))")
     }
 
@@ -156,7 +171,8 @@ import Testing
         let run = try Self.shell("\"$R\" batch --pilot groningen < rules")
         #expect(run.status == 3)
         #expect(run.stdout.isEmpty)
-        #expect(run.stderr.contains("cannot read standard input") && run.stderr.contains("is a directory"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("cannot read standard input") && run.stderr.contains("is a directory"), "\(run.stderr)")
         let eval = try Self.shell("\"$R\" eval --pilot groningen - < rules")
         #expect(eval.status == 3)
         #expect(eval.stderr.contains("is a directory"), "\(eval.stderr)")
@@ -177,7 +193,8 @@ import Testing
 
     @Test func aBatchLineMayHaveExactlyTheDocumentedLength() throws {
         let limit = CaseReader.maximumCaseSize
-        let input = Self.paddedCase(size: limit) + "\r\n" + Self.paddedCase(size: limit + 1) + "\n"
+        let input =
+            Self.paddedCase(size: limit) + "\r\n" + Self.paddedCase(size: limit + 1) + "\n"
             + String(repeating: " ", count: 2 * limit) + "\n" + String(repeating: " \t", count: limit) + "\r\n"
             + Cases.intake(.groningen, ["case_id": "LAST"])
         let run = try CommandLineTests.run(["batch", "--pilot", "groningen", "--no-trace"], stdin: input)
@@ -208,7 +225,8 @@ import Testing
         #expect(hugeRun.status == 3)
         #expect(hugeRun.stderr.contains("larger than \(limit) bytes"), "\(hugeRun.stderr)")
         // A stream is cut off as soon as it passes the limit.
-        let piped = try CommandLineTests.run(["eval", "--pilot", "groningen", "-"], stdin: Self.paddedCase(size: 3 * limit))
+        let piped = try CommandLineTests.run(
+            ["eval", "--pilot", "groningen", "-"], stdin: Self.paddedCase(size: 3 * limit))
         #expect(piped.status == 3)
         #expect(piped.stderr.contains("larger than \(limit) bytes"), "\(piped.stderr)")
     }
@@ -219,7 +237,8 @@ import Testing
         let scratch = try Scratch()
         let casePath = try scratch.write("case.json", Cases.intake(.groningen, ["case_id": "PIPE-1"]))
         let substituted = try Self.shell(
-            "exec \"$R\" eval --pilot groningen <(cat \(Self.quoted(casePath))) --format json --no-trace", shell: "/bin/bash")
+            "exec \"$R\" eval --pilot groningen <(cat \(Self.quoted(casePath))) --format json --no-trace",
+            shell: "/bin/bash")
         #expect(substituted.status == 0, "\(substituted.stderr)")
         #expect(substituted.stdout.contains("\"case_id\":\"PIPE-1\""))
         for script in [
@@ -233,7 +252,8 @@ import Testing
         let fifo = scratch.url("case.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let throughFIFO = try Self.shell(
-            "cat \(Self.quoted(casePath)) > \(Self.quoted(fifo)) & \"$R\" eval --pilot groningen \(Self.quoted(fifo)) --format json --no-trace")
+            "cat \(Self.quoted(casePath)) > \(Self.quoted(fifo)) & \"$R\" eval --pilot groningen \(Self.quoted(fifo)) --format json --no-trace"
+        )
         #expect(throughFIFO.status == 0, "\(throughFIFO.stderr)")
         #expect(throughFIFO.stdout.contains("\"case_id\":\"PIPE-1\""))
     }
@@ -285,12 +305,16 @@ import Testing
 
     @Test func reportRefusesVerdictsThatAreNot() throws {
         let scratch = try Scratch()
-        let good = try CommandLineTests.run(["batch", "--pilot", "groningen", "--no-trace"], stdin: Cases.intake(.groningen) + "\n")
+        let good = try CommandLineTests.run(
+            ["batch", "--pilot", "groningen", "--no-trace"], stdin: Cases.intake(.groningen) + "\n")
         let verdict = try #require(good.stdoutLines.first)
         #expect(verdict.contains("\"decision\":\"exclude\"") || verdict.contains("\"decision\":\"admit\""))
         let nonsense = verdict.replacingOccurrences(of: #""decision":"admit""#, with: #""decision":"nonsense""#)
             .replacingOccurrences(of: #""decision":"exclude""#, with: #""decision":"nonsense""#)
-        for (bad, reason) in [(nonsense, "nonsense"), (#"{"line":"a","error":5}"#, "batch error line"), (#"{"line":0,"error":"x"}"#, "batch error line")] {
+        for (bad, reason) in [
+            (nonsense, "nonsense"), (#"{"line":"a","error":5}"#, "batch error line"),
+            (#"{"line":0,"error":"x"}"#, "batch error line"),
+        ] {
             let path = try scratch.write("bad.jsonl", verdict + "\n" + bad + "\n")
             let run = try CommandLineTests.run(["report", path])
             #expect(run.status == 3, "\(bad)")
@@ -325,7 +349,9 @@ import Testing
         let fifo = scratch.url("page.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let copy = scratch.url("copy.html").path
-        let run = try Self.shell("cat \(Self.quoted(fifo)) > \(Self.quoted(copy)) & \"$R\" report \(Self.quoted(verdicts)) --out \(Self.quoted(fifo)); wait")
+        let run = try Self.shell(
+            "cat \(Self.quoted(fifo)) > \(Self.quoted(copy)) & \"$R\" report \(Self.quoted(verdicts)) --out \(Self.quoted(fifo)); wait"
+        )
         #expect(run.status == 0, "\(run.stderr)")
         var info = stat()
         #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "still a FIFO")
@@ -365,7 +391,10 @@ import Testing
         var info = stat()
         #expect(stat(page, &info) == 0 && info.st_mode & 0o777 == 0o640)
         // No temporary file is left behind.
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path)) == ["verdicts.jsonl", "page.html"])
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path)) == [
+                "verdicts.jsonl", "page.html",
+            ])
     }
 
     @Test func anOutputThatIsAnInputIsRefused() throws {
@@ -389,7 +418,8 @@ import Testing
         let rules = scratch.url("rules").path
         try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
         for pilot in ["national", "groningen"] {
-            try FileManager.default.copyItem(atPath: repositoryRoot + "/rules/\(pilot).rules", toPath: rules + "/\(pilot).rules")
+            try FileManager.default.copyItem(
+                atPath: repositoryRoot + "/rules/\(pilot).rules", toPath: rules + "/\(pilot).rules")
         }
         #expect(link(rules + "/groningen.rules", rules + "/groningen.html") == 0)
         let doc = try CommandLineTests.run(["doc", "--pilot", "groningen", "--rules", rules, "--out", rules])
@@ -406,10 +436,13 @@ import Testing
         try FileSystem.write(Array("page\n".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "page\n")
         #expect(try String(contentsOfFile: planted, encoding: .utf8) == "victim\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path).count == 3, "no temporary left")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path).count == 3, "no temporary left")
         // Same path as an input that is not there yet.
         #expect(throws: FileSystem.FileError.self) {
-            try FileSystem.write([], to: scratch.url("new.html").path, inputs: [.init(path: scratch.url("new.html").path, identity: nil)])
+            try FileSystem.write(
+                [], to: scratch.url("new.html").path, inputs: [.init(path: scratch.url("new.html").path, identity: nil)]
+            )
         }
     }
 
@@ -425,7 +458,8 @@ import Testing
         #expect(FileSystem.kind(folder) == nil && FileSystem.kind(other) == nil)
         // The command itself leaves nothing in its temporary folder.
         let scratch = try Scratch()
-        let run = try Self.shell("TMPDIR=\(Self.quoted(scratch.folder.path)) \"$R\" bench --cases 20 --runs 1 --only evaluate")
+        let run = try Self.shell(
+            "TMPDIR=\(Self.quoted(scratch.folder.path)) \"$R\" bench --cases 20 --runs 1 --only evaluate")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.folder.path).isEmpty)
     }

@@ -21,12 +21,18 @@ import Testing
         try add(.groningen, try intake(.groningen, ["v_number": nil]))
         lines.append("{\"line\":5,\"error\":\"unknown key `colour`\"}")
         try add(.groningen, try intake(.groningen, ["binding_province": nil]))
-        try add(.groningen, try intake(.groningen, ["entry_ban_years": 15, "exceptional_admission": Cases.exception(date: "2022-01-01")]))
+        try add(
+            .groningen,
+            try intake(
+                .groningen, ["entry_ban_years": 15, "exceptional_admission": Cases.exception(date: "2022-01-01")]))
         lines.append("")
         try add(.utrecht, try intake(.utrecht, ["reception_entitlement": "coa"]))
         try add(.utrecht, try intake(.utrecht, ["willing_to_cooperate": false, "safe_country_national": true]))
         try add(.utrecht, try review(.utrecht, ["lso_consensus": false]))
-        try add(.utrecht, try review(.utrecht, ["reference_date": "2024-07-02", "last_review_date": "2024-04-01", "onward_option": true]))
+        try add(
+            .utrecht,
+            try review(
+                .utrecht, ["reference_date": "2024-07-02", "last_review_date": "2024-04-01", "onward_option": true]))
         try add(.utrecht, try review(.utrecht, ["pending_procedure": nil]))
         lines.append("{\"line\":13,\"error\":\"line longer than 1048576 bytes\"}")
         return lines
@@ -36,17 +42,23 @@ import Testing
     struct Expected {
         var verdicts = 0, errors = 0, exceptional = 0
         var decisions: [String: Int] = [:], reasons: [String: Int] = [:], referrals: [String: Int] = [:]
-        var actions: [String: Int] = [:], pilots: [String: Int] = [:], missing: [String: Int] = [:], advice: [String: Int] = [:]
+        var actions: [String: Int] = [:], pilots: [String: Int] = [:], missing: [String: Int] = [:],
+            advice: [String: Int] = [:]
 
         init(_ lines: [String]) throws {
             for line in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                if object["error"] != nil { errors += 1; continue }
+                if object["error"] != nil {
+                    errors += 1
+                    continue
+                }
                 verdicts += 1
                 decisions["\(object["question"]!): \(object["decision"]!)", default: 0] += 1
                 pilots[object["pilot"] as! String, default: 0] += 1
                 if object["exceptional"] as? Bool == true { exceptional += 1 }
-                for code in Set((object["reasons"] as! [[String: Any]]).map { $0["code"] as! String }) { reasons[code, default: 0] += 1 }
+                for code in Set((object["reasons"] as! [[String: Any]]).map { $0["code"] as! String }) {
+                    reasons[code, default: 0] += 1
+                }
                 for r in Set(object["referrals"] as! [String]) { referrals[r, default: 0] += 1 }
                 for a in Set(object["actions"] as! [String]) { actions[a, default: 0] += 1 }
                 for m in Set(object["missing_facts"] as! [String]) { missing[m, default: 0] += 1 }
@@ -62,10 +74,15 @@ import Testing
         #expect(expected.verdicts == 11)
         #expect(expected.errors == 2)
         #expect(expected.exceptional == 1)
-        #expect(Set(expected.decisions.keys).isSuperset(of: ["intake: admit", "intake: exclude", "intake: refer", "intake: undetermined",
-                                                            "review: continue", "review: escalate_mrt"]))
+        #expect(
+            Set(expected.decisions.keys).isSuperset(of: [
+                "intake: admit", "intake: exclude", "intake: refer", "intake: undetermined",
+                "review: continue", "review: escalate_mrt",
+            ]))
         #expect(expected.pilots == ["groningen": 6, "utrecht": 5])
-        #expect(!expected.referrals.isEmpty && !expected.actions.isEmpty && !expected.missing.isEmpty && !expected.advice.isEmpty)
+        #expect(
+            !expected.referrals.isEmpty && !expected.actions.isEmpty && !expected.missing.isEmpty
+                && !expected.advice.isEmpty)
     }
 
     @Test func summaryCountsEqualDirectCounts() throws {
@@ -98,7 +115,8 @@ import Testing
         // Dutch by default (the report reads verdicts of any pilot; Dutch is the users' language).
         #expect(run.stdout.contains("  \(expected.verdicts) uitkomsten, \(expected.errors) foutregel"))
         let sections = Self.sections(run.stdout)
-        func check(_ title: String, _ counts: [String: Int], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        func check(_ title: String, _ counts: [String: Int], sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        {
             let rows = sections.first { $0.key.hasPrefix(title) }?.value ?? [:]
             #expect(rows == counts, "\(title)", sourceLocation: sourceLocation)
         }
@@ -130,11 +148,15 @@ import Testing
         #expect(checker.problems.isEmpty, "\(checker.problems.joined(separator: "\n"))")
         #expect(!checker.tags.contains { $0.name == "script" || $0.name == "link" || $0.name == "img" })
         let expected = try Expected(lines)
-        for (name, counts) in [("decisions", expected.decisions), ("reasons", expected.reasons), ("referrals", expected.referrals),
-                               ("actions", expected.actions), ("pilots", expected.pilots)] {
+        for (name, counts) in [
+            ("decisions", expected.decisions), ("reasons", expected.reasons), ("referrals", expected.referrals),
+            ("actions", expected.actions), ("pilots", expected.pilots),
+        ] {
             let section = try RulebookTests.block(html, start: "<section id=\"\(name)\">", end: "</section>")
             for (key, count) in counts {
-                #expect(section.contains("<tr><td><code>\(HTML.escape(key))</code></td><td class=\"num\">\(count)</td>"), "\(name): \(key) = \(count)")
+                #expect(
+                    section.contains("<tr><td><code>\(HTML.escape(key))</code></td><td class=\"num\">\(count)</td>"),
+                    "\(name): \(key) = \(count)")
             }
             let svgs = MarkupChecker.svgElements(in: section)
             #expect(svgs.count == 1, "one bar chart for \(name)")
@@ -188,7 +210,10 @@ import Testing
 
     @Test func htmlEscapesWhatTheFileSays() throws {
         var summary = CaseSummary()
-        summary.add(line: #"{"case_id":"x","pilot":"<b>evil</b>","question":"intake","decision":"a&b","reasons":[{"code":"<script>"}],"referrals":[],"actions":[],"missing_facts":[]}"#, number: 1)
+        summary.add(
+            line:
+                #"{"case_id":"x","pilot":"<b>evil</b>","question":"intake","decision":"a&b","reasons":[{"code":"<script>"}],"referrals":[],"actions":[],"missing_facts":[]}"#,
+            number: 1)
         let html = summary.html(source: "<file>.jsonl")
         #expect(MarkupChecker(html, mode: .html).problems.isEmpty)
         #expect(!html.contains("<script>") && !html.contains("<b>evil"))

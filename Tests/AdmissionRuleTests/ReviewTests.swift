@@ -27,7 +27,9 @@ import Testing
         #expect(try review(pilot, ["admission_date": .null]).question == "intake")
         #expect(try review(pilot, ["admission_date": nil]).scenarioAdvice == nil)
         // Review facts alone do not make a review.
-        #expect(try intake(pilot, ["phase": "reception", "lso_consensus": true, "outcome": "departed"]).question == "intake")
+        #expect(
+            try intake(pilot, ["phase": "reception", "lso_consensus": true, "outcome": "departed"]).question == "intake"
+        )
         // A review does not depend on the intake facts: a minimal review case is a review.
         let minimal = CaseJSON.object([
             ("case_id", "R-1"), ("reference_date", "2022-05-01"), ("admission_date", "2022-01-10"),
@@ -38,7 +40,9 @@ import Testing
     @Test(arguments: Pilot.allCases)
     func reviewDoesNotReadIntakeExclusions(pilot: Pilot) throws {
         // An entry ban, a nationality, an unknown birth date: questions of intake, not of review.
-        let v = try review(pilot, ["entry_ban_years": 12, "nationality": "PL", "birth_date": nil, "v_number": nil, "identity_doubt": nil])
+        let v = try review(
+            pilot,
+            ["entry_ban_years": 12, "nationality": "PL", "birth_date": nil, "v_number": nil, "identity_doubt": nil])
         #expect(v.decision == "continue")
         #expect(v.reasons.isEmpty)
         #expect(v.missingFacts.isEmpty)
@@ -58,10 +62,12 @@ import Testing
         #expect(plain.codes == ["outflow"])
         #expect(plain.referrals.isEmpty)
         // An outflow goes before everything else at review, and unknowns do not matter.
-        let busy = try review(pilot, [
-            "outcome": .string(outcome), "lso_consensus": false, "progress": false, "cooperating": nil,
-            "reception_entitlement": "coa", "safe_country_national": true,
-        ])
+        let busy = try review(
+            pilot,
+            [
+                "outcome": .string(outcome), "lso_consensus": false, "progress": false, "cooperating": nil,
+                "reception_entitlement": "coa", "safe_country_national": true,
+            ])
         #expect(busy.decision == "end")
         #expect(busy.codes == ["outflow"])
         #expect(busy.referrals.isEmpty, "no MRT and no COA referral after an outflow")
@@ -87,9 +93,11 @@ import Testing
     func reviewOutsideTheProgrammePeriodEndsTheStay(pilot: Pilot, period: (String, String, String?, Bool)) throws {
         let (reference, admission, lastReview, within) = period
         let last: CaseJSON? = lastReview.map { .string($0) }
-        let v = try review(pilot, [
-            "reference_date": .string(reference), "admission_date": .string(admission), "last_review_date": last,
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": .string(reference), "admission_date": .string(admission), "last_review_date": last,
+            ])
         if within {
             #expect(v.decision == "continue")
             #expect(v.reasons.isEmpty)
@@ -98,18 +106,22 @@ import Testing
             #expect(v.codes == ["outside_programme_period"])
         }
         // Even without LSO consensus: the programme ended (or had not begun).
-        let noConsensus = try review(pilot, [
-            "reference_date": .string(reference), "admission_date": .string(admission), "last_review_date": last,
-            "lso_consensus": false,
-        ])
+        let noConsensus = try review(
+            pilot,
+            [
+                "reference_date": .string(reference), "admission_date": .string(admission), "last_review_date": last,
+                "lso_consensus": false,
+            ])
         #expect(noConsensus.decision == (within ? "escalate_mrt" : "end"))
     }
 
     @Test(arguments: Pilot.allCases)
     func outflowAfterTheProgrammeListsBothReasons(pilot: Pilot) throws {
-        let v = try review(pilot, [
-            "reference_date": "2025-01-02", "last_review_date": "2024-12-01", "outcome": "departed",
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": "2025-01-02", "last_review_date": "2024-12-01", "outcome": "departed",
+            ])
         #expect(v.decision == "end")
         #expect(v.codes == ["outflow", "outside_programme_period"])
     }
@@ -126,17 +138,22 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func noLSOConsensusGoesBeforeEveryReasonToEnd(pilot: Pilot) throws {
-        let v = try review(pilot, [
-            "lso_consensus": false, "reception_entitlement": "coa", "progress": false, "cooperating": false,
-            "safe_country_national": true, "admission_date": "2021-06-01",
-        ])
+        let v = try review(
+            pilot,
+            [
+                "lso_consensus": false, "reception_entitlement": "coa", "progress": false, "cooperating": false,
+                "safe_country_national": true, "admission_date": "2021-06-01",
+            ])
         #expect(v.decision == "escalate_mrt", "never end rather than escalate without consensus (4.6, 5.2)")
         #expect(v.codes == ["no_lso_consensus"])
         #expect(v.referrals == ["mrt"])
         // Whatever the later facts are.
-        let unknowns = try review(pilot, [
-            "lso_consensus": false, "reception_entitlement": nil, "progress": nil, "cooperating": nil, "safe_country_national": nil,
-        ])
+        let unknowns = try review(
+            pilot,
+            [
+                "lso_consensus": false, "reception_entitlement": nil, "progress": nil, "cooperating": nil,
+                "safe_country_national": nil,
+            ])
         #expect(unknowns.decision == "escalate_mrt")
         #expect(unknowns.missingFacts.isEmpty)
     }
@@ -144,7 +161,8 @@ import Testing
     @Test(arguments: Pilot.allCases, ["coa", "family_location", "vbl"])
     func aReceptionEntitlementEndsTheStayWithItsReferral(pilot: Pilot, entitlement: String) throws {
         // Admitted in 2022: after Utrecht's family inflow stopped, so Utrecht too ends the stay.
-        let v = try review(pilot, ["reception_entitlement": .string(entitlement), "progress": false, "cooperating": false])
+        let v = try review(
+            pilot, ["reception_entitlement": .string(entitlement), "progress": false, "cooperating": false])
         #expect(v.decision == "end")
         #expect(v.codes == ["reception_entitlement"])
         #expect(v.referrals == [entitlement])
@@ -217,10 +235,13 @@ import Testing
     @Test(arguments: Pilot.allCases, threeMonths)
     func safeCountryNationalsStayAtMostThreeMonthsInRotterdam(pilot: Pilot, dates: (String, String, Bool)) throws {
         let (admission, reference, over) = dates
-        let v = try review(pilot, [
-            "safe_country_national": true, "admission_date": .string(admission), "reference_date": .string(reference),
-            "last_review_date": .string(reference),
-        ])
+        let v = try review(
+            pilot,
+            [
+                "safe_country_national": true, "admission_date": .string(admission),
+                "reference_date": .string(reference),
+                "last_review_date": .string(reference),
+            ])
         if pilot == .rotterdam && over {
             #expect(v.decision == "end")
             #expect(v.codes == ["max_stay_exceeded"])
@@ -243,9 +264,12 @@ import Testing
     }
 
     @Test func rotterdamsThreeMonthsInThePrecedenceAtReview() throws {
-        let over: Overrides = ["safe_country_national": true, "admission_date": "2022-01-10", "reference_date": "2022-05-01"]
+        let over: Overrides = [
+            "safe_country_national": true, "admission_date": "2022-01-10", "reference_date": "2022-05-01",
+        ]
         // Before no progress: only max_stay_exceeded is listed.
-        let progress = try decide(.rotterdam, Cases.review(.rotterdam, over, ["progress": false, "cooperating": false]))
+        let progress = try decide(
+            .rotterdam, Cases.review(.rotterdam, over, ["progress": false, "cooperating": false]))
         #expect(progress.decision == "end")
         #expect(progress.codes == ["max_stay_exceeded"])
         // After a reception entitlement.
@@ -267,19 +291,28 @@ import Testing
     /// Utrecht's deviation (rev 2) covers only families from its former BBB: the family
     /// entitlement does not end their stay when it began before 2020-11-17; any other family's
     /// stay ends as elsewhere.
-    @Test(arguments: Pilot.allCases, [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2021-01-10", false)])
+    @Test(
+        arguments: Pilot.allCases,
+        [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false), ("2021-01-10", false)])
     func familyEntitlementAtReview(pilot: Pilot, admitted: (String, Bool)) throws {
-        let fromBBB = try review(pilot, [
-            "reception_entitlement": "family_location", "previously_in_bbb": true, "admission_date": .string(admitted.0),
-        ])
-        let notFromBBB = try review(pilot, [
-            "reception_entitlement": "family_location", "previously_in_bbb": false, "admission_date": .string(admitted.0),
-        ])
+        let fromBBB = try review(
+            pilot,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": true,
+                "admission_date": .string(admitted.0),
+            ])
+        let notFromBBB = try review(
+            pilot,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": false,
+                "admission_date": .string(admitted.0),
+            ])
         #expect(notFromBBB.decision == "end")
         #expect(notFromBBB.referrals == ["family_location"])
         let v = fromBBB
         if pilot == .utrecht && admitted.1 {
-            #expect(v.decision == "continue", "a stay that began before 2020-11-17 is not ended by the family entitlement")
+            #expect(
+                v.decision == "continue", "a stay that began before 2020-11-17 is not ended by the family entitlement")
             #expect(v.reasons.isEmpty)
             #expect(v.referrals.isEmpty)
         } else {
@@ -324,10 +357,12 @@ import Testing
     @Test(arguments: Pilot.allCases, reviewMoments)
     func reviewOverdueUnderTheTwoPhaseModel(pilot: Pilot, moment: (String, String, String?, Bool)) throws {
         let (reference, admission, lastReview, overdue) = moment
-        let v = try review(pilot, [
-            "reference_date": .string(reference), "admission_date": .string(admission),
-            "last_review_date": lastReview.map { .string($0) } ?? .null,
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": .string(reference), "admission_date": .string(admission),
+                "last_review_date": lastReview.map { .string($0) } ?? .null,
+            ])
         #expect(v.decision == "continue")
         if overdue {
             #expect(v.codes == ["review_overdue"])
@@ -341,7 +376,8 @@ import Testing
     @Test(arguments: Pilot.allCases)
     func absentAndNullLastReviewCountFromAdmission(pilot: Pilot) throws {
         for last: CaseJSON? in [nil, .null] {
-            let v = try review(pilot, ["reference_date": "2024-03-01", "admission_date": "2023-11-30", "last_review_date": last])
+            let v = try review(
+                pilot, ["reference_date": "2024-03-01", "admission_date": "2023-11-30", "last_review_date": last])
             #expect(v.actions == ["review_due"])
         }
     }
@@ -358,7 +394,8 @@ import Testing
     func reviewActionReasonsAreListedWhateverTheDecision(pilot: Pilot, index: Int) throws {
         let (what, others, decision, codes) = Self.otherDecisions[index]
         let moment: Overrides = [
-            "reference_date": "2024-09-02", "admission_date": "2023-06-01", "last_review_date": "2024-04-01", "scenario": nil,
+            "reference_date": "2024-09-02", "admission_date": "2023-06-01", "last_review_date": "2024-04-01",
+            "scenario": nil,
         ]
         let v = try decide(pilot, Cases.review(pilot, moment, others))
         #expect(v.decision == decision, "\(what)")
@@ -381,10 +418,12 @@ import Testing
     @Test(arguments: Pilot.allCases, scenarioMoments.indices)
     func noScenarioInTheReceptionPhase(pilot: Pilot, index: Int) throws {
         let (reference, phase, scenario, required) = Self.scenarioMoments[index]
-        let v = try review(pilot, [
-            "reference_date": .string(reference), "last_review_date": .string(reference), "phase": .string(phase),
-            "scenario": scenario, "pending_procedure": false, "onward_option": false,
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": .string(reference), "last_review_date": .string(reference), "phase": .string(phase),
+                "scenario": scenario, "pending_procedure": false, "onward_option": false,
+            ])
         #expect(v.decision == "continue")
         if required {
             #expect(v.codes.contains("no_scenario"))
@@ -395,4 +434,3 @@ import Testing
         }
     }
 }
-

@@ -62,12 +62,20 @@ import Testing
     }
 
     @Test func utrechtFamilyChildIsAdmittedWithoutReferral() throws {
-        let child = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": true,
-                                          "reference_date": "2020-11-16", "birth_date": "2010-03-01"])
+        let child = try intake(
+            .utrecht,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": true,
+                "reference_date": "2020-11-16", "birth_date": "2010-03-01",
+            ])
         #expect(child.decision == "admit")
         #expect(child.referrals.isEmpty)
-        let newFamilyChild = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": false,
-                                                   "reference_date": "2020-11-16", "birth_date": "2010-03-01"])
+        let newFamilyChild = try intake(
+            .utrecht,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": false,
+                "reference_date": "2020-11-16", "birth_date": "2010-03-01",
+            ])
         #expect(newFamilyChild.decision == "exclude")
         #expect(newFamilyChild.referrals == ["family_location", "minor_reception"])
     }
@@ -125,7 +133,8 @@ import Testing
         }
         // Every fact that can be missing (not required, and not an optional fact outside a group)
         // has a party named for it, not one reached by "other facts".
-        for fact in program.facts where !fact.isRequired && !fact.isGroupPresence && (!fact.isOptional || fact.group != nil) {
+        for fact in program.facts
+        where !fact.isRequired && !fact.isGroupPresence && (!fact.isOptional || fact.group != nil) {
             #expect(Self.party(fact.name, program) != nil, "\(pilot.rawValue): no party checks `\(fact.name)`")
         }
     }
@@ -143,7 +152,8 @@ import Testing
         let province = try intake(pilot, ["binding_province": nil])
         if pilot.hasRegionalBinding {
             let text = VerdictText.render(province, program: program, trace: false)
-            #expect(text.contains("wordt gecontroleerd door: \(pilot == .groningen ? "INLIA" : "begeleidingsorganisatie")"))
+            #expect(
+                text.contains("wordt gecontroleerd door: \(pilot == .groningen ? "INLIA" : "begeleidingsorganisatie")"))
         }
     }
 
@@ -152,8 +162,12 @@ import Testing
     @Test(arguments: Pilot.allCases, [("2020-06-01", true), ("2020-11-16", true), ("2020-11-17", false)])
     func onlyUtrechtsFormerBBBFamiliesAreAdmitted(pilot: Pilot, date: (String, Bool)) throws {
         for bbb in [true, false] {
-            let v = try intake(pilot, ["reception_entitlement": "family_location", "previously_in_bbb": .bool(bbb),
-                                       "reference_date": .string(date.0)])
+            let v = try intake(
+                pilot,
+                [
+                    "reception_entitlement": "family_location", "previously_in_bbb": .bool(bbb),
+                    "reference_date": .string(date.0),
+                ])
             if pilot == .utrecht && bbb && date.1 {
                 #expect(v.decision == "admit")
                 #expect(v.referrals.isEmpty)
@@ -166,8 +180,12 @@ import Testing
     }
 
     @Test func utrechtFamilyWithUnknownBBBHistoryIsUndetermined() throws {
-        let v = try intake(.utrecht, ["reception_entitlement": "family_location", "previously_in_bbb": nil,
-                                      "reference_date": "2020-11-16"])
+        let v = try intake(
+            .utrecht,
+            [
+                "reception_entitlement": "family_location", "previously_in_bbb": nil,
+                "reference_date": "2020-11-16",
+            ])
         #expect(v.decision == "undetermined")
         #expect(v.sortedMissing == ["previously_in_bbb"])
     }
@@ -203,7 +221,8 @@ import Testing
         #expect(v.codes == ["no_regional_binding"])
         #expect(v.referrals == ["other_lvv"])
         for province in Pilot.municipalities.map(\.province) where province != pilot.province {
-            #expect(try intake(pilot, ["binding_province": .string(province)]).referrals == ["other_lvv"], "\(province)")
+            #expect(
+                try intake(pilot, ["binding_province": .string(province)]).referrals == ["other_lvv"], "\(province)")
         }
     }
 
@@ -216,8 +235,13 @@ import Testing
             ("entry ban unknown", ["binding_province": .string(other), "entry_ban_years": nil]),
             ("lawful residence unknown", ["binding_province": .string(other), "lawful_residence": nil]),
             ("a minor", ["binding_province": .string(other), "birth_date": "2010-01-01"]),
-            ("an exception not yet dated", ["binding_province": .string(other),
-                                            "exceptional_admission": ["decided_by": "mayor", "grounds": "humanitarian"]]),
+            (
+                "an exception not yet dated",
+                [
+                    "binding_province": .string(other),
+                    "exceptional_admission": ["decided_by": "mayor", "grounds": "humanitarian"],
+                ]
+            ),
             ("own province", [:]),
         ]
         for (what, overrides) in cases {

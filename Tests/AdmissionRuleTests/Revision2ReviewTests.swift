@@ -29,10 +29,12 @@ import Testing
     /// The research-phase person of issue 14: admitted in the new inflow, no scenario yet.
     @Test(arguments: Pilot.allCases)
     func researchPhaseWithoutAScenarioIsNotEndedForNoProgress(pilot: Pilot) throws {
-        let v = try review(pilot, [
-            "reference_date": "2024-05-01", "admission_date": "2024-03-10", "last_review_date": nil,
-            "phase": "research", "scenario": nil, "progress": false,
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": "2024-05-01", "admission_date": "2024-03-10", "last_review_date": nil,
+                "phase": "research", "scenario": nil, "progress": false,
+            ])
         #expect(v.decision == "continue")
         #expect(v.reasons.isEmpty)
         #expect(v.actions.isEmpty, "no scenario is required in the research phase")
@@ -51,10 +53,12 @@ import Testing
     @Test(arguments: Pilot.allCases, phases)
     func researchPhaseOfTheNewInflowIsNotJudged(pilot: Pilot, phase: (String, String, Bool)) throws {
         let (admission, name, judged) = phase
-        let v = try review(pilot, [
-            "reference_date": "2024-05-01", "admission_date": .string(admission), "last_review_date": "2024-04-20",
-            "phase": .string(name), "progress": false,
-        ])
+        let v = try review(
+            pilot,
+            [
+                "reference_date": "2024-05-01", "admission_date": .string(admission), "last_review_date": "2024-04-20",
+                "phase": .string(name), "progress": false,
+            ])
         if judged {
             #expect(v.decision == "end")
             #expect(v.codes == ["no_progress"])
@@ -66,10 +70,12 @@ import Testing
 
     @Test(arguments: Pilot.allCases)
     func anUnknownPhaseMattersOnlyForTheNewInflow(pilot: Pilot) throws {
-        let newInflow = try review(pilot, [
-            "reference_date": "2024-05-01", "admission_date": "2024-03-01", "last_review_date": nil, "phase": nil,
-            "progress": false,
-        ])
+        let newInflow = try review(
+            pilot,
+            [
+                "reference_date": "2024-05-01", "admission_date": "2024-03-01", "last_review_date": nil, "phase": nil,
+                "progress": false,
+            ])
         #expect(newInflow.decision == "undetermined")
         #expect(newInflow.missingFacts == ["phase"])
         let earlier = try review(pilot, ["phase": nil, "progress": false])
@@ -78,7 +84,9 @@ import Testing
         #expect(earlier.missingFacts.isEmpty)
     }
 
-    static let notGoingWell: [Overrides] = [["progress": false], ["cooperating": false], ["progress": false, "cooperating": false]]
+    static let notGoingWell: [Overrides] = [
+        ["progress": false], ["cooperating": false], ["progress": false, "cooperating": false],
+    ]
 
     @Test(arguments: Pilot.allCases, notGoingWell.indices)
     func stabilisationKeepsNoProgressAndNoCooperationFromEndingTheStay(pilot: Pilot, index: Int) throws {
@@ -120,7 +128,9 @@ import Testing
     ]
 
     @Test(arguments: Pilot.allCases, referrals)
-    func withoutConsensusAndAdviceTheCaseIsEscalatedAndAnOverdueAdviceChased(pilot: Pilot, referral: (String?, Bool)) throws {
+    func withoutConsensusAndAdviceTheCaseIsEscalatedAndAnOverdueAdviceChased(pilot: Pilot, referral: (String?, Bool))
+        throws
+    {
         let (date, overdue) = referral
         let v = try review(pilot, ["lso_consensus": false, "mrt_referral_date": date.map { .string($0) }])
         #expect(v.decision == "escalate_mrt")
@@ -156,12 +166,15 @@ import Testing
 
     @Test(arguments: Pilot.allCases, notGoingWell.indices)
     func anAdviceToContinueSettlesTheDisputeAboutProgress(pilot: Pilot, index: Int) throws {
-        let v = try decide(pilot, Cases.review(pilot, Self.notGoingWell[index], ["lso_consensus": false, "mrt_advice": "continue"]))
+        let v = try decide(
+            pilot, Cases.review(pilot, Self.notGoingWell[index], ["lso_consensus": false, "mrt_advice": "continue"]))
         #expect(v.decision == "continue")
         #expect(v.codes == ["mrt_advice"])
         #expect(v.referrals.isEmpty)
         // Steps 6-7 are not judged: their unknown facts do not matter.
-        let unknowns = try review(pilot, ["lso_consensus": false, "mrt_advice": "continue", "progress": nil, "cooperating": nil, "phase": nil])
+        let unknowns = try review(
+            pilot,
+            ["lso_consensus": false, "mrt_advice": "continue", "progress": nil, "cooperating": nil, "phase": nil])
         #expect(unknowns.decision == "continue")
         #expect(unknowns.missingFacts.isEmpty)
     }
@@ -206,10 +219,12 @@ import Testing
     /// Step 4 before step 5: Rotterdam's three months end the stay whatever the MRT advises.
     @Test(arguments: Pilot.allCases, ["continue", "end"])
     func rotterdamsCapGoesBeforeTheAdvice(pilot: Pilot, advice: String) throws {
-        let v = try review(pilot, [
-            "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
-            "reference_date": "2024-04-16", "lso_consensus": false, "mrt_advice": .string(advice),
-        ])
+        let v = try review(
+            pilot,
+            [
+                "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
+                "reference_date": "2024-04-16", "lso_consensus": false, "mrt_advice": .string(advice),
+            ])
         if pilot == .rotterdam {
             #expect(v.decision == "end")
             #expect(v.codes == ["max_stay_exceeded"])
@@ -218,10 +233,12 @@ import Testing
             #expect(v.codes == ["mrt_advice"])
         }
         // Without an advice yet the case goes to the MRT first (step 2), in Rotterdam too.
-        let first = try review(pilot, [
-            "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
-            "reference_date": "2024-04-16", "lso_consensus": false,
-        ])
+        let first = try review(
+            pilot,
+            [
+                "safe_country_national": true, "admission_date": "2024-01-15", "last_review_date": "2024-04-01",
+                "reference_date": "2024-04-16", "lso_consensus": false,
+            ])
         #expect(first.decision == "escalate_mrt")
     }
 
@@ -236,7 +253,9 @@ import Testing
 
     @Test func endingWithoutConsensusBeforeTheAdviceIsStillAViolation() throws {
         // A planted pilot that lets an advice-less case without consensus fall through to no progress.
-        let program = try ComplianceTests.planted("planted_mrt", """
+        let program = try ComplianceTests.planted(
+            "planted_mrt",
+            """
             override rule no_lso_consensus
               title "Alleen opschalen als de MRT al is ingeschakeld (geplante fout)"
               source "test"
@@ -254,7 +273,8 @@ import Testing
         let verdict = VerdictBuilder(program: program).verdict(for: input)
         #expect(verdict.decision == "end")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(object["mrt_advice"] == nil || object["mrt_advice"] is NSNull, "the counterexample has no advice: \(json)")
+        #expect(
+            object["mrt_advice"] == nil || object["mrt_advice"] is NSNull, "the counterexample has no advice: \(json)")
     }
 
     // MARK: - The review actions (two-phase model) still come whatever the decision
@@ -263,8 +283,14 @@ import Testing
         ("no progress without a scenario", ["progress": false], "continue", []),
         ("stabilisation", ["cooperating": false, "stabilisation": true], "continue", []),
         ("MRT advises end", ["lso_consensus": false, "mrt_advice": "end"], "end", ["mrt_advice"]),
-        ("MRT advises continue", ["lso_consensus": false, "mrt_advice": "continue", "cooperating": false], "continue", ["mrt_advice"]),
-        ("escalated, advice overdue", ["lso_consensus": false, "mrt_referral_date": "2024-07-01"], "escalate_mrt", ["no_lso_consensus"]),
+        (
+            "MRT advises continue", ["lso_consensus": false, "mrt_advice": "continue", "cooperating": false],
+            "continue", ["mrt_advice"]
+        ),
+        (
+            "escalated, advice overdue", ["lso_consensus": false, "mrt_referral_date": "2024-07-01"], "escalate_mrt",
+            ["no_lso_consensus"]
+        ),
     ]
 
     @Test(arguments: Pilot.allCases, rev2Decisions.indices)
@@ -285,7 +311,9 @@ import Testing
     // MARK: - 9. Outflow, durable or temporary, classed in the rule files
 
     static let durableOutcomes = ["residence_granted", "departed", "onward_migrated"]
-    static let temporaryOutcomes = ["asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination"]
+    static let temporaryOutcomes = [
+        "asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination",
+    ]
 
     @Test(arguments: Pilot.allCases)
     func theRuleFilesClassEveryOutcome(pilot: Pilot) throws {
@@ -332,20 +360,26 @@ import Testing
         var expected: [String: (durable: Int, temporary: Int)] = [:]
         let plan: [(Pilot, [String])] = [
             (.groningen, ["departed", "departed", "left_unknown", "residence_granted"]),
-            (.rotterdam, ["onward_migrated", "forced_termination", "returned_bbb", "asylum_followup_coa", "art64_postponement"]),
+            (
+                .rotterdam,
+                ["onward_migrated", "forced_termination", "returned_bbb", "asylum_followup_coa", "art64_postponement"]
+            ),
             (.utrecht, ["left_unknown"]),
         ]
         for (pilot, outcomes) in plan {
             let program = try Pilots.program(pilot)
             for (i, outcome) in outcomes.enumerated() {
-                let verdict = try review(pilot, ["outcome": .string(outcome), "lso_consensus": i % 2 == 0 ? false : true])
-                lines.append(String(decoding: VerdictJSON.encode(verdict, program: program, trace: i % 2 == 1), as: UTF8.self))
+                let verdict = try review(
+                    pilot, ["outcome": .string(outcome), "lso_consensus": i % 2 == 0 ? false : true])
+                lines.append(
+                    String(decoding: VerdictJSON.encode(verdict, program: program, trace: i % 2 == 1), as: UTF8.self))
                 let durable = Self.durableOutcomes.contains(outcome)
                 expected[pilot.rawValue, default: (0, 0)].durable += durable ? 1 : 0
                 expected[pilot.rawValue, default: (0, 0)].temporary += durable ? 0 : 1
             }
             for verdict in [try review(pilot), try review(pilot, ["progress": false]), try intake(pilot)] {
-                lines.append(String(decoding: VerdictJSON.encode(verdict, program: program, trace: true), as: UTF8.self))
+                lines.append(
+                    String(decoding: VerdictJSON.encode(verdict, program: program, trace: true), as: UTF8.self))
             }
         }
         return (lines, expected)
@@ -357,7 +391,9 @@ import Testing
         for (number, line) in lines.enumerated() { summary.add(line: line, number: number + 1) }
         #expect(Set(summary.outflow.keys) == ["groningen", "rotterdam", "utrecht"])
         var programs: [String: Result<Program, OutflowClassification.Problem>] = [:]
-        for pilot in [Pilot.groningen, .rotterdam, .utrecht] { programs[pilot.rawValue] = .success(try Pilots.program(pilot)) }
+        for pilot in [Pilot.groningen, .rotterdam, .utrecht] {
+            programs[pilot.rawValue] = .success(try Pilots.program(pilot))
+        }
         let rows = summary.outflowRows(OutflowClassification(programs: programs))
         #expect(rows.map(\.pilot) == ["groningen", "rotterdam", "utrecht", "all"])
         for row in rows.dropLast() {
@@ -388,7 +424,10 @@ import Testing
         let page = try String(contentsOfFile: out, encoding: .utf8)
         #expect(MarkupChecker(page, mode: .html).problems.isEmpty)
         let section = try RulebookTests.block(page, start: "<section id=\"outflow\">", end: "</section>")
-        #expect(section.contains("<tr><td><code>groningen</code></td><td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">75.0%</td></tr>"))
+        #expect(
+            section.contains(
+                "<tr><td><code>groningen</code></td><td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">75.0%</td></tr>"
+            ))
         #expect(section.contains("<tr><td><code>all</code></td><td class=\"num\">4</td><td class=\"num\">6</td>"))
     }
 
@@ -402,7 +441,10 @@ import Testing
         #expect(run.stdout.contains("note: outflow of `groningen` not classed: cannot read"))
         #expect(run.stderr.contains("cannot class the outflow of `groningen`"))
         let table = run.stdout.components(separatedBy: "Outflow per pilot").last ?? ""
-        #expect(table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.contains(["groningen", "0", "0", "4", "0.0%"]))
+        #expect(
+            table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.contains([
+                "groningen", "0", "0", "4", "0.0%",
+            ]))
         // A pilot the contract does not know stays unclassified, noted, without failing.
         let strange = lines[0].replacingOccurrences(of: "\"pilot\":\"groningen\"", with: "\"pilot\":\"zwolle\"")
         #expect(strange != lines[0])
@@ -417,8 +459,13 @@ import Testing
         let olderPath = try scratch.write("older.jsonl", older + "\n")
         let noted = try CommandLineTests.run(["report", olderPath, "--lang", "en"])
         #expect(noted.status == 0, "\(noted.stderr)")
-        #expect(noted.stdout.contains("note: verdicts of `groningen` were made with rules sha256 \(String(repeating: "0", count: 64))"))
-        #expect(noted.stdout.split(separator: "\n").contains { $0.split(separator: " ").map(String.init) == ["groningen", "1", "0", "0", "100.0%"] })
+        #expect(
+            noted.stdout.contains(
+                "note: verdicts of `groningen` were made with rules sha256 \(String(repeating: "0", count: 64))"))
+        #expect(
+            noted.stdout.split(separator: "\n").contains {
+                $0.split(separator: " ").map(String.init) == ["groningen", "1", "0", "0", "100.0%"]
+            })
     }
 
     // MARK: - 10. Choices are marked in the sources
@@ -431,9 +478,12 @@ import Testing
         #expect(rules.count >= 9)
         for rule in rules {
             let source = try #require(rule.source, "\(rule.id) has a source")
-            #expect(source.range(of: #"00[0-4] "#, options: .regularExpression) != nil, "\(rule.id) names a seed: \(source)")
-            #expect(source.range(of: #"(art\. \d|regels? \d)"#, options: .regularExpression) != nil,
-                    "\(rule.id) names an article or line: \(source)")
+            #expect(
+                source.range(of: #"00[0-4] "#, options: .regularExpression) != nil, "\(rule.id) names a seed: \(source)"
+            )
+            #expect(
+                source.range(of: #"(art\. \d|regels? \d)"#, options: .regularExpression) != nil,
+                "\(rule.id) names an article or line: \(source)")
         }
         for id in ["review_reception_entitlement", "not_cooperating"] {
             let rule = try #require(rules.first { $0.id == id })

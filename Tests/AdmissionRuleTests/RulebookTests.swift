@@ -12,12 +12,16 @@ import Testing
     static let proofs: [Pilot: (program: Program, compliance: ComplianceReport)] = {
         var proofs: [Pilot: (program: Program, compliance: ComplianceReport)] = [:]
         for pilot in Pilot.allCases {
-            if let program = try? Pilots.program(pilot) { proofs[pilot] = (program, ComplianceReport(program: program)) }
+            if let program = try? Pilots.program(pilot) {
+                proofs[pilot] = (program, ComplianceReport(program: program))
+            }
         }
         return proofs
     }()
 
-    static let pages: [Pilot: String] = proofs.mapValues { Rulebook(program: $0.program, compliance: $0.compliance).html() }
+    static let pages: [Pilot: String] = proofs.mapValues {
+        Rulebook(program: $0.program, compliance: $0.compliance).html()
+    }
 
     /// The same rulebooks in English (`doc --lang en`), with the same proof.
     static let englishPages: [Pilot: String] = proofs.mapValues {
@@ -50,7 +54,9 @@ import Testing
         let html = try Self.page(pilot)
         let checker = MarkupChecker(html, mode: .html)
         #expect(!checker.tags.contains { $0.name == "script" }, "no JavaScript")
-        #expect(!checker.tags.contains { $0.name == "link" || $0.name == "img" || $0.name == "iframe" }, "no external assets")
+        #expect(
+            !checker.tags.contains { $0.name == "link" || $0.name == "img" || $0.name == "iframe" },
+            "no external assets")
         for tag in checker.tags {
             for (name, value) in tag.attributes where name == "href" || name == "src" {
                 #expect(value.hasPrefix("#"), "only links within the page, not `\(value)` on <\(tag.name)>")
@@ -76,7 +82,9 @@ import Testing
             if let title = rule.title { #expect(html.contains(HTML.escape(title)), "title of `\(rule.id)`") }
             if let source = rule.source { #expect(html.contains(HTML.escape(source)), "source of `\(rule.id)`") }
             if let condition = rule.declaration.condition {
-                #expect(html.contains("<pre><code>\(HTML.escape(ASTPrinter.print(condition)))</code></pre>"), "condition of `\(rule.id)`")
+                #expect(
+                    html.contains("<pre><code>\(HTML.escape(ASTPrinter.print(condition)))</code></pre>"),
+                    "condition of `\(rule.id)`")
             }
             if let reason = rule.reason { #expect(html.contains("<code>\(HTML.escape(reason))</code>")) }
         }
@@ -116,24 +124,32 @@ import Testing
             #expect(card.contains("<span class=\"badge b-overridden\">overridden by utrecht</span>"))
             #expect(card.contains("<span class=\"badge b-deviation\">deviation</span>"))
             #expect(card.contains("<div class=\"deviation\"><strong>Deviation from the convenant.</strong>"))
-            #expect(card.contains("<h5>before: national</h5><pre><code>reception_entitlement != none</code></pre>"), "the old condition")
+            #expect(
+                card.contains("<h5>before: national</h5><pre><code>reception_entitlement != none</code></pre>"),
+                "the old condition")
             #expect(card.contains("<h5>now: utrecht</h5>"), "the new condition")
             // (rev 2) The intake rule reads Utrecht's `bbb_family`, which holds the date.
             #expect(card.contains(id == "reception_entitlement" ? "bbb_family" : "FAMILY_INFLOW_END"))
         }
         for id in ["regional_binding", "cooperation_at_intake", "safe_country"] {
             let card = try Self.article(html, id: "rule-\(id)")
-            #expect(card.contains("<span class=\"badge b-added\">added by utrecht</span>"), "`\(id)` is marked as added")
+            #expect(
+                card.contains("<span class=\"badge b-added\">added by utrecht</span>"), "`\(id)` is marked as added")
             #expect(card.contains("<span class=\"badge b-narrowing\">narrowing</span>"))
         }
         let national = try Self.article(html, id: "rule-entry_ban")
         #expect(national.contains("<span class=\"badge b-inherited\">national</span>"))
         // The change table names every change with its badge.
         let changes = try #require(html.range(of: "<section id=\"changes\">").map { html[$0.lowerBound...] })
-        #expect(changes.contains("overridden</span> <span class=\"badge b-deviation\">deviation</span></td><td><a href=\"#rule-reception_entitlement\">"))
+        #expect(
+            changes.contains(
+                "overridden</span> <span class=\"badge b-deviation\">deviation</span></td><td><a href=\"#rule-reception_entitlement\">"
+            ))
         #expect(changes.contains("added</span></td><td><a href=\"#rule-cooperation_at_intake\">"))
         // The violated invariant is red, with the counterexample.
-        let invariant = try Self.block(html, start: "<div class=\"invariant violated\" id=\"invariant-never_admit_entitled\">", end: "</div>\n</div>")
+        let invariant = try Self.block(
+            html, start: "<div class=\"invariant violated\" id=\"invariant-never_admit_entitled\">",
+            end: "</div>\n</div>")
         #expect(invariant.contains("<div class=\"violation\">"))
         #expect(invariant.contains("&quot;reception_entitlement&quot;:&quot;family_location&quot;"))
         #expect(html.contains("<span class=\"badge b-violated\">not compliant</span>"))
@@ -153,7 +169,9 @@ import Testing
         let national = try String(contentsOfFile: repositoryRoot + "/rules/national.rules", encoding: .utf8)
         let utrecht = try String(contentsOfFile: repositoryRoot + "/rules/utrecht.rules", encoding: .utf8)
         _ = try scratch.write("national.rules", national)
-        let path = try scratch.write("utrecht.rules", utrecht + "\ndisable rule no_v_number because \"INLIA checks the V-number <before> intake & so\"\n")
+        let path = try scratch.write(
+            "utrecht.rules",
+            utrecht + "\ndisable rule no_v_number because \"INLIA checks the V-number <before> intake & so\"\n")
         let program = try RuleLibrary(directory: scratch.folder.path).load(path: path)
         let html = Rulebook(program: program, language: .en).html()
         #expect(MarkupChecker(html, mode: .html).problems.isEmpty)
@@ -161,7 +179,9 @@ import Testing
         #expect(card.contains("<span class=\"badge b-disabled\">switched off by utrecht</span>"))
         #expect(card.contains("INLIA checks the V-number &lt;before&gt; intake &amp; so"))
         #expect(card.contains("<pre><code>is_blank(v_number)</code></pre>"), "what the rule said")
-        #expect(html.contains("<span class=\"badge b-disabled\">switched off</span></td><td><a href=\"#disabled-no_v_number\">"))
+        #expect(
+            html.contains(
+                "<span class=\"badge b-disabled\">switched off</span></td><td><a href=\"#disabled-no_v_number\">"))
         #expect(!html.contains("id=\"rule-no_v_number\""), "no longer listed as a rule in force")
         let svg = try #require(MarkupChecker.svgElements(in: html).first)
         #expect(svg.contains("no_v_number (switched off)"), "greyed out in the diagram")
@@ -169,8 +189,11 @@ import Testing
 
     @Test func textFromRuleFilesIsEscaped() throws {
         let scratch = try CommandLineTests.Scratch()
-        _ = try scratch.write("national.rules", try String(contentsOfFile: repositoryRoot + "/rules/national.rules", encoding: .utf8))
-        let path = try scratch.write("evil.rules", """
+        _ = try scratch.write(
+            "national.rules", try String(contentsOfFile: repositoryRoot + "/rules/national.rules", encoding: .utf8))
+        let path = try scratch.write(
+            "evil.rules",
+            """
             ruleset evil extends national
               title "Evil <b>pilot</b> & co"
 
@@ -247,18 +270,22 @@ import Testing
     func diagramTextNeverOverlaps(pilot: Pilot) throws {
         let program = try Pilots.program(pilot)
         for decision in program.decisions.indices {
-          for language in TextLanguage.allCases {
-            let svg = DecisionDiagram(program: program, decision: decision, language: language).svg()
-            let width = try #require(Self.number(svg, attribute: "width"))
-            let boxes = Self.texts(in: svg)
-            #expect(boxes.count > 10, "the diagram's text was found")
-            for (i, a) in boxes.enumerated() {
-                #expect(a.maxX <= width + 0.5, "“\(a.text)” runs off the drawing in \(program.decisions[decision].name)")
-                for b in boxes[(i + 1)...] where a.intersects(b) {
-                    Issue.record("“\(a.text)” overlaps “\(b.text)” in \(pilot) \(program.decisions[decision].name) (\(language))")
+            for language in TextLanguage.allCases {
+                let svg = DecisionDiagram(program: program, decision: decision, language: language).svg()
+                let width = try #require(Self.number(svg, attribute: "width"))
+                let boxes = Self.texts(in: svg)
+                #expect(boxes.count > 10, "the diagram's text was found")
+                for (i, a) in boxes.enumerated() {
+                    #expect(
+                        a.maxX <= width + 0.5, "“\(a.text)” runs off the drawing in \(program.decisions[decision].name)"
+                    )
+                    for b in boxes[(i + 1)...] where a.intersects(b) {
+                        Issue.record(
+                            "“\(a.text)” overlaps “\(b.text)” in \(pilot) \(program.decisions[decision].name) (\(language))"
+                        )
+                    }
                 }
             }
-          }
         }
     }
 
@@ -282,13 +309,19 @@ import Testing
         #expect(safe.contains("Als deze voorwaarde geldt, is het besluit <code>intake</code> <strong>exclude</strong>"))
         // Titles in the reader's language, from the rule files.
         for rule in program.rules {
-            if let nl = program.texts.text(.rule(rule.id), in: .nl) { #expect(dutch.contains(HTML.escape(nl)), "Dutch title of `\(rule.id)`") }
-            if let en = program.texts.text(.rule(rule.id), in: .en) { #expect(english.contains(HTML.escape(en)), "English title of `\(rule.id)`") }
+            if let nl = program.texts.text(.rule(rule.id), in: .nl) {
+                #expect(dutch.contains(HTML.escape(nl)), "Dutch title of `\(rule.id)`")
+            }
+            if let en = program.texts.text(.rule(rule.id), in: .en) {
+                #expect(english.contains(HTML.escape(en)), "English title of `\(rule.id)`")
+            }
         }
         // No English frame words left on the Dutch page (outside the rule files' own texts and
         // the conditions, which are code).
-        for phrase in ["rules in force", "Decision diagrams", "What utrecht changes", "fires in", "Test cases", "no test shows",
-                       "national rule", "exception lifts the rule", "applies when:", "Stage 1"] {
+        for phrase in [
+            "rules in force", "Decision diagrams", "What utrecht changes", "fires in", "Test cases", "no test shows",
+            "national rule", "exception lifts the rule", "applies when:", "Stage 1",
+        ] {
             #expect(!dutch.contains(phrase), "`\(phrase)` on the Dutch page")
         }
         let svg = try #require(MarkupChecker.svgElements(in: dutch).first)
@@ -307,7 +340,10 @@ import Testing
         let run = try CommandLineTests.run(["doc", "--pilot", "groningen", "--out", out, "--lang", "en"])
         #expect(run.status == 0, "\(run.stderr)")
         let html = try String(contentsOfFile: out + "/groningen.html", encoding: .utf8)
-        #expect(html == (try Self.englishPage(.groningen)).replacingOccurrences(of: repositoryRoot + "/rules/", with: "rules/"))
+        #expect(
+            html
+                == (try Self.englishPage(.groningen)).replacingOccurrences(
+                    of: repositoryRoot + "/rules/", with: "rules/"))
         let bad = try CommandLineTests.run(["doc", "--pilot", "groningen", "--out", out, "--lang", "de"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("`--lang` is `nl` or `en`, not `de`"))
@@ -323,7 +359,8 @@ import Testing
         #expect(run.stdout.hasPrefix("wrote \(out)/groningen.html"))
         let html = try String(contentsOfFile: out + "/groningen.html", encoding: .utf8)
         #expect(MarkupChecker(html, mode: .html).problems.isEmpty)
-        #expect(html == (try Self.page(.groningen)).replacingOccurrences(of: repositoryRoot + "/rules/", with: "rules/"))
+        #expect(
+            html == (try Self.page(.groningen)).replacingOccurrences(of: repositoryRoot + "/rules/", with: "rules/"))
     }
 
     @Test func docCommandErrors() throws {
@@ -335,7 +372,9 @@ import Testing
         #expect(try CommandLineTests.run(["doc", "--pilot", "groningen", "extra.rules"]).status == 2)
         let scratch = try CommandLineTests.Scratch()
         _ = try scratch.write("national.rules", "ruleset national\nrule broken\n  when\n")
-        let broken = try CommandLineTests.run(["doc", "--pilot", "national", "--rules", scratch.folder.path, "--out", scratch.url("o").path])
+        let broken = try CommandLineTests.run([
+            "doc", "--pilot", "national", "--rules", scratch.folder.path, "--out", scratch.url("o").path,
+        ])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("do not load"))
         #expect(!FileManager.default.fileExists(atPath: scratch.url("o/national.html").path))
@@ -347,7 +386,8 @@ import Testing
     static func article(_ html: String, id: String) throws -> String {
         let marker = "id=\"\(id)\">"
         let at = try #require(html.range(of: marker), "no element with id `\(id)`")
-        let start = try #require(html.range(of: "<article", options: .backwards, range: html.startIndex..<at.lowerBound))
+        let start = try #require(
+            html.range(of: "<article", options: .backwards, range: html.startIndex..<at.lowerBound))
         let end = try #require(html.range(of: "</article>", range: at.upperBound..<html.endIndex))
         return String(html[start.lowerBound..<end.upperBound])
     }
@@ -381,7 +421,9 @@ import Testing
             guard let close = piece.range(of: ">"), let end = piece.range(of: "</text>") else { continue }
             let attributes = " " + String(piece[..<close.lowerBound])
             let text = MarkupChecker.unescape(String(piece[close.upperBound..<end.lowerBound]))
-            guard let x = number(attributes, attribute: "x"), let y = number(attributes, attribute: "y") else { continue }
+            guard let x = number(attributes, attribute: "x"), let y = number(attributes, attribute: "y") else {
+                continue
+            }
             let size = number(attributes, attribute: "font-size") ?? 12
             let mono = attributes.contains("Mono")
             let bold = (number(attributes, attribute: "font-weight") ?? 400) >= 600
@@ -389,8 +431,10 @@ import Testing
             let width = Double(text.count) * perCharacter
             let anchoredEnd = attributes.contains("text-anchor=\"end\"")
             // The baseline is at y; letters rise about 0.75 of the size and descend 0.2.
-            boxes.append(TextBox(text: text, minX: anchoredEnd ? x - width : x, maxX: anchoredEnd ? x : x + width,
-                                 minY: y - size * 0.75, maxY: y + size * 0.2))
+            boxes.append(
+                TextBox(
+                    text: text, minX: anchoredEnd ? x - width : x, maxX: anchoredEnd ? x : x + width,
+                    minY: y - size * 0.75, maxY: y + size * 0.2))
         }
         return boxes
     }

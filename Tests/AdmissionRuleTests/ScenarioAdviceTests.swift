@@ -20,8 +20,10 @@ import Testing
         (["new_asylum_grounds", "onward_option"], "legalisation", ["new_asylum_grounds"]),
         (["no_fault_obstacle", "onward_option"], "legalisation", ["no_fault_obstacle"]),
         (["pending_procedure", "no_fault_obstacle", "onward_option"], "legalisation", ["pending_procedure"]),
-        (["pending_procedure", "new_asylum_grounds", "no_fault_obstacle", "onward_option"], "legalisation",
-         ["pending_procedure", "new_asylum_grounds"]),
+        (
+            ["pending_procedure", "new_asylum_grounds", "no_fault_obstacle", "onward_option"], "legalisation",
+            ["pending_procedure", "new_asylum_grounds"]
+        ),
     ]
 
     static let scenarioFacts = ["pending_procedure", "new_asylum_grounds", "no_fault_obstacle", "onward_option"]
@@ -52,8 +54,10 @@ import Testing
     /// (facts that hold, recorded scenario) → differs when the recorded scenario is not the advice.
     static let recorded: [([String], CaseJSON?)] = [
         ([], "return"), ([], "onward_migration"), ([], "legalisation"), ([], nil), ([], .null),
-        (["onward_option"], "return"), (["onward_option"], "onward_migration"), (["onward_option"], "legalisation"), (["onward_option"], nil),
-        (["pending_procedure"], "return"), (["pending_procedure"], "onward_migration"), (["pending_procedure"], "legalisation"),
+        (["onward_option"], "return"), (["onward_option"], "onward_migration"), (["onward_option"], "legalisation"),
+        (["onward_option"], nil),
+        (["pending_procedure"], "return"), (["pending_procedure"], "onward_migration"),
+        (["pending_procedure"], "legalisation"),
         (["no_fault_obstacle"], "onward_migration"), (["no_fault_obstacle"], "legalisation"),
     ]
 
@@ -77,7 +81,8 @@ import Testing
         #expect(ended.adviceScenario == "onward_migration")
         #expect(ended.adviceCodes == ["onward_option", "scenario_differs"])
         #expect(ended.actions.contains("scenario_discussion"))
-        let escalated = try review(pilot, ["lso_consensus": false, "pending_procedure": true, "scenario": "legalisation"])
+        let escalated = try review(
+            pilot, ["lso_consensus": false, "pending_procedure": true, "scenario": "legalisation"])
         #expect(escalated.decision == "escalate_mrt")
         #expect(escalated.adviceScenario == "legalisation")
         #expect(escalated.adviceCodes == ["pending_procedure"])
@@ -110,7 +115,8 @@ import Testing
         let (unknown, holding, missing) = Self.unsettled[index]
         var overrides = Self.facts(holding: holding).map { ($0.key, $0.value) }
         for fact in unknown { overrides.removeAll { $0.0 == fact } }
-        let json = Cases.merge(Cases.adultMembers(pilot) + Cases.residentMembers.filter { !unknown.contains($0.0) }, overrides)
+        let json = Cases.merge(
+            Cases.adultMembers(pilot) + Cases.residentMembers.filter { !unknown.contains($0.0) }, overrides)
         let v = try decide(pilot, json)
         let advice = try #require(v.scenarioAdvice)
         #expect(advice.scenario == nil)
@@ -134,7 +140,9 @@ import Testing
         let (unknown, holding, expected) = Self.settled[index]
         let json = Cases.merge(
             Cases.adultMembers(pilot) + Cases.residentMembers.filter { !unknown.contains($0.0) },
-            Self.facts(holding: holding).map { ($0.key, $0.value) }.filter { !unknown.contains($0.0) } + [("scenario", .string(expected))])
+            Self.facts(holding: holding).map { ($0.key, $0.value) }.filter { !unknown.contains($0.0) } + [
+                ("scenario", .string(expected))
+            ])
         let v = try decide(pilot, json)
         #expect(v.adviceScenario == expected)
         #expect(v.adviceMissing.isEmpty)
@@ -156,9 +164,11 @@ import Testing
     @Test(arguments: [10, 12, 25], paths.indices)
     func groningenReturnOnlyWhateverElseHolds(ban: Int, index: Int) throws {
         let (holding, _, _) = Self.paths[index]
-        let v = try review(.groningen, Self.facts(holding: holding), [
-            "entry_ban_years": .number(String(ban)), "exceptional_admission": Self.exception, "scenario": "return",
-        ])
+        let v = try review(
+            .groningen, Self.facts(holding: holding),
+            [
+                "entry_ban_years": .number(String(ban)), "exceptional_admission": Self.exception, "scenario": "return",
+            ])
         #expect(v.adviceScenario == "return")
         #expect(v.adviceCodes == ["return_only"])
         #expect(v.adviceMissing.isEmpty)
@@ -166,9 +176,12 @@ import Testing
     }
 
     @Test func groningenReturnOnlyWithAnotherRecordedScenarioIsDiscussed() throws {
-        let v = try review(.groningen, [
-            "entry_ban_years": 12, "exceptional_admission": Self.exception, "pending_procedure": true, "scenario": "legalisation",
-        ])
+        let v = try review(
+            .groningen,
+            [
+                "entry_ban_years": 12, "exceptional_admission": Self.exception, "pending_procedure": true,
+                "scenario": "legalisation",
+            ])
         #expect(v.adviceScenario == "return")
         #expect(v.adviceCodes == ["return_only", "scenario_differs"])
         #expect(v.actions == ["scenario_discussion"])
@@ -186,7 +199,8 @@ import Testing
     }
 
     @Test func groningenWithoutTheExceptionOrWithALighterBanGetsTheNationalAdvice() throws {
-        let lighter = try review(.groningen, ["entry_ban_years": 9, "exceptional_admission": Self.exception, "onward_option": true])
+        let lighter = try review(
+            .groningen, ["entry_ban_years": 9, "exceptional_admission": Self.exception, "onward_option": true])
         #expect(lighter.adviceScenario == "onward_migration")
         #expect(lighter.adviceCodes.contains("onward_option"))
         #expect(!lighter.adviceCodes.contains("return_only"))
@@ -197,7 +211,8 @@ import Testing
     }
 
     @Test func groningenUnknownEntryBanMattersOnlyWhenTheNationalAdviceIsNotReturn() throws {
-        let open = try review(.groningen, ["entry_ban_years": nil, "exceptional_admission": Self.exception, "onward_option": true])
+        let open = try review(
+            .groningen, ["entry_ban_years": nil, "exceptional_admission": Self.exception, "onward_option": true])
         #expect(open.adviceScenario == nil)
         #expect(open.adviceMissing == ["entry_ban_years"])
         // Return either way: the advice holds whatever the ban is.
@@ -227,9 +242,12 @@ import Testing
 
     @Test(arguments: Pilot.allCases.filter { $0 != .groningen })
     func noReturnOnlyOutsideGroningen(pilot: Pilot) throws {
-        let v = try review(pilot, [
-            "entry_ban_years": 12, "exceptional_admission": Self.exception, "pending_procedure": true, "scenario": "legalisation",
-        ])
+        let v = try review(
+            pilot,
+            [
+                "entry_ban_years": 12, "exceptional_admission": Self.exception, "pending_procedure": true,
+                "scenario": "legalisation",
+            ])
         #expect(v.adviceScenario == "legalisation")
         #expect(v.adviceCodes == ["pending_procedure"])
     }

@@ -1,11 +1,12 @@
+import Foundation
+import LVVRules
+import Testing
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import LVVRules
-import Testing
 
 /// A real `rule-check serve` on a free port of 127.0.0.1, its standard error in a file, and a
 /// plain socket client to talk to it: the tests see exactly what a client would.
@@ -15,8 +16,11 @@ final class ServiceProcess: @unchecked Sendable {
     let scratch: CommandLineTests.Scratch
     private let errorFile: URL
 
-    init(_ arguments: [String] = ["--pilot", "groningen"], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        let executable = try #require(CommandLineTests.executable, "rule-check not found next to the test bundle", sourceLocation: sourceLocation)
+    init(_ arguments: [String] = ["--pilot", "groningen"], sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws
+    {
+        let executable = try #require(
+            CommandLineTests.executable, "rule-check not found next to the test bundle", sourceLocation: sourceLocation)
         scratch = try CommandLineTests.Scratch()
         errorFile = scratch.url("stderr")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
@@ -63,7 +67,8 @@ final class ServiceProcess: @unchecked Sendable {
     func connect() throws -> TestConnection { try TestConnection(port: port) }
 
     /// One request on a new connection.
-    func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String] = []) throws -> TestResponse {
+    func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String] = []) throws -> TestResponse
+    {
         let connection = try connect()
         defer { connection.close() }
         try connection.send(TestConnection.request(method, path, body: body, headers: headers))
@@ -89,7 +94,11 @@ struct TestResponse {
     }
     /// The `error` code of an error body.
     var errorCode: String? {
-        if case .object(let members)? = json, case .string(let code)? = members.first(where: { $0.key == "error" })?.value { return code }
+        if case .object(let members)? = json,
+            case .string(let code)? = members.first(where: { $0.key == "error" })?.value
+        {
+            return code
+        }
         return nil
     }
 }
@@ -110,7 +119,9 @@ final class TestConnection {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                socketConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             socketClose(fd)
@@ -179,7 +190,8 @@ final class TestConnection {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body: [UInt8] = []
         if bodyless {
@@ -190,7 +202,10 @@ final class TestConnection {
         } else if headers["transfer-encoding"] == "chunked" {
             while true {
                 var lineEnd = find([13, 10], in: pending)
-                while lineEnd == nil { if !fill() { return nil }; lineEnd = find([13, 10], in: pending) }
+                while lineEnd == nil {
+                    if !fill() { return nil }
+                    lineEnd = find([13, 10], in: pending)
+                }
                 let size = Int(String(decoding: pending[0..<lineEnd!], as: UTF8.self), radix: 16) ?? 0
                 pending.removeFirst(lineEnd! + 2)
                 while pending.count < size + 2 { if !fill() { return nil } }
@@ -218,7 +233,9 @@ final class TestConnection {
 }
 
 // The C library's socket calls, named apart: inside `TestConnection`, `send` and `close` are its own.
-private func socketConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { connect(fd, address, length) }
+private func socketConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(fd, address, length)
+}
 private func socketClose(_ fd: Int32) { _ = close(fd) }
 private func socketSend(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
     #if canImport(Glibc)
@@ -245,7 +262,8 @@ struct SchemaChecker {
             case ("type", .string(let type)):
                 if !has(value, type) { problems.append("\(path): not of type \(type)") }
             case ("type", .array(let types)):
-                if !types.contains(where: { if case .string(let t) = $0 { return has(value, t) } else { return false } }) {
+                if !types.contains(where: { if case .string(let t) = $0 { return has(value, t) } else { return false } }
+                ) {
                     problems.append("\(path): not of the types \(types)")
                 }
             case ("required", .array(let names)):
@@ -263,14 +281,18 @@ struct SchemaChecker {
                     }
                 }
             case ("additionalProperties", .bool(false)):
-                if case .object(let members) = value, case .object(let properties)? = keywords.first(where: { $0.key == "properties" })?.value {
+                if case .object(let members) = value,
+                    case .object(let properties)? = keywords.first(where: { $0.key == "properties" })?.value
+                {
                     for member in members where !properties.contains(where: { $0.key == member.key }) {
                         problems.append("\(path): `\(member.key)` is not described")
                     }
                 }
             case ("items", let itemSchema):
                 if case .array(let elements) = value {
-                    for (i, element) in elements.enumerated() { problems += check(element, itemSchema, at: "\(path)[\(i)]") }
+                    for (i, element) in elements.enumerated() {
+                        problems += check(element, itemSchema, at: "\(path)[\(i)]")
+                    }
                 }
             case ("enum", .array(let allowed)):
                 if !allowed.contains(value) { problems.append("\(path): \(value) is not one of \(allowed)") }
@@ -281,10 +303,14 @@ struct SchemaChecker {
                     problems.append("\(path): `\(text)` does not match \(pattern)")
                 }
             case ("minimum", .number(let minimum)):
-                if case .number(let n) = value, Double(n)! < Double(minimum)! { problems.append("\(path): below \(minimum)") }
+                if case .number(let n) = value, Double(n)! < Double(minimum)! {
+                    problems.append("\(path): below \(minimum)")
+                }
             case ("oneOf", .array(let choices)):
                 let passing = choices.filter { check(value, $0, at: path).isEmpty }.count
-                if passing != 1 { problems.append("\(path): matches \(passing) of the `oneOf` schemas, not exactly one") }
+                if passing != 1 {
+                    problems.append("\(path): matches \(passing) of the `oneOf` schemas, not exactly one")
+                }
             case ("description", _), ("default", _):
                 break
             default:
@@ -299,30 +325,38 @@ struct SchemaChecker {
         var node = document
         for part in reference.dropFirst(2).split(separator: "/") {
             let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            guard case .object(let members) = node, let next = members.first(where: { $0.key == key }) else { return nil }
+            guard case .object(let members) = node, let next = members.first(where: { $0.key == key }) else {
+                return nil
+            }
             node = next.value
         }
         return node
     }
 
     /// The schema a response of `operation` with `status` and `contentType` must follow.
-    func responseSchema(path: String, method: String, status: Int, contentType: String = "application/json") -> JSONValue? {
+    func responseSchema(path: String, method: String, status: Int, contentType: String = "application/json")
+        -> JSONValue?
+    {
         let escaped = path.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         guard var response = resolve("#/paths/\(escaped)/\(method)/responses/\(status)") else { return nil }
-        if case .object(let members) = response, case .string(let reference)? = members.first(where: { $0.key == "$ref" })?.value {
+        if case .object(let members) = response,
+            case .string(let reference)? = members.first(where: { $0.key == "$ref" })?.value
+        {
             guard let target = resolve(reference) else { return nil }
             response = target
         }
-        guard case .object(let members) = response, case .object(let content)? = members.first(where: { $0.key == "content" })?.value,
-              case .object(let media)? = content.first(where: { $0.key == contentType })?.value,
-              let schema = media.first(where: { $0.key == "schema" })?.value
+        guard case .object(let members) = response,
+            case .object(let content)? = members.first(where: { $0.key == "content" })?.value,
+            case .object(let media)? = content.first(where: { $0.key == contentType })?.value,
+            let schema = media.first(where: { $0.key == "schema" })?.value
         else { return nil }
         return schema
     }
 
     private func has(_ value: JSONValue, _ type: String) -> Bool {
         switch (type, value) {
-        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null), ("number", .number):
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null),
+            ("number", .number):
             return true
         case ("integer", .number(let text)):
             return !text.contains(".") && !text.contains("e") && !text.contains("E")

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Foundation
 import LVVPresentation
 import LVVRules
@@ -10,10 +5,17 @@ import LVVService
 import RuleDSL
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `rule-check serve` end to end: the real server on a free port of 127.0.0.1, spoken to over
 /// sockets (docs/service.md). Serialized: the timeouts below are short, and two cores are shared.
 @Suite(.serialized) struct ServiceTests {
-    static let groningenHash: String = (try? RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "groningen").sha256) ?? ""
+    static let groningenHash: String =
+        (try? RuleLibrary(directory: repositoryRoot + "/rules").load(pilot: "groningen").sha256) ?? ""
 
     static func cases(_ count: Int, seed: UInt64 = 7) -> [String] {
         var generator = CaseGenerator(seed: seed)
@@ -24,7 +26,8 @@ import Testing
         let scratch = try CommandLineTests.Scratch()
         let path = scratch.url("case.json").path
         try Data(caseJSON.utf8).write(to: URL(fileURLWithPath: path))
-        let run = try CommandLineTests.run(["eval", "--pilot", "groningen", path] + more + (trace ? [] : ["--no-trace"]))
+        let run = try CommandLineTests.run(
+            ["eval", "--pilot", "groningen", path] + more + (trace ? [] : ["--no-trace"]))
         #expect(run.status == 0)
         return run.stdout
     }
@@ -53,7 +56,9 @@ import Testing
                 let question = try #require(program.texts.question(for: name, in: language))
                 var w = JSONWriter(reservingCapacity: 64)
                 w.appendString(question)
-                #expect(response.text.contains("\"question\":" + String(decoding: w.bytes, as: UTF8.self)), "\(name) in \(language)")
+                #expect(
+                    response.text.contains("\"question\":" + String(decoding: w.bytes, as: UTF8.self)),
+                    "\(name) in \(language)")
             }
         }
         #expect(facts.text.contains("\"question\":\"Is de persoon een Dublinclaimant?\""))
@@ -66,7 +71,8 @@ import Testing
         #expect(page.headers["content-type"] == "text/html; charset=utf-8")
         #expect(page.headers["cache-control"] == "no-store")
         #expect(!page.text.contains("<script"), "the page runs no scripts")
-        #expect(!page.text.contains("http://") && !page.text.contains("https://"), "the page loads nothing from elsewhere")
+        #expect(
+            !page.text.contains("http://") && !page.text.contains("https://"), "the page loads nothing from elsewhere")
         for response in [health, pilots, openapi, page] {
             #expect(response.headers["ruleset-sha256"]?.count == 64)
         }
@@ -74,7 +80,9 @@ import Testing
         defer { headConnection.close() }
         try headConnection.send(TestConnection.request("HEAD", "/healthz") + TestConnection.request("GET", "/healthz"))
         #expect(headConnection.readResponse(bodyless: true)?.status == 200)
-        #expect(headConnection.readResponse()?.text == health.text, "a HEAD answer has no body: the next answer follows at once")
+        #expect(
+            headConnection.readResponse()?.text == health.text,
+            "a HEAD answer has no body: the next answer follows at once")
         #expect(service.stop() == 0)
     }
 
@@ -82,7 +90,8 @@ import Testing
         let service = try ServiceProcess()
         for (i, line) in Self.cases(6).enumerated() {
             let trace = i % 2 == 0
-            let response = try service.request("POST", "/v1/pilots/groningen/decide" + (trace ? "" : "?trace=false"), body: Array(line.utf8))
+            let response = try service.request(
+                "POST", "/v1/pilots/groningen/decide" + (trace ? "" : "?trace=false"), body: Array(line.utf8))
             #expect(response.status == 200)
             #expect(response.headers["ruleset-sha256"] == Self.groningenHash)
             #expect(response.text == (try Self.eval(line, trace: trace)))
@@ -91,7 +100,8 @@ import Testing
         let pretty = "{\n  \"case_id\": \"P-1\",\n  \"reference_date\": \"2023-05-01\"\n}\n"
         let response = try service.request("POST", "/v1/pilots/groningen/decide", body: Array(pretty.utf8))
         #expect(response.text == (try Self.eval(pretty, trace: true)))
-        let text = try service.request("POST", "/v1/pilots/groningen/decide?format=text&trace=false", body: Array(pretty.utf8))
+        let text = try service.request(
+            "POST", "/v1/pilots/groningen/decide?format=text&trace=false", body: Array(pretty.utf8))
         #expect(text.status == 200)
         #expect(text.headers["content-type"] == "text/plain; charset=utf-8")
         #expect(text.text.contains("Besluit: "), "the text explanation is in the rule set's language, Dutch")
@@ -107,22 +117,33 @@ import Testing
         var kinds: Set<String> = []
         for (i, body) in ([excluded, partial] + Self.cases(6, seed: 3)).enumerated() {
             let trace = i % 2 == 1
-            let response = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true" + (trace ? "" : "&trace=false"), body: Array(body.utf8))
+            let response = try service.request(
+                "POST", "/v1/pilots/groningen/decide?why_not=true" + (trace ? "" : "&trace=false"),
+                body: Array(body.utf8))
             #expect(response.status == 200)
             #expect(response.text == (try Self.eval(body, trace: trace, ["--format", "json", "--why-not"])))
             if response.text.contains("\"counterfactuals\":{\"kind\":\"flip\"") { kinds.insert("flip") }
             if response.text.contains("\"counterfactuals\":{\"kind\":\"settle\"") { kinds.insert("settle") }
-            let plain = try service.request("POST", "/v1/pilots/groningen/decide" + (trace ? "" : "?trace=false"), body: Array(body.utf8))
+            let plain = try service.request(
+                "POST", "/v1/pilots/groningen/decide" + (trace ? "" : "?trace=false"), body: Array(body.utf8))
             #expect(!plain.text.contains("\"counterfactuals\""), "only asked for")
         }
-        #expect(kinds == ["flip", "settle"], "an exclusion says what would have to change, an undetermined case what would decide it")
+        #expect(
+            kinds == ["flip", "settle"],
+            "an exclusion says what would have to change, an undetermined case what would decide it")
         // The text explanation ends with it, in the language asked for.
         for lang in ["nl", "en"] {
-            let text = try service.request("POST", "/v1/pilots/groningen/decide?why_not=true&format=text&trace=false&lang=\(lang)", body: Array(excluded.utf8))
+            let text = try service.request(
+                "POST", "/v1/pilots/groningen/decide?why_not=true&format=text&trace=false&lang=\(lang)",
+                body: Array(excluded.utf8))
             #expect(text.status == 200)
             #expect(text.text == (try Self.eval(excluded, trace: false, ["--why-not", "--lang", lang])))
             #expect(text.text.contains(lang == "nl" ? "Wat zou er anders moeten zijn" : "What would have to change"))
-            #expect(text.text.contains(lang == "nl" ? "`dublin_claimant` (Dublinclaimant) nee in plaats van ja" : "`dublin_claimant` (Dublin claimant) no instead of yes"))
+            #expect(
+                text.text.contains(
+                    lang == "nl"
+                        ? "`dublin_claimant` (Dublinclaimant) nee in plaats van ja"
+                        : "`dublin_claimant` (Dublin claimant) no instead of yes"))
         }
         let bad = try service.request("POST", "/v1/pilots/groningen/decide?why_not=maybe", body: Array(excluded.utf8))
         #expect(bad.status == 400)
@@ -131,18 +152,24 @@ import Testing
 
     @Test func batchThroughTheServiceIsTheBatchCommandByteForByte() throws {
         let service = try ServiceProcess()
-        let input = Self.cases(300).joined(separator: "\n") + "\n\nnot json\n   \n{\"case_id\": 5}\r\n" + Self.cases(3, seed: 9).joined(separator: "\r\n")
+        let input =
+            Self.cases(300).joined(separator: "\n") + "\n\nnot json\n   \n{\"case_id\": 5}\r\n"
+            + Self.cases(3, seed: 9).joined(separator: "\r\n")
         for trace in [true, false] {
-            let cli = try CommandLineTests.run(["batch", "--pilot", "groningen"] + (trace ? [] : ["--no-trace"]), stdin: input)
+            let cli = try CommandLineTests.run(
+                ["batch", "--pilot", "groningen"] + (trace ? [] : ["--no-trace"]), stdin: input)
             #expect(cli.status == 3)
-            let response = try service.request("POST", "/v1/pilots/groningen/batch" + (trace ? "" : "?trace=false"), body: Array(input.utf8))
+            let response = try service.request(
+                "POST", "/v1/pilots/groningen/batch" + (trace ? "" : "?trace=false"), body: Array(input.utf8))
             #expect(response.status == 200)
             #expect(response.headers["transfer-encoding"] == "chunked")
             #expect(response.headers["content-type"] == "application/x-ndjson")
             #expect(response.text == cli.stdout)
         }
         // A line past the limit gets the batch command's error line.
-        let long = "{\"case_id\":\"" + String(repeating: "x", count: BatchStream.maximumLineLength) + "\"}\n" + Self.cases(1)[0] + "\n"
+        let long =
+            "{\"case_id\":\"" + String(repeating: "x", count: BatchStream.maximumLineLength) + "\"}\n"
+            + Self.cases(1)[0] + "\n"
         let cli = try CommandLineTests.run(["batch", "--pilot", "groningen", "--no-trace"], stdin: long)
         let response = try service.request("POST", "/v1/pilots/groningen/batch?trace=false", body: Array(long.utf8))
         #expect(response.text == cli.stdout)
@@ -153,7 +180,8 @@ import Testing
     @Test func concurrentClientsGetTheVerdictsOfBatch() throws {
         let service = try ServiceProcess()
         let lines = Self.cases(400, seed: 11)
-        let cli = try CommandLineTests.run(["batch", "--pilot", "groningen"], stdin: lines.joined(separator: "\n") + "\n")
+        let cli = try CommandLineTests.run(
+            ["batch", "--pilot", "groningen"], stdin: lines.joined(separator: "\n") + "\n")
         let expected = cli.stdout.split(separator: "\n").map { String($0) + "\n" }
         #expect(expected.count == lines.count)
         let clients = 8
@@ -165,7 +193,10 @@ import Testing
             var i = client
             while i < lines.count {
                 let batch = client % 2 == 0 ? [i] : [i, i + clients].filter { $0 < lines.count }
-                for j in batch { try? connection.send(TestConnection.request("POST", "/v1/pilots/groningen/decide", body: Array(lines[j].utf8))) }
+                for j in batch {
+                    try? connection.send(
+                        TestConnection.request("POST", "/v1/pilots/groningen/decide", body: Array(lines[j].utf8)))
+                }
                 for j in batch { results.set(j, connection.readResponse()?.text) }
                 i += clients * batch.count
             }
@@ -178,8 +209,16 @@ import Testing
         private var values: [String?]
         private let lock = NSLock()
         init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ value: String?) { lock.lock(); values[i] = value; lock.unlock() }
-        func get(_ i: Int) -> String? { lock.lock(); defer { lock.unlock() }; return values[i] }
+        func set(_ i: Int, _ value: String?) {
+            lock.lock()
+            values[i] = value
+            lock.unlock()
+        }
+        func get(_ i: Int) -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            return values[i]
+        }
     }
 
     // MARK: bad input
@@ -199,12 +238,27 @@ import Testing
             ("GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 505, "version_not_supported"),
             ("GET /healthz?lang=%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "malformed_query"),
             ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n", 400, "malformed_content_length"),
-            ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400, "malformed_content_length"),
-            ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "malformed_content_length"),
-            ("POST \(decide) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 411, "length_required"),
+            (
+                "POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400,
+                "malformed_content_length"
+            ),
+            (
+                "POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+                "malformed_content_length"
+            ),
+            (
+                "POST \(decide) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 411,
+                "length_required"
+            ),
             ("POST \(decide) HTTP/1.1\r\nHost: x\r\n\r\n", 411, "length_required"),
-            ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: \(HTTPServer.defaultBodyLimit + 1)\r\n\r\n", 413, "body_too_large"),
-            ("GET /" + String(repeating: "a", count: 17 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n", 431, "header_too_large"),
+            (
+                "POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: \(HTTPServer.defaultBodyLimit + 1)\r\n\r\n", 413,
+                "body_too_large"
+            ),
+            (
+                "GET /" + String(repeating: "a", count: 17 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n", 431,
+                "header_too_large"
+            ),
             ("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
             ("GET /v1/pilots/atlantis/facts HTTP/1.1\r\nHost: x\r\n\r\n", 404, "unknown_pilot"),
             ("DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
@@ -213,7 +267,13 @@ import Testing
             ("POST \(decide)?trace=maybe HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}", 400, "bad_parameter"),
             ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"case_", 400, "bad_case"),
             ("POST \(decide) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 400, "bad_case"),
-            (String(decoding: TestConnection.request("POST", decide, body: Array("{\"case_id\":\"A\",\"reference_date\":\"2023-01-01\",\"x\":1}".utf8)), as: UTF8.self), 400, "bad_case"),
+            (
+                String(
+                    decoding: TestConnection.request(
+                        "POST", decide,
+                        body: Array("{\"case_id\":\"A\",\"reference_date\":\"2023-01-01\",\"x\":1}".utf8)),
+                    as: UTF8.self), 400, "bad_case"
+            ),
         ]
         for (request, status, code) in raw {
             let connection = try service.connect()
@@ -231,9 +291,13 @@ import Testing
         let dutch = try service.request("GET", "/nowhere")
         #expect(dutch.text.contains("dit pad bestaat niet"))
         // A bad case: the Dutch words, then which fact and what is wrong.
-        let badCase = try service.request("POST", "/v1/pilots/groningen/decide", body: Array("{\"case_id\":\"B\",\"reference_date\":\"2023-01-01\",\"dublin_claimant\":\"ja\"}".utf8))
+        let badCase = try service.request(
+            "POST", "/v1/pilots/groningen/decide",
+            body: Array("{\"case_id\":\"B\",\"reference_date\":\"2023-01-01\",\"dublin_claimant\":\"ja\"}".utf8))
         #expect(badCase.status == 400)
-        #expect(badCase.text.contains("\"message\":\"de casus is ongeldig: ") && badCase.text.contains("dublin_claimant"), "\(badCase.text)")
+        #expect(
+            badCase.text.contains("\"message\":\"de casus is ongeldig: ") && badCase.text.contains("dublin_claimant"),
+            "\(badCase.text)")
         #expect(service.process.isRunning)
         _ = service.stop()
     }
@@ -244,9 +308,12 @@ import Testing
         defer { connection.close() }
         let lines = Self.cases(3)
         var bytes: [UInt8] = []
-        for line in lines { bytes += TestConnection.request("POST", "/v1/pilots/groningen/decide?trace=false", body: Array(line.utf8)) }
+        for line in lines {
+            bytes += TestConnection.request("POST", "/v1/pilots/groningen/decide?trace=false", body: Array(line.utf8))
+        }
         bytes += TestConnection.request("GET", "/healthz")
-        bytes += TestConnection.request("POST", "/v1/pilots/groningen/batch?trace=false", body: Array((lines.joined(separator: "\n") + "\n").utf8))
+        bytes += TestConnection.request(
+            "POST", "/v1/pilots/groningen/batch?trace=false", body: Array((lines.joined(separator: "\n") + "\n").utf8))
         bytes += TestConnection.request("GET", "/nowhere")
         try connection.send(bytes)
         var batchExpected = ""
@@ -272,7 +339,10 @@ import Testing
             usleep(20_000)
         }
         let started = Date()
-        for _ in 0..<20 { try? slow.send("a"); usleep(100_000) }
+        for _ in 0..<20 {
+            try? slow.send("a")
+            usleep(100_000)
+        }
         let timeout = try #require(slow.readResponse())
         #expect(timeout.status == 408)
         #expect(timeout.headers["connection"] == "close")
@@ -290,7 +360,9 @@ import Testing
         // A client that vanishes mid-answer harms no one (SIGPIPE ignored).
         for _ in 0..<5 {
             let vanishing = try service.connect()
-            try vanishing.send(TestConnection.request("POST", "/v1/pilots/groningen/batch", body: Array(Self.cases(200).joined(separator: "\n").utf8)))
+            try vanishing.send(
+                TestConnection.request(
+                    "POST", "/v1/pilots/groningen/batch", body: Array(Self.cases(200).joined(separator: "\n").utf8)))
             vanishing.close()
         }
         #expect(try service.request("GET", "/healthz").status == 200)
@@ -308,14 +380,20 @@ import Testing
         let refused = try service.request("GET", "/healthz")
         #expect(refused.status == 401)
         #expect(refused.headers["www-authenticate"] == "Bearer")
-        #expect(try service.request("GET", "/healthz", headers: ["Authorization: Bearer s3cret-token-012345678"]).status == 401)
-        #expect(try service.request("GET", "/healthz", headers: ["Authorization: Bearer s3cret-token-0123456789"]).status == 200)
+        #expect(
+            try service.request("GET", "/healthz", headers: ["Authorization: Bearer s3cret-token-012345678"]).status
+                == 401)
+        #expect(
+            try service.request("GET", "/healthz", headers: ["Authorization: Bearer s3cret-token-0123456789"]).status
+                == 200)
         _ = service.stop()
         // Reachable from elsewhere without a token: refused before it starts.
         let open = try CommandLineTests.run(["serve", "--pilot", "groningen", "--host", "0.0.0.0", "--port", "0"])
         #expect(open.status == 2)
         #expect(open.stderr.contains("--token-file"))
-        #expect(HTTPServer.constantTimeEqual("abc", "abc") && !HTTPServer.constantTimeEqual("abd", "abc") && !HTTPServer.constantTimeEqual("ab", "abc"))
+        #expect(
+            HTTPServer.constantTimeEqual("abc", "abc") && !HTTPServer.constantTimeEqual("abd", "abc")
+                && !HTTPServer.constantTimeEqual("ab", "abc"))
     }
 
     @Test func ruleErrorsStopTheStartWithDiagnostics() throws {
@@ -332,7 +410,8 @@ import Testing
         let scratch = try CommandLineTests.Scratch()
         let log = scratch.url("access.log")
         let service = try ServiceProcess(["--pilot", "groningen", "--access-log", log.path])
-        let secret = "{\"case_id\":\"SECRET-ID-77\",\"reference_date\":\"2023-02-03\",\"nationality\":\"ZQ\",\"binding_municipality\":\"Geheimdorp\"}"
+        let secret =
+            "{\"case_id\":\"SECRET-ID-77\",\"reference_date\":\"2023-02-03\",\"nationality\":\"ZQ\",\"binding_municipality\":\"Geheimdorp\"}"
         _ = try service.request("POST", "/v1/pilots/groningen/decide", body: Array(secret.utf8))
         _ = try service.request("GET", "/?pilot=groningen&reference_date=2023-02-03&binding_municipality=Geheimdorp")
         _ = try service.request("POST", "/v1/pilots/groningen/batch", body: Array(secret.utf8))
@@ -351,8 +430,13 @@ import Testing
         let service = try ServiceProcess()
         let line = Self.cases(1)[0]
         let path = "/v1/pilots/groningen/decide?trace=false"
-        #expect(try service.request("POST", path, body: Array(line.utf8), headers: ["If-Match: \"\(Self.groningenHash)\""]).status == 200)
-        #expect(try service.request("POST", path, body: Array(line.utf8), headers: ["If-Match: \"\(String(repeating: "0", count: 64))\""]).status == 409)
+        #expect(
+            try service.request("POST", path, body: Array(line.utf8), headers: ["If-Match: \"\(Self.groningenHash)\""])
+                .status == 200)
+        #expect(
+            try service.request(
+                "POST", path, body: Array(line.utf8), headers: ["If-Match: \"\(String(repeating: "0", count: 64))\""]
+            ).status == 409)
         #expect(try service.request("POST", path + "&ruleset_sha256=abc", body: Array(line.utf8)).status == 409)
         #expect(try service.request("GET", "/v1/pilots/groningen/facts", headers: ["If-Match: *"]).status == 200)
         let pinned = String(line.dropLast()) + ",\"ruleset_sha256\":\"\(Self.groningenHash)\"}"
@@ -371,7 +455,9 @@ import Testing
         let folder = scratch.url("rules")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for name in ["national", "groningen"] {
-            try FileManager.default.copyItem(atPath: repositoryRoot + "/rules/\(name).rules", toPath: folder.appendingPathComponent("\(name).rules").path)
+            try FileManager.default.copyItem(
+                atPath: repositoryRoot + "/rules/\(name).rules",
+                toPath: folder.appendingPathComponent("\(name).rules").path)
         }
         let service = try ServiceProcess(["--pilot", "groningen", "--rules", folder.path])
         let old = Self.groningenHash
@@ -383,11 +469,20 @@ import Testing
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                guard let connection = try? service.connect() else { hashes.fail(); return }
+                guard let connection = try? service.connect() else {
+                    hashes.fail()
+                    return
+                }
                 var i = client
                 while stop.get(0) == nil {
-                    try? connection.send(TestConnection.request("POST", "/v1/pilots/groningen/decide?trace=false", body: Array(lines[i % lines.count].utf8)))
-                    guard let response = connection.readResponse(), response.status == 200 else { hashes.fail(); return }
+                    try? connection.send(
+                        TestConnection.request(
+                            "POST", "/v1/pilots/groningen/decide?trace=false", body: Array(lines[i % lines.count].utf8))
+                    )
+                    guard let response = connection.readResponse(), response.status == 200 else {
+                        hashes.fail()
+                        return
+                    }
                     hashes.add(response.headers["ruleset-sha256"] ?? "")
                     i += 1
                 }
@@ -427,8 +522,16 @@ import Testing
         private let lock = NSLock()
         private(set) var seen: Set<String> = []
         private(set) var failures = 0
-        func add(_ hash: String) { lock.lock(); seen.insert(hash); lock.unlock() }
-        func fail() { lock.lock(); failures += 1; lock.unlock() }
+        func add(_ hash: String) {
+            lock.lock()
+            seen.insert(hash)
+            lock.unlock()
+        }
+        func fail() {
+            lock.lock()
+            failures += 1
+            lock.unlock()
+        }
     }
 
     @Test func sigtermFinishesWhatIsInFlightThenExitsZero() throws {
@@ -461,9 +564,13 @@ import Testing
         let document = try #require(try service.request("GET", "/openapi.json").json)
         let checker = SchemaChecker(document: document)
         var checked = 0
-        func expectConforms(_ response: TestResponse, _ path: String, _ method: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        func expectConforms(
+            _ response: TestResponse, _ path: String, _ method: String,
+            sourceLocation: Testing.SourceLocation = #_sourceLocation
+        ) {
             guard let schema = checker.responseSchema(path: path, method: method, status: response.status) else {
-                Issue.record("status \(response.status) of \(method) \(path) is not described", sourceLocation: sourceLocation)
+                Issue.record(
+                    "status \(response.status) of \(method) \(path) is not described", sourceLocation: sourceLocation)
                 return
             }
             guard let value = response.json else {
@@ -477,23 +584,35 @@ import Testing
         expectConforms(try service.request("GET", "/v1/pilots"), "/v1/pilots", "get")
         expectConforms(try service.request("GET", "/v1/pilots?lang=de"), "/v1/pilots", "get")
         for pilot in ["groningen", "amsterdam"] {
-            expectConforms(try service.request("GET", "/v1/pilots/\(pilot)/facts?lang=en"), "/v1/pilots/{pilot}/facts", "get")
+            expectConforms(
+                try service.request("GET", "/v1/pilots/\(pilot)/facts?lang=en"), "/v1/pilots/{pilot}/facts", "get")
         }
         expectConforms(try service.request("GET", "/v1/pilots/nowhere/facts"), "/v1/pilots/{pilot}/facts", "get")
-        let review = "{\"case_id\":\"R-1\",\"reference_date\":\"2023-06-01\",\"admission_date\":\"2022-01-10\",\"phase\":\"reception\"}"
-        for body in Self.cases(20, seed: 5) + [review, "{\"case_id\":\"U\",\"reference_date\":\"2023-01-01\"}", "[]", "{"] {
+        let review =
+            "{\"case_id\":\"R-1\",\"reference_date\":\"2023-06-01\",\"admission_date\":\"2022-01-10\",\"phase\":\"reception\"}"
+        for body in Self.cases(20, seed: 5) + [
+            review, "{\"case_id\":\"U\",\"reference_date\":\"2023-01-01\"}", "[]", "{",
+        ] {
             for query in ["", "?trace=false", "?why_not=true"] {
-                expectConforms(try service.request("POST", "/v1/pilots/groningen/decide" + query, body: Array(body.utf8)), "/v1/pilots/{pilot}/decide", "post")
+                expectConforms(
+                    try service.request("POST", "/v1/pilots/groningen/decide" + query, body: Array(body.utf8)),
+                    "/v1/pilots/{pilot}/decide", "post")
             }
         }
-        expectConforms(try service.request("POST", "/v1/pilots/groningen/decide", headers: ["If-Match: x"]), "/v1/pilots/{pilot}/decide", "post")
+        expectConforms(
+            try service.request("POST", "/v1/pilots/groningen/decide", headers: ["If-Match: x"]),
+            "/v1/pilots/{pilot}/decide", "post")
         expectConforms(try service.request("POST", "/v1/pilots/groningen/decide"), "/v1/pilots/{pilot}/decide", "post")
         #expect(checked == 80)
         // Every verdict line of a batch is a Verdict too.
-        let batch = try service.request("POST", "/v1/pilots/amsterdam/batch", body: Array(Self.cases(10).joined(separator: "\n").utf8))
+        let batch = try service.request(
+            "POST", "/v1/pilots/amsterdam/batch", body: Array(Self.cases(10).joined(separator: "\n").utf8))
         let verdict = try #require(checker.resolve("#/components/schemas/Verdict"))
         for line in batch.text.split(separator: "\n") {
-            let value = try #require(Array(line.utf8).withUnsafeBufferPointer { if case .success(let v) = JSONParser.parse($0) { v } else { nil } })
+            let value = try #require(
+                Array(line.utf8).withUnsafeBufferPointer {
+                    if case .success(let v) = JSONParser.parse($0) { v } else { nil }
+                })
             #expect(checker.check(value, verdict) == [])
         }
         _ = service.stop()
@@ -507,8 +626,11 @@ import Testing
         let page = try service.request("GET", start).text
         #expect(page.contains("id=\"verdict\" data-decision=\"undetermined\""))
         // The one question asked is the first of the verdict's missing facts.
-        let verdict = try Self.eval("{\"case_id\":\"intake\",\"reference_date\":\"2023-04-01\",\"v_number\":\"V123\",\"identity_doubt\":false}", trace: false)
-        let missing = try #require(verdict.range(of: "\"missing_facts\":[\"").map { verdict[$0.upperBound...].prefix { $0 != "\"" } })
+        let verdict = try Self.eval(
+            "{\"case_id\":\"intake\",\"reference_date\":\"2023-04-01\",\"v_number\":\"V123\",\"identity_doubt\":false}",
+            trace: false)
+        let missing = try #require(
+            verdict.range(of: "\"missing_facts\":[\"").map { verdict[$0.upperBound...].prefix { $0 != "\"" } })
         #expect(page.contains("id=\"question\" data-fact=\"\(missing)\""))
         #expect(page.contains("te controleren door"))
         #expect(page.contains("id=\"download\""))
@@ -517,12 +639,15 @@ import Testing
         let asked = try #require(program.texts.question(for: String(missing), in: .nl))
         #expect(page.contains("<label for=\"answer\">\(HTML.escape(asked))</label>"))
         // Undetermined: which missing facts would decide it (`eval --why-not`).
-        #expect(page.contains("<section id=\"why-not\" data-kind=\"settle\"><h3>Welke ontbrekende gegevens de zaak beslissen</h3>"))
+        #expect(
+            page.contains(
+                "<section id=\"why-not\" data-kind=\"settle\"><h3>Welke ontbrekende gegevens de zaak beslissen</h3>"))
         // Skipping it asks the next one.
         let skipped = try service.request("GET", start + "&skip_add=\(missing)").text
         #expect(!skipped.contains("id=\"question\" data-fact=\"\(missing)\""))
         let english = try service.request("GET", start + "&lang=en").text
-        #expect(english.contains("<html lang=\"en\">") && english.contains("Missing facts that could change the decision"))
+        #expect(
+            english.contains("<html lang=\"en\">") && english.contains("Missing facts that could change the decision"))
         // A complete case: no question, the decision with its reasons.
         let excluded = try service.request("GET", start + "&entry_ban_years=12").text
         #expect(excluded.contains("data-decision=\"exclude\""))
@@ -531,14 +656,24 @@ import Testing
         // What would have to change, for a case with every fact given: as `eval --why-not`.
         let complete = try service.request("GET", Self.dublinPage).text
         #expect(complete.contains("data-decision=\"exclude\""))
-        let whyNot = try #require(complete.range(of: "<section id=\"why-not\" data-kind=\"flip\">").map { complete[$0.lowerBound...] })
-        #expect(whyNot.contains("<h3>Wat zou er anders moeten zijn</h3><ol><li>alleen via een individuele uitzondering (<code>exceptional_admission</code>: "))
-        #expect(whyNot.contains("<li><code>dublin_claimant</code> (Dublinclaimant) nee in plaats van ja en <code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>: zou het besluit <code>admit</code> zijn</li>"))
+        let whyNot = try #require(
+            complete.range(of: "<section id=\"why-not\" data-kind=\"flip\">").map { complete[$0.lowerBound...] })
+        #expect(
+            whyNot.contains(
+                "<h3>Wat zou er anders moeten zijn</h3><ol><li>alleen via een individuele uitzondering (<code>exceptional_admission</code>: "
+            ))
+        #expect(
+            whyNot.contains(
+                "<li><code>dublin_claimant</code> (Dublinclaimant) nee in plaats van ja en <code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>: zou het besluit <code>admit</code> zijn</li>"
+            ))
         let englishWhyNot = try service.request("GET", Self.dublinPage + "&lang=en").text
         #expect(englishWhyNot.contains("<h3>What would have to change</h3>"))
         #expect(englishWhyNot.contains("(Dublin claimant) no instead of yes"))
         // A case that nothing the person can change would admit says so.
-        #expect(excluded.contains("<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3><p class=\"note\">geen verandering van ten hoogste 4 gegevens"))
+        #expect(
+            excluded.contains(
+                "<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3><p class=\"note\">geen verandering van ten hoogste 4 gegevens"
+            ))
         // A value of the wrong form is shown as the case reader's message, not a crash.
         let wrong = try service.request("GET", start + "&entry_ban_years=many")
         #expect(wrong.status == 200 && wrong.text.contains("id=\"case-error\""))
@@ -546,7 +681,8 @@ import Testing
     }
 
     /// A Dublin claimant bound to Drenthe, every intake fact given: excluded, and two ways to admission.
-    static let dublinPage = "/?pilot=groningen&reference_date=2022-05-01&v_number=1234567890&identity_doubt=false&birth_date=1990-06-15"
+    static let dublinPage =
+        "/?pilot=groningen&reference_date=2022-05-01&v_number=1234567890&identity_doubt=false&birth_date=1990-06-15"
         + "&nationality=SY&lawful_residence=false&reception_entitlement=none&entry_ban_years=0&declared_undesirable=false"
         + "&dublin_claimant=true&binding_municipality=Groningen&binding_province=Drenthe&safe_country_national=false"
         + "&previously_in_bbb=false&willing_to_cooperate=true"
@@ -556,14 +692,20 @@ import Testing
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }.first
 
-    @Test(.enabled(if: chromium != nil, "chromium is not on PATH: the page is not rendered in a browser (apt-get install chromium)"))
+    @Test(
+        .enabled(
+            if: chromium != nil,
+            "chromium is not on PATH: the page is not rendered in a browser (apt-get install chromium)"))
     func thePageRendersTheVerdictInHeadlessChromium() throws {
         let service = try ServiceProcess()
         let url = "http://127.0.0.1:\(service.port)" + Self.dublinPage
         let scratch = try CommandLineTests.Scratch()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.chromium!)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(scratch.url("profile").path)", "--dump-dom", url]
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--user-data-dir=\(scratch.url("profile").path)", "--dump-dom", url,
+        ]
         let out = scratch.url("dom.html")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
@@ -576,28 +718,47 @@ import Testing
         #expect(dom.contains("id=\"decision\" class=\"decision exclude\""), "rendered DOM: \(dom.prefix(300))")
         #expect(dom.contains("<code>dublin_claimant</code>"), "the reason's code")
         // "What would have to change", rendered.
-        #expect(dom.contains("<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3>"), "rendered DOM: \(dom.suffix(1500))")
-        #expect(dom.contains("<code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>"))
+        #expect(
+            dom.contains("<section id=\"why-not\" data-kind=\"flip\"><h3>Wat zou er anders moeten zijn</h3>"),
+            "rendered DOM: \(dom.suffix(1500))")
+        #expect(
+            dom.contains(
+                "<code>binding_province</code> (provincie van aantoonbare regiobinding) <code>Groningen</code> in plaats van <code>Drenthe</code>"
+            ))
         _ = service.stop()
     }
 
     // MARK: the parser itself
 
     @Test func theParserReadsHeadsStrictly() {
-        func parse(_ text: String) -> HTTPRequestParser.Result { Array(text.utf8).withUnsafeBufferPointer { HTTPRequestParser.parse($0) } }
-        guard case .complete(let head) = parse("\r\nPOST /a/b?x=1&y=a+b%21 HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbody") else {
+        func parse(_ text: String) -> HTTPRequestParser.Result {
+            Array(text.utf8).withUnsafeBufferPointer { HTTPRequestParser.parse($0) }
+        }
+        guard
+            case .complete(let head) = parse(
+                "\r\nPOST /a/b?x=1&y=a+b%21 HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbody")
+        else {
             Issue.record("not parsed")
             return
         }
         #expect(head.method == "POST" && head.path == "/a/b")
         #expect(head.parameter("y") == "a b!")
         #expect(head.contentLength == 12 && !head.keepAlive)
-        #expect(head.length == "\r\nPOST /a/b?x=1&y=a+b%21 HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\nConnection: close\r\n\r\n".utf8.count)
+        #expect(
+            head.length
+                == "\r\nPOST /a/b?x=1&y=a+b%21 HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\nConnection: close\r\n\r\n"
+                .utf8.count)
         #expect(parse("GET / HTTP/1.1\r\nHost: h\r\n") == .incomplete)
         #expect(parse("GET / HT") == .incomplete)
-        guard case .complete(let old) = parse("GET / HTTP/1.0\r\n\r\n") else { Issue.record("HTTP/1.0 without Host"); return }
+        guard case .complete(let old) = parse("GET / HTTP/1.0\r\n\r\n") else {
+            Issue.record("HTTP/1.0 without Host")
+            return
+        }
         #expect(!old.keepAlive)
-        guard case .failure(let nul) = parse("GET /\0 HTTP/1.1\r\n\r\n") else { Issue.record("NUL accepted"); return }
+        guard case .failure(let nul) = parse("GET /\0 HTTP/1.1\r\n\r\n") else {
+            Issue.record("NUL accepted")
+            return
+        }
         #expect(nul.status == 400)
     }
 
@@ -632,7 +793,9 @@ import Testing
             if case .complete(let head) = result {
                 completed += 1
                 #expect(head.length <= bytes.count && head.path.hasPrefix("/"))
-                let alone = bytes.withUnsafeBufferPointer { HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: $0[0..<head.length])) }
+                let alone = bytes.withUnsafeBufferPointer {
+                    HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: $0[0..<head.length]))
+                }
                 #expect(alone == .complete(head))
             }
         }

@@ -68,7 +68,9 @@ import Testing
     }
 
     /// The same hash computed by the system's `sha256sum`, independently of the engine's SHA-256.
-    static let sha256sum = ["/usr/bin/sha256sum", "/bin/sha256sum"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let sha256sum = ["/usr/bin/sha256sum", "/bin/sha256sum"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     @Test(.enabled(if: sha256sum != nil, "needs sha256sum"), arguments: Pilot.allCases)
     func rulesetHashMatchesTheSystemsSHA256(pilot: Pilot) throws {
@@ -76,7 +78,8 @@ import Testing
         process.executableURL = URL(fileURLWithPath: try #require(Self.sha256sum))
         let files = pilot == .national ? ["national.rules"] : ["national.rules", "\(pilot.rawValue).rules"]
         // `sha256sum` of the concatenation: feed both files through standard input.
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()

@@ -47,11 +47,16 @@ import Testing
         let path = Self.folder + "/\(name).\(language.rawValue).expected"
         if Self.isRecording {
             try rendered.write(toFile: path, atomically: true, encoding: .utf8)
-            Issue.record("recorded golden file \(name).\(language.rawValue).expected; re-read it and run again without RECORD_GOLDEN")
+            Issue.record(
+                "recorded golden file \(name).\(language.rawValue).expected; re-read it and run again without RECORD_GOLDEN"
+            )
             return
         }
         let expected = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(rendered == expected, "the \(language.name) letter for \(name) differs from its golden file; see the top of this file to re-record")
+        #expect(
+            rendered == expected,
+            "the \(language.name) letter for \(name) differs from its golden file; see the top of this file to re-record"
+        )
     }
 
     /// The cases show what their names say, so a re-recording cannot quietly change the subject.
@@ -59,7 +64,8 @@ import Testing
         func verdict(_ name: String) throws -> Verdict {
             let pilot = Self.cases.first { $0.name == name }!.pilot
             let json = try String(contentsOfFile: Self.folder + "/\(name).json", encoding: .utf8)
-            return VerdictBuilder(program: try Pilots.program(pilot)).verdict(for: try readCase(pilot, json), trace: false)
+            return VerdictBuilder(program: try Pilots.program(pilot)).verdict(
+                for: try readCase(pilot, json), trace: false)
         }
         let exclusion = try verdict("intake-exclusion")
         #expect(exclusion.decision == "exclude")
@@ -68,7 +74,9 @@ import Testing
         let referral = try verdict("referral")
         #expect(referral.decision == "refer" && referral.referrals == ["police_identification"])
         let undetermined = try verdict("undetermined-intake")
-        #expect(undetermined.question == "intake" && undetermined.decision == "undetermined" && !undetermined.missingFacts.isEmpty)
+        #expect(
+            undetermined.question == "intake" && undetermined.decision == "undetermined"
+                && !undetermined.missingFacts.isEmpty)
         let ends = try verdict("review-ends")
         #expect(ends.question == "review" && ends.decision == "end")
         let advice = try verdict("scenario-advice")

@@ -19,8 +19,10 @@ import Testing
         case .enumeration(let options): values += options.map { .text($0) }
         case .number: values += (0...25).map { .number(DecimalNumber(integer: $0)) }
         case .text:
-            values += ["Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Drenthe", "Friesland",
-                       "Overijssel", "Amsterdam", "Rotterdam", "Eindhoven", "Pekela", "", "  ", "1234567890"].map { .text($0) }
+            values += [
+                "Groningen", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Drenthe", "Friesland",
+                "Overijssel", "Amsterdam", "Rotterdam", "Eindhoven", "Pekela", "", "  ", "1234567890",
+            ].map { .text($0) }
         case .date:
             if let r = reference {
                 values += [-400, -120, -95, -92, -91, -90, -60, -29, -28, -1, 0, 1].map { .date(r.addingDays($0)) }
@@ -40,18 +42,25 @@ import Testing
     static func exceptionFacts(_ program: Program, _ facts: [Value?]) -> [(Int, Value?)] {
         guard let reference = program.referenceFact.flatMap({ facts[$0] }) else { return [] }
         var out: [(Int, Value?)] = []
-        for (slot, fact) in program.facts.enumerated() where fact.group == "exceptional_admission" || fact.name == "exceptional_admission" {
-            if fact.isGroupPresence { out.append((slot, .bool(true))) }
-            else if fact.name.hasSuffix(".date") { out.append((slot, reference)) }
-            else if case .enumeration(let options) = fact.type { out.append((slot, .text(options[0]))) }
+        for (slot, fact) in program.facts.enumerated()
+        where fact.group == "exceptional_admission" || fact.name == "exceptional_admission" {
+            if fact.isGroupPresence {
+                out.append((slot, .bool(true)))
+            } else if fact.name.hasSuffix(".date") {
+                out.append((slot, reference))
+            } else if case .enumeration(let options) = fact.type {
+                out.append((slot, .text(options[0])))
+            }
         }
         return out
     }
 
     /// Whether some assignment of the oracle's domains to `slots` (plus the exception, if asked)
     /// gives `target`.
-    static func oracleFlips(_ program: Program, _ facts: [Value?], _ decision: Int, target: String, slots: [Int],
-                            exception: Bool, reference: CivilDate?) -> Bool {
+    static func oracleFlips(
+        _ program: Program, _ facts: [Value?], _ decision: Int, target: String, slots: [Int],
+        exception: Bool, reference: CivilDate?
+    ) -> Bool {
         var base = facts
         if exception { for (s, v) in exceptionFacts(program, facts) { base[s] = v } }
         func walk(_ k: Int, _ trial: inout [Value?]) -> Bool {
@@ -84,7 +93,8 @@ import Testing
             ["progress": false], ["cooperating": false, "progress": false], ["reception_entitlement": "coa"],
             ["lso_consensus": false], ["lso_consensus": false, "mrt_advice": "end"], ["outcome": "departed"],
             ["progress": false, "phase": "research", "stabilisation": false], ["reference_date": "2025-02-01"],
-            ["progress": false, "lso_consensus": nil], ["reception_entitlement": "family_location", "previously_in_bbb": true],
+            ["progress": false, "lso_consensus": nil],
+            ["reception_entitlement": "family_location", "previously_in_bbb": true],
         ]
         for layer in reviews { out.append(try readCase(pilot, Cases.review(pilot, layer)).facts) }
         return out
@@ -100,7 +110,9 @@ import Testing
             let verdict = builder.verdict(for: CaseInput(caseID: "t", facts: facts), trace: false)
             guard let c = whyNot.explain(verdict), case .flips(let target) = c.kind else { continue }
             let decision = c.decision
-            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in if case .date(let d) = v { return d } else { return nil } }
+            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in
+                if case .date(let d) = v { return d } else { return nil }
+            }
             #expect(c.complete, "the search finished within its budget")
             var previousSize = 0
             for set in c.sets {
@@ -122,8 +134,12 @@ import Testing
                     let rest = units.enumerated().filter { $0.offset != drop }.map(\.element)
                     let slots = rest.compactMap(\.fact)
                     let exception = rest.contains { $0.exception != nil }
-                    #expect(!Self.oracleFlips(program, facts, decision, target: target, slots: slots, exception: exception, reference: reference),
-                            "a proper subset of \(units.compactMap { $0.fact.map { program.facts[$0].name } ?? "exception" }) flips too")
+                    #expect(
+                        !Self.oracleFlips(
+                            program, facts, decision, target: target, slots: slots, exception: exception,
+                            reference: reference),
+                        "a proper subset of \(units.compactMap { $0.fact.map { program.facts[$0].name } ?? "exception" }) flips too"
+                    )
                 }
             }
         }
@@ -139,7 +155,9 @@ import Testing
         for facts in try Self.cases(pilot, count: 15) {
             let verdict = builder.verdict(for: CaseInput(caseID: "t", facts: facts), trace: false)
             guard let c = whyNot.explain(verdict), case .flips(let target) = c.kind else { continue }
-            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in if case .date(let d) = v { return d } else { return nil } }
+            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in
+                if case .date(let d) = v { return d } else { return nil }
+            }
             let changeable = whyNot.search.factsRead(by: c.decision).filter {
                 !program.facts[$0].isFixed && !program.facts[$0].isGroupPresence && program.facts[$0].group == nil
             }.sorted()
@@ -148,17 +166,24 @@ import Testing
             for size in 0..<min(smallest, 3) {
                 for slots in combinations(changeable, size) {
                     for exception in [false, true] where size + (exception ? 1 : 0) < smallest {
-                        #expect(!Self.oracleFlips(program, facts, c.decision, target: target, slots: slots, exception: exception, reference: reference),
-                                "oracle: \(slots.map { program.facts[$0].name }) exception \(exception) flips; the tool's smallest has \(smallest)")
+                        #expect(
+                            !Self.oracleFlips(
+                                program, facts, c.decision, target: target, slots: slots, exception: exception,
+                                reference: reference),
+                            "oracle: \(slots.map { program.facts[$0].name }) exception \(exception) flips; the tool's smallest has \(smallest)"
+                        )
                     }
                 }
             }
             // At the smallest size (one or two facts, no exception): every set the oracle finds is listed.
             if smallest <= 2, !c.hasMore {
                 for slots in combinations(changeable, smallest)
-                where Self.oracleFlips(program, facts, c.decision, target: target, slots: slots, exception: false, reference: reference) {
-                    #expect(c.sets.contains { Set($0.changes.compactMap(\.fact)) == Set(slots) && !$0.viaException },
-                            "oracle set \(slots.map { program.facts[$0].name }) is missing")
+                where Self.oracleFlips(
+                    program, facts, c.decision, target: target, slots: slots, exception: false, reference: reference)
+                {
+                    #expect(
+                        c.sets.contains { Set($0.changes.compactMap(\.fact)) == Set(slots) && !$0.viaException },
+                        "oracle set \(slots.map { program.facts[$0].name }) is missing")
                 }
             }
             compared += 1
@@ -171,16 +196,23 @@ import Testing
         let program = try Pilots.program(pilot)
         let whyNot = WhyNot(program: program)
         var checked = 0
-        for layer: Overrides in [["entry_ban_years": nil], ["birth_date": nil, "dublin_claimant": nil], ["lawful_residence": nil]] {
+        for layer: Overrides in [
+            ["entry_ban_years": nil], ["birth_date": nil, "dublin_claimant": nil], ["lawful_residence": nil],
+        ] {
             let facts = try readCase(pilot, Cases.intake(pilot, layer)).facts
-            let verdict = VerdictBuilder(program: program).verdict(for: CaseInput(caseID: "t", facts: facts), trace: false)
+            let verdict = VerdictBuilder(program: program).verdict(
+                for: CaseInput(caseID: "t", facts: facts), trace: false)
             guard verdict.decision == "undetermined", let c = whyNot.explain(verdict) else { continue }
             #expect(c.kind == .settles)
-            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in if case .date(let d) = v { return d } else { return nil } }
+            let reference = program.referenceFact.flatMap { facts[$0] }.flatMap { v -> CivilDate? in
+                if case .date(let d) = v { return d } else { return nil }
+            }
             #expect(!c.sets.isEmpty)
             for set in c.sets {
                 let slots = set.changes.compactMap(\.fact)
-                #expect(Set(slots).isSubset(of: Set(verdict.evaluation.results.first { $0.decision == c.decision }!.missing.slots)))
+                #expect(
+                    Set(slots).isSubset(
+                        of: Set(verdict.evaluation.results.first { $0.decision == c.decision }!.missing.slots)))
                 // Every value of the oracle's domains for these facts decides the case.
                 #expect(settles(program, facts, c.decision, slots, reference))
                 for drop in slots.indices {
@@ -194,7 +226,9 @@ import Testing
         #expect(checked >= 1)
     }
 
-    func settles(_ program: Program, _ facts: [Value?], _ decision: Int, _ slots: [Int], _ reference: CivilDate?) -> Bool {
+    func settles(_ program: Program, _ facts: [Value?], _ decision: Int, _ slots: [Int], _ reference: CivilDate?)
+        -> Bool
+    {
         func walk(_ k: Int, _ trial: inout [Value?]) -> Bool {
             if k == slots.count { return Self.outcome(program, trial, decision) != nil }
             for value in Self.domain(program, slots[k], reference: reference) {
@@ -216,7 +250,9 @@ import Testing
         let text = WhyNotText.render(c, program: program, search: whyNot.search)
         #expect(text.contains("Wat zou er anders moeten zijn"))
         #expect(text.contains("`dublin_claimant` (Dublinclaimant) nee in plaats van ja"))
-        #expect(text.contains("`binding_province` (provincie van aantoonbare regiobinding) `Groningen` in plaats van `Drenthe`"))
+        #expect(
+            text.contains(
+                "`binding_province` (provincie van aantoonbare regiobinding) `Groningen` in plaats van `Drenthe`"))
         #expect(text.contains("alleen via een individuele uitzondering"))
         #expect(text.contains("zou het besluit `admit` zijn"))
     }

@@ -23,7 +23,8 @@ import Testing
 
     @Test func positionsPastTheEndAreClamped() {
         let table = LineTable(Array("ab\r\ncd".utf8))
-        #expect(table.offset(of: Position(line: 0, character: 99), encoding: .utf16) == 2, "end of the line, before CR LF")
+        #expect(
+            table.offset(of: Position(line: 0, character: 99), encoding: .utf16) == 2, "end of the line, before CR LF")
         #expect(table.offset(of: Position(line: 7, character: 0), encoding: .utf16) == 6, "end of the text")
         #expect(table.position(of: 3, encoding: .utf16) == Position(line: 0, character: 2), "inside CR LF: end of line")
     }

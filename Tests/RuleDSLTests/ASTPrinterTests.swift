@@ -1,12 +1,12 @@
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Tests for `ASTPrinter`: printing a parsed file gives text that parses to the same tree, so
 /// print ∘ parse is idempotent, and the shipped rule files behave the same after a round trip.

@@ -12,14 +12,14 @@
 // accident); then review them as a diff and run the tests again without `RECORD_GOLDEN`.
 
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 @Suite struct CheckerTests {
     // MARK: Golden files
@@ -85,7 +85,10 @@ import RuleDSL
         ("validity_without_reference", ["error no-reference-date"]),
         ("out_of_range_constant", ["error out-of-range"]),
         ("repeated_given", ["error cycle", "error repeated-fact"]),
-        ("invisible_character", ["warning invisible-character", "warning invisible-character", "warning invisible-character"]),
+        (
+            "invisible_character",
+            ["warning invisible-character", "warning invisible-character", "warning invisible-character"]
+        ),
         ("expression_too_deep", ["error too-deep"]),
         ("let_chain_too_deep", ["error too-deep"]),
         ("never_fires", ["warning never-fires", "warning never-fires"]),
@@ -139,7 +142,7 @@ import RuleDSL
     }
 
     @Test
-        func letCycleIsTheOnlyError() throws {
+    func letCycleIsTheOnlyError() throws {
         let result = try Self.loadFixture("let_cycle")
         #expect(result.diagnostics.map(\.code) == ["cycle"])
     }
@@ -284,7 +287,8 @@ import RuleDSL
 
     @Test func unusedMembersOfAnOptionalGroupAreWarningsNotErrors() throws {
         let result = RuleTest.load(
-            file("""
+            file(
+                """
                 fact exceptional_admission.date: date, optional
                 fact exceptional_admission.decided_by: text, optional
                 rule x

@@ -1,10 +1,11 @@
-import Testing
 import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
+import Testing
+
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Tests for `CivilDate`: parsing, calendar round trips and date arithmetic.
 @Suite struct CivilDateTests {
@@ -106,8 +107,10 @@ import RuleDSL
 
     /// Every month 0...13 and day 0...32 of years around every leap-year rule (divisible by 4,
     /// by 100, by 400, neither), the first and the last, and the epoch.
-    @Test(arguments: [0, 1, 2, 3, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1969, 1970, 1999, 2000,
-                      2001, 2023, 2024, 2100, 2400, 9996, 9998, 9999])
+    @Test(arguments: [
+        0, 1, 2, 3, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1969, 1970, 1999, 2000,
+        2001, 2023, 2024, 2100, 2400, 9996, 9998, 9999,
+    ])
     func fastParserAgreesOnEveryDayOfTheYear(year: Int) {
         for month in 0...13 {
             for day in 0...32 {
@@ -155,8 +158,9 @@ import RuleDSL
                     bytes[position] = byte
                     let expected = Self.referenceParse(bytes)
                     let (buffered, atPointer) = Self.fastParses(bytes)
-                    #expect(buffered == expected && atPointer == expected,
-                            "\(bytes): \(String(describing: buffered)), \(String(describing: atPointer))")
+                    #expect(
+                        buffered == expected && atPointer == expected,
+                        "\(bytes): \(String(describing: buffered)), \(String(describing: atPointer))")
                     checked += 1
                 }
             }
@@ -186,14 +190,17 @@ import RuleDSL
         var expected = CivilDate(year: 1900, month: 1, day: 1)!.dayNumber
         for year in 1900...2100 {
             for month in 1...12 {
-                let length = [31, CivilDate.isLeapYear(year) ? 29 : 28, 31, 30, 31, 30,
-                              31, 31, 30, 31, 30, 31][month - 1]
+                let length = [
+                    31, CivilDate.isLeapYear(year) ? 29 : 28, 31, 30, 31, 30,
+                    31, 31, 30, 31, 30, 31,
+                ][month - 1]
                 for day in 1...length {
                     let fromFields = CivilDate(year: year, month: month, day: day)
                     let fromNumber = CivilDate(dayNumber: expected)
                     if fromFields?.dayNumber != expected || fromNumber.year != year
                         || fromNumber.month != month || fromNumber.day != day
-                        || CivilDate.parse(fromNumber.description) != fromNumber {
+                        || CivilDate.parse(fromNumber.description) != fromNumber
+                    {
                         Issue.record("round trip failed at \(year)-\(month)-\(day)")
                         return
                     }
@@ -215,10 +222,14 @@ import RuleDSL
         let last = CivilDate(year: 9999, month: 12, day: 31)!.dayNumber
         var failures = 0
         for days in Int(first)...Int(last) where !agrees(days) { failures += 1 }
-        for days in stride(from: Int(Int32.min), through: Int(Int32.max), by: 65_537) where !agrees(days) { failures += 1 }
+        for days in stride(from: Int(Int32.min), through: Int(Int32.max), by: 65_537) where !agrees(days) {
+            failures += 1
+        }
         let low = -12_699_422
         let high = 1_073_741_823 - 12_699_422
-        for days in [low - 2, low - 1, low, low + 1, high - 2, high - 1, high, high + 1] where !agrees(days) { failures += 1 }
+        for days in [low - 2, low - 1, low, low + 1, high - 2, high - 1, high, high + 1] where !agrees(days) {
+            failures += 1
+        }
         #expect(failures == 0)
         #expect(CivilDate.civilFromDays(0) == (1970, 1, 1))
         #expect(CivilDate.civilFromDays(-1) == (1969, 12, 31))

@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Tests for composition: a pilot file extending a base file, adding, overriding and switching
 /// off rules, and inserting stages into a decision of the base.

@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// The machine's condition graphs (`ConditionGraph.swift`, walked by `MachineRun.walk` in runs
 /// without a trace) and `ReadAnalysis.byLeft` against the plain `ReferenceEvaluator`, on small
@@ -55,9 +55,11 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.program(source)
-        let report = Equivalence.check(program, [
-            "a": Equivalence.bools, "b": Equivalence.bools, "c": Equivalence.bools, "d": Equivalence.bools,
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "a": Equivalence.bools, "b": Equivalence.bools, "c": Equivalence.bools, "d": Equivalence.bools,
+            ])
         Equivalence.expect(report, compared: 81)
         Equivalence.expectEveryOutcome(report, of: program)
     }
@@ -118,10 +120,12 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.programAllowingOptionalTruthValues(source)
-        let report = Equivalence.check(program, [
-            "p": Equivalence.optionalBools, "q": Equivalence.optionalBools, "a": Equivalence.bools,
-            "g.flag": Equivalence.optionalBools,
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "p": Equivalence.optionalBools, "q": Equivalence.optionalBools, "a": Equivalence.bools,
+                "g.flag": Equivalence.optionalBools,
+            ])
         // p, q, g.flag: 4 values each; a: 3; the group's presence: 2.
         Equivalence.expect(report, compared: 4 * 4 * 3 * 4 * 2)
         Equivalence.expectEveryOutcome(report, of: program)
@@ -185,9 +189,11 @@ struct ConditionGraphTests {
         #expect(report.outcomes["d_not_true"] == ["no"])
         #expect(report.outcomes["d_a_and_false"] == ["no"])
         #expect(report.outcomes["d_a_or_true"] == ["yes"])
-        Equivalence.expectEveryOutcome(report, of: program, except: [
-            "d_always", "d_never", "d_not_true", "d_a_and_false", "d_a_or_true",
-        ])
+        Equivalence.expectEveryOutcome(
+            report, of: program,
+            except: [
+                "d_always", "d_never", "d_not_true", "d_a_and_false", "d_a_or_true",
+            ])
     }
 
     // MARK: - Derived values and decisions
@@ -246,15 +252,17 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.program(source)
-        let report = Equivalence.check(program, [
-            "n": [nil, .number(9), .number(10), .number(11)],
-            "m": [nil, .number(2), .number(3), .number(6)],
-            "flag": Equivalence.bools,
-            "t": [nil, .text("NL"), .text("DE")],
-            "birth": [nil, .date("2006-05-01"), .date("2006-05-02"), .date("1958-05-01")],
-            "ref": [nil, .date("2024-05-01")],
-            "opt_day": [nil, Value.none, .date("2006-11-01"), .date("2006-10-31")],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "n": [nil, .number(9), .number(10), .number(11)],
+                "m": [nil, .number(2), .number(3), .number(6)],
+                "flag": Equivalence.bools,
+                "t": [nil, .text("NL"), .text("DE")],
+                "birth": [nil, .date("2006-05-01"), .date("2006-05-02"), .date("1958-05-01")],
+                "ref": [nil, .date("2024-05-01")],
+                "opt_day": [nil, Value.none, .date("2006-11-01"), .date("2006-10-31")],
+            ])
         Equivalence.expect(report, compared: 4 * 4 * 3 * 3 * 4 * 2 * 4)
         Equivalence.expectEveryOutcome(report, of: program)
         // What the graphs are made of: `eligible` inline (no whole-value test of it), `age` a
@@ -334,10 +342,12 @@ struct ConditionGraphTests {
               reason crossed
             """
         let program = try RuleTest.programAllowingOptionalTruthValues(source)
-        let report = Equivalence.check(program, [
-            "banned": Equivalence.bools, "doubt": Equivalence.bools, "resident": Equivalence.bools,
-            "risk": Equivalence.optionalBools,
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "banned": Equivalence.bools, "doubt": Equivalence.bools, "resident": Equivalence.bools,
+                "risk": Equivalence.optionalBools,
+            ])
         Equivalence.expect(report, compared: 3 * 3 * 3 * 4)
         #expect(report.outcomes["intake"] == ["admit", "exclude", "refer", "undetermined", "-"])
         #expect(report.outcomes["review"] == ["keep", "stop", "undetermined", "-"])
@@ -376,13 +386,15 @@ struct ConditionGraphTests {
             """
         let program = try RuleTest.program(source)
         let dates: [Value?] = [nil, .date("2024-02-29"), .date("2024-03-01"), .date("2025-01-01")]
-        let report = Equivalence.check(program, [
-            "x": [nil, .number(1), .number(2), .number(3)],
-            "y": [nil, .number(1), .number(2), .number(3)],
-            "o": [nil, Value.none, .number(1), .number(2)],
-            "d": dates, "e": dates,
-            "od": [nil, Value.none, .date("2024-02-29"), .date("2024-03-01")],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "x": [nil, .number(1), .number(2), .number(3)],
+                "y": [nil, .number(1), .number(2), .number(3)],
+                "o": [nil, Value.none, .number(1), .number(2)],
+                "d": dates, "e": dates,
+                "od": [nil, Value.none, .date("2024-02-29"), .date("2024-03-01")],
+            ])
         Equivalence.expect(report, compared: 4 * 4 * 4 * 4 * 4 * 4)
         Equivalence.expectEveryOutcome(report, of: program)
         let kinds = Equivalence.testKinds(program)
@@ -404,12 +416,14 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.program(source)
-        let report = Equivalence.check(program, [
-            "s": [nil, .text("NL"), .text("XX")],
-            "t": [nil, .text("NL"), .text("XX"), .text("YY")],
-            "k": [nil, .text("coa"), .text("vbl"), .text("none")],
-            "l": [nil, .text("coa"), .text("vbl"), .text("other")],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "s": [nil, .text("NL"), .text("XX")],
+                "t": [nil, .text("NL"), .text("XX"), .text("YY")],
+                "k": [nil, .text("coa"), .text("vbl"), .text("none")],
+                "l": [nil, .text("coa"), .text("vbl"), .text("other")],
+            ])
         Equivalence.expect(report, compared: 3 * 4 * 4 * 4)
         Equivalence.expectEveryOutcome(report, of: program)
     }
@@ -435,10 +449,15 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.program(source)
-        let report = Equivalence.check(program, [
-            "n": [nil, .number(-1), .number(1), .number(DecimalNumber(scaled: 2_500_000)), .number(9), .number(10), .number(11)],
-            "on": [nil, Value.none, .number(9), .number(10), .number(11)],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "n": [
+                    nil, .number(-1), .number(1), .number(DecimalNumber(scaled: 2_500_000)), .number(9), .number(10),
+                    .number(11),
+                ],
+                "on": [nil, Value.none, .number(9), .number(10), .number(11)],
+            ])
         Equivalence.expect(report, compared: 7 * 5)
         Equivalence.expectEveryOutcome(report, of: program)
         let kinds = Equivalence.testKinds(program)
@@ -467,9 +486,11 @@ struct ConditionGraphTests {
             """
         let program = try RuleTest.program(source)
         let days: [Value?] = [nil, .date("2024-02-29"), .date("2024-03-01"), .date("2024-03-02"), .date("2024-12-31")]
-        let report = Equivalence.check(program, [
-            "day": days, "oday": [nil, Value.none, .date("2024-02-29"), .date("2024-03-01"), .date("2024-03-02")],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "day": days, "oday": [nil, Value.none, .date("2024-02-29"), .date("2024-03-01"), .date("2024-03-02")],
+            ])
         Equivalence.expect(report, compared: 5 * 5)
         Equivalence.expectEveryOutcome(report, of: program)
     }
@@ -498,12 +519,14 @@ struct ConditionGraphTests {
             ]))
             """
         let program = try RuleTest.program(source)
-        let report = Equivalence.check(program, [
-            "t": [nil, .text("NL"), .text("BE"), .text("XX"), .text("")],
-            "ot": [nil, Value.none, .text("NL"), .text("XX")],
-            "e": [nil, .text("none"), .text("coa"), .text("vbl"), .text("family")],
-            "oe": [nil, Value.none, .text("coa"), .text("vbl")],
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "t": [nil, .text("NL"), .text("BE"), .text("XX"), .text("")],
+                "ot": [nil, Value.none, .text("NL"), .text("XX")],
+                "e": [nil, .text("none"), .text("coa"), .text("vbl"), .text("family")],
+                "oe": [nil, Value.none, .text("coa"), .text("vbl")],
+            ])
         Equivalence.expect(report, compared: 5 * 4 * 5 * 4)
         Equivalence.expectEveryOutcome(report, of: program)
         let kinds = Equivalence.testKinds(program)
@@ -645,14 +668,16 @@ struct ConditionGraphTests {
               valid until 2024-12-31
             """
         let program = try RuleTest.programAllowingOptionalTruthValues(source)
-        let report = Equivalence.check(program, [
-            "reference_date": [nil, .date("2024-05-01"), .date("2024-07-01"), .date("2025-01-01")],
-            "ban_years": [nil, .number(4), .number(7), .number(10)],
-            "undesirable": Equivalence.bools, "minor": Equivalence.bools, "approved": Equivalence.optionalBools,
-            "steering": Equivalence.bools, "doubt": Equivalence.bools, "admitted": Equivalence.optionalBools,
-            "exc.date": [nil, Value.none, .date("2024-06-01"), .date("2024-08-01")],
-            "exc.by": [nil, Value.none, .text("mayor"), .text("lso")],
-        ], random: 5000, seed: 3)
+        let report = Equivalence.check(
+            program,
+            [
+                "reference_date": [nil, .date("2024-05-01"), .date("2024-07-01"), .date("2025-01-01")],
+                "ban_years": [nil, .number(4), .number(7), .number(10)],
+                "undesirable": Equivalence.bools, "minor": Equivalence.bools, "approved": Equivalence.optionalBools,
+                "steering": Equivalence.bools, "doubt": Equivalence.bools, "admitted": Equivalence.optionalBools,
+                "exc.date": [nil, Value.none, .date("2024-06-01"), .date("2024-08-01")],
+                "exc.by": [nil, Value.none, .text("mayor"), .text("lso")],
+            ], random: 5000, seed: 3)
         Equivalence.expect(report, compared: 5000)
         #expect(report.outcomes["intake"] == ["admit", "exclude", "refer", "undetermined", "-"])
         #expect(report.exceptional, "no case was decided through an exception")
@@ -707,15 +732,17 @@ struct ConditionGraphTests {
               reason after_held
             """
         let program = try RuleTest.programAllowingOptionalTruthValues(source)
-        let report = Equivalence.check(program, [
-            "n": [nil, .number(1), .number(6)],
-            "m": [nil, .number(2), .number(4)],
-            "s": [nil, .text("NL"), .text("XX")],
-            "a": Equivalence.bools, "p": Equivalence.optionalBools,
-            "d": [nil, .date("2000-01-01"), .date("2010-01-01")],
-            "od": [nil, Value.none, .date("2024-01-01")],
-            "lift": Equivalence.bools,
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "n": [nil, .number(1), .number(6)],
+                "m": [nil, .number(2), .number(4)],
+                "s": [nil, .text("NL"), .text("XX")],
+                "a": Equivalence.bools, "p": Equivalence.optionalBools,
+                "d": [nil, .date("2000-01-01"), .date("2010-01-01")],
+                "od": [nil, Value.none, .date("2024-01-01")],
+                "lift": Equivalence.bools,
+            ])
         Equivalence.expect(report, compared: 3 * 3 * 3 * 3 * 4 * 3 * 3 * 3)
         Equivalence.expectEveryOutcome(report, of: program)
         // These rules take the byLeft path; each showed both sets of facts: x's alone, and both sides'.
@@ -791,7 +818,8 @@ enum Equivalence {
     /// Compares machine and reference on every combination of `domains` (each fact's values by
     /// name; nil is unknown; a group's presence fact is true or false unless given), or on
     /// `random` seeded vectors when there are more than `exhaustiveLimit` combinations.
-    static func check(_ program: Program, _ domains: [String: [Value?]], random: Int = 3000, seed: UInt64 = 1) -> Report {
+    static func check(_ program: Program, _ domains: [String: [Value?]], random: Int = 3000, seed: UInt64 = 1) -> Report
+    {
         for name in domains.keys { precondition(program.factSlots[name] != nil, "no fact \(name)") }
         let values: [[Value?]] = program.facts.map { fact in
             if let values = domains[fact.name] { return values }
@@ -900,8 +928,9 @@ enum Equivalence {
     ) {
         for decision in program.decisions where !except.contains(decision.name) {
             let seen = report.outcomes[decision.name] ?? []
-            #expect(seen.isSuperset(of: ["yes", "no", "undetermined"]), "\(decision.name): only \(seen.sorted())",
-                    sourceLocation: sourceLocation)
+            #expect(
+                seen.isSuperset(of: ["yes", "no", "undetermined"]), "\(decision.name): only \(seen.sorted())",
+                sourceLocation: sourceLocation)
         }
     }
 

@@ -1,10 +1,11 @@
-import Testing
 import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
+import Testing
+
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Tests for `DecimalNumber`: JSON-syntax parsing, canonical text and exact arithmetic.
 @Suite struct DecimalNumberTests {
@@ -16,17 +17,18 @@ import RuleDSL
 
     // MARK: Parsing
 
-    @Test(arguments: [
-        ("0", 0), ("-0", 0), ("12", 12_000_000), ("-12", -12_000_000), ("0.5", 500_000),
-        ("-3.25", -3_250_000), ("1.5e2", 150_000_000), ("1.5E2", 150_000_000), ("1.5e+2", 150_000_000),
-        ("2500e-3", 2_500_000), ("1.2500000", 1_250_000), ("0e999999", 0), ("-0e-999999", 0),
-        ("0.000000", 0), ("0.000001", 1), ("-0.000001", -1), ("1e-6", 1), ("10e-7", 1),
-        ("123456.123456", 123_456_123_456), ("999999999999", 999_999_999_999_000_000),
-        ("-999999999999", -999_999_999_999_000_000), ("999999999999.000000000", 999_999_999_999_000_000),
-        ("9.99999999999e11", 999_999_999_999_000_000), ("1e11", 100_000_000_000_000_000),
-        ("0.1e1", 1_000_000), ("100e-2", 1_000_000), ("1000000", 1_000_000_000_000),
-        ("0.00000000000000000000000000000001e32", 1_000_000), ("1e0", 1_000_000), ("5e-0", 5_000_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("0", 0), ("-0", 0), ("12", 12_000_000), ("-12", -12_000_000), ("0.5", 500_000),
+            ("-3.25", -3_250_000), ("1.5e2", 150_000_000), ("1.5E2", 150_000_000), ("1.5e+2", 150_000_000),
+            ("2500e-3", 2_500_000), ("1.2500000", 1_250_000), ("0e999999", 0), ("-0e-999999", 0),
+            ("0.000000", 0), ("0.000001", 1), ("-0.000001", -1), ("1e-6", 1), ("10e-7", 1),
+            ("123456.123456", 123_456_123_456), ("999999999999", 999_999_999_999_000_000),
+            ("-999999999999", -999_999_999_999_000_000), ("999999999999.000000000", 999_999_999_999_000_000),
+            ("9.99999999999e11", 999_999_999_999_000_000), ("1e11", 100_000_000_000_000_000),
+            ("0.1e1", 1_000_000), ("100e-2", 1_000_000), ("1000000", 1_000_000_000_000),
+            ("0.00000000000000000000000000000001e32", 1_000_000), ("1e0", 1_000_000), ("5e-0", 5_000_000),
+        ] as [(String, Int64)])
     func parsesValidNumbers(text: String, scaled: Int64) {
         #expect(DecimalNumber.parse(text) == .value(DecimalNumber(scaled: scaled)))
     }
@@ -72,7 +74,8 @@ import RuleDSL
 
     // MARK: The whole-number fast path against the general parser
 
-    private static func parsed(_ text: String) -> (fast: DecimalNumber.ParseResult, general: DecimalNumber.ParseResult) {
+    private static func parsed(_ text: String) -> (fast: DecimalNumber.ParseResult, general: DecimalNumber.ParseResult)
+    {
         Array(text.utf8).withUnsafeBufferPointer { (DecimalNumber.parse(utf8: $0), DecimalNumber.parseAny(utf8: $0)) }
     }
 
@@ -82,7 +85,7 @@ import RuleDSL
         let negative = digits.first == "-"
         if negative { digits = digits.dropFirst() }
         guard (1...12).contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
-              digits.first != "0" || digits.count == 1, let value = Int64(digits)
+            digits.first != "0" || digits.count == 1, let value = Int64(digits)
         else { return nil }
         return (negative ? -value : value) * 1_000_000
     }
@@ -91,8 +94,10 @@ import RuleDSL
     /// digits with a fraction, an exponent or a stray byte: `parse(utf8:)` (fast path first) gives
     /// exactly what the general parser gives, and the fast path takes exactly the whole ones.
     @Test func wholeNumberFastPathAgreesWithTheGeneralParser() {
-        var texts: [String] = ["", "-", "--1", "+1", "0", "-0", "00", "-00", "01", "-01", "0.0", "1.", ".1", "1e0", "1E2",
-                               "1e-1", "10e-1", "9", "-9", "12 ", " 12", "1,2", "1x", "x1", "١٢"]
+        var texts: [String] = [
+            "", "-", "--1", "+1", "0", "-0", "00", "-00", "01", "-01", "0.0", "1.", ".1", "1e0", "1E2",
+            "1e-1", "10e-1", "9", "-9", "12 ", " 12", "1,2", "1x", "x1", "١٢",
+        ]
         var digits = ""
         for length in 1...15 {
             digits += String((length * 7) % 10)
@@ -100,8 +105,10 @@ import RuleDSL
             let nines = String(repeating: "9", count: length)
             let zeros = "1" + String(repeating: "0", count: length - 1)
             for body in [digits, nonZero, nines, zeros] {
-                texts += [body, "-" + body, body + ".0", body + ".5", body + "e0", body + "e1", body + "e-1", body + "a",
-                          "0" + body]
+                texts += [
+                    body, "-" + body, body + ".0", body + ".5", body + "e0", body + "e1", body + "e-1", body + "a",
+                    "0" + body,
+                ]
             }
         }
         var g: UInt64 = 0x5EED
@@ -163,10 +170,11 @@ import RuleDSL
         #expect(DecimalNumber.parse(value.description) == .value(value))
     }
 
-    @Test(arguments: [
-        0, 1, -1, 5, 10, 999_999, 1_000_000, 123_456_789, -987_654_321_012, 999_999_999_999_000_000,
-        -999_999_999_999_000_000, 999_999_999_998_999_999, 100_000, 120, 7,
-    ] as [Int64])
+    @Test(
+        arguments: [
+            0, 1, -1, 5, 10, 999_999, 1_000_000, 123_456_789, -987_654_321_012, 999_999_999_999_000_000,
+            -999_999_999_999_000_000, 999_999_999_998_999_999, 100_000, 120, 7,
+        ] as [Int64])
     func descriptionRoundTrips(scaled: Int64) {
         let value = DecimalNumber(scaled: scaled)
         #expect(DecimalNumber.parse(value.description) == .value(value))
@@ -223,11 +231,11 @@ import RuleDSL
         ("0.001", "0.001", "0.000001"), ("123456.789", "1000", "123456789"), ("0", "-999999999999", "0"),
         ("999999999999", "1", "999999999999"), ("999999", "1000000", "999999000000"),
         // Rounding to 6 digits, half to even (exact product in the comment).
-        ("0.001", "0.0005", "0"),           // 0.0000005 → ties to even 0
-        ("0.001", "0.0015", "0.000002"),    // 0.0000015 → ties to even 0.000002
-        ("0.001", "0.0025", "0.000002"),    // 0.0000025 → ties to even 0.000002
-        ("0.001", "0.0026", "0.000003"),    // 0.0000026 → up
-        ("0.001", "0.0024", "0.000002"),    // 0.0000024 → down
+        ("0.001", "0.0005", "0"),  // 0.0000005 → ties to even 0
+        ("0.001", "0.0015", "0.000002"),  // 0.0000015 → ties to even 0.000002
+        ("0.001", "0.0025", "0.000002"),  // 0.0000025 → ties to even 0.000002
+        ("0.001", "0.0026", "0.000003"),  // 0.0000026 → up
+        ("0.001", "0.0024", "0.000002"),  // 0.0000024 → down
         ("-0.001", "0.0015", "-0.000002"),  // symmetric for negatives
         ("-0.001", "0.0025", "-0.000002"),
         ("0.333333", "3", "0.999999"), ("0.123456", "0.654321", "0.08078"),  // 0.080779853376 → up

@@ -1,12 +1,12 @@
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Every ```rules block of `docs/language.md` is a test. A block that is a complete file (its
 /// first line that is not blank or a comment starts with `ruleset`) must load without errors,

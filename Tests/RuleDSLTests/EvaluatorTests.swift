@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Tests for `MachineEvaluator`: Kleene's three-valued logic, missing facts, stages, exceptions,
 /// validity periods, `after` rules, date functions, `none`, and determinism.

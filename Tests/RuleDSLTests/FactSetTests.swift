@@ -1,10 +1,11 @@
-import Testing
 import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
+import Testing
+
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// The bit set of fact slots, in particular the two operations the case scanner uses to find
 /// duplicate keys and missing required facts.

@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// The `fixed` fact modifier: parsed, printed back, carried into the program (a group is fixed
 /// with its members), and offered by the "did you mean" help.
@@ -29,7 +29,9 @@ import RuleDSL
     @Test func parsedPrintedAndCompiled() throws {
         let (file, diagnostics) = RuleTest.parse(Self.text)
         #expect(diagnostics.isEmpty)
-        let facts = file.declarations.compactMap { d -> FactDeclaration? in if case .fact(let f) = d { return f } else { return nil } }
+        let facts = file.declarations.compactMap { d -> FactDeclaration? in
+            if case .fact(let f) = d { return f } else { return nil }
+        }
         #expect(facts.map(\.isFixed) == [true, false, true])
         let printed = ASTPrinter.print(file)
         #expect(printed.contains("fact born: date, fixed title \"geboortedatum\""))

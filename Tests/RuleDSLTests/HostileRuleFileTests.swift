@@ -1,12 +1,12 @@
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Rule files written to break the tool (issue 16, the rule-file half): each test generates its
 /// hostile input, and checks that it gives a located diagnostic, or runs through every pass
@@ -100,7 +100,8 @@ struct HostileRuleFileTests {
     @Test func aChainJustUnderTheLimitRunsThroughEveryPass() throws {
         let chain = (0..<250).map { $0 % 2 == 0 ? "a" : "b" }.joined(separator: " or ")
         let sum = Array(repeating: "n", count: 200).joined(separator: " + ") + " > 400"
-        let text = Self.base + Self.rule(chain) + Self.rule(sum, id: "y")
+        let text =
+            Self.base + Self.rule(chain) + Self.rule(sum, id: "y")
             + "invariant i\n  never q = yes and not a and not b and n < 1\n"
         let program = try RuleTest.program(text)
         Self.runEveryPass(program)
@@ -127,7 +128,8 @@ struct HostileRuleFileTests {
 
     @Test func aLetChainUnderTheLimitRunsThroughEveryPassWithATrace() throws {
         let lines = ["let l0 = a"] + (1...120).map { "let l\($0) = l\($0 - 1) or b" }
-        let text = Self.base + lines.joined(separator: "\n") + "\n" + Self.rule("l120 and n > 2")
+        let text =
+            Self.base + lines.joined(separator: "\n") + "\n" + Self.rule("l120 and n > 2")
             + "test \"chain\"\n  given a = true, n = 3\n  expect q yes\n"
         let program = try RuleTest.program(text)
         Self.runEveryPass(program)
@@ -136,7 +138,8 @@ struct HostileRuleFileTests {
 
     @Test func thirtyThousandChainedExamplesAreWorkedOutWithoutRecursion() throws {
         let examples = ["example e0: a = true"] + (1...30_000).map { "example e\($0): e\($0 - 1)" }
-        let text = Self.base + examples.joined(separator: "\n") + "\n" + Self.rule("a")
+        let text =
+            Self.base + examples.joined(separator: "\n") + "\n" + Self.rule("a")
             + "test \"deep\"\n  given e30000, n = 1\n  expect q yes\n"
         let program = try RuleTest.program(text)
         let test = try #require(program.tests.first)
@@ -152,7 +155,8 @@ struct HostileRuleFileTests {
         let consts = ["const c0 = 1"] + (1...60).map { "const c\($0) = c\($0 - 1) + c\($0 - 1) - c\($0 - 1)" }
         let examples = ["example e0: a = true"] + (1...60).map { "example e\($0): e\($0 - 1), e\($0 - 1)" }
         let conditionals = ["let k0 = a"] + (1...60).map { "let k\($0) = if b then k\($0 - 1) else not k\($0 - 1)" }
-        let text = Self.base + (lets + consts + examples + conditionals).joined(separator: "\n") + "\n"
+        let text =
+            Self.base + (lets + consts + examples + conditionals).joined(separator: "\n") + "\n"
             + Self.rule("l60 and n > c60") + Self.rule("k60", id: "y")
             + "test \"shared\"\n  given e60, b = false, n = 2\n  expect q yes\n"
             + "invariant i\n  never q = yes and not a\n"
@@ -208,7 +212,8 @@ struct HostileRuleFileTests {
     }
 
     @Test func arithmeticBeyondTheRangeIsUnknownNeverFalse() throws {
-        let text = Self.base + Self.rule("not (n * 999999999999 > 1)") + Self.rule("n * 999999999999 < 1", id: "y")
+        let text =
+            Self.base + Self.rule("not (n * 999999999999 > 1)") + Self.rule("n * 999999999999 < 1", id: "y")
             + Self.rule("years_between(add_days(d, n * 1000000), d) > 1", id: "z")
         let program = try RuleTest.program(text)
         let facts: [Value?] = program.facts.map { fact in
@@ -261,24 +266,31 @@ struct HostileRuleFileTests {
         #expect(result.errors.map(Spot.init) == [Spot("nul-byte", SourceRange(file: 0, start: at, end: at + 1))])
     }
 
-    @Test(arguments: ["\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}"])
+    @Test(arguments: [
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}",
+    ])
     func anInvisibleCharacterInATextIsAWarningAtItsPlace(character: String) throws {
-        let text = Self.base + "fact p: text title \"Noord\(character)-Brabant\"\n" + Self.rule("p = \"Noord\(character)-Brabant\"")
+        let text =
+            Self.base + "fact p: text title \"Noord\(character)-Brabant\"\n"
+            + Self.rule("p = \"Noord\(character)-Brabant\"")
         let result = RuleTest.load(text)
         #expect(result.program != nil)
         let first = Self.offset(of: character, occurrence: 1, in: text)
         let second = Self.offset(of: character, occurrence: 2, in: text)
         let warnings = result.diagnostics.filter { $0.code == "invisible-character" }
-        #expect(warnings.map(\.range) == [
-            SourceRange(file: 0, start: first, end: first + 3), SourceRange(file: 0, start: second, end: second + 3),
-        ])
+        #expect(
+            warnings.map(\.range) == [
+                SourceRange(file: 0, start: first, end: first + 3),
+                SourceRange(file: 0, start: second, end: second + 3),
+            ])
         #expect(warnings.allSatisfy { $0.severity == .warning })
     }
 
     // MARK: Smaller points
 
     @Test func aFactGivenTwiceIsAnError() {
-        let source = MarkedSource(Self.base + Self.rule("a") + "test \"t\"\n  given a = true, 1️⃣a2️⃣ = false\n  expect q yes\n")
+        let source = MarkedSource(
+            Self.base + Self.rule("a") + "test \"t\"\n  given a = true, 1️⃣a2️⃣ = false\n  expect q yes\n")
         let result = RuleTest.load(source.text)
         #expect(result.errors.map(Spot.init) == [Spot("repeated-fact", source.range("1️⃣", "2️⃣"))])
     }

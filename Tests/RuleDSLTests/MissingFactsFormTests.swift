@@ -1,7 +1,7 @@
+import RuleDSL
 import Testing
 
 @testable import RuleAnalysis
-import RuleDSL
 
 /// Tests for `MissingFacts.freeAlone`: the facts a rule is shown, by its form, to be free in
 /// when they alone leave it open, so exact missing facts need no run for them. The table may
@@ -58,13 +58,14 @@ import RuleDSL
     }
 
     /// With one fact unknown, the exact missing facts agree with trying every value of it.
-    @Test(arguments: [
-        ["k": Value.text("q"), "a": .bool(false), "b": .bool(false)],
-        ["t": .text("y"), "a": .bool(false), "b": .bool(false)],
-        ["t": .text("y"), "k": .text("q"), "b": .bool(false)],
-        ["t": .text("x"), "k": .text("p"), "a": .bool(false)],
-        ["t": .text("x"), "k": .text("q"), "a": .bool(false)],
-    ] as [[String: Value]])
+    @Test(
+        arguments: [
+            ["k": Value.text("q"), "a": .bool(false), "b": .bool(false)],
+            ["t": .text("y"), "a": .bool(false), "b": .bool(false)],
+            ["t": .text("y"), "k": .text("q"), "b": .bool(false)],
+            ["t": .text("x"), "k": .text("p"), "a": .bool(false)],
+            ["t": .text("x"), "k": .text("q"), "a": .bool(false)],
+        ] as [[String: Value]])
     func missingFactsAgreeWithEveryValue(known: [String: Value]) throws {
         let runner = try CaseRunner(source)
         let given = known.mapValues { Value?.some($0) }

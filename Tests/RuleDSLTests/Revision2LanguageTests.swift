@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// The language features of domain revision 2, machine against reference (`Equivalence`, as in
 /// `ConditionGraphTests`), the checker's typing, and the prover's candidates: `is_blank(t)` and
@@ -30,11 +30,15 @@ struct Revision2LanguageTests {
             let u_blank = is_blank(u)
             """
         let program = try RuleTest.program(source)
-        let texts: [Value?] = [.text(""), .text(" "), .text("\t\n"), .text("\u{00A0}\u{2003}"), .text(" x "),
-                               .text("x"), .text("1234567890")]
-        let report = Equivalence.check(program, [
-            "t": texts + [Value.none], "u": texts + [nil], "b": Equivalence.bools,
-        ])
+        let texts: [Value?] = [
+            .text(""), .text(" "), .text("\t\n"), .text("\u{00A0}\u{2003}"), .text(" x "),
+            .text("x"), .text("1234567890"),
+        ]
+        let report = Equivalence.check(
+            program,
+            [
+                "t": texts + [Value.none], "u": texts + [nil], "b": Equivalence.bools,
+            ])
         Equivalence.expect(report, compared: 8 * 8 * 3)
         // `is_blank` of a fact is one test of its own in a condition graph, like a comparison.
         #expect(Equivalence.testKinds(program)["blank"] == [.factBlank])
@@ -51,7 +55,8 @@ struct Revision2LanguageTests {
         (nil, .unknown),
     ])
     func isBlankValues(value: Value?, expected: Truth) throws {
-        let program = try RuleTest.program("""
+        let program = try RuleTest.program(
+            """
             vocabulary reasons blank
             fact t: text, optional
             decision d
@@ -78,7 +83,8 @@ struct Revision2LanguageTests {
         ("is_blank()", ["wrong-arguments"]),
     ])
     func isBlankTyping(condition: String, codes: [String]) {
-        let result = RuleTest.load("""
+        let result = RuleTest.load(
+            """
             vocabulary reasons blank
             fact t: text, optional
             fact n: number
@@ -97,7 +103,8 @@ struct Revision2LanguageTests {
     /// The prover tries a blank text for a fact under `is_blank`, so an invariant about blank
     /// texts is refuted with a blank counterexample, and proven where it holds.
     @Test func proverTriesABlankText() throws {
-        let program = try RuleTest.program("""
+        let program = try RuleTest.program(
+            """
             vocabulary reasons missing
             fact t: text, optional
             decision d
@@ -187,29 +194,32 @@ struct Revision2LanguageTests {
     /// the trace, which shows the facts each after-rule read).
     @Test func onlyBecauseMachineEqualsReference() throws {
         let program = try RuleTest.program(Self.onlyBecauseSource)
-        let report = Equivalence.check(program, [
-            "a": Equivalence.bools, "b": Equivalence.bools, "c": Equivalence.bools, "e": Equivalence.bools,
-        ])
+        let report = Equivalence.check(
+            program,
+            [
+                "a": Equivalence.bools, "b": Equivalence.bools, "c": Equivalence.bools, "e": Equivalence.bools,
+            ])
         Equivalence.expect(report, compared: 81)
     }
 
     /// What it means, case by case: the reasons that hold whatever the unknown facts are.
-    @Test(arguments: [
-        // a certain, nothing else possible: only `ra` (so also only `ra` or `rb`, `rd` or `ra`)
-        (["a": true, "b": false, "c": false, "e": false], "exclude", ["only_a", "only_ab", "only_lifted"]),
-        // `rb` may still hold: not only `ra` (unknown), but only `ra` or `rb`
-        (["a": true, "b": nil, "c": false, "e": false], "exclude", ["only_ab"]),
-        // `rb` holds too: certainly not only `ra`
-        (["a": true, "b": true, "c": false, "e": false], "exclude", ["only_ab", "not_only_a"]),
-        // the exception may lift `ra`: undetermined, nothing certain
-        (["a": true, "b": false, "c": false, "e": nil], "undetermined", []),
-        // lifted: admitted by exception, reasons `rd` and the lifted `ra`
-        (["a": true, "b": false, "c": false, "e": true], "admit", ["only_lifted", "not_only_a"]),
-        // refer overrides the open exclusion stage: only `rc`
-        (["a": nil, "b": false, "c": true, "e": false], "refer", ["only_c", "not_only_a"]),
-        // admitted without reasons: no `only_because` holds
-        (["a": false, "b": false, "c": false, "e": false], "admit", ["not_only_a"]),
-    ] as [([String: Bool?], String, [String])])
+    @Test(
+        arguments: [
+            // a certain, nothing else possible: only `ra` (so also only `ra` or `rb`, `rd` or `ra`)
+            (["a": true, "b": false, "c": false, "e": false], "exclude", ["only_a", "only_ab", "only_lifted"]),
+            // `rb` may still hold: not only `ra` (unknown), but only `ra` or `rb`
+            (["a": true, "b": nil, "c": false, "e": false], "exclude", ["only_ab"]),
+            // `rb` holds too: certainly not only `ra`
+            (["a": true, "b": true, "c": false, "e": false], "exclude", ["only_ab", "not_only_a"]),
+            // the exception may lift `ra`: undetermined, nothing certain
+            (["a": true, "b": false, "c": false, "e": nil], "undetermined", []),
+            // lifted: admitted by exception, reasons `rd` and the lifted `ra`
+            (["a": true, "b": false, "c": false, "e": true], "admit", ["only_lifted", "not_only_a"]),
+            // refer overrides the open exclusion stage: only `rc`
+            (["a": nil, "b": false, "c": true, "e": false], "refer", ["only_c", "not_only_a"]),
+            // admitted without reasons: no `only_because` holds
+            (["a": false, "b": false, "c": false, "e": false], "admit", ["not_only_a"]),
+        ] as [([String: Bool?], String, [String])])
     func onlyBecauseMeaning(given: [String: Bool?], outcome: String, referrals: [String]) throws {
         let runner = try CaseRunner(Self.onlyBecauseSource)
         let facts = given.mapValues { $0.map(Value.bool) }
@@ -229,7 +239,8 @@ struct Revision2LanguageTests {
         ("stage intake.exclusion", "only_because(intake, {ra})", ["only-because-outside-after"]),
     ])
     func onlyBecauseTyping(placement: String, condition: String, codes: [String]) {
-        let result = RuleTest.load("""
+        let result = RuleTest.load(
+            """
             vocabulary reasons ra
             vocabulary referrals x
             fact a: bool

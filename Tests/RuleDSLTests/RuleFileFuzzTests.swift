@@ -1,12 +1,12 @@
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Seeded mutation fuzzing of the shipped rule files through the whole loader
 /// (`RuleSetLoader.load(chain:)`: lex, parse, compose, check). Deterministic: a fixed seed per
@@ -32,12 +32,13 @@ import RuleDSL
 
     /// Tokens that the mutator drops in at random places: openers and closers, keywords,
     /// quotes, bad bytes (NUL, 0xFF, a lone UTF-8 continuation byte) and line breaks.
-    static let tokens: [[UInt8]] = [
-        "(", ")", "{", "}", "\"", "when", "rule", "not", ".", ",", ":", "and", "or", "in", "is", "unknown",
-        "exception", "override", "disable", "extends", "ruleset", "fact", "decision", "test", "expect", "given",
-        "-", "+", "<=", "!=", "2024-02-30", "99999999999999999999.9999999", "1e5", "\n", "\r\n", "\t", "#", "é",
-        "🚀",
-    ].map { Array($0.utf8) } + [[0x00], [0xFF], [0x80], [0xC3], [0xEF, 0xBB, 0xBF]]
+    static let tokens: [[UInt8]] =
+        [
+            "(", ")", "{", "}", "\"", "when", "rule", "not", ".", ",", ":", "and", "or", "in", "is", "unknown",
+            "exception", "override", "disable", "extends", "ruleset", "fact", "decision", "test", "expect", "given",
+            "-", "+", "<=", "!=", "2024-02-30", "99999999999999999999.9999999", "1e5", "\n", "\r\n", "\t", "#", "é",
+            "🚀",
+        ].map { Array($0.utf8) } + [[0x00], [0xFF], [0x80], [0xC3], [0xEF, 0xBB, 0xBF]]
 
     /// One random mutation of `bytes` in place.
     static func mutate(_ bytes: inout [UInt8], using g: inout SeededGenerator) {
@@ -70,7 +71,8 @@ import RuleDSL
             let opener = Bool.random(using: &g) ? UInt8(ascii: "(") : UInt8(ascii: "{")
             var deep = [UInt8](repeating: opener, count: 200) + Array(" a ".utf8)
             if Bool.random(using: &g) {
-                deep += [UInt8](repeating: opener == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}"), count: 200)
+                deep += [UInt8](
+                    repeating: opener == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}"), count: 200)
             }
             bytes.insert(contentsOf: deep, at: position)
         default:  // truncation
@@ -86,7 +88,9 @@ import RuleDSL
         // A fixed seed per file (not `hashValue`, which is randomised per process).
         let seed = name.utf8.reduce(UInt64(0xF022)) { $0 &* 31 &+ UInt64($1) }
         var g = SeededGenerator(seed: seed)
-        var clean = 0, parsedClean = 0, withErrors = 0
+        var clean = 0
+        var parsedClean = 0
+        var withErrors = 0
         var printParseFindings: [String] = []
 
         for index in 0..<Self.mutantsPerFile {
@@ -108,11 +112,15 @@ import RuleDSL
                 let size = range.file >= 0 && range.file < chain.count ? chain[range.file].bytes.count : -1
                 let valid = size >= 0 && 0 <= range.start && range.start <= range.end && range.end <= size
                 #expect(valid, "\(name) mutant \(index): \(diagnostic.code) has range \(range), file size \(size)")
-                #expect(!diagnostic.message.isEmpty && !diagnostic.message.contains("\n"), "\(name) mutant \(index): \(diagnostic.code)")
+                #expect(
+                    !diagnostic.message.isEmpty && !diagnostic.message.contains("\n"),
+                    "\(name) mutant \(index): \(diagnostic.code)")
             }
             // Rendering never traps and gives every diagnostic its `file:line:col:` line.
             let rendered = DiagnosticRenderer(files: result.files).render(result.diagnostics)
-            let located = rendered.split(separator: "\n").filter { line in chain.contains { line.hasPrefix($0.path + ":") } }
+            let located = rendered.split(separator: "\n").filter { line in
+                chain.contains { line.hasPrefix($0.path + ":") }
+            }
             #expect(located.count >= result.diagnostics.count, "\(name) mutant \(index)")
 
             // print ∘ parse: what parses prints to text that parses again to the same print.
@@ -127,7 +135,10 @@ import RuleDSL
                     try? FileManager.default.createDirectory(at: Self.findingsFolder, withIntermediateDirectories: true)
                     try? Data(bytes).write(to: saved)
                     try? Data(printed.utf8).write(to: saved.appendingPathExtension("printed"))
-                    let why = reparses ? "prints differently when printed again" : "printed text does not parse: \(againDiagnostics.map(\.message))"
+                    let why =
+                        reparses
+                        ? "prints differently when printed again"
+                        : "printed text does not parse: \(againDiagnostics.map(\.message))"
                     printParseFindings.append("\(name) mutant \(index) (\(saved.path)): \(why)")
                 }
             }

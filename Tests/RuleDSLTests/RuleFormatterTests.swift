@@ -12,14 +12,14 @@
 // pass by accident); review the rewritten files as a diff, then run the tests again.
 
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 @Suite struct RuleFormatterTests {
     static let formatFixtures = RulePaths.testsFolder.appendingPathComponent("Fixtures/format")

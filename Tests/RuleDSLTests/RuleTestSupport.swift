@@ -1,12 +1,12 @@
 import Foundation
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// Helpers shared by the rule-language tests: where the repository's files are, marked sources
 /// (`1️⃣` instead of column counting), loading and evaluating small rule files, and a compact

@@ -1,11 +1,11 @@
+import RuleDSL
 import Testing
 
-import RuleDSL
-@testable import RuleValues
-@testable import RuleSyntax
-@testable import RuleSemantics
-@testable import RuleMachine
 @testable import RuleAnalysis
+@testable import RuleMachine
+@testable import RuleSemantics
+@testable import RuleSyntax
+@testable import RuleValues
 
 /// The bilingual texts of a rule file (`title "…" en "…"`, `ask`, `option`, `outcome`,
 /// `closing`, texts on vocabulary words and parties): parsed, printed back, collected per
@@ -64,7 +64,8 @@ import RuleDSL
         #expect(texts.option("p", of: "kind", in: .en) == "pea")
         #expect(texts.option("q", of: "kind", in: .en) == nil)
         #expect(texts.text(.outcome(decision: "d", outcome: "yes"), in: .en) == "Yes.")
-        #expect(texts.text(.outcome(decision: "d", outcome: "no"), in: .en) == "Nee.", "a missing translation falls back")
+        #expect(
+            texts.text(.outcome(decision: "d", outcome: "no"), in: .en) == "Nee.", "a missing translation falls back")
         #expect(texts.text(.closing("d"), in: .en) == "The municipality decides.")
         #expect(texts.text(.rule("rule_x"), in: .nl) == "Regel")
         #expect(texts.text(.word(.referrals, "coa"), in: .en) == "to the COA")
@@ -100,7 +101,9 @@ import RuleDSL
     func badTextsAreErrors(original: String, replacement: String, code: String) {
         let result = Self.load(Self.file.replacingOccurrences(of: original, with: replacement))
         #expect(result.program == nil)
-        #expect(result.diagnostics.contains { $0.code == code && $0.severity == .error }, "\(result.diagnostics.map(\.code))")
+        #expect(
+            result.diagnostics.contains { $0.code == code && $0.severity == .error },
+            "\(result.diagnostics.map(\.code))")
     }
 
     /// Printing a file with texts gives text that parses to the same tree.

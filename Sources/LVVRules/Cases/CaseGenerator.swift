@@ -26,10 +26,19 @@ public struct CaseGenerator: Sendable {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 
-    private static let nationalities = ["SY", "ER", "AF", "IQ", "IR", "SD", "SO", "NG", "MA", "DZ", "GE", "AL", "TR", "PL", "RO", "GB", "XX", "ET", "YE", "LY"]
+    private static let nationalities = [
+        "SY", "ER", "AF", "IQ", "IR", "SD", "SO", "NG", "MA", "DZ", "GE", "AL", "TR", "PL", "RO", "GB", "XX", "ET",
+        "YE", "LY",
+    ]
     private static let safeNationalities: Set<String> = ["MA", "DZ", "GE", "AL", "TR"]
-    private static let provinces = ["Groningen", "Groningen", "Groningen", "Groningen", "Drenthe", "Friesland", "Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant"]
-    private static let municipalities = ["Groningen", "Pekela", "Delfzijl", "Assen", "Leeuwarden", "Haarlem", "Amsterdam", "Rotterdam", "Utrecht", "Eindhoven"]
+    private static let provinces = [
+        "Groningen", "Groningen", "Groningen", "Groningen", "Drenthe", "Friesland", "Noord-Holland", "Zuid-Holland",
+        "Utrecht", "Noord-Brabant",
+    ]
+    private static let municipalities = [
+        "Groningen", "Pekela", "Delfzijl", "Assen", "Leeuwarden", "Haarlem", "Amsterdam", "Rotterdam", "Utrecht",
+        "Eindhoven",
+    ]
 
     /// Which question the generated cases ask: intake, review, or the two taking turns.
     public enum Question: String, Sendable, CaseIterable {
@@ -59,17 +68,27 @@ public struct CaseGenerator: Sendable {
         let day = number(1...28)
         let reference = date(year, month, day)
         lastReference = CivilDate(year: year, month: month, day: day)
-        var fields: [String] = ["\"case_id\":\"GEN-\(String(index).leftPadded(7))\"", "\"reference_date\":\"\(reference)\""]
+        var fields: [String] = [
+            "\"case_id\":\"GEN-\(String(index).leftPadded(7))\"", "\"reference_date\":\"\(reference)\"",
+        ]
         func add(_ key: String, _ json: String) { fields.append("\"\(key)\":\(json)") }
         if !chance(5) { add("v_number", "\"\(number(1_000_000_000...9_999_999_999))\"") }
         if !chance(4) { add("identity_doubt", chance(4) ? "true" : "false") }
         let adult = !chance(5)
-        if !chance(3) { add("birth_date", "\"\(date(adult ? number(1960...2003) : year - number(14...17), number(1...12), number(1...28)))\"") }
+        if !chance(3) {
+            add(
+                "birth_date",
+                "\"\(date(adult ? number(1960...2003) : year - number(14...17), number(1...12), number(1...28)))\"")
+        }
         let nationality = pick(CaseGenerator.nationalities)
         if !chance(3) { add("nationality", "\"\(nationality)\"") }
-        if !chance(3) { add("safe_country_national", CaseGenerator.safeNationalities.contains(nationality) ? "true" : "false") }
+        if !chance(3) {
+            add("safe_country_national", CaseGenerator.safeNationalities.contains(nationality) ? "true" : "false")
+        }
         if !chance(3) { add("lawful_residence", chance(4) ? "true" : "false") }
-        if !chance(3) { add("reception_entitlement", chance(88) ? "\"none\"" : "\"\(pick(["coa", "family_location", "vbl"]))\"") }
+        if !chance(3) {
+            add("reception_entitlement", chance(88) ? "\"none\"" : "\"\(pick(["coa", "family_location", "vbl"]))\"")
+        }
         if !chance(4) { add("entry_ban_years", chance(85) ? "0" : String(number(1...20))) }
         if !chance(3) { add("declared_undesirable", chance(3) ? "true" : "false") }
         if !chance(4) { add("dublin_claimant", chance(5) ? "true" : "false") }
@@ -81,7 +100,10 @@ public struct CaseGenerator: Sendable {
         if !chance(5) { add("previously_in_bbb", chance(30) ? "true" : "false") }
         if !chance(5) { add("willing_to_cooperate", chance(90) ? "true" : "false") }
         if chance(3) {
-            add("exceptional_admission", "{\"decided_by\":\"\(pick(["stuurgroep", "lso", "mayor"]))\",\"grounds\":\"\(pick(["humanitarian", "public_order"]))\",\"date\":\"\(date(year, month, 1))\"}")
+            add(
+                "exceptional_admission",
+                "{\"decided_by\":\"\(pick(["stuurgroep", "lso", "mayor"]))\",\"grounds\":\"\(pick(["humanitarian", "public_order"]))\",\"date\":\"\(date(year, month, 1))\"}"
+            )
         }
         return "{" + fields.joined(separator: ",") + "}"
     }
@@ -108,8 +130,12 @@ public struct CaseGenerator: Sendable {
         add("admission_date", "\"\(admission)\"")
         let stay = max(0, Int(reference.dayNumber) - Int(admission.dayNumber))
         if !chance(3) { add("phase", stay < 60 ? "\"research\"" : (chance(85) ? "\"reception\"" : "\"research\"")) }
-        if !chance(12), stay > 30 { add("last_review_date", "\"\(before(reference, days: number(1...min(stay, 150))))\"") }
-        if !chance(20) { add("scenario", "\"\(pick(["return", "return", "onward_migration", "legalisation", "legalisation"]))\"") }
+        if !chance(12), stay > 30 {
+            add("last_review_date", "\"\(before(reference, days: number(1...min(stay, 150))))\"")
+        }
+        if !chance(20) {
+            add("scenario", "\"\(pick(["return", "return", "onward_migration", "legalisation", "legalisation"]))\"")
+        }
         if !chance(5) { add("progress", chance(55) ? "true" : "false") }
         if !chance(5) { add("cooperating", chance(85) ? "true" : "false") }
         if !chance(5) { add("lso_consensus", chance(80) ? "true" : "false") }
@@ -119,7 +145,10 @@ public struct CaseGenerator: Sendable {
             if chance(60) { add("mrt_advice", chance(70) ? "\"continue\"" : "\"end\"") }
         }
         if chance(8) {
-            add("outcome", "\"\(pick(["residence_granted", "departed", "onward_migrated", "asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination"]))\"")
+            add(
+                "outcome",
+                "\"\(pick(["residence_granted", "departed", "onward_migrated", "asylum_followup_coa", "art64_postponement", "left_unknown", "returned_bbb", "forced_termination"]))\""
+            )
         }
         if !chance(10) { add("pending_procedure", chance(25) ? "true" : "false") }
         if !chance(10) { add("new_asylum_grounds", chance(8) ? "true" : "false") }

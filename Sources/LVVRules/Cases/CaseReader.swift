@@ -63,7 +63,8 @@ public struct CaseReader: Sendable {
         switch JSONParser.parse(bytes) {
         case .failure(let error):
             let at = error.key.map { " (in `\($0)`)" } ?? ""
-            return .failure(CaseError(message: "invalid JSON at byte \(error.offset + 1)\(at): \(error.message)", key: error.key))
+            return .failure(
+                CaseError(message: "invalid JSON at byte \(error.offset + 1)\(at): \(error.message)", key: error.key))
         case .success(let value):
             return read(value)
         }
@@ -88,7 +89,9 @@ public struct CaseReader: Sendable {
             }
             return .failure(CaseError(message: "a case must be a JSON object `{…}` at byte 1, not \(found)", key: nil))
         }
-        var facts: [Value?] = program.facts.map { $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil) }
+        var facts: [Value?] = program.facts.map {
+            $0.isOptional ? Value.none : ($0.isGroupPresence ? .bool(false) : nil)
+        }
         var caseID: String?
         var given = Set<Int>()
         for member in members {
@@ -108,7 +111,10 @@ public struct CaseReader: Sendable {
                 switch convert(member.value, slot: slot, key: member.key) {
                 case .failure(let error): return .failure(error)
                 case .success(let converted):
-                    if let converted { facts[slot] = converted; given.insert(slot) }
+                    if let converted {
+                        facts[slot] = converted
+                        given.insert(slot)
+                    }
                 }
             case .group(let presence, let groupMembers):
                 if case .null = member.value { continue }  // the whole event did not happen
@@ -149,7 +155,9 @@ public struct CaseReader: Sendable {
     /// fact about a person (a V-number, a birth date, a name, a number): only its JSON kind
     /// (`not text`). The one value shown is a wrong text for a `one of (…)` fact, a word meant to
     /// be from the rule set's own list (docs/hardening.md, "What an error shows").
-    private func convert(_ json: JSONValue, slot: Int, key: String, absentIsNone: Bool = true) -> Result<Value?, CaseError> {
+    private func convert(_ json: JSONValue, slot: Int, key: String, absentIsNone: Bool = true) -> Result<
+        Value?, CaseError
+    > {
         let fact = program.facts[slot]
         if case .null = json { return .success(fact.isOptional && absentIsNone ? Value.none : nil) }
         func failure(_ message: String) -> Result<Value?, CaseError> {

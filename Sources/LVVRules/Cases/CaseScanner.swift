@@ -80,13 +80,16 @@ public struct CaseScanner: Sendable {
                 format = (Int32(builder.bytes.count), Int32(form.length))
                 builder.bytes += Array(form.pattern.utf8)
             }
-            rules.append(SlotRule(
-                kind: kind, isOptional: fact.isOptional, isWhole: fact.isWhole,
-                least: fact.atLeast?.scaled ?? .min, most: fact.atMost?.scaled ?? .max,
-                formatStart: format.start, formatLength: format.length))
+            rules.append(
+                SlotRule(
+                    kind: kind, isOptional: fact.isOptional, isWhole: fact.isWhole,
+                    least: fact.atLeast?.scaled ?? .min, most: fact.atMost?.scaled ?? .max,
+                    formatStart: format.start, formatLength: format.length))
             if fact.isRequired { required.insert(slot) }
         }
-        let defaults = program.facts.map { $0.isOptional ? Scalar.none : ($0.isGroupPresence ? Scalar.false : Scalar.unknown) }
+        let defaults = program.facts.map {
+            $0.isOptional ? Scalar.none : ($0.isGroupPresence ? Scalar.false : Scalar.unknown)
+        }
         // Every text the rule set knows: a plain ASCII text of a case not among them is not in
         // the table at all (a text that is not plain never equals plain bytes).
         for (id, text) in texts.texts.enumerated() { builder.addText(text, id: Int32(id)) }
@@ -117,8 +120,10 @@ public struct CaseScanner: Sendable {
         func addKey(_ name: String, scope: Int, kind: Kind, value: Int) {
             let isFact = kind != .caseID && kind != .group
             let isRequired = isFact && required.contains(value)
-            if builder.addKey(name, scope: scope, kind: kind, value: Int32(value),
-                              isOptional: isFact && rules[value].isOptional, isRequired: isRequired), isRequired {
+            if builder.addKey(
+                name, scope: scope, kind: kind, value: Int32(value),
+                isOptional: isFact && rules[value].isOptional, isRequired: isRequired), isRequired
+            {
                 keyed.insert(value)
             }
         }
@@ -127,7 +132,8 @@ public struct CaseScanner: Sendable {
         addKey(CaseReader.caseIDKey, scope: 0, kind: .caseID, value: 0)
         var groups: [GroupRule] = []
         var memberSlots: [Int32] = []
-        for (name, key) in byName.sorted(by: { firstSlot($0.value) < firstSlot($1.value) }) where name != CaseReader.caseIDKey {
+        for (name, key) in byName.sorted(by: { firstSlot($0.value) < firstSlot($1.value) })
+        where name != CaseReader.caseIDKey {
             switch key {
             case .fact(let slot):
                 addKey(name, scope: 0, kind: rules[slot].kind, value: slot)
@@ -189,14 +195,18 @@ public struct CaseScanner: Sendable {
     /// it: their ranges go to `texts` (`inLine`), and `facts` gets none of its own. Nothing is
     /// copied, so the facts' local texts are only good with the line, through `texts`. When
     /// CaseReader reads the line, `facts` owns its texts as with `read` (`inLine` false).
-    public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, texts: LineTexts) -> Result<CaseID, CaseError> {
+    public func read(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts, texts: LineTexts) -> Result<
+        CaseID, CaseError
+    > {
         if facts.slots.count != flat.defaults.count { facts = CaseFacts(count: flat.defaults.count) }
         var locals = LocalTexts(line: line.baseAddress, ranges: texts.ranges, capacity: texts.capacity)
         if let id = scan(line, into: &facts, &locals, memory: &texts.keyMemory) {
             texts.count = locals.count
             texts.inLine = true
             // None of its own: the texts from a line CaseReader read before would stay.
-            if !facts.localRanges.isEmpty { facts.setLocalTexts(.init(start: nil, count: 0), ranges: .init(start: nil, count: 0)) }
+            if !facts.localRanges.isEmpty {
+                facts.setLocalTexts(.init(start: nil, count: 0), ranges: .init(start: nil, count: 0))
+            }
             return .success(.bytes(id))
         }
         texts.count = 0
@@ -205,7 +215,9 @@ public struct CaseScanner: Sendable {
     }
 
     /// The fallback: CaseReader reads the line.
-    private func readSlowly(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Result<CaseID, CaseError> {
+    private func readSlowly(_ line: UnsafeBufferPointer<UInt8>, into facts: inout CaseFacts) -> Result<
+        CaseID, CaseError
+    > {
         switch reader.read(line) {
         case .failure(let error):
             return .failure(error)
@@ -435,7 +447,7 @@ public struct CaseScanner: Sendable {
         }
         c.skipWhitespace()
         guard c.i == count, others.fixed.caseIDStart >= 0, seen.isSuperset(of: Seen(top.required)),
-              others.fixed.satisfied & flat.groupsNeeded == flat.groupsNeeded
+            others.fixed.satisfied & flat.groupsNeeded == flat.groupsNeeded
         else { return nil }
         return others.fixed.caseIDStart..<others.fixed.caseIDEnd
     }
@@ -472,8 +484,10 @@ public struct CaseScanner: Sendable {
     /// the next case). With where its value starts (past the colon and any whitespace, before
     /// the end of the line); key -1 to fall back.
     @inline(never)
-    private func otherKey(_ c: Cursor, keys: UnsafePointer<KeyEntry>, hints: UnsafeMutablePointer<Int32>, mask: Int,
-                          previous: Int, guess: Int) -> (key: Int, end: Int) {
+    private func otherKey(
+        _ c: Cursor, keys: UnsafePointer<KeyEntry>, hints: UnsafeMutablePointer<Int32>, mask: Int,
+        previous: Int, guess: Int
+    ) -> (key: Int, end: Int) {
         var c = c
         let after = Int(hints[guess]) & mask
         if flat.matches(keys[after].pattern, c.base + c.i, available: c.count &- c.i) {
@@ -800,13 +814,17 @@ private final class FlatTables: @unchecked Sendable {
         values = Self.copy(builder.values)
         texts = Self.copy(builder.texts)
         bytes = Self.copy(builder.bytes + Array(repeating: 0, count: 8))
-        keyIndex = Self.copy(Self.index(names.enumerated().compactMap {
-            $0.element.length < 0
-                ? nil : (value: Int32($0.offset), length: Int($0.element.length), head: $0.element.head)
-        }))
-        textIndex = Self.copy(Self.index(builder.texts.enumerated().map {
-            (value: Int32($0.offset), length: Int($0.element.length), head: $0.element.head)
-        }))
+        keyIndex = Self.copy(
+            Self.index(
+                names.enumerated().compactMap {
+                    $0.element.length < 0
+                        ? nil : (value: Int32($0.offset), length: Int($0.element.length), head: $0.element.head)
+                }))
+        textIndex = Self.copy(
+            Self.index(
+                builder.texts.enumerated().map {
+                    (value: Int32($0.offset), length: Int($0.element.length), head: $0.element.head)
+                }))
         self.slots = Self.copy(slots)
         self.groups = Self.copy(groups)
         self.memberSlots = Self.copy(memberSlots)
@@ -923,7 +941,8 @@ private final class FlatTables: @unchecked Sendable {
             // The same name may be a key of several scopes (a group's member and a fact).
             let number = entry &- offset
             if number >= 0, number <= scopeMask, name.pointee.head == head, Int(name.pointee.length) == length,
-               restEquals(c.base + start, length: length, start: Int(keys[entry].pattern.start)) {
+                restEquals(c.base + start, length: length, start: Int(keys[entry].pattern.start))
+            {
                 return number
             }
             i = (i &+ 1) & mask
@@ -942,7 +961,8 @@ private final class FlatTables: @unchecked Sendable {
             if index < 0 { return -1 }
             let text = texts.baseAddress! + index
             if text.pointee.head == head, Int(text.pointee.length) == length,
-               restEquals(p, length: length, start: Int(text.pointee.start)) {
+                restEquals(p, length: length, start: Int(text.pointee.start))
+            {
                 return text.pointee.id
             }
             i = (i &+ 1) & mask
@@ -965,7 +985,9 @@ private final class FlatTables: @unchecked Sendable {
             guard text.utf8.allSatisfy(Cursor.isPlain) else { return nil }
             let all = Array(text.utf8) + Array(ending.utf8)
             guard all.count < Int32.max / 2 else { return nil }
-            var head: UInt64 = 0, middle: UInt64 = 0, tail: UInt64 = 0
+            var head: UInt64 = 0
+            var middle: UInt64 = 0
+            var tail: UInt64 = 0
             for (k, byte) in all.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(8 * k) }
             if all.count > 16 {
                 for (k, byte) in all[8..<16].enumerated() { middle |= UInt64(byte) << UInt64(8 * k) }
@@ -989,13 +1011,16 @@ private final class FlatTables: @unchecked Sendable {
         /// Adds a key to a scope, unless it is not plain ASCII (then no line ever matches it here:
         /// such a key always falls back); whether it was added. Its guess for the next key is the
         /// one added after it.
-        mutating func addKey(_ name: String, scope: Int, kind: Kind, value: Int32, isOptional: Bool,
-                             isRequired: Bool) -> Bool {
+        mutating func addKey(
+            _ name: String, scope: Int, kind: Kind, value: Int32, isOptional: Bool,
+            isRequired: Bool
+        ) -> Bool {
             guard let pattern = pattern(name, ending: #"":"#) else { return false }
             let number = scopes[scope].count
-            scopes[scope].append(KeyEntry(
-                pattern: pattern, value: value, next: Int32(number + 1), valuesStart: 0, valuesEnd: 0, kind: kind,
-                isOptional: isOptional, isRequired: isRequired))
+            scopes[scope].append(
+                KeyEntry(
+                    pattern: pattern, value: value, next: Int32(number + 1), valuesStart: 0, valuesEnd: 0, kind: kind,
+                    isOptional: isOptional, isRequired: isRequired))
             let length = name.utf8.count
             names[scope].append(KeyName(head: pattern.head & Self.mask(length), length: Int32(length)))
             return true
@@ -1037,15 +1062,18 @@ private struct LocalTexts {
         var k = 0
         while k < count {
             let range = ranges[k]
-            if range.upperBound &- range.lowerBound == length, Self.equal(line + range.lowerBound, line + start, length) {
-                return .localText(k, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
+            if range.upperBound &- range.lowerBound == length, Self.equal(line + range.lowerBound, line + start, length)
+            {
+                return .localText(
+                    k, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
             }
             k &+= 1
         }
         guard count < capacity else { return nil }
         ranges[count] = start..<(start &+ length)
         count &+= 1
-        return .localText(count &- 1, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
+        return .localText(
+            count &- 1, isBlank: TextBlank.isBlank(UnsafeBufferPointer(start: line + start, count: length)))
     }
 
     @inline(__always)
@@ -1184,7 +1212,8 @@ private struct Cursor {
     mutating func readNumber() -> DecimalNumber? {
         let start = i
         skipNumberBytes()
-        guard case .value(let n) = DecimalNumber.parse(utf8: UnsafeBufferPointer(start: base + start, count: i &- start))
+        guard
+            case .value(let n) = DecimalNumber.parse(utf8: UnsafeBufferPointer(start: base + start, count: i &- start))
         else { return nil }
         return n
     }
@@ -1194,7 +1223,7 @@ private struct Cursor {
     @inline(__always)
     mutating func readDate() -> CivilDate? {
         guard i &+ 12 <= count, base[i] == UInt8(ascii: "\""), base[i &+ 11] == UInt8(ascii: "\""),
-              let date = CivilDate.parse(tenBytesAt: base + (i &+ 1))
+            let date = CivilDate.parse(tenBytesAt: base + (i &+ 1))
         else { return nil }
         i &+= 12
         return date
@@ -1212,7 +1241,7 @@ private struct Cursor {
     @inline(__always)
     mutating func takeNull() -> Bool {
         guard i &+ 4 <= count,
-              UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == Cursor.nullWord
+            UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == Cursor.nullWord
         else { return false }
         i &+= 4
         return true
@@ -1225,7 +1254,7 @@ private struct Cursor {
         while i < count {
             switch base[i] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                 UInt8(ascii: "e"), UInt8(ascii: "E"):
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
                 i &+= 1
             default: return
             }
@@ -1291,7 +1320,8 @@ private struct Cursor {
     static func stops(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        return ((word &- ones &* 0x20) | ((word ^ (ones &* 0x22)) &- ones) | ((word ^ (ones &* 0x5C)) &- ones) | word) & highs
+        return ((word &- ones &* 0x20) | ((word ^ (ones &* 0x22)) &- ones) | ((word ^ (ones &* 0x5C)) &- ones) | word)
+            & highs
     }
 
     /// Advances over plain bytes, eight at a time.

@@ -15,7 +15,8 @@ public enum CaseWriter {
                 groupsWritten.insert(group)
                 let members = program.facts.indices.filter { program.facts[$0].group == group }
                 // Absent group: leave it out. Present: write the members that are known.
-                let present = program.factSlots[group].map { facts[$0] == .bool(true) }
+                let present =
+                    program.factSlots[group].map { facts[$0] == .bool(true) }
                     ?? members.contains { facts[$0] != Value.none }
                 guard present else { continue }
                 w.appendRaw(",")

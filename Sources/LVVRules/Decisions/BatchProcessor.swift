@@ -87,7 +87,9 @@ public final class BatchProcessor {
         return good
     }
 
-    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer) -> Bool {
+    private func processTraced(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into output: inout ByteBuffer)
+        -> Bool
+    {
         switch reader.read(line) {
         case .success(let input):
             let verdict = builder.verdict(for: input, trace: true)

@@ -1,9 +1,10 @@
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import RuleDSL
 
 /// The line rules of `rule-check batch`, shared by the command and the service (`POST
 /// …/batch`): one output line per non-blank input line, in order; a bad line yields
@@ -29,7 +30,8 @@ public enum BatchStream {
     /// out, and what stopped it early. `rule-check batch`, the benchmark and the service run exactly this.
     public static func run(
         read: (UnsafeMutablePointer<UInt8>, Int) -> Int,
-        write: (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32), _ processor: BatchProcessor)
+        write: (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32), _ processor: BatchProcessor
+    )
         -> (badLines: Int, bytes: Int, failure: Failure?)
     {
         var bytes = 0
@@ -47,7 +49,8 @@ public enum BatchStream {
             bytes += sent.written
             if sent.error != 0 {
                 let whole = buffer.bytes.prefix(sent.written).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-                failure = .write(sent.error, line: lineNumbers.isEmpty ? 0 : lineNumbers[min(whole, lineNumbers.count - 1)])
+                failure = .write(
+                    sent.error, line: lineNumbers.isEmpty ? 0 : lineNumbers[min(whole, lineNumbers.count - 1)])
                 return false
             }
             buffer.removeAll()

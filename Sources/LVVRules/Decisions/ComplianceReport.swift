@@ -75,11 +75,13 @@ public struct ComplianceReport: Sendable {
             let source = invariant.source ?? ""
             switch prover.check(invariant) {
             case .proven(let nodes):
-                return InvariantResult(id: invariant.id, title: title, source: source, status: .proven, nodes: nodes,
-                                       counterexample: nil, decision: nil, rules: [], reason: nil)
+                return InvariantResult(
+                    id: invariant.id, title: title, source: source, status: .proven, nodes: nodes,
+                    counterexample: nil, decision: nil, rules: [], reason: nil)
             case .unproven(let reason, let nodes):
-                return InvariantResult(id: invariant.id, title: title, source: source, status: .unproven, nodes: nodes,
-                                       counterexample: nil, decision: nil, rules: [], reason: reason)
+                return InvariantResult(
+                    id: invariant.id, title: title, source: source, status: .unproven, nodes: nodes,
+                    counterexample: nil, decision: nil, rules: [], reason: reason)
             case .violated(let facts, let nodes):
                 let caseID = "counterexample-\(program.name)-\(invariant.id)"
                 let json = CaseWriter.json(caseID: caseID, facts: facts, program: program)
@@ -102,7 +104,8 @@ public struct ComplianceReport: Sendable {
                 }
                 return InvariantResult(
                     id: invariant.id, title: title, source: source, status: .violated, nodes: nodes,
-                    counterexample: json, decision: "\(verdict.question) \(verdict.decision)", rules: rules, reason: nil)
+                    counterexample: json, decision: "\(verdict.question) \(verdict.decision)", rules: rules, reason: nil
+                )
             }
         }
         func change(_ rule: RuleInfo, _ note: String?) -> Change {
@@ -145,59 +148,137 @@ public struct ComplianceReport: Sendable {
 
     public func json(milliseconds: Double) -> String {
         var w = JSONWriter(reservingCapacity: 2048)
-        w.appendRaw("{"); w.appendKey("pilot"); w.appendString(pilot)
-        w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{"); w.appendKey("name"); w.appendString(pilot)
-        w.appendRaw(","); w.appendKey("sha256"); w.appendString(sha256); w.appendRaw("}")
-        w.appendRaw(","); w.appendKey("compliant"); w.appendRaw(isCompliant ? "true" : "false")
-        w.appendRaw(","); w.appendKey("invariants"); w.appendRaw("[")
+        w.appendRaw("{")
+        w.appendKey("pilot")
+        w.appendString(pilot)
+        w.appendRaw(",")
+        w.appendKey("ruleset")
+        w.appendRaw("{")
+        w.appendKey("name")
+        w.appendString(pilot)
+        w.appendRaw(",")
+        w.appendKey("sha256")
+        w.appendString(sha256)
+        w.appendRaw("}")
+        w.appendRaw(",")
+        w.appendKey("compliant")
+        w.appendRaw(isCompliant ? "true" : "false")
+        w.appendRaw(",")
+        w.appendKey("invariants")
+        w.appendRaw("[")
         for (i, r) in invariants.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{"); w.appendKey("id"); w.appendString(r.id)
-            w.appendRaw(","); w.appendKey("title"); w.appendString(r.title)
-            w.appendRaw(","); w.appendKey("source"); w.appendString(r.source)
-            w.appendRaw(","); w.appendKey("status"); w.appendString(r.status.rawValue)
-            w.appendRaw(","); w.appendKey("searched"); w.appendRaw(String(r.nodes))
+            w.appendRaw("{")
+            w.appendKey("id")
+            w.appendString(r.id)
+            w.appendRaw(",")
+            w.appendKey("title")
+            w.appendString(r.title)
+            w.appendRaw(",")
+            w.appendKey("source")
+            w.appendString(r.source)
+            w.appendRaw(",")
+            w.appendKey("status")
+            w.appendString(r.status.rawValue)
+            w.appendRaw(",")
+            w.appendKey("searched")
+            w.appendRaw(String(r.nodes))
             if let c = r.counterexample {
-                w.appendRaw(","); w.appendKey("counterexample"); w.appendRaw(c)
-                w.appendRaw(","); w.appendKey("decision"); w.appendString(r.decision ?? "")
-                w.appendRaw(","); w.appendKey("rules"); w.appendRaw("[")
-                for (j, rule) in r.rules.enumerated() { if j > 0 { w.appendRaw(",") }; w.appendString(rule) }
+                w.appendRaw(",")
+                w.appendKey("counterexample")
+                w.appendRaw(c)
+                w.appendRaw(",")
+                w.appendKey("decision")
+                w.appendString(r.decision ?? "")
+                w.appendRaw(",")
+                w.appendKey("rules")
+                w.appendRaw("[")
+                for (j, rule) in r.rules.enumerated() {
+                    if j > 0 { w.appendRaw(",") }
+                    w.appendString(rule)
+                }
                 w.appendRaw("]")
             }
-            if let reason = r.reason { w.appendRaw(","); w.appendKey("reason"); w.appendString(reason) }
+            if let reason = r.reason {
+                w.appendRaw(",")
+                w.appendKey("reason")
+                w.appendString(reason)
+            }
             w.appendRaw("}")
         }
         w.appendRaw("]")
-        if let base { w.appendRaw(","); w.appendKey("base"); w.appendString(base) }
-        w.appendRaw(","); w.appendKey("narrowings"); w.appendRaw("[")
+        if let base {
+            w.appendRaw(",")
+            w.appendKey("base")
+            w.appendString(base)
+        }
+        w.appendRaw(",")
+        w.appendKey("narrowings")
+        w.appendRaw("[")
         for (i, n) in narrowings.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{"); w.appendKey("question"); w.appendString(n.question)
-            w.appendRaw(","); w.appendKey("rule"); w.appendString(n.rule)
-            w.appendRaw(","); w.appendKey("title"); w.appendString(n.title)
-            w.appendRaw(","); w.appendKey("source"); w.appendString(n.source)
-            if let kind = n.kind { w.appendRaw(","); w.appendKey("kind"); w.appendString(kind) }
-            w.appendRaw(","); w.appendKey("base_decision"); w.appendString(n.baseDecision)
-            w.appendRaw(","); w.appendKey("decision"); w.appendString(n.decision)
-            w.appendRaw(","); w.appendKey("counterexample"); w.appendRaw(n.counterexample)
-            w.appendRaw(","); w.appendKey("searched"); w.appendRaw(String(n.nodes))
+            w.appendRaw("{")
+            w.appendKey("question")
+            w.appendString(n.question)
+            w.appendRaw(",")
+            w.appendKey("rule")
+            w.appendString(n.rule)
+            w.appendRaw(",")
+            w.appendKey("title")
+            w.appendString(n.title)
+            w.appendRaw(",")
+            w.appendKey("source")
+            w.appendString(n.source)
+            if let kind = n.kind {
+                w.appendRaw(",")
+                w.appendKey("kind")
+                w.appendString(kind)
+            }
+            w.appendRaw(",")
+            w.appendKey("base_decision")
+            w.appendString(n.baseDecision)
+            w.appendRaw(",")
+            w.appendKey("decision")
+            w.appendString(n.decision)
+            w.appendRaw(",")
+            w.appendKey("counterexample")
+            w.appendRaw(n.counterexample)
+            w.appendRaw(",")
+            w.appendKey("searched")
+            w.appendRaw(String(n.nodes))
             w.appendRaw("}")
         }
         w.appendRaw("]")
-        w.appendRaw(","); w.appendKey("narrowings_complete"); w.appendRaw(narrowingsComplete ? "true" : "false")
+        w.appendRaw(",")
+        w.appendKey("narrowings_complete")
+        w.appendRaw(narrowingsComplete ? "true" : "false")
         for (key, list) in [("deviations", deviations)] {
-            w.appendRaw(","); w.appendKey(key); w.appendRaw("[")
+            w.appendRaw(",")
+            w.appendKey(key)
+            w.appendRaw("[")
             for (i, c) in list.enumerated() {
                 if i > 0 { w.appendRaw(",") }
-                w.appendRaw("{"); w.appendKey("rule"); w.appendString(c.rule)
-                w.appendRaw(","); w.appendKey("title"); w.appendString(c.title)
-                w.appendRaw(","); w.appendKey("source"); w.appendString(c.source)
-                if let note = c.note { w.appendRaw(","); w.appendKey("note"); w.appendString(note) }
+                w.appendRaw("{")
+                w.appendKey("rule")
+                w.appendString(c.rule)
+                w.appendRaw(",")
+                w.appendKey("title")
+                w.appendString(c.title)
+                w.appendRaw(",")
+                w.appendKey("source")
+                w.appendString(c.source)
+                if let note = c.note {
+                    w.appendRaw(",")
+                    w.appendKey("note")
+                    w.appendString(note)
+                }
                 w.appendRaw("}")
             }
             w.appendRaw("]")
         }
-        w.appendRaw(","); w.appendKey("milliseconds"); w.appendRaw(ComplianceReport.oneDecimal(milliseconds))
+        w.appendRaw(",")
+        w.appendKey("milliseconds")
+        w.appendRaw(ComplianceReport.oneDecimal(milliseconds))
         w.appendRaw("}\n")
         return String(decoding: w.bytes, as: UTF8.self)
     }

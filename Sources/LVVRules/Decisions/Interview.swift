@@ -20,9 +20,11 @@ public struct Interview {
         self.program = program
         // From nothing, an optional fact is unknown too (is there a V-number?), so it can be
         // asked; a group (an individual exception, a past decision) is absent unless given.
-        self.facts = facts ?? program.facts.map { fact in
-            fact.isGroupPresence ? .bool(false) : (fact.isOptional && fact.group != nil ? Value.none : nil)
-        }
+        self.facts =
+            facts
+            ?? program.facts.map { fact in
+                fact.isGroupPresence ? .bool(false) : (fact.isOptional && fact.group != nil ? Value.none : nil)
+            }
         let ruleSet = CompiledRuleSet(program)
         self.machine = Machine(plan: ruleSet.plan)
         self.result = CaseResult(plan: ruleSet.plan)
@@ -98,7 +100,9 @@ public struct Interview {
             guard let index = program.decisionIndex(named: name), let d = result.decision(index) else { continue }
             if d.outcome >= 0 { return 0 }
             var count = 0
-            d.missing.forEachSlot { s in if s != slot && !passed.contains(s) && !program.facts[s].isGroupPresence { count += 1 } }
+            d.missing.forEachSlot { s in
+                if s != slot && !passed.contains(s) && !program.facts[s].isGroupPresence { count += 1 }
+            }
             return count
         }
         return trial.count
@@ -124,7 +128,7 @@ public struct Interview {
         if value == nil { passed.insert(slot) }
         // A member of a group of facts given: the group is given.
         if let group = program.facts[slot].group, let presence = program.factSlots[group],
-           program.facts[presence].isGroupPresence, value != nil, value != Value.none
+            program.facts[presence].isGroupPresence, value != nil, value != Value.none
         {
             facts[presence] = .bool(true)
         }
@@ -157,7 +161,8 @@ public struct Interview {
         if let iso = CivilDate.parse(text) { return iso }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
-              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
         return CivilDate(year: y, month: m, day: d)
     }
 }

@@ -70,7 +70,9 @@ public struct RuleLibrary: Sendable {
         }
         if kind == .directory { throw .unreadable(path: path, reason: "it is a folder") }
         if let size = FileSystem.size(path), size > RuleSetLoader.maximumFileSize {
-            throw .unreadable(path: path, reason: "the file is \(size) bytes; a rule file may be at most \(RuleSetLoader.maximumFileSize)")
+            throw .unreadable(
+                path: path,
+                reason: "the file is \(size) bytes; a rule file may be at most \(RuleSetLoader.maximumFileSize)")
         }
         guard kind == .file, let bytes = FileSystem.read(path) else {
             throw .unreadable(path: path, reason: "permission denied or not a regular file")
@@ -84,7 +86,9 @@ public struct RuleLibrary: Sendable {
         do {
             names = try FileSystem.entries(folder)
         } catch {
-            let reason = FileSystem.kind(folder) == .directory ? "cannot list the folder: \(error)"
+            let reason =
+                FileSystem.kind(folder) == .directory
+                ? "cannot list the folder: \(error)"
                 : FileSystem.kind(folder) != nil ? "it is not a folder or a `.rules` file" : error.description
             throw .unreadable(path: folder, reason: reason)
         }

@@ -80,8 +80,9 @@ public struct VerdictBuilder: Sendable {
         if question == "review", let index = program.decisionIndex(named: VerdictBuilder.adviceDecision),
             let result = evaluation.result(for: index)
         {
-            advice = ScenarioAdvice(scenario: result.outcome, reasons: result.reasons.map { reason($0, evaluation) },
-                                    missingFacts: names(result.missing))
+            advice = ScenarioAdvice(
+                scenario: result.outcome, reasons: result.reasons.map { reason($0, evaluation) },
+                missingFacts: names(result.missing))
             actions += result.actions.filter { !actions.contains($0) }
         }
         let order = program.vocabulary[.actions] ?? []

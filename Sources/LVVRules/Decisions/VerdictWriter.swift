@@ -44,22 +44,38 @@ public struct VerdictWriter: Sendable {
         }
         func raw(_ s: String) -> BytePieces.Piece { builder.add(Array(s.utf8)) }
         questions = VerdictBuilder.questions.map { name in
-            (program.decisionIndex(named: name), json { w in
-                w.appendRaw(","); w.appendKey("pilot"); w.appendString(program.name)
-                w.appendRaw(","); w.appendKey("question"); w.appendString(name)
-                w.appendRaw(","); w.appendKey("decision")
-            })
+            (
+                program.decisionIndex(named: name),
+                json { w in
+                    w.appendRaw(",")
+                    w.appendKey("pilot")
+                    w.appendString(program.name)
+                    w.appendRaw(",")
+                    w.appendKey("question")
+                    w.appendString(name)
+                    w.appendRaw(",")
+                    w.appendKey("decision")
+                }
+            )
         }
         reviewQuestion = program.decisionIndex(named: "review")
         adviceDecision = program.decisionIndex(named: VerdictBuilder.adviceDecision)
         func prefix(_ code: String?, _ id: String, _ title: String?, _ source: String?) -> BytePieces.Piece {
             json { w in
                 w.appendRaw("{")
-                w.appendKey("code"); w.appendString(code ?? "")
-                w.appendRaw(","); w.appendKey("rule"); w.appendString(id)
-                w.appendRaw(","); w.appendKey("title"); w.appendString(title ?? id)
-                w.appendRaw(","); w.appendKey("source"); w.appendString(source ?? "")
-                w.appendRaw(","); w.appendKey("facts")
+                w.appendKey("code")
+                w.appendString(code ?? "")
+                w.appendRaw(",")
+                w.appendKey("rule")
+                w.appendString(id)
+                w.appendRaw(",")
+                w.appendKey("title")
+                w.appendString(title ?? id)
+                w.appendRaw(",")
+                w.appendKey("source")
+                w.appendString(source ?? "")
+                w.appendRaw(",")
+                w.appendKey("facts")
             }
         }
         rulePrefix = program.rules.map { prefix($0.reason, $0.id, $0.title, $0.source) }
@@ -74,12 +90,18 @@ public struct VerdictWriter: Sendable {
             adviceOpen: raw(#","scenario_advice":{"scenario":"#), adviceReasons: raw(#","reasons":["#),
             adviceMissing: raw(#"],"missing_facts":"#),
             tail: json { w in
-                w.appendRaw(","); w.appendKey("ruleset"); w.appendRaw("{")
-                w.appendKey("name"); w.appendString(program.name)
-                w.appendRaw(","); w.appendKey("sha256"); w.appendString(program.sha256)
+                w.appendRaw(",")
+                w.appendKey("ruleset")
+                w.appendRaw("{")
+                w.appendKey("name")
+                w.appendString(program.name)
+                w.appendRaw(",")
+                w.appendKey("sha256")
+                w.appendString(program.sha256)
                 w.appendRaw("}}")
             },
-            undetermined: json { $0.appendString(DecisionResult.undetermined) }, null: raw("null"), yes: raw("true"), no: raw("false"),
+            undetermined: json { $0.appendString(DecisionResult.undetermined) }, null: raw("null"), yes: raw("true"),
+            no: raw("false"),
             overridden: raw(#","overridden":true"#))
         let order = program.vocabulary[.actions] ?? []
         actionRank = plan.texts.texts.map { order.firstIndex(of: $0) ?? order.count }
@@ -183,7 +205,9 @@ public struct VerdictWriter: Sendable {
 
     /// The review's actions and the advice's, each once, in vocabulary order (stable: actions
     /// outside the vocabulary keep their order). Rare: only a review with advice actions.
-    private func appendMergedActions(_ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout ByteBuffer) {
+    private func appendMergedActions(
+        _ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout ByteBuffer
+    ) {
         var actions: [Int32] = own.map { result.word($0) }
         for k in advice where !actions.contains(result.word(k)) { actions.append(result.word(k)) }
         let sorted = actions.enumerated().sorted {
@@ -210,7 +234,8 @@ public struct VerdictWriter: Sendable {
 
     /// A fact value as JSON, as `VerdictJSON.appendValue` writes it: unknown and none are null.
     private func appendValue(
-        _ value: Scalar, _ facts: CaseFacts, _ texts: LineTexts, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer
+        _ value: Scalar, _ facts: CaseFacts, _ texts: LineTexts, _ line: UnsafeBufferPointer<UInt8>,
+        _ out: inout ByteBuffer
     ) {
         switch value.kind {
         case .unknown, .none: pieces.append(literal.null, to: &out)

@@ -17,7 +17,8 @@ public struct WhyNot: Sendable {
     /// outcome, has none, or no question applies.
     public func explain(_ verdict: Verdict) -> Counterfactuals? {
         guard let decision = program.decisionIndex(named: verdict.question),
-              verdict.evaluation.result(for: decision) != nil else { return nil }
+            verdict.evaluation.result(for: decision) != nil
+        else { return nil }
         if verdict.decision == DecisionResult.undetermined {
             return search.settles(verdict.evaluation.facts, decision: decision)
         }
@@ -31,50 +32,82 @@ public struct WhyNot: Sendable {
 public enum CounterfactualsJSON {
     /// The `counterfactuals` member of a JSON verdict (without the key).
     public static func json(_ c: Counterfactuals, program: Program, into w: inout JSONWriter) {
-        w.appendRaw("{"); w.appendKey("kind")
+        w.appendRaw("{")
+        w.appendKey("kind")
         switch c.kind {
         case .flips(let target):
-            w.appendString("flip"); w.appendRaw(","); w.appendKey("target"); w.appendString(target)
+            w.appendString("flip")
+            w.appendRaw(",")
+            w.appendKey("target")
+            w.appendString(target)
         case .settles:
             w.appendString("settle")
         }
-        w.appendRaw(","); w.appendKey("sets"); w.appendRaw("[")
+        w.appendRaw(",")
+        w.appendKey("sets")
+        w.appendRaw("[")
         for (i, set) in c.sets.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{"); w.appendKey("changes"); w.appendRaw("[")
+            w.appendRaw("{")
+            w.appendKey("changes")
+            w.appendRaw("[")
             for (j, change) in set.changes.enumerated() {
                 if j > 0 { w.appendRaw(",") }
                 w.appendRaw("{")
                 if let e = change.exception {
-                    w.appendKey("exception"); w.appendString(program.exceptions[e].id)
+                    w.appendKey("exception")
+                    w.appendString(program.exceptions[e].id)
                 } else if let slot = change.fact {
-                    w.appendKey("fact"); w.appendString(program.facts[slot].name)
-                    w.appendRaw(","); w.appendKey("now"); appendValue(change.now, &w)
-                    if case .flips = c.kind { w.appendRaw(","); w.appendKey("needed"); appendNeeded(change.needed, &w) }
+                    w.appendKey("fact")
+                    w.appendString(program.facts[slot].name)
+                    w.appendRaw(",")
+                    w.appendKey("now")
+                    appendValue(change.now, &w)
+                    if case .flips = c.kind {
+                        w.appendRaw(",")
+                        w.appendKey("needed")
+                        appendNeeded(change.needed, &w)
+                    }
                 }
                 w.appendRaw("}")
             }
             w.appendRaw("]")
-            w.appendRaw(","); w.appendKey("via_exception"); w.appendRaw(set.viaException ? "true" : "false")
+            w.appendRaw(",")
+            w.appendKey("via_exception")
+            w.appendRaw(set.viaException ? "true" : "false")
             if case .settles = c.kind {
-                w.appendRaw(","); w.appendKey("outcomes"); w.appendRaw("[")
+                w.appendRaw(",")
+                w.appendKey("outcomes")
+                w.appendRaw("[")
                 for (k, row) in set.outcomes.enumerated() {
                     if k > 0 { w.appendRaw(",") }
-                    w.appendRaw("{"); w.appendKey("values"); w.appendRaw("[")
+                    w.appendRaw("{")
+                    w.appendKey("values")
+                    w.appendRaw("[")
                     for (m, needed) in row.values.enumerated() {
                         if m > 0 { w.appendRaw(",") }
                         appendNeeded(needed, &w)
                     }
-                    w.appendRaw("]"); w.appendRaw(","); w.appendKey("decision"); w.appendString(row.outcome); w.appendRaw("}")
+                    w.appendRaw("]")
+                    w.appendRaw(",")
+                    w.appendKey("decision")
+                    w.appendString(row.outcome)
+                    w.appendRaw("}")
                 }
                 w.appendRaw("]")
             }
             w.appendRaw("}")
         }
         w.appendRaw("]")
-        w.appendRaw(","); w.appendKey("more"); w.appendRaw(c.hasMore ? "true" : "false")
-        w.appendRaw(","); w.appendKey("searched_up_to"); w.appendRaw(String(c.searchedUpTo))
-        w.appendRaw(","); w.appendKey("complete"); w.appendRaw(c.complete ? "true" : "false")
+        w.appendRaw(",")
+        w.appendKey("more")
+        w.appendRaw(c.hasMore ? "true" : "false")
+        w.appendRaw(",")
+        w.appendKey("searched_up_to")
+        w.appendRaw(String(c.searchedUpTo))
+        w.appendRaw(",")
+        w.appendKey("complete")
+        w.appendRaw(c.complete ? "true" : "false")
         w.appendRaw("}")
     }
 
@@ -85,7 +118,12 @@ public enum CounterfactualsJSON {
     /// A value, or `{"from": …, "to": …}` for a region (null ends are open).
     private static func appendNeeded(_ n: Counterfactuals.Needed, _ w: inout JSONWriter) {
         guard n.isRange else { return appendValue(n.value, &w) }
-        w.appendRaw("{"); w.appendKey("from"); appendValue(n.from, &w)
-        w.appendRaw(","); w.appendKey("to"); appendValue(n.to, &w); w.appendRaw("}")
+        w.appendRaw("{")
+        w.appendKey("from")
+        appendValue(n.from, &w)
+        w.appendRaw(",")
+        w.appendKey("to")
+        appendValue(n.to, &w)
+        w.appendRaw("}")
     }
 }

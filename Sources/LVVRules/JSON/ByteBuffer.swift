@@ -49,7 +49,8 @@ public struct ByteBuffer: ByteSink {
     /// overlapping word moves (each reading and writing only inside the two runs) instead of a
     /// call to `memcpy`, which cost more than the copying.
     @inline(__always) static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, _ n: Int) {
-        let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(to)
+        let source = UnsafeRawPointer(from)
+        let target = UnsafeMutableRawPointer(to)
         if n >= 8, n <= 16 {
             let head = source.loadUnaligned(as: UInt64.self)
             let tail = source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)

@@ -328,11 +328,20 @@ private struct Scanner {
         while i < count && (isLetter(base[i]) || isDigit(base[i]) || base[i] == UInt8(ascii: "_")) { i += 1 }
         let word = UnsafeBufferPointer(start: base + start, count: i - start)
         if word.count == 4 && word[0] == UInt8(ascii: "t") && word[1] == UInt8(ascii: "r")
-            && word[2] == UInt8(ascii: "u") && word[3] == UInt8(ascii: "e") { return .bool(true) }
+            && word[2] == UInt8(ascii: "u") && word[3] == UInt8(ascii: "e")
+        {
+            return .bool(true)
+        }
         if word.count == 5 && word[0] == UInt8(ascii: "f") && word[1] == UInt8(ascii: "a")
-            && word[2] == UInt8(ascii: "l") && word[3] == UInt8(ascii: "s") && word[4] == UInt8(ascii: "e") { return .bool(false) }
+            && word[2] == UInt8(ascii: "l") && word[3] == UInt8(ascii: "s") && word[4] == UInt8(ascii: "e")
+        {
+            return .bool(false)
+        }
         if word.count == 4 && word[0] == UInt8(ascii: "n") && word[1] == UInt8(ascii: "u")
-            && word[2] == UInt8(ascii: "l") && word[3] == UInt8(ascii: "l") { return .null }
+            && word[2] == UInt8(ascii: "l") && word[3] == UInt8(ascii: "l")
+        {
+            return .null
+        }
         var shown = String(decoding: word.prefix(24), as: UTF8.self)
         if word.count > 24 { shown += "…" }
         throw JSONError(message: "invalid literal `\(shown)`", offset: start)
@@ -343,7 +352,9 @@ private struct Scanner {
         let start = i
         if base[i] == UInt8(ascii: "-") {
             i += 1
-            guard i < count, isDigit(base[i]) else { throw JSONError(message: "expected digit after `-` in number", offset: i) }
+            guard i < count, isDigit(base[i]) else {
+                throw JSONError(message: "expected digit after `-` in number", offset: i)
+            }
         }
         if base[i] == UInt8(ascii: "0") {
             i += 1
@@ -353,13 +364,17 @@ private struct Scanner {
         }
         if i < count && base[i] == UInt8(ascii: ".") {
             i += 1
-            guard i < count, isDigit(base[i]) else { throw JSONError(message: "expected digit after `.` in number", offset: i) }
+            guard i < count, isDigit(base[i]) else {
+                throw JSONError(message: "expected digit after `.` in number", offset: i)
+            }
             skipDigits()
         }
         if i < count && (base[i] | 0x20) == UInt8(ascii: "e") {
             i += 1
             if i < count && (base[i] == UInt8(ascii: "+") || base[i] == UInt8(ascii: "-")) { i += 1 }
-            guard i < count, isDigit(base[i]) else { throw JSONError(message: "expected digit in exponent of number", offset: i) }
+            guard i < count, isDigit(base[i]) else {
+                throw JSONError(message: "expected digit in exponent of number", offset: i)
+            }
             skipDigits()
         }
         return String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
@@ -416,7 +431,8 @@ private struct Scanner {
             let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             // A byte's high bit ends up set if it is < 0x20, == '"', == '\\' or >= 0x80. Borrows can only flag
             // bytes above a truly flagged one, so the lowest flagged byte is always a real stop.
-            let flagged = ((w &- ones &* 0x20) | ((w ^ (ones &* 0x22)) &- ones) | ((w ^ (ones &* 0x5C)) &- ones) | w) & highs
+            let flagged =
+                ((w &- ones &* 0x20) | ((w ^ (ones &* 0x22)) &- ones) | ((w ^ (ones &* 0x5C)) &- ones) | w) & highs
             if flagged != 0 {
                 i += flagged.trailingZeroBitCount >> 3
                 return
@@ -479,7 +495,7 @@ private struct Scanner {
             if unit >= 0xD800 && unit <= 0xDFFF {
                 // A surrogate is only valid as a high half immediately followed by an escaped low half.
                 guard unit <= 0xDBFF, i + 1 < count, base[i] == UInt8(ascii: "\\"), base[i + 1] == UInt8(ascii: "u"),
-                      let low = hex4(at: i + 2), low >= 0xDC00 && low <= 0xDFFF
+                    let low = hex4(at: i + 2), low >= 0xDC00 && low <= 0xDFFF
                 else {
                     let text = String(decoding: UnsafeBufferPointer(start: base + escape, count: 6), as: UTF8.self)
                     throw JSONError(message: "unpaired surrogate `\(text)` in string", offset: escape)
@@ -543,7 +559,8 @@ private struct Scanner {
     /// without a String comparison. Length plus the first and last eight bytes separate real field names.
     func fingerprint(from start: Int, to end: Int) -> UInt64 {
         let n = end - start
-        var head: UInt64 = 0, tail: UInt64 = 0
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
         if n >= 8 {
             head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
             tail = UnsafeRawPointer(base + end - 8).loadUnaligned(as: UInt64.self)
@@ -579,16 +596,25 @@ enum UTF8Sequence {
     static func length(_ base: UnsafePointer<UInt8>, count: Int, at offset: Int) -> Int? {
         let lead = base[offset]
         let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // allowed range of the second byte
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF  // allowed range of the second byte
         switch lead {
         case 0x00...0x7F: return 1
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default: return nil
         }
         guard offset + length <= count else { return nil }

@@ -31,7 +31,9 @@ public enum LineReader {
 
     /// The same over any `read(2)`-like source (the service reads a request body this way).
     @discardableResult
-    public static func forEachLine(read: (UnsafeMutablePointer<UInt8>, Int) -> Int, maximumLength: Int, _ body: (Int, Line) -> Bool) -> End {
+    public static func forEachLine(
+        read: (UnsafeMutablePointer<UInt8>, Int) -> Int, maximumLength: Int, _ body: (Int, Line) -> Bool
+    ) -> End {
         let chunk = 1 << 16
         var buffer = [UInt8](repeating: 0, count: chunk * 2)
         var start = 0  // start of the current line in buffer
@@ -93,7 +95,8 @@ public enum LineReader {
                 // A partial line past the limit (and a CR that may end it) cannot be a case: drop
                 // its bytes as they come, remembering whether they were all blanks.
                 if going, discarding || end - start > maximumLength + 1 {
-                    discardedBlank = discardedBlank && BatchProcessor.isBlank(UnsafeBufferPointer(rebasing: p[start..<end]))
+                    discardedBlank =
+                        discardedBlank && BatchProcessor.isBlank(UnsafeBufferPointer(rebasing: p[start..<end]))
                     discarding = true
                     start = end
                 }

@@ -53,7 +53,8 @@ public struct CaseSummary: Sendable {
         var table: [String: [String: Set<String>]] = [:]
         for program in programs {
             for decision in program.decisions {
-                table[program.name, default: [:]][decision.name] = Set(decision.outcomes + [DecisionResult.undetermined])
+                table[program.name, default: [:]][decision.name] = Set(
+                    decision.outcomes + [DecisionResult.undetermined])
             }
         }
         return table
@@ -65,7 +66,9 @@ public struct CaseSummary: Sendable {
         public mutating func add(_ key: String) { counts[key, default: 0] += 1 }
         public var total: Int { counts.values.reduce(0, +) }
         public var sorted: [(key: String, count: Int)] {
-            counts.map { (key: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+            counts.map { (key: $0.key, count: $0.value) }.sorted {
+                $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key
+            }
         }
         public subscript(key: String) -> Int { counts[key] ?? 0 }
     }
@@ -120,8 +123,9 @@ public struct CaseSummary: Sendable {
         }
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         if member("error") != nil, member("line") != nil, member("decision") == nil {
-            guard case .number(let line)? = member("line"), !line.isEmpty, line.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), line.first != "0",
-                  case .string? = member("error")
+            guard case .number(let line)? = member("line"), !line.isEmpty,
+                line.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), line.first != "0",
+                case .string? = member("error")
             else {
                 unreadable(number, "not a batch error line: it needs a whole `line` number from 1 and an `error` text")
                 return
@@ -134,7 +138,9 @@ public struct CaseSummary: Sendable {
             return
         }
         var rulesetName: String?
-        if case .object(let ruleset)? = member("ruleset"), case .string(let name)? = ruleset.first(where: { $0.key == "name" })?.value {
+        if case .object(let ruleset)? = member("ruleset"),
+            case .string(let name)? = ruleset.first(where: { $0.key == "name" })?.value
+        {
             rulesetName = name
         }
         if let known = rulesetName.flatMap({ outcomes[$0] }) {
@@ -143,7 +149,10 @@ public struct CaseSummary: Sendable {
                 return
             }
             guard allowed.contains(decision) else {
-                unreadable(number, "not a verdict: `\(decision)` is not a decision of `\(question)` in rule set `\(rulesetName ?? "")`")
+                unreadable(
+                    number,
+                    "not a verdict: `\(decision)` is not a decision of `\(question)` in rule set `\(rulesetName ?? "")`"
+                )
                 return
             }
         }
@@ -168,7 +177,8 @@ public struct CaseSummary: Sendable {
             }
         }
         if case .object(let ruleset)? = member("ruleset") {
-            var name = "", hash = ""
+            var name = ""
+            var hash = ""
             for m in ruleset {
                 if m.key == "name", case .string(let s) = m.value { name = s }
                 if m.key == "sha256", case .string(let s) = m.value { hash = s }
@@ -181,8 +191,9 @@ public struct CaseSummary: Sendable {
     private func outflowOutcome(_ value: JSONValue?) -> String? {
         guard case .array(let items)? = value else { return nil }
         for item in items {
-            guard case .object(let members) = item, case .object(let facts)? = members.first(where: { $0.key == "facts" })?.value,
-                  case .string(let outcome)? = facts.first(where: { $0.key == OutflowClassification.outcomeFact })?.value
+            guard case .object(let members) = item,
+                case .object(let facts)? = members.first(where: { $0.key == "facts" })?.value,
+                case .string(let outcome)? = facts.first(where: { $0.key == OutflowClassification.outcomeFact })?.value
             else { continue }
             return outcome
         }
@@ -194,7 +205,9 @@ public struct CaseSummary: Sendable {
         guard case .array(let items)? = value else { return [] }
         return items.compactMap { item in
             if let key {
-                guard case .object(let members) = item, case .string(let s)? = members.first(where: { $0.key == key })?.value else { return nil }
+                guard case .object(let members) = item,
+                    case .string(let s)? = members.first(where: { $0.key == key })?.value
+                else { return nil }
                 return s
             }
             if case .string(let s) = item { return s }
@@ -258,7 +271,9 @@ public struct CaseSummary: Sendable {
                 return parts.count == 2 && parts[0] == pilot && parts[1] != used ? parts[1] : nil
             }
             for hash in made.sorted() {
-                notes.append("verdicts of `\(pilot)` were made with rules sha256 \(hash); their outflow is classed with the rules loaded now (sha256 \(used))")
+                notes.append(
+                    "verdicts of `\(pilot)` were made with rules sha256 \(hash); their outflow is classed with the rules loaded now (sha256 \(used))"
+                )
             }
         }
         return notes
@@ -270,13 +285,20 @@ public struct CaseSummary: Sendable {
     /// by `outflow` (without it, unclassified). What a verdict file says (codes, pilots,
     /// messages) is printed with control characters escaped (`TerminalText`): a hostile file
     /// cannot forge lines or reach the terminal.
-    public func text(source: String, outflow classification: OutflowClassification = OutflowClassification(),
-                     language: TextLanguage = .nl) -> String {
+    public func text(
+        source: String, outflow classification: OutflowClassification = OutflowClassification(),
+        language: TextLanguage = .nl
+    ) -> String {
         let words = FrameText(language)
         var out = "\(words[report: .summaryOf]) \(TerminalText.escape(source))\n"
-        out += "  " + words.reportCounts(verdicts: verdicts, errorLines: errorLines, unreadable: unreadableLines, lines: lines) + "\n"
+        out +=
+            "  "
+            + words.reportCounts(verdicts: verdicts, errorLines: errorLines, unreadable: unreadableLines, lines: lines)
+            + "\n"
         out += "  \(words[report: .exceptionalAdmissions]): \(exceptional)\n"
-        for ruleset in rulesets.sorted { out += "  \(words[report: .ruleSet]): \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n" }
+        for ruleset in rulesets.sorted {
+            out += "  \(words[report: .ruleSet]): \(TerminalText.escape(ruleset.key)) (\(ruleset.count))\n"
+        }
         for table in tables {
             let (title, unit) = Self.heading(table.id, words) ?? (table.title, table.unit)
             out += "\n\(title) (\(unit))\n"
@@ -289,7 +311,8 @@ public struct CaseSummary: Sendable {
             for row in rows {
                 let count = String(row.count)
                 let share = percent(row.count, of: verdicts)
-                out += "  " + row.key + String(repeating: " ", count: width - row.key.count + 2)
+                out +=
+                    "  " + row.key + String(repeating: " ", count: width - row.key.count + 2)
                     + String(repeating: " ", count: max(0, 8 - count.count)) + count
                     + String(repeating: " ", count: max(1, 8 - share.count)) + share + "\n"
             }
@@ -301,7 +324,9 @@ public struct CaseSummary: Sendable {
         } else {
             let width = max(rows.map(\.pilot.count).max() ?? 0, 8)
             func left(_ text: String) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-            func cell(_ text: String, _ size: Int) -> String { String(repeating: " ", count: max(1, size - text.count)) + text }
+            func cell(_ text: String, _ size: Int) -> String {
+                String(repeating: " ", count: max(1, size - text.count)) + text
+            }
             var header = "  " + left(words[report: .pilot])
             header += cell(words[report: .durable], 10) + cell(words[report: .temporary], 11)
             header += cell(words[report: .unclassified], 14) + cell(words[report: .durableShare], 15)
@@ -316,8 +341,12 @@ public struct CaseSummary: Sendable {
         for note in outflowNotes(classification) { out += "  \(words[report: .note]): \(note)\n" }
         if !firstUnreadable.isEmpty {
             out += "\n\(words[report: .unreadableLines])\n"
-            for item in firstUnreadable { out += "  \(words[report: .line]) \(item.line): \(TerminalText.escape(item.message))\n" }
-            if unreadableLines > firstUnreadable.count { out += "  … +\(unreadableLines - firstUnreadable.count) \(words[report: .more])\n" }
+            for item in firstUnreadable {
+                out += "  \(words[report: .line]) \(item.line): \(TerminalText.escape(item.message))\n"
+            }
+            if unreadableLines > firstUnreadable.count {
+                out += "  … +\(unreadableLines - firstUnreadable.count) \(words[report: .more])\n"
+            }
         }
         return out
     }
@@ -346,8 +375,10 @@ public struct CaseSummary: Sendable {
 
     /// The HTML page `rule-check report --out FILE.html` writes: totals, then per table the
     /// counts and a bar chart drawn as inline SVG; its words in `language` (`FrameText`).
-    public func html(source: String, outflow classification: OutflowClassification = OutflowClassification(),
-                     language: TextLanguage = .nl) -> String {
+    public func html(
+        source: String, outflow classification: OutflowClassification = OutflowClassification(),
+        language: TextLanguage = .nl
+    ) -> String {
         let words = FrameText(language)
         var body = "<header><p class=\"muted\">\(words[report: .pageHeader])</p>\n"
         body += "<h1>\(words[report: .verdictsIn]) <code>\(HTML.escape(source))</code></h1>\n</header>\n"
@@ -360,15 +391,18 @@ public struct CaseSummary: Sendable {
         body += "</div>\n"
         body += "<p>\(words.reportLinesRead(lines, verdicts: verdicts))</p>\n"
         if !rulesets.counts.isEmpty {
-            body += "<table>\n<tr><th>\(words[report: .ruleSet])</th><th>sha256</th><th class=\"num\">\(words[report: .verdictsUnit])</th></tr>\n"
+            body +=
+                "<table>\n<tr><th>\(words[report: .ruleSet])</th><th>sha256</th><th class=\"num\">\(words[report: .verdictsUnit])</th></tr>\n"
             for ruleset in rulesets.sorted {
                 let parts = ruleset.key.split(separator: " ", maxSplits: 1).map(String.init)
-                body += "<tr><td><code>\(HTML.escape(parts.first ?? ""))</code></td><td><code>\(HTML.escape(parts.count > 1 ? parts[1] : ""))</code></td><td class=\"num\">\(ruleset.count)</td></tr>\n"
+                body +=
+                    "<tr><td><code>\(HTML.escape(parts.first ?? ""))</code></td><td><code>\(HTML.escape(parts.count > 1 ? parts[1] : ""))</code></td><td class=\"num\">\(ruleset.count)</td></tr>\n"
             }
             body += "</table>\n"
         }
         let headings = tables.map { Self.heading($0.id, words) ?? ($0.title, $0.unit) }
-        body += "<nav class=\"toc\"><strong>\(words[report: .tables])</strong>: "
+        body +=
+            "<nav class=\"toc\"><strong>\(words[report: .tables])</strong>: "
             + zip(tables, headings).map { "<a href=\"#\($0.id)\">\(HTML.escape($1.0))</a>" }.joined(separator: " · ")
             + " · <a href=\"#outflow\">\(words[report: .outflowPerPilot])</a></nav>\n"
         for (table, (title, unit)) in zip(tables, headings) {
@@ -378,25 +412,33 @@ public struct CaseSummary: Sendable {
                 body += "<p class=\"muted\">\(words[report: .none])</p>\n</section>\n"
                 continue
             }
-            body += "<div class=\"pair\">\n<table>\n<tr><th>\(HTML.escape(title.lowercased()))</th><th class=\"num\">\(HTML.escape(unit))</th><th class=\"num\">\(words[report: .share])</th></tr>\n"
+            body +=
+                "<div class=\"pair\">\n<table>\n<tr><th>\(HTML.escape(title.lowercased()))</th><th class=\"num\">\(HTML.escape(unit))</th><th class=\"num\">\(words[report: .share])</th></tr>\n"
             for row in rows {
-                body += "<tr><td><code>\(HTML.escape(row.key))</code></td><td class=\"num\">\(row.count)</td><td class=\"num\">\(percent(row.count, of: verdicts))</td></tr>\n"
+                body +=
+                    "<tr><td><code>\(HTML.escape(row.key))</code></td><td class=\"num\">\(row.count)</td><td class=\"num\">\(percent(row.count, of: verdicts))</td></tr>\n"
             }
             body += "</table>\n"
-            body += BarChart(id: table.id, title: title, rows: rows, kind: words[report: .barChart]).svg() + "\n</div>\n</section>\n"
+            body +=
+                BarChart(id: table.id, title: title, rows: rows, kind: words[report: .barChart]).svg()
+                + "\n</div>\n</section>\n"
         }
         body += outflowSection(classification, words)
         if !firstUnreadable.isEmpty {
             body += "<section id=\"unreadable\"><h2>\(words[report: .unreadableLines])</h2><ul>\n"
-            for item in firstUnreadable { body += "<li>\(words[report: .line]) \(item.line): \(HTML.escape(item.message))</li>\n" }
+            for item in firstUnreadable {
+                body += "<li>\(words[report: .line]) \(item.line): \(HTML.escape(item.message))</li>\n"
+            }
             if unreadableLines > firstUnreadable.count {
-                body += "<li>… \(words[report: .andMore]) \(unreadableLines - firstUnreadable.count) \(words[report: .more])</li>\n"
+                body +=
+                    "<li>… \(words[report: .andMore]) \(unreadableLines - firstUnreadable.count) \(words[report: .more])</li>\n"
             }
             body += "</ul></section>\n"
         }
         body += "<footer class=\"muted\"><p>\(words[report: .footer])</p></footer>\n"
-        return HTML.page(title: "\(words[report: .verdicts]): \(source)", style: HTML.baseStyle + Self.style, body: body,
-                         language: language.rawValue)
+        return HTML.page(
+            title: "\(words[report: .verdicts]): \(source)", style: HTML.baseStyle + Self.style, body: body,
+            language: language.rawValue)
     }
 
     /// The outflow table: per pilot durable, temporary and unclassified outflow and the durable share.
@@ -407,10 +449,12 @@ public struct CaseSummary: Sendable {
         if rows.isEmpty {
             body += "<p class=\"muted\">\(words[report: .none])</p>\n"
         } else {
-            body += "<table>\n<tr><th>\(words[report: .pilot])</th><th class=\"num\">\(words[report: .durable])</th><th class=\"num\">\(words[report: .temporary])</th>"
+            body +=
+                "<table>\n<tr><th>\(words[report: .pilot])</th><th class=\"num\">\(words[report: .durable])</th><th class=\"num\">\(words[report: .temporary])</th>"
                 + "<th class=\"num\">\(words[report: .unclassified])</th><th class=\"num\">\(words[report: .durableShare])</th></tr>\n"
             for row in rows {
-                body += "<tr><td><code>\(HTML.escape(row.pilot))</code></td><td class=\"num\">\(row.durable)</td>"
+                body +=
+                    "<tr><td><code>\(HTML.escape(row.pilot))</code></td><td class=\"num\">\(row.durable)</td>"
                     + "<td class=\"num\">\(row.temporary)</td><td class=\"num\">\(row.unclassified)</td>"
                     + "<td class=\"num\">\(percent(row.durable, of: row.total))</td></tr>\n"
             }
@@ -454,18 +498,23 @@ struct BarChart {
         let countWidth = Double(String(maximum).count) * Self.charWidth + 16
         let width = labelWidth + Self.barArea + countWidth
         let height = Double(rows.count) * Self.rowHeight + 12
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title)): \(HTML.escape(kind))\""
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(title)): \(HTML.escape(kind))\""
             + " width=\"\(Canvas.number(width))\" height=\"\(Canvas.number(height))\" viewBox=\"0 0 \(Canvas.number(width)) \(Canvas.number(height))\">\n"
         out += "<title>\(HTML.escape(title))</title>\n"
-        out += "<line x1=\"\(Canvas.number(labelWidth))\" y1=\"4\" x2=\"\(Canvas.number(labelWidth))\" y2=\"\(Canvas.number(height - 6))\" stroke=\"#8f9aa7\" stroke-width=\"1\"/>\n"
+        out +=
+            "<line x1=\"\(Canvas.number(labelWidth))\" y1=\"4\" x2=\"\(Canvas.number(labelWidth))\" y2=\"\(Canvas.number(height - 6))\" stroke=\"#8f9aa7\" stroke-width=\"1\"/>\n"
         for (i, row) in rows.enumerated() {
             let y = 6 + Double(i) * Self.rowHeight
             var label = row.key
             if label.count > maxLabelChars { label = String(label.prefix(max(1, maxLabelChars - 1))) + "…" }
             let barWidth = max(1, Self.barArea * Double(row.count) / Double(maximum))
-            out += "<text x=\"\(Canvas.number(labelWidth - 8))\" y=\"\(Canvas.number(y + 15))\" text-anchor=\"end\" font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-size=\"12\" fill=\"#1d232b\">\(HTML.escape(label))</text>\n"
-            out += "<rect x=\"\(Canvas.number(labelWidth))\" y=\"\(Canvas.number(y + 2))\" width=\"\(Canvas.number(barWidth))\" height=\"\(Canvas.number(Self.rowHeight - 6))\" fill=\"#4a78b8\"/>\n"
-            out += "<text x=\"\(Canvas.number(labelWidth + barWidth + 6))\" y=\"\(Canvas.number(y + 15))\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" fill=\"#1d232b\">\(row.count)</text>\n"
+            out +=
+                "<text x=\"\(Canvas.number(labelWidth - 8))\" y=\"\(Canvas.number(y + 15))\" text-anchor=\"end\" font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-size=\"12\" fill=\"#1d232b\">\(HTML.escape(label))</text>\n"
+            out +=
+                "<rect x=\"\(Canvas.number(labelWidth))\" y=\"\(Canvas.number(y + 2))\" width=\"\(Canvas.number(barWidth))\" height=\"\(Canvas.number(Self.rowHeight - 6))\" fill=\"#4a78b8\"/>\n"
+            out +=
+                "<text x=\"\(Canvas.number(labelWidth + barWidth + 6))\" y=\"\(Canvas.number(y + 15))\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" fill=\"#1d232b\">\(row.count)</text>\n"
         }
         return out + "</svg>"
     }

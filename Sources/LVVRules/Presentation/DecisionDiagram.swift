@@ -109,8 +109,9 @@ public struct DecisionDiagram {
             y += Self.gap
             canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
             if stageNumber > 0 {
-                canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
-                            colour: Palette.muted)
+                canvas.text(
+                    Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
+                    colour: Palette.muted)
             }
             let stageTop = y
             let stageMark = canvas.mark
@@ -120,19 +121,24 @@ public struct DecisionDiagram {
             var inner = y + 8
             for (i, line) in header.enumerated() {
                 inner += Self.lineHeight
-                canvas.text(Self.mainX + 12, inner - 3, line, size: i == 0 ? 13 : 12, weight: i == 0 ? "700" : "400",
-                                    colour: i == 0 ? Palette.ink : Palette.muted)
+                canvas.text(
+                    Self.mainX + 12, inner - 3, line, size: i == 0 ? 13 : 12, weight: i == 0 ? "700" : "400",
+                    colour: i == 0 ? Palette.ink : Palette.muted)
             }
             let headerMid = y + 8 + Self.lineHeight - 6
             // The outcome of the stage, out to the right.
             let gives = "\(t(.gives)) " + stage.outcome
             let outcomeWidth = pillWidth(gives, size: 13, bold: true)
-            canvas.line(Self.mainX + Self.mainWidth, headerMid, Self.outputX, headerMid, stroke: Palette.ink, width: 1.5, arrow: true)
+            canvas.line(
+                Self.mainX + Self.mainWidth, headerMid, Self.outputX, headerMid, stroke: Palette.ink, width: 1.5,
+                arrow: true)
             canvas.pill(Self.outputX, headerMid - 11, gives, style: .outcome, width: outcomeWidth, height: 22, size: 13)
             inner += 8
             let ruleIndices = stage.rules
             let switchedOff = program.disabled.filter {
-                if case .stage(let d, let s)? = $0.declaration.placement { return d.text == info.name && s.text == stage.name }
+                if case .stage(let d, let s)? = $0.declaration.placement {
+                    return d.text == info.name && s.text == stage.name
+                }
                 return false
             }
             if ruleIndices.isEmpty && switchedOff.isEmpty {
@@ -149,8 +155,10 @@ public struct DecisionDiagram {
                 inner = disabledRow(&canvas, off, y: inner) + 6
             }
             let stageHeight = inner - stageTop + 4
-            canvas.insert(rectElement(Self.mainX, stageTop, Self.mainWidth, stageHeight, fill: "#fafbfc", stroke: "#7d8896",
-                                      radius: 6, strokeWidth: 1.5), behindFrom: stageMark)
+            canvas.insert(
+                rectElement(
+                    Self.mainX, stageTop, Self.mainWidth, stageHeight, fill: "#fafbfc", stroke: "#7d8896",
+                    radius: 6, strokeWidth: 1.5), behindFrom: stageMark)
             previousBottom = stageTop + stageHeight
             y = previousBottom
         }
@@ -159,26 +167,32 @@ public struct DecisionDiagram {
         y += Self.gap
         canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
         if !info.stages.isEmpty {
-            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
-                        colour: Palette.muted)
+            canvas.text(
+                Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.noRuleAboveHolds), size: 11,
+                colour: Palette.muted)
         }
-        let unknownNote = wrap(t(.ifUnknown),
-                               width: Self.mainWidth - 24)
+        let unknownNote = wrap(
+            t(.ifUnknown),
+            width: Self.mainWidth - 24)
         let otherwiseHeight = 30 + Double(unknownNote.count) * Self.lineHeight + 8
-        canvas.rect(Self.mainX, y, Self.mainWidth, otherwiseHeight, fill: "#ffffff", stroke: Palette.ink, radius: 18, strokeWidth: 1.5)
+        canvas.rect(
+            Self.mainX, y, Self.mainWidth, otherwiseHeight, fill: "#ffffff", stroke: Palette.ink, radius: 18,
+            strokeWidth: 1.5)
         canvas.text(Self.mainX + 14, y + 21, t(.otherwiseLower), size: 13, weight: "700")
         for (i, line) in unknownNote.enumerated() {
             canvas.text(Self.mainX + 14, y + 40 + Double(i) * Self.lineHeight, line, size: 12, colour: Palette.muted)
         }
         if let otherwise = info.otherwise {
             let mid = y + 15
-            canvas.line(Self.mainX + Self.mainWidth, mid, Self.outputX, mid, stroke: Palette.ink, width: 1.5, arrow: true)
+            canvas.line(
+                Self.mainX + Self.mainWidth, mid, Self.outputX, mid, stroke: Palette.ink, width: 1.5, arrow: true)
             let label = "\(t(.gives)) " + otherwise
             let w = pillWidth(label, size: 13, bold: true)
             canvas.pill(Self.outputX, mid - 11, label, style: .outcome, width: w, height: 22, size: 13)
             if let reason = info.otherwiseReason {
                 let r = "\(t(.reason)) " + reason
-                canvas.pill(Self.outputX + w + 8, mid - 10, r, style: .reason, width: pillWidth(r), height: Self.pillHeight)
+                canvas.pill(
+                    Self.outputX + w + 8, mid - 10, r, style: .reason, width: pillWidth(r), height: Self.pillHeight)
             }
         }
         previousBottom = y + otherwiseHeight
@@ -188,8 +202,9 @@ public struct DecisionDiagram {
         if !info.afterRules.isEmpty {
             y += Self.gap
             canvas.arrow(Self.mainX + Self.mainWidth / 2, previousBottom, Self.mainX + Self.mainWidth / 2, y)
-            canvas.text(Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.thenWhatever), size: 11,
-                        colour: Palette.muted)
+            canvas.text(
+                Self.mainX + Self.mainWidth / 2 + 10, previousBottom + 23, t(.thenWhatever), size: 11,
+                colour: Palette.muted)
             let boxTop = y
             let boxMark = canvas.mark
             var inner = y + 8 + Self.lineHeight
@@ -200,8 +215,10 @@ public struct DecisionDiagram {
                 inner = bottom + 6
             }
             let height = inner - boxTop + 4
-            canvas.insert(rectElement(Self.mainX, boxTop, Self.mainWidth, height, fill: "#fafbfc", stroke: "#7d8896",
-                                      radius: 6, strokeWidth: 1.5, dashed: true), behindFrom: boxMark)
+            canvas.insert(
+                rectElement(
+                    Self.mainX, boxTop, Self.mainWidth, height, fill: "#fafbfc", stroke: "#7d8896",
+                    radius: 6, strokeWidth: 1.5, dashed: true), behindFrom: boxMark)
             y = boxTop + height
         }
 
@@ -215,17 +232,26 @@ public struct DecisionDiagram {
             let boxY = max(firstTop, exceptionBottom + 16)
             var lines: [(String, Double, String, String, Bool)] = []  // text, size, weight, colour, mono
             lines.append((t(.exceptionLower), 11, "400", Palette.exception, false))
-            for l in wrap(exception.id, width: Self.exceptionWidth - 20, mono: true) { lines.append((l, 12, "700", Palette.ink, true)) }
-            for l in wrap(program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? "", width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.ink, false)) }
+            for l in wrap(exception.id, width: Self.exceptionWidth - 20, mono: true) {
+                lines.append((l, 12, "700", Palette.ink, true))
+            }
+            for l in wrap(
+                program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? "",
+                width: Self.exceptionWidth - 20)
+            { lines.append((l, 12, "400", Palette.ink, false)) }
             let lifts = exception.declaration.lifts.map {
                 switch $0 {
                 case .rule(let n): return n.text
                 case .kind(let n): return "\(t(.kindLower)) " + n.text
                 }
             }.joined(separator: ", ")
-            for l in wrap("\(t(.liftsLower)) " + lifts, width: Self.exceptionWidth - 20) { lines.append((l, 12, "600", Palette.exception, false)) }
+            for l in wrap("\(t(.liftsLower)) " + lifts, width: Self.exceptionWidth - 20) {
+                lines.append((l, 12, "600", Palette.exception, false))
+            }
             if let reason = exception.reason {
-                for l in wrap("\(t(.addsReason)) " + reason, width: Self.exceptionWidth - 20) { lines.append((l, 12, "400", Palette.muted, false)) }
+                for l in wrap("\(t(.addsReason)) " + reason, width: Self.exceptionWidth - 20) {
+                    lines.append((l, 12, "400", Palette.muted, false))
+                }
             }
             var untouched: [String] = []
             for stage in info.stages {
@@ -234,16 +260,21 @@ public struct DecisionDiagram {
                 }
             }
             if !untouched.isEmpty {
-                for l in wrap("\(t(.doesNotLiftKind)) " + untouched.joined(separator: ", "), width: Self.exceptionWidth - 20) {
+                for l in wrap(
+                    "\(t(.doesNotLiftKind)) " + untouched.joined(separator: ", "), width: Self.exceptionWidth - 20)
+                {
                     lines.append((l, 11, "400", Palette.muted, false))
                 }
             }
             let height = 12 + Double(lines.count) * Self.lineHeight
-            canvas.rect(Self.exceptionX, boxY, Self.exceptionWidth, height, fill: "#f5efff", stroke: Palette.exception, radius: 6,
-                        strokeWidth: 1.5)
+            canvas.rect(
+                Self.exceptionX, boxY, Self.exceptionWidth, height, fill: "#f5efff", stroke: Palette.exception,
+                radius: 6,
+                strokeWidth: 1.5)
             for (i, line) in lines.enumerated() {
-                canvas.text(Self.exceptionX + 10, boxY + 20 + Double(i) * Self.lineHeight, line.0, size: line.1, weight: line.2,
-                            colour: line.3, mono: line.4)
+                canvas.text(
+                    Self.exceptionX + 10, boxY + 20 + Double(i) * Self.lineHeight, line.0, size: line.1, weight: line.2,
+                    colour: line.3, mono: line.4)
             }
             // Edges run along a vertical bus between the columns, then branch right into each row.
             let fromX = Self.exceptionX + Self.exceptionWidth
@@ -256,15 +287,18 @@ public struct DecisionDiagram {
             canvas.line(fromX, fromY, busX, fromY, stroke: Palette.exception, width: 1.5)
             canvas.line(busX, busTop, busX, busBottom, stroke: Palette.exception, width: 1.5, dashed: true)
             for anchor in anchors {
-                canvas.line(busX, anchor.y, anchor.x, anchor.y, stroke: Palette.exception, width: 1.3, arrow: true, dashed: true,
-                            marker: "lift")
+                canvas.line(
+                    busX, anchor.y, anchor.x, anchor.y, stroke: Palette.exception, width: 1.3, arrow: true,
+                    dashed: true,
+                    marker: "lift")
                 canvas.dot(busX, anchor.y, colour: Palette.exception)
             }
             exceptionBottom = boxY + height
             y = max(y, exceptionBottom)
         }
 
-        return canvas.render(width: Self.width, height: y + 12, label: "\(t(.diagramOf)) \(info.name) \(t(.inWord)) \(program.name)")
+        return canvas.render(
+            width: Self.width, height: y + 12, label: "\(t(.diagramOf)) \(info.name) \(t(.inWord)) \(program.name)")
     }
 
     /// The legend: what the colours and arrows mean.
@@ -280,28 +314,44 @@ public struct DecisionDiagram {
         ]
         for item in items {
             let w = 22 + Double(item.0.count) * Self.charWidth + 18
-            if x + w > Self.width { x = Self.exceptionX; row += 22 }
-            canvas.rect(x, row, 16, 14, fill: item.1, stroke: item.2, radius: 3, strokeWidth: item.3 ? 2 : 1, dashed: item.3)
+            if x + w > Self.width {
+                x = Self.exceptionX
+                row += 22
+            }
+            canvas.rect(
+                x, row, 16, 14, fill: item.1, stroke: item.2, radius: 3, strokeWidth: item.3 ? 2 : 1, dashed: item.3)
             canvas.text(x + 22, row + 12, item.0, size: 12)
             x += w
         }
-        let pills: [(String, PillStyle)] = [(t(.pillReason), .reason), (t(.pillRefer), .referral), (t(.pillAction), .action), (t(.pillOutcome), .outcome)]
+        let pills: [(String, PillStyle)] = [
+            (t(.pillReason), .reason), (t(.pillRefer), .referral), (t(.pillAction), .action),
+            (t(.pillOutcome), .outcome),
+        ]
         for p in pills {
             let w = pillWidth(p.0, bold: p.1 == .outcome)
-            if x + w + 10 > Self.width { x = Self.exceptionX; row += 22 }
+            if x + w + 10 > Self.width {
+                x = Self.exceptionX
+                row += 22
+            }
             canvas.pill(x, row - 3, p.0, style: p.1, width: w, height: Self.pillHeight)
             x += w + 10
         }
         let liftLabel = t(.liftLegend)
-        if x + 46 + Double(liftLabel.count) * Self.charWidth > Self.width { x = Self.exceptionX; row += 22 }
-        canvas.line(x, row + 7, x + 36, row + 7, stroke: Palette.exception, width: 1.3, arrow: true, dashed: true, marker: "lift")
+        if x + 46 + Double(liftLabel.count) * Self.charWidth > Self.width {
+            x = Self.exceptionX
+            row += 22
+        }
+        canvas.line(
+            x, row + 7, x + 36, row + 7, stroke: Palette.exception, width: 1.3, arrow: true, dashed: true,
+            marker: "lift")
         canvas.text(x + 44, row + 12, liftLabel, size: 12)
         return row + 22
     }
 
     /// One rule inside a stage box: id, kind and title on the left, its products on the right.
     /// Returns the bottom of the row and where an exception arrow should point.
-    private func ruleRow(_ canvas: inout Canvas, _ index: Int, y: Double, top: Int) -> (Double, (y: Double, x: Double)) {
+    private func ruleRow(_ canvas: inout Canvas, _ index: Int, y: Double, top: Int) -> (Double, (y: Double, x: Double))
+    {
         let rule = program.rules[index]
         let rowX = Self.mainX + 12
         let rowWidth = Self.mainWidth - 24
@@ -311,20 +361,32 @@ public struct DecisionDiagram {
         switch rule.origin {
         case .inherited: break
         case .declared(let file):
-            if file == top, top > 0 { colours = Palette.added; tag = t(.tagAdded) }
+            if file == top, top > 0 {
+                colours = Palette.added
+                tag = t(.tagAdded)
+            }
         case .overridden:
-            colours = Palette.overridden; tag = t(.tagOverridden)
+            colours = Palette.overridden
+            tag = t(.tagOverridden)
         }
         var first = rule.id
         if let tag { first += " (\(tag))" }
         var lines: [(String, Bool, String)] = wrap(first, width: textWidth, mono: true).map { ($0, true, Palette.ink) }
         var meta = [String]()
         if let kind = rule.kind { meta.append("\(t(.kindLower)) " + kind) }
-        if !rule.validity.isAlways { meta.append("\(t(.validLower)) " + words.validity(from: rule.validity.from, until: rule.validity.until)) }
+        if !rule.validity.isAlways {
+            meta.append("\(t(.validLower)) " + words.validity(from: rule.validity.from, until: rule.validity.until))
+        }
         if !rule.liftedBy.isEmpty { meta.append(t(.liftable)) }
-        if !meta.isEmpty { lines += wrap(meta.joined(separator: " · "), width: textWidth).map { ($0, false, Palette.muted) } }
-        if let title = program.texts.text(.rule(rule.id), in: language) ?? rule.title { lines += wrap(title, width: textWidth).map { ($0, false, Palette.ink) } }
-        if rule.deviation != nil { lines += wrap(t(.legendDeviation), width: textWidth).map { ($0, false, Palette.deviation) } }
+        if !meta.isEmpty {
+            lines += wrap(meta.joined(separator: " · "), width: textWidth).map { ($0, false, Palette.muted) }
+        }
+        if let title = program.texts.text(.rule(rule.id), in: language) ?? rule.title {
+            lines += wrap(title, width: textWidth).map { ($0, false, Palette.ink) }
+        }
+        if rule.deviation != nil {
+            lines += wrap(t(.legendDeviation), width: textWidth).map { ($0, false, Palette.deviation) }
+        }
 
         // Products on the right: reason, referrals, actions, as pills that wrap.
         var pills: [(String, PillStyle)] = []
@@ -347,11 +409,13 @@ public struct DecisionDiagram {
         let textHeight = 10 + Double(lines.count) * Self.lineHeight
         let pillsHeight = Double(pillRows.count) * (Self.pillHeight + 4) + 4
         let height = max(textHeight, pillsHeight)
-        canvas.rect(rowX, y, rowWidth, height, fill: colours.0, stroke: rule.deviation != nil ? Palette.deviation : colours.1,
-                    radius: 4, strokeWidth: rule.deviation != nil ? 2 : 1, dashed: rule.deviation != nil)
+        canvas.rect(
+            rowX, y, rowWidth, height, fill: colours.0, stroke: rule.deviation != nil ? Palette.deviation : colours.1,
+            radius: 4, strokeWidth: rule.deviation != nil ? 2 : 1, dashed: rule.deviation != nil)
         for (i, line) in lines.enumerated() {
-            canvas.text(rowX + 10, y + 18 + Double(i) * Self.lineHeight, line.0, size: 12, weight: line.1 ? "700" : "400",
-                        colour: line.2, mono: line.1)
+            canvas.text(
+                rowX + 10, y + 18 + Double(i) * Self.lineHeight, line.0, size: 12, weight: line.1 ? "700" : "400",
+                colour: line.2, mono: line.1)
         }
         let anchorY = y + 13
         if !pillRows.isEmpty {
@@ -375,10 +439,12 @@ public struct DecisionDiagram {
         var lines = wrap(off.id + " " + t(.switchedOffTag), width: rowWidth - 20, mono: true).map { ($0, true) }
         lines += wrap("\(t(.becauseLower)) " + off.because, width: rowWidth - 20).map { ($0, false) }
         let height = 10 + Double(lines.count) * Self.lineHeight
-        canvas.rect(rowX, y, rowWidth, height, fill: Palette.disabled.0, stroke: Palette.disabled.1, radius: 4, dashed: true)
+        canvas.rect(
+            rowX, y, rowWidth, height, fill: Palette.disabled.0, stroke: Palette.disabled.1, radius: 4, dashed: true)
         for (i, line) in lines.enumerated() {
-            canvas.text(rowX + 10, y + 18 + Double(i) * Self.lineHeight, line.0, size: 12, weight: line.1 ? "700" : "400",
-                        colour: Palette.muted, mono: line.1, strike: line.1)
+            canvas.text(
+                rowX + 10, y + 18 + Double(i) * Self.lineHeight, line.0, size: 12, weight: line.1 ? "700" : "400",
+                colour: Palette.muted, mono: line.1, strike: line.1)
         }
         return y + height
     }
@@ -394,7 +460,9 @@ public struct DecisionDiagram {
         for file in program.files.indices.reversed() {
             let (parsed, _) = Parser.parse(program.files[file], fileIndex: file)
             for declaration in parsed.declarations {
-                if case .decision(let d) = declaration, d.name.text == info.name, let c = d.condition { return ASTPrinter.print(c) }
+                if case .decision(let d) = declaration, d.name.text == info.name, let c = d.condition {
+                    return ASTPrinter.print(c)
+                }
             }
         }
         return t(.condition)
@@ -413,7 +481,10 @@ public struct DecisionDiagram {
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             var word = String(word)
             while word.count > maxCharacters {
-                if !current.isEmpty { lines.append(current); current = "" }
+                if !current.isEmpty {
+                    lines.append(current)
+                    current = ""
+                }
                 lines.append(String(word.prefix(maxCharacters)))
                 word = String(word.dropFirst(maxCharacters))
             }
@@ -435,10 +506,12 @@ public struct DecisionDiagram {
         Double(text.count) * Self.charWidth * size / 12 * (bold ? 1.15 : 1) + 16
     }
 
-    fileprivate func rectElement(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
-                                 strokeWidth: Double = 1, dashed: Bool = false) -> String
-    {
-        Canvas.rectElement(x, y, w, h, fill: fill, stroke: stroke, radius: radius, strokeWidth: strokeWidth, dashed: dashed)
+    fileprivate func rectElement(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
+        strokeWidth: Double = 1, dashed: Bool = false
+    ) -> String {
+        Canvas.rectElement(
+            x, y, w, h, fill: fill, stroke: stroke, radius: radius, strokeWidth: strokeWidth, dashed: dashed)
     }
 }
 
@@ -459,31 +532,39 @@ struct Canvas {
         return String(rounded)
     }
 
-    static func rectElement(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
-                            strokeWidth: Double = 1, dashed: Bool = false) -> String
-    {
+    static func rectElement(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
+        strokeWidth: Double = 1, dashed: Bool = false
+    ) -> String {
         "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(w))\" height=\"\(number(h))\" rx=\"\(number(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(number(strokeWidth))\""
             + (dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>"
     }
 
-    mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
-                       strokeWidth: Double = 1, dashed: Bool = false)
-    {
-        elements.append(Self.rectElement(x, y, w, h, fill: fill, stroke: stroke, radius: radius, strokeWidth: strokeWidth, dashed: dashed))
+    mutating func rect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String, radius: Double,
+        strokeWidth: Double = 1, dashed: Bool = false
+    ) {
+        elements.append(
+            Self.rectElement(
+                x, y, w, h, fill: fill, stroke: stroke, radius: radius, strokeWidth: strokeWidth, dashed: dashed))
     }
 
-    static func textElement(_ x: Double, _ y: Double, _ text: String, size: Double = 12, weight: String = "400",
-                            colour: String = "#1d232b", mono: Bool = false, strike: Bool = false) -> String
-    {
+    static func textElement(
+        _ x: Double, _ y: Double, _ text: String, size: Double = 12, weight: String = "400",
+        colour: String = "#1d232b", mono: Bool = false, strike: Bool = false
+    ) -> String {
         let family = mono ? "DejaVu Sans Mono, Menlo, Consolas, monospace" : "DejaVu Sans, Helvetica, Arial, sans-serif"
-        return "<text x=\"\(number(x))\" y=\"\(number(y))\" font-family=\"\(family)\" font-size=\"\(number(size))\" font-weight=\"\(weight)\" fill=\"\(colour)\""
+        return
+            "<text x=\"\(number(x))\" y=\"\(number(y))\" font-family=\"\(family)\" font-size=\"\(number(size))\" font-weight=\"\(weight)\" fill=\"\(colour)\""
             + (strike ? " text-decoration=\"line-through\"" : "") + ">\(HTML.escape(text))</text>"
     }
 
-    mutating func text(_ x: Double, _ y: Double, _ text: String, size: Double = 12, weight: String = "400",
-                       colour: String = "#1d232b", mono: Bool = false, strike: Bool = false)
-    {
-        elements.append(Self.textElement(x, y, text, size: size, weight: weight, colour: colour, mono: mono, strike: strike))
+    mutating func text(
+        _ x: Double, _ y: Double, _ text: String, size: Double = 12, weight: String = "400",
+        colour: String = "#1d232b", mono: Bool = false, strike: Bool = false
+    ) {
+        elements.append(
+            Self.textElement(x, y, text, size: size, weight: weight, colour: colour, mono: mono, strike: strike))
     }
 
     /// Where the next element goes: remember it to draw a box behind what follows.
@@ -494,10 +575,12 @@ struct Canvas {
         elements.insert(element, at: min(mark, elements.count))
     }
 
-    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double, arrow: Bool = false,
-                       dashed: Bool = false, marker: String = "plain")
-    {
-        var element = "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\""
+    mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double, arrow: Bool = false,
+        dashed: Bool = false, marker: String = "plain"
+    ) {
+        var element =
+            "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.number(width))\""
         if dashed { element += " stroke-dasharray=\"6 4\"" }
         if arrow {
             markers.insert("\(marker)|\(stroke)")
@@ -518,24 +601,31 @@ struct Canvas {
         line(x1, y1, x2, y2, stroke: "#1d232b", width: 1.5, arrow: true, marker: "flow")
     }
 
-    mutating func pill(_ x: Double, _ y: Double, _ label: String, style: DecisionDiagram.PillStyle, width: Double, height: Double,
-                       size: Double = 12)
-    {
+    mutating func pill(
+        _ x: Double, _ y: Double, _ label: String, style: DecisionDiagram.PillStyle, width: Double, height: Double,
+        size: Double = 12
+    ) {
         let c = style.colours
         rect(x, y, width, height, fill: c.fill, stroke: c.stroke, radius: height / 2)
-        text(x + 8, y + height / 2 + size * 0.36, label, size: size, weight: style == .outcome ? "700" : "400", colour: c.text)
+        text(
+            x + 8, y + height / 2 + size * 0.36, label, size: size, weight: style == .outcome ? "700" : "400",
+            colour: c.text)
     }
 
     func render(width: Double, height: Double, label: String) -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" role=\"img\" aria-label=\"\(HTML.escape(label))\""
-        out += " width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\">\n"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" role=\"img\" aria-label=\"\(HTML.escape(label))\""
+        out +=
+            " width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\">\n"
         out += "<title>\(HTML.escape(label))</title>\n<defs>\n"
         for entry in markers.sorted() {
             let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
-            out += "<marker id=\"\(markerID(parts[0], parts[1]))\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(parts[1])\"/></marker>\n"
+            out +=
+                "<marker id=\"\(markerID(parts[0], parts[1]))\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(parts[1])\"/></marker>\n"
         }
         out += "</defs>\n"
-        out += "<rect x=\"0\" y=\"0\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
+        out +=
+            "<rect x=\"0\" y=\"0\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" fill=\"#ffffff\"/>\n"
         for element in elements { out += element + "\n" }
         return out + "</svg>"
     }

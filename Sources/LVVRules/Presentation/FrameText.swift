@@ -41,22 +41,34 @@ public struct FrameText: Sendable {
         case .referrals: (nl, en) = ("Verwijzingen", "Referrals")
         case .nextSteps: (nl, en) = ("Vervolgstappen", "Next steps")
         case .scenarioAdvice: (nl, en) = ("Advies over het begeleidingsscenario", "Advice on the begeleidingsscenario")
-        case .noAdviceYet: (nl, en) = ("Er is nog geen advies: de gegevens hieronder kunnen het nog veranderen.",
-                                       "There is no advice yet: the facts below could still change it.")
+        case .noAdviceYet:
+            (nl, en) = (
+                "Er is nog geen advies: de gegevens hieronder kunnen het nog veranderen.",
+                "There is no advice yet: the facts below could still change it."
+            )
         case .ruleSet: (nl, en) = ("Regelset", "Rule set")
         case .files: (nl, en) = ("bestanden", "files")
-        case .byException: (nl, en) = ("Dit is een toelating bij individuele uitzondering: de redenen hieronder zouden anders tot uitsluiting leiden.",
-                                       "This is an admission by individual exception: the reasons below would otherwise exclude.")
-        case .refer: (nl, en) = ("Eerst moet de politie de identiteit vaststellen; daarna wordt opnieuw getoetst.",
-                                 "The police must first establish the person's identity; the case is then assessed again.")
+        case .byException:
+            (nl, en) = (
+                "Dit is een toelating bij individuele uitzondering: de redenen hieronder zouden anders tot uitsluiting leiden.",
+                "This is an admission by individual exception: the reasons below would otherwise exclude."
+            )
+        case .refer:
+            (nl, en) = (
+                "Eerst moet de politie de identiteit vaststellen; daarna wordt opnieuw getoetst.",
+                "The police must first establish the person's identity; the case is then assessed again."
+            )
         case .yes: (nl, en) = ("ja", "yes")
         case .no: (nl, en) = ("nee", "no")
         case .unknown: (nl, en) = ("onbekend", "unknown")
         case .none: (nl, en) = ("geen", "none")
         case .intake: (nl, en) = ("aanmelding", "intake")
         case .review: (nl, en) = ("heroverweging", "review")
-        case .traceHeading: (nl, en) = ("Spoor (elke overwogen regel; + geldt, - geldt niet, ? onbekend, ~ niet van kracht)",
-                                        "Trace (every rule considered; + held, - did not hold, ? unknown, ~ not in force)")
+        case .traceHeading:
+            (nl, en) = (
+                "Spoor (elke overwogen regel; + geldt, - geldt niet, ? onbekend, ~ niet van kracht)",
+                "Trace (every rule considered; + held, - did not hold, ? unknown, ~ not in force)"
+            )
         case .applies: (nl, en) = ("van toepassing", "applies")
         case .doesNotApply: (nl, en) = ("niet van toepassing", "does not apply")
         case .mayApply: (nl, en) = ("mogelijk van toepassing", "may apply")
@@ -112,11 +124,15 @@ public struct FrameText: Sendable {
         let names: [String]
         switch language {
         case .nl:
-            names = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                     "oktober", "november", "december"]
+            names = [
+                "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                "oktober", "november", "december",
+            ]
         case .en:
-            names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                     "October", "November", "December"]
+            names = [
+                "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December",
+            ]
         }
         return "\(day) \(names[month - 1]) \(year)"
     }
@@ -168,10 +184,15 @@ public struct FrameText: Sendable {
     }
 
     /// One narrowing's head line: the question, both decisions and the rule responsible.
-    public func narrowing(question: String, base: String, baseDecision: String, pilot: String, decision: String,
-                          by who: String?) -> String {
-        let rule = who ?? (language == .nl ? "geen enkele regel van de pilot alleen (een gewijzigde stap, uitzondering of `let`)"
-            : "no single rule of the pilot (a changed stage, exception or `let`)")
+    public func narrowing(
+        question: String, base: String, baseDecision: String, pilot: String, decision: String,
+        by who: String?
+    ) -> String {
+        let rule =
+            who
+            ?? (language == .nl
+                ? "geen enkele regel van de pilot alleen (een gewijzigde stap, uitzondering of `let`)"
+                : "no single rule of the pilot (a changed stage, exception or `let`)")
         return language == .nl
             ? "\(question): \(base) \(baseDecision), \(pilot) \(decision); door \(rule)"
             : "\(question): \(base) \(baseDecision), \(pilot) \(decision); by \(rule)"
@@ -188,22 +209,28 @@ public struct FrameText: Sendable {
     }
 
     public var narrowingsIncomplete: String {
-        language == .nl ? "het zoeken stopte bij zijn grens: er kunnen meer versmallingen zijn"
+        language == .nl
+            ? "het zoeken stopte bij zijn grens: er kunnen meer versmallingen zijn"
             : "the search stopped at its limit: there may be more narrowings"
     }
 
     public var deviationsHeading: String {
-        language == .nl ? "Afwijkingen van het convenant, zoals gemarkeerd in het regelbestand"
+        language == .nl
+            ? "Afwijkingen van het convenant, zoals gemarkeerd in het regelbestand"
             : "Deviations from the convenant, as marked in the rule file"
     }
 
     /// The verdict line of `comply`: `NALEVING: 4 bewezen, 0 geschonden, 0 onbewezen (12.3 ms)`.
-    public func complianceVerdict(compliant: Bool, proven: Int, violated: Int, unproven: Int, milliseconds: String) -> String {
+    public func complianceVerdict(compliant: Bool, proven: Int, violated: Int, unproven: Int, milliseconds: String)
+        -> String
+    {
         switch language {
         case .nl:
-            return "\(compliant ? "NAGELEEFD" : "NIET NAGELEEFD"): \(proven) bewezen, \(violated) geschonden, \(unproven) onbewezen (\(milliseconds) ms)"
+            return
+                "\(compliant ? "NAGELEEFD" : "NIET NAGELEEFD"): \(proven) bewezen, \(violated) geschonden, \(unproven) onbewezen (\(milliseconds) ms)"
         case .en:
-            return "\(compliant ? "COMPLIANT" : "NOT COMPLIANT"): \(proven) proven, \(violated) violated, \(unproven) unproven (\(milliseconds) ms)"
+            return
+                "\(compliant ? "COMPLIANT" : "NOT COMPLIANT"): \(proven) proven, \(violated) violated, \(unproven) unproven (\(milliseconds) ms)"
         }
     }
 
@@ -236,7 +263,8 @@ public struct FrameText: Sendable {
         case missingFacts, scenarioAdvice, verdictsUnit, listingUnit, undeterminedUnit, reviewUnit
         case outflowHeading, pilot, durable, temporary, unclassified, durableShare, note, unreadableLines, line, more
         // The HTML page (`report --out`).
-        case pageHeader, verdictsIn, verdicts, errorLines, unreadableLinesUnit, tables, outflowPerPilot, share, andMore, footer
+        case pageHeader, verdictsIn, verdicts, errorLines, unreadableLinesUnit, tables, outflowPerPilot, share, andMore,
+            footer
         case barChart, none
     }
 
@@ -255,10 +283,14 @@ public struct FrameText: Sendable {
         case .scenarioAdvice: (nl, en) = ("Scenarioadvies", "Scenario advice")
         case .verdictsUnit: (nl, en) = ("uitkomsten", "verdicts")
         case .listingUnit: (nl, en) = ("uitkomsten die de code noemen", "verdicts listing the code")
-        case .undeterminedUnit: (nl, en) = ("onbepaalde uitkomsten waarin het ontbreekt", "undetermined verdicts missing it")
+        case .undeterminedUnit:
+            (nl, en) = ("onbepaalde uitkomsten waarin het ontbreekt", "undetermined verdicts missing it")
         case .reviewUnit: (nl, en) = ("uitkomsten van heroverweging", "review verdicts")
-        case .outflowHeading: (nl, en) = ("Uitstroom per pilot (uitkomsten van heroverweging met een uitstroom, ingedeeld volgens de regelbestanden van de pilot)",
-                                          "Outflow per pilot (review verdicts with an outcome, classed by the pilot's rule files)")
+        case .outflowHeading:
+            (nl, en) = (
+                "Uitstroom per pilot (uitkomsten van heroverweging met een uitstroom, ingedeeld volgens de regelbestanden van de pilot)",
+                "Outflow per pilot (review verdicts with an outcome, classed by the pilot's rule files)"
+            )
         case .pilot: (nl, en) = ("pilot", "pilot")
         case .durable: (nl, en) = ("bestendig", "durable")
         case .temporary: (nl, en) = ("tijdelijk", "temporary")
@@ -268,7 +300,11 @@ public struct FrameText: Sendable {
         case .unreadableLines: (nl, en) = ("Onleesbare regels", "Unreadable lines")
         case .line: (nl, en) = ("regel", "line")
         case .more: (nl, en) = ("meer", "more")
-        case .pageHeader: (nl, en) = ("Landelijke Vreemdelingen Voorziening (LVV): overzicht van uitkomsten", "Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts")
+        case .pageHeader:
+            (nl, en) = (
+                "Landelijke Vreemdelingen Voorziening (LVV): overzicht van uitkomsten",
+                "Landelijke Vreemdelingen Voorziening (LVV): summary of verdicts"
+            )
         case .verdictsIn: (nl, en) = ("Uitkomsten in", "Verdicts in")
         case .verdicts: (nl, en) = ("Uitkomsten", "Verdicts")
         case .errorLines: (nl, en) = ("foutregels", "error lines")
@@ -277,8 +313,11 @@ public struct FrameText: Sendable {
         case .outflowPerPilot: (nl, en) = ("Uitstroom per pilot", "Outflow per pilot")
         case .share: (nl, en) = ("aandeel", "share")
         case .andMore: (nl, en) = ("en nog", "and")
-        case .footer: (nl, en) = ("Gemaakt door <code>rule-check report</code>. Alleen ontsnapte tekst, geen scripts.",
-                                  "Made by <code>rule-check report</code>. Escaped text only, no scripts.")
+        case .footer:
+            (nl, en) = (
+                "Gemaakt door <code>rule-check report</code>. Alleen ontsnapte tekst, geen scripts.",
+                "Made by <code>rule-check report</code>. Escaped text only, no scripts."
+            )
         case .barChart: (nl, en) = ("staafdiagram", "bar chart")
         case .none: (nl, en) = ("Geen.", "None.")
         }
@@ -292,10 +331,12 @@ public struct FrameText: Sendable {
     public func reportCounts(verdicts: Int, errorLines: Int, unreadable: Int, lines: Int) -> String {
         switch language {
         case .nl:
-            return "\(verdicts) \(verdicts == 1 ? "uitkomst" : "uitkomsten"), \(errorLines) \(errorLines == 1 ? "foutregel" : "foutregels")"
+            return
+                "\(verdicts) \(verdicts == 1 ? "uitkomst" : "uitkomsten"), \(errorLines) \(errorLines == 1 ? "foutregel" : "foutregels")"
                 + " (zaken die batch niet kon lezen), \(unreadable) onleesbare \(unreadable == 1 ? "regel" : "regels"); \(lines) regels in totaal"
         case .en:
-            return "\(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
+            return
+                "\(verdicts) verdict\(verdicts == 1 ? "" : "s"), \(errorLines) error line\(errorLines == 1 ? "" : "s")"
                 + " (cases batch could not read), \(unreadable) unreadable line\(unreadable == 1 ? "" : "s"); \(lines) lines in all"
         }
     }
@@ -304,7 +345,8 @@ public struct FrameText: Sendable {
     public func reportLinesRead(_ lines: Int, verdicts: Int) -> String {
         switch language {
         case .nl:
-            return "\(lines) niet-lege regels gelezen. Foutregels zijn de regels <code>{\"line\": N, \"error\": …}</code> die "
+            return
+                "\(lines) niet-lege regels gelezen. Foutregels zijn de regels <code>{\"line\": N, \"error\": …}</code> die "
                 + "<code>rule-check batch</code> schrijft voor zaken die het niet kon lezen; ze worden geteld, niet samengevat. "
                 + "Percentages zijn van de \(verdicts) uitkomsten; een uitkomst kan meer redenen, verwijzingen en vervolgstappen noemen."
         case .en:
@@ -358,7 +400,8 @@ public struct FrameText: Sendable {
     public var diffForExample: String { language == .nl ? "bijvoorbeeld" : "e.g." }
     public func diffCutShort(reason: String?) -> String {
         let why = reason.map { " (\($0))" } ?? ""
-        return language == .nl ? "Het zoeken is op plaatsen afgebroken\(why): er kunnen meer soorten zaken zijn."
+        return language == .nl
+            ? "Het zoeken is op plaatsen afgebroken\(why): er kunnen meer soorten zaken zijn."
             : "The search was cut short in places\(why): there may be more kinds of case."
     }
 
@@ -404,20 +447,25 @@ public struct FrameText: Sendable {
                 none: "geen verandering van ten hoogste %d gegevens die de persoon kan veranderen geeft `%@`",
                 settleNone: "geen set van ten hoogste %d ontbrekende gegevens beslist de zaak",
                 and: " en ", then: "zou het besluit `%@` zijn", instead: "in plaats van",
-                viaException: "alleen via een individuele uitzondering", more: "er zijn meer mogelijkheden dan deze %d (gezocht tot en met %d wijzigingen)",
+                viaException: "alleen via een individuele uitzondering",
+                more: "er zijn meer mogelijkheden dan deze %d (gezocht tot en met %d wijzigingen)",
                 incomplete: "de zoektocht is afgebroken na %d wijzigingen tegelijk: grotere sets zijn niet onderzocht",
-                yes: "ja", no: "nee", absent: "geen", unknown: "onbekend", atMost: "ten hoogste", atLeast: "ten minste", below: "minder dan",
+                yes: "ja", no: "nee", absent: "geen", unknown: "onbekend", atMost: "ten hoogste", atLeast: "ten minste",
+                below: "minder dan",
                 onOrBefore: "op of voor", onOrAfter: "op of na", from: "van", through: "tot en met",
-                gives: "geeft", option: "Mogelijkheid", whenKnown: "Zodra bekend is:", otherwise: "in alle andere gevallen `%@`")
+                gives: "geeft", option: "Mogelijkheid", whenKnown: "Zodra bekend is:",
+                otherwise: "in alle andere gevallen `%@`")
         case .en:
             return WhyNotWords(
                 heading: "What would have to change", settleHeading: "Which missing facts would decide the case",
                 none: "no change of at most %d facts the person can change gives `%@`",
                 settleNone: "no set of at most %d missing facts decides the case",
                 and: " and ", then: "the decision would be `%@`", instead: "instead of",
-                viaException: "only through an individual exception", more: "there are more possibilities than these %d (searched up to %d changes)",
+                viaException: "only through an individual exception",
+                more: "there are more possibilities than these %d (searched up to %d changes)",
                 incomplete: "the search stopped after %d changes at once: larger sets were not searched",
-                yes: "yes", no: "no", absent: "none", unknown: "unknown", atMost: "at most", atLeast: "at least", below: "less than",
+                yes: "yes", no: "no", absent: "none", unknown: "unknown", atMost: "at most", atLeast: "at least",
+                below: "less than",
                 onOrBefore: "on or before", onOrAfter: "on or after", from: "from", through: "through",
                 gives: "gives", option: "Option", whenKnown: "Once known:", otherwise: "in every other case `%@`")
         }
@@ -438,11 +486,14 @@ public struct FrameText: Sendable {
         case .nl:
             return InterviewWords(
                 question: "Vraag", stillOpen: "nog open", yesNo: "ja/nee", dateHint: "datum, bijvoorbeeld 15-06-2021",
-                numberHint: "een getal", textHint: "tekst", optionsHint: "kies een nummer of naam", absentHint: "`geen` als het er niet is",
+                numberHint: "een getal", textHint: "tekst", optionsHint: "kies een nummer of naam",
+                absentHint: "`geen` als het er niet is",
                 passHint: "`onbekend` of `overslaan`", empty: "geen antwoord gegeven",
                 requiredFact: "deze vraag is verplicht: zonder antwoord kan er niet worden besloten",
-                badBool: "antwoord `ja` of `nee`", badDate: "geen geldige datum: schrijf bijvoorbeeld 15-06-2021 of 2021-06-15",
-                badOption: "geen van de opties: kies een nummer", badNumber: "geen geldig getal", badFormat: "tekst van de vorm",
+                badBool: "antwoord `ja` of `nee`",
+                badDate: "geen geldige datum: schrijf bijvoorbeeld 15-06-2021 of 2021-06-15",
+                badOption: "geen van de opties: kies een nummer", badNumber: "geen geldig getal",
+                badFormat: "tekst van de vorm",
                 badAnswer: "dit antwoord wordt niet begrepen", again: "probeer het opnieuw",
                 settled: "Het besluit staat vast; de overige vragen kunnen het niet meer veranderen.",
                 nothingLeft: "Er zijn geen vragen meer die het besluit kunnen veranderen.",
@@ -450,12 +501,16 @@ public struct FrameText: Sendable {
                 written: "casus geschreven naar")
         case .en:
             return InterviewWords(
-                question: "Question", stillOpen: "still open", yesNo: "yes/no", dateHint: "a date, for example 15-06-2021",
-                numberHint: "a number", textHint: "text", optionsHint: "choose a number or name", absentHint: "`none` if there is none",
+                question: "Question", stillOpen: "still open", yesNo: "yes/no",
+                dateHint: "a date, for example 15-06-2021",
+                numberHint: "a number", textHint: "text", optionsHint: "choose a number or name",
+                absentHint: "`none` if there is none",
                 passHint: "`unknown` or `skip`", empty: "no answer given",
                 requiredFact: "this question is required: without an answer nothing can be decided",
-                badBool: "answer `yes` or `no`", badDate: "not a valid date: write for example 15-06-2021 or 2021-06-15",
-                badOption: "not one of the options: choose a number", badNumber: "not a valid number", badFormat: "text of the form",
+                badBool: "answer `yes` or `no`",
+                badDate: "not a valid date: write for example 15-06-2021 or 2021-06-15",
+                badOption: "not one of the options: choose a number", badNumber: "not a valid number",
+                badFormat: "text of the form",
                 badAnswer: "this answer is not understood", again: "please try again",
                 settled: "The decision is certain; the remaining questions cannot change it.",
                 nothingLeft: "No questions are left that could change the decision.",
@@ -506,8 +561,11 @@ public struct FrameText: Sendable {
         let (nl, en): (String, String)
         switch word {
         case .title: (nl, en) = ("Intake LVV", "LVV intake")
-        case .intro: (nl, en) = ("Kies de pilot en beantwoord de vragen. Er worden alleen vragen gesteld die de beslissing nog kunnen veranderen. Niets wordt opgeslagen: de antwoorden staan alleen in het adres van deze pagina.",
-                                 "Pick the pilot and answer the questions. Only questions that can still change the decision are asked. Nothing is stored: the answers live only in this page's address.")
+        case .intro:
+            (nl, en) = (
+                "Kies de pilot en beantwoord de vragen. Er worden alleen vragen gesteld die de beslissing nog kunnen veranderen. Niets wordt opgeslagen: de antwoorden staan alleen in het adres van deze pagina.",
+                "Pick the pilot and answer the questions. Only questions that can still change the decision are asked. Nothing is stored: the answers live only in this page's address."
+            )
         case .pilot: (nl, en) = ("Pilot", "Pilot")
         case .choose: (nl, en) = ("Kiezen", "Choose")
         case .question: (nl, en) = ("Vraag", "Question")
@@ -521,21 +579,34 @@ public struct FrameText: Sendable {
         case .overridden: (nl, en) = ("Opzij gezet door de uitzondering", "Overridden by the exception")
         case .referrals: (nl, en) = ("Verwijzen naar", "Refer to")
         case .actions: (nl, en) = ("Vervolgacties", "Next actions")
-        case .missing: (nl, en) = ("Ontbrekende feiten die de beslissing kunnen veranderen", "Missing facts that could change the decision")
+        case .missing:
+            (nl, en) = (
+                "Ontbrekende feiten die de beslissing kunnen veranderen", "Missing facts that could change the decision"
+            )
         case .answers: (nl, en) = ("Antwoorden tot nu toe", "Answers so far")
         case .download: (nl, en) = ("Casus downloaden (JSON)", "Download the case (JSON)")
         case .restart: (nl, en) = ("Opnieuw beginnen", "Start again")
         case .ruleSet: (nl, en) = ("Regelset", "Rule set")
         case .source: (nl, en) = ("bron", "source")
         case .caseError: (nl, en) = ("De antwoorden vormen geen geldige casus", "The answers do not form a valid case")
-        case .noMore: (nl, en) = ("Er zijn geen vragen meer die de beslissing kunnen veranderen, of ze zijn overgeslagen.",
-                                  "No question is left that could change the decision, or they were skipped.")
-        case .referenceDate: (nl, en) = ("Voor welke dag wordt besloten (peildatum)?", "For which day is the decision taken (reference date)?")
-        case .other: (nl, en) = ("Een ander feit invullen (ja/nee als true/false, datums als JJJJ-MM-DD)",
-                                 "Give another fact (yes/no as true/false, dates as YYYY-MM-DD)")
+        case .noMore:
+            (nl, en) = (
+                "Er zijn geen vragen meer die de beslissing kunnen veranderen, of ze zijn overgeslagen.",
+                "No question is left that could change the decision, or they were skipped."
+            )
+        case .referenceDate:
+            (nl, en) = (
+                "Voor welke dag wordt besloten (peildatum)?", "For which day is the decision taken (reference date)?"
+            )
+        case .other:
+            (nl, en) = (
+                "Een ander feit invullen (ja/nee als true/false, datums als JJJJ-MM-DD)",
+                "Give another fact (yes/no as true/false, dates as YYYY-MM-DD)"
+            )
         case .advice: (nl, en) = ("Scenarioadvies", "Scenario advice")
         case .whyNot: (nl, en) = ("Wat zou er anders moeten zijn", "What would have to change")
-        case .settles: (nl, en) = ("Welke ontbrekende gegevens de zaak beslissen", "Which missing facts would decide the case")
+        case .settles:
+            (nl, en) = ("Welke ontbrekende gegevens de zaak beslissen", "Which missing facts would decide the case")
         // The name of the language itself, in that language: the link to switch to it.
         case .languageName: (nl, en) = ("Nederlands", "English")
         }
@@ -550,40 +621,54 @@ public struct FrameText: Sendable {
     /// The fixed words of `rule-check doc`'s page and diagrams. Plain text without markup, so
     /// a renderer may put them in HTML or SVG as they are.
     public enum BookWord: Sendable, CaseIterable {
-        case rulebookOfLVV, rulebook, ruleSet, extends, ofTheFiles, files, thisPilot, thisRuleSet, base, lines, bytes, sources
+        case rulebookOfLVV, rulebook, ruleSet, extends, ofTheFiles, files, thisPilot, thisRuleSet, base, lines, bytes,
+            sources
         case rulesInForce, overridden, switchedOff, exception, exceptions, invariantsProven, violated, testsPass
         case contents, decisionDiagrams, theRules, invariantsAndCompliance, testCases, facts
         case nationalItself, added, addedStage, narrowing, deviation, national, compliant, notCompliant
         case proven, unproven, newRule, narrowsTargetGroup, replacesRule, newException, replacesException, because
         case change, id, title, what, narrowingsHeading, narrowingsNote, none, noSingleRule, by, inWord
-        case diagramsIntro, decision, always, possibleOutcomes, orUndetermined, stage, decidesEvenUnknown, noRulesInStage
+        case diagramsIntro, decision, always, possibleOutcomes, orUndetermined, stage, decidesEvenUnknown,
+            noRulesInStage
         case otherwise, withReason, noOutcome, unlessUnknown, afterDecision, afterDecisionNote
         case deviationFromConvenant, kind, actsIn, outcome, acts, afterWhatever, doesNotChangeOutcome, reasonCode
-        case referrals, actions, valid, noCondition, before, now, alsoChanged, when, source, noneGiven, liftedBy, noExceptionLifts
+        case referrals, actions, valid, noCondition, before, now, alsoChanged, when, source, noneGiven, liftedBy,
+            noExceptionLifts
         case tests, was, reasonCodeWas, reason, referralTo, and, action, with, nothing, placeNamedBy
         case noTestsInFile, ofThisFile, unknownThere, exceptionsIntro, lifts, ruleWord, everyRuleOfKind, rulesLifted
-        case noneInRuleSet, noKind, neverLifts, rulesOfKind, rule, proof, notProven, violatedHeading, decisionOnCounterexample
-        case rulesInvolved, noInvariants, noTests, line, expects, rulesThatFire, result, passed, failed, documentsViolation
+        case noneInRuleSet, noKind, neverLifts, rulesOfKind, rule, proof, notProven, violatedHeading,
+            decisionOnCounterexample
+        case rulesInvolved, noInvariants, noTests, line, expects, rulesThatFire, result, passed, failed,
+            documentsViolation
         case factsIntro, fact, type, meaning, required, optional, atLeast, atMost
         // Changed fields of an overridden rule.
-        case fieldTitle, fieldSource, fieldKind, fieldReason, fieldReferrals, fieldActions, fieldValidity, deviationRemoved, deviationAdded
+        case fieldTitle, fieldSource, fieldKind, fieldReason, fieldReferrals, fieldActions, fieldValidity,
+            deviationRemoved, deviationAdded
         // The diagrams.
         case appliesWhen, everyCase, noRuleAboveHolds, gives, otherwiseLower, ifUnknown, thenWhatever, afterDecisionAdds
         case exceptionLower, kindLower, liftsLower, addsReason, doesNotLiftKind, diagramOf
         case legendNational, legendAdded, legendOverridden, legendSwitchedOff, legendDeviation
         case pillReason, pillRefer, pillAction, pillOutcome, liftLegend, tagAdded, tagOverridden, liftable
-        case referArrow, actionLower, switchedOffTag, becauseLower, valueOf, condition, validLower, decisionLower, noRules
+        case referArrow, actionLower, switchedOffTag, becauseLower, valueOf, condition, validLower, decisionLower,
+            noRules
     }
 
     public subscript(book word: BookWord) -> String {
         let (nl, en): (String, String)
         switch word {
-        case .rulebookOfLVV: (nl, en) = ("Regelboek van de Landelijke Vreemdelingen Voorziening (LVV)", "Rulebook of the Landelijke Vreemdelingen Voorziening (LVV)")
+        case .rulebookOfLVV:
+            (nl, en) = (
+                "Regelboek van de Landelijke Vreemdelingen Voorziening (LVV)",
+                "Rulebook of the Landelijke Vreemdelingen Voorziening (LVV)"
+            )
         case .rulebook: (nl, en) = ("Regelboek", "Rulebook")
         case .ruleSet: (nl, en) = ("regelset", "rule set")
         case .extends: (nl, en) = ("bouwt voort op", "extends")
-        case .ofTheFiles: (nl, en) = ("van de bestanden hieronder, in deze volgorde; <code>rule-check eval --ruleset-hash</code> controleert hem",
-                                      "of the files below, in this order; <code>rule-check eval --ruleset-hash</code> checks it")
+        case .ofTheFiles:
+            (nl, en) = (
+                "van de bestanden hieronder, in deze volgorde; <code>rule-check eval --ruleset-hash</code> controleert hem",
+                "of the files below, in this order; <code>rule-check eval --ruleset-hash</code> checks it"
+            )
         case .files: (nl, en) = ("bestanden", "files")
         case .thisPilot: (nl, en) = ("deze pilot", "this pilot")
         case .thisRuleSet: (nl, en) = ("deze regelset", "this rule set")
@@ -605,8 +690,11 @@ public struct FrameText: Sendable {
         case .invariantsAndCompliance: (nl, en) = ("Invarianten en naleving", "Invariants and compliance")
         case .testCases: (nl, en) = ("Testgevallen", "Test cases")
         case .facts: (nl, en) = ("Gegevens", "Facts")
-        case .nationalItself: (nl, en) = ("Dit is de landelijke regelset zelf: ze bouwt nergens op voort. Pilotbestanden bouwen erop voort met <code>extends national</code>, en kunnen regels toevoegen, ze vervangen met <code>override</code> of uitschakelen met <code>disable … because</code>.",
-                                          "This is the national rule set itself: it extends nothing. Pilot files build on it with <code>extends national</code>, and may add rules, <code>override</code> them or switch them off with <code>disable … because</code>.")
+        case .nationalItself:
+            (nl, en) = (
+                "Dit is de landelijke regelset zelf: ze bouwt nergens op voort. Pilotbestanden bouwen erop voort met <code>extends national</code>, en kunnen regels toevoegen, ze vervangen met <code>override</code> of uitschakelen met <code>disable … because</code>.",
+                "This is the national rule set itself: it extends nothing. Pilot files build on it with <code>extends national</code>, and may add rules, <code>override</code> them or switch them off with <code>disable … because</code>."
+            )
         case .added: (nl, en) = ("toegevoegd", "added")
         case .addedStage: (nl, en) = ("nieuwe stap", "added stage")
         case .narrowing: (nl, en) = ("versmalling", "narrowing")
@@ -617,9 +705,13 @@ public struct FrameText: Sendable {
         case .proven: (nl, en) = ("bewezen", "proven")
         case .unproven: (nl, en) = ("onbewezen", "unproven")
         case .newRule: (nl, en) = ("nieuwe regel", "new rule")
-        case .narrowsTargetGroup: (nl, en) = ("; versmalt de landelijke doelgroep", "; narrows the national target group")
-        case .replacesRule: (nl, en) = ("vervangt de landelijke regel; de oude en de nieuwe voorwaarde staan bij de regel",
-                                        "replaces the national rule; the old and new conditions are shown with the rule")
+        case .narrowsTargetGroup:
+            (nl, en) = ("; versmalt de landelijke doelgroep", "; narrows the national target group")
+        case .replacesRule:
+            (nl, en) = (
+                "vervangt de landelijke regel; de oude en de nieuwe voorwaarde staan bij de regel",
+                "replaces the national rule; the old and new conditions are shown with the rule"
+            )
         case .newException: (nl, en) = ("nieuwe uitzondering", "new exception")
         case .replacesException: (nl, en) = ("vervangt de landelijke uitzondering", "replaces the national exception")
         case .because: (nl, en) = ("omdat", "because")
@@ -627,31 +719,54 @@ public struct FrameText: Sendable {
         case .id: (nl, en) = ("id", "id")
         case .title: (nl, en) = ("titel", "title")
         case .what: (nl, en) = ("wat", "what")
-        case .narrowingsHeading: (nl, en) = ("Versmallingen: waar de pilot strenger beslist dan de landelijke regels",
-                                             "Narrowings: where the pilot decides more strictly than the national rules")
-        case .narrowingsNote: (nl, en) = ("Gevonden door bewijs over elke mogelijke zaak; een pilot stelt ze vast in afstemming met de programmaraad (000 art. 3.1). Bij elke versmalling geeft <code>rule-check comply</code> een tegenvoorbeeld.",
-                                          "Found by proof over every possible case; set in consultation with the programme council ('in afstemming met de programmaraad', 000 art. 3.1). Each has a counterexample in the compliance output.")
+        case .narrowingsHeading:
+            (nl, en) = (
+                "Versmallingen: waar de pilot strenger beslist dan de landelijke regels",
+                "Narrowings: where the pilot decides more strictly than the national rules"
+            )
+        case .narrowingsNote:
+            (nl, en) = (
+                "Gevonden door bewijs over elke mogelijke zaak; een pilot stelt ze vast in afstemming met de programmaraad (000 art. 3.1). Bij elke versmalling geeft <code>rule-check comply</code> een tegenvoorbeeld.",
+                "Found by proof over every possible case; set in consultation with the programme council ('in afstemming met de programmaraad', 000 art. 3.1). Each has a counterexample in the compliance output."
+            )
         case .none: (nl, en) = ("Geen.", "None.")
         case .noSingleRule: (nl, en) = ("geen enkele regel van de pilot alleen", "no single rule of the pilot")
         case .by: (nl, en) = ("door", "by")
         case .inWord: (nl, en) = ("in", "in")
-        case .diagramsIntro: (nl, en) = ("Elke vraag wordt stap voor stap beantwoord, van boven naar beneden: de eerste stap waarin een regel zeker geldt, geeft zijn uitkomst, met de redenen van elke regel die daar geldt. Regels die de pilot toevoegde zijn groen, regels die hij verving oranje. Een uitzondering (links) heft de regels op waar haar pijlen naar wijzen. Rechts: wat elke regel oplevert.",
-                                         "Each question is answered stage by stage, top to bottom: the first stage in which a rule holds for certain gives its outcome, with the reasons of every rule that holds there. Rules the pilot added are green, rules it overrode orange. An exception (left) lifts the rules its arrows point at. On the right: what each rule produces.")
+        case .diagramsIntro:
+            (nl, en) = (
+                "Elke vraag wordt stap voor stap beantwoord, van boven naar beneden: de eerste stap waarin een regel zeker geldt, geeft zijn uitkomst, met de redenen van elke regel die daar geldt. Regels die de pilot toevoegde zijn groen, regels die hij verving oranje. Een uitzondering (links) heft de regels op waar haar pijlen naar wijzen. Rechts: wat elke regel oplevert.",
+                "Each question is answered stage by stage, top to bottom: the first stage in which a rule holds for certain gives its outcome, with the reasons of every rule that holds there. Rules the pilot added are green, rules it overrode orange. An exception (left) lifts the rules its arrows point at. On the right: what each rule produces."
+            )
         case .decision: (nl, en) = ("Besluit", "Decision")
         case .always: (nl, en) = ("altijd", "always")
         case .possibleOutcomes: (nl, en) = ("Mogelijke uitkomsten", "Possible outcomes")
-        case .orUndetermined: (nl, en) = ("of <code>undetermined</code> als onbekende gegevens het nog kunnen veranderen",
-                                          "or <code>undetermined</code> when unknown facts could change it")
+        case .orUndetermined:
+            (nl, en) = (
+                "of <code>undetermined</code> als onbekende gegevens het nog kunnen veranderen",
+                "or <code>undetermined</code> when unknown facts could change it"
+            )
         case .stage: (nl, en) = ("Stap", "Stage")
-        case .decidesEvenUnknown: (nl, en) = ("(beslist ook als gegevens van eerdere stappen onbekend zijn)", "(decides even while facts of earlier stages are unknown)")
+        case .decidesEvenUnknown:
+            (nl, en) = (
+                "(beslist ook als gegevens van eerdere stappen onbekend zijn)",
+                "(decides even while facts of earlier stages are unknown)"
+            )
         case .noRulesInStage: (nl, en) = ("Geen regels in deze stap.", "No rules in this stage.")
         case .otherwise: (nl, en) = ("Anders", "Otherwise")
         case .withReason: (nl, en) = ("met reden", "with reason")
         case .noOutcome: (nl, en) = ("geen uitkomst", "no outcome")
-        case .unlessUnknown: (nl, en) = ("tenzij onbekende gegevens de uitkomst nog kunnen veranderen (dan <code>undetermined</code>)",
-                                         "unless unknown facts could still change the outcome (then <code>undetermined</code>)")
+        case .unlessUnknown:
+            (nl, en) = (
+                "tenzij onbekende gegevens de uitkomst nog kunnen veranderen (dan <code>undetermined</code>)",
+                "unless unknown facts could still change the outcome (then <code>undetermined</code>)"
+            )
         case .afterDecision: (nl, en) = ("Na het besluit", "After the decision")
-        case .afterDecisionNote: (nl, en) = ("(voegt redenen en vervolgstappen toe; verandert de uitkomst nooit)", "(adds reasons and actions; never changes the outcome)")
+        case .afterDecisionNote:
+            (nl, en) = (
+                "(voegt redenen en vervolgstappen toe; verandert de uitkomst nooit)",
+                "(adds reasons and actions; never changes the outcome)"
+            )
         case .deviationFromConvenant: (nl, en) = ("Afwijking van het convenant.", "Deviation from the convenant.")
         case .kind: (nl, en) = ("soort", "kind")
         case .actsIn: (nl, en) = ("werkt in", "acts in")
@@ -685,8 +800,11 @@ public struct FrameText: Sendable {
         case .noTestsInFile: (nl, en) = ("dit bestand heeft geen tests", "this file has no tests")
         case .ofThisFile: (nl, en) = (" van dit bestand", " of this file")
         case .unknownThere: (nl, en) = ("(daar onbekend)", "(unknown there)")
-        case .exceptionsIntro: (nl, en) = ("Een uitzondering die geldt heft regels op: een opgeheven regel die geldt beslist niet meer, en een toelating bij uitzondering noemt de opgeheven redenen. Regels van andere soorten worden niet geraakt en beslissen nog steeds.",
-                                           "An exception that holds lifts rules: a lifted rule that holds no longer decides, and an admission by exception lists the lifted reasons. Rules of other kinds are not touched and still decide.")
+        case .exceptionsIntro:
+            (nl, en) = (
+                "Een uitzondering die geldt heft regels op: een opgeheven regel die geldt beslist niet meer, en een toelating bij uitzondering noemt de opgeheven redenen. Regels van andere soorten worden niet geraakt en beslissen nog steeds.",
+                "An exception that holds lifts rules: a lifted rule that holds no longer decides, and an admission by exception lists the lifted reasons. Rules of other kinds are not touched and still decide."
+            )
         case .lifts: (nl, en) = ("heft op", "lifts")
         case .ruleWord: (nl, en) = ("regel", "rule")
         case .everyRuleOfKind: (nl, en) = ("elke regel van soort", "every rule of kind")
@@ -710,8 +828,11 @@ public struct FrameText: Sendable {
         case .passed: (nl, en) = ("geslaagd", "passed")
         case .failed: (nl, en) = ("mislukt", "failed")
         case .documentsViolation: (nl, en) = ("legt een schending vast van", "documents a violation of")
-        case .factsIntro: (nl, en) = ("Wat een zaak kan vertellen (de sleutels van de zaak in JSON). Met onbekende gegevens wordt driewaardig gerekend: een besluit dat ervan afhangt is <code>undetermined</code>.",
-                                      "What a case may tell (the keys of the case JSON). Unknown facts are treated with three-valued logic: a decision that depends on them is <code>undetermined</code>.")
+        case .factsIntro:
+            (nl, en) = (
+                "Wat een zaak kan vertellen (de sleutels van de zaak in JSON). Met onbekende gegevens wordt driewaardig gerekend: een besluit dat ervan afhangt is <code>undetermined</code>.",
+                "What a case may tell (the keys of the case JSON). Unknown facts are treated with three-valued logic: a decision that depends on them is <code>undetermined</code>."
+            )
         case .fact: (nl, en) = ("gegeven", "fact")
         case .type: (nl, en) = ("type", "type")
         case .meaning: (nl, en) = ("betekenis", "meaning")
@@ -733,10 +854,16 @@ public struct FrameText: Sendable {
         case .noRuleAboveHolds: (nl, en) = ("geen regel hierboven geldt zeker", "no rule above holds for certain")
         case .gives: (nl, en) = ("geeft", "gives")
         case .otherwiseLower: (nl, en) = ("anders", "otherwise")
-        case .ifUnknown: (nl, en) = ("als onbekende gegevens de uitkomst nog kunnen veranderen: undetermined, met die gegevens als ontbrekend",
-                                     "if unknown facts could still change the outcome: undetermined, with those facts as missing")
+        case .ifUnknown:
+            (nl, en) = (
+                "als onbekende gegevens de uitkomst nog kunnen veranderen: undetermined, met die gegevens als ontbrekend",
+                "if unknown facts could still change the outcome: undetermined, with those facts as missing"
+            )
         case .thenWhatever: (nl, en) = ("daarna, wat de uitkomst ook is", "then, whatever the outcome")
-        case .afterDecisionAdds: (nl, en) = ("na het besluit: voegt redenen en vervolgstappen toe", "after the decision: adds reasons and actions")
+        case .afterDecisionAdds:
+            (nl, en) = (
+                "na het besluit: voegt redenen en vervolgstappen toe", "after the decision: adds reasons and actions"
+            )
         case .exceptionLower: (nl, en) = ("uitzondering", "exception")
         case .kindLower: (nl, en) = ("soort", "kind")
         case .liftsLower: (nl, en) = ("heft op:", "lifts")
@@ -775,8 +902,12 @@ public struct FrameText: Sendable {
     /// The note under a stage's name in a decision diagram.
     public func diagramStageNote(_ outcome: String, evenUnknown: Bool) -> String {
         switch language {
-        case .nl: return "een regel die geldt geeft \(outcome)" + (evenUnknown ? ", ook als gegevens van eerdere stappen onbekend zijn" : "")
-        case .en: return "a rule that holds gives \(outcome)" + (evenUnknown ? ", even while facts of earlier stages are unknown" : "")
+        case .nl:
+            return "een regel die geldt geeft \(outcome)"
+                + (evenUnknown ? ", ook als gegevens van eerdere stappen onbekend zijn" : "")
+        case .en:
+            return "a rule that holds gives \(outcome)"
+                + (evenUnknown ? ", even while facts of earlier stages are unknown" : "")
         }
     }
 
@@ -807,7 +938,8 @@ public struct FrameText: Sendable {
         switch (sentence, language) {
         case (.whatChanges(let pilot), .nl): return "Wat \(pilot) verandert"
         case (.whatChanges(let pilot), .en): return "What \(pilot) changes"
-        case (.whatChangesAgainstNational(let pilot), .nl): return "Wat \(pilot) verandert ten opzichte van het landelijke bestand"
+        case (.whatChangesAgainstNational(let pilot), .nl):
+            return "Wat \(pilot) verandert ten opzichte van het landelijke bestand"
         case (.whatChangesAgainstNational(let pilot), .en): return "What \(pilot) changes against the national file"
         case (.addedBy(let pilot), .nl): return "toegevoegd door \(pilot)"
         case (.addedBy(let pilot), .en): return "added by \(pilot)"
@@ -824,31 +956,41 @@ public struct FrameText: Sendable {
         case (.comesLast, .nl): return "komt als laatste, vóór <code>otherwise</code>"
         case (.comesLast, .en): return "comes last, before <code>otherwise</code>"
         case (.rulesIntro(let file, let pilot), .nl):
-            return "Gegroepeerd naar de vraag die ze beantwoorden en de stap waarin ze werken, in de volgorde waarin de machine ze toepast. "
-                + "De testdekking is die van de testgevallen van \(file)" + (pilot ? " (de tests van het landelijke bestand staan in het landelijke regelboek)" : "") + "."
+            return
+                "Gegroepeerd naar de vraag die ze beantwoorden en de stap waarin ze werken, in de volgorde waarin de machine ze toepast. "
+                + "De testdekking is die van de testgevallen van \(file)"
+                + (pilot ? " (de tests van het landelijke bestand staan in het landelijke regelboek)" : "") + "."
         case (.rulesIntro(let file, let pilot), .en):
-            return "Grouped by the question they answer and the stage in which they act, in the order the engine applies them. "
-                + "Test coverage is by the test cases of \(file)" + (pilot ? " (the national file's own tests are in the national rulebook)" : "") + "."
+            return
+                "Grouped by the question they answer and the stage in which they act, in the order the engine applies them. "
+                + "Test coverage is by the test cases of \(file)"
+                + (pilot ? " (the national file's own tests are in the national rulebook)" : "") + "."
         case (.askedWhen(let condition), .nl): return "Gevraagd als \(condition)."
         case (.askedWhen(let condition), .en): return "Asked when \(condition)."
-        case (.actsInStage(let decision, let number, let stage), .nl): return "besluit \(decision), stap \(number) \(stage)"
-        case (.actsInStage(let decision, let number, let stage), .en): return "decision \(decision), stage \(number) \(stage)"
+        case (.actsInStage(let decision, let number, let stage), .nl):
+            return "besluit \(decision), stap \(number) \(stage)"
+        case (.actsInStage(let decision, let number, let stage), .en):
+            return "decision \(decision), stage \(number) \(stage)"
         case (.afterTheDecision(let decision), .nl): return "na het besluit \(decision), wat de uitkomst ook is"
         case (.afterTheDecision(let decision), .en): return "after the decision \(decision), whatever its outcome"
         case (.notInPilot(let rule, let pilot), .nl): return "De landelijke regel \(rule) geldt niet in \(pilot)."
         case (.notInPilot(let rule, let pilot), .en): return "The national rule \(rule) does not apply in \(pilot)."
         case (.whenHolds(let decision, let outcome, let with, let earlier, let liftable), .nl):
             return "Als deze voorwaarde geldt, is het besluit \(decision) <strong>\(outcome)</strong>"
-                + (with.isEmpty ? "" : ", met \(with)") + (earlier ? ", tenzij een regel van een eerdere stap al besliste" : "")
+                + (with.isEmpty ? "" : ", met \(with)")
+                + (earlier ? ", tenzij een regel van een eerdere stap al besliste" : "")
                 + (liftable ? "; een uitzondering kan haar opheffen" : "") + "."
         case (.whenHolds(let decision, let outcome, let with, let earlier, let liftable), .en):
             return "When this condition holds, the \(decision) decision is <strong>\(outcome)</strong>"
-                + (with.isEmpty ? "" : ", with \(with)") + (earlier ? ", unless a rule of an earlier stage already decided" : "")
+                + (with.isEmpty ? "" : ", with \(with)")
+                + (earlier ? ", unless a rule of an earlier stage already decided" : "")
                 + (liftable ? "; an exception can lift it" : "") + "."
         case (.afterGets(let decision, let with), .nl):
-            return "Na het besluit \(decision) krijgt de uitkomst, als deze voorwaarde geldt, \(with.isEmpty ? "niets" : with)."
+            return
+                "Na het besluit \(decision) krijgt de uitkomst, als deze voorwaarde geldt, \(with.isEmpty ? "niets" : with)."
         case (.afterGets(let decision, let with), .en):
-            return "After the \(decision) decision, when this condition holds, the verdict gets \(with.isEmpty ? "nothing" : with)."
+            return
+                "After the \(decision) decision, when this condition holds, the verdict gets \(with.isEmpty ? "nothing" : with)."
         case (.noTestFires(let own), .nl): return "geen test\(own ? "" : " van dit bestand") laat haar gelden"
         case (.noTestFires(let own), .en): return "no test\(own ? "" : " of this file") shows it firing"
         case (.noTestQuiet(let own), .nl): return "geen test\(own ? "" : " van dit bestand") laat haar niet gelden"
@@ -857,18 +999,30 @@ public struct FrameText: Sendable {
         case (.firesIn(let count), .en): return "fires in \(tests(count)):"
         case (.quietIn(let count), .nl): return "geldt niet in \(tests(count))"
         case (.quietIn(let count), .en): return "does not fire in \(tests(count))"
-        case (.notReached(let count), .nl): return "niet geëvalueerd in de andere \(tests(count)) (een andere vraag, of een eerdere stap besliste)"
-        case (.notReached(let count), .en): return "not evaluated in the other \(tests(count)) (another question, or an earlier stage decided)"
-        case (.invariantsIntro(let command), .nl): return "Wat de regels nooit mogen doen, gecontroleerd door \(command) over elke mogelijke zaak (geen steekproef). Uitkomst:"
-        case (.invariantsIntro(let command), .en): return "What the rules must never do, checked by \(command) over every possible case (not a sample). Result:"
-        case (.counterexample(let command), .nl): return "Tegenvoorbeeld (een zaak in het zaakformaat; bewaar het en voer \(command) erop uit):"
-        case (.counterexample(let command), .en): return "Counterexample (a case in the case format; save it and run \(command) on it):"
-        case (.documentedBy(let count, let titles), .nl): return "Vastgelegd als bekende schending door de test\(count == 1 ? "" : "s") \(titles)."
-        case (.documentedBy(let count, let titles), .en): return "Documented as a known violation by the test\(count == 1 ? "" : "s") \(titles)."
+        case (.notReached(let count), .nl):
+            return "niet geëvalueerd in de andere \(tests(count)) (een andere vraag, of een eerdere stap besliste)"
+        case (.notReached(let count), .en):
+            return "not evaluated in the other \(tests(count)) (another question, or an earlier stage decided)"
+        case (.invariantsIntro(let command), .nl):
+            return
+                "Wat de regels nooit mogen doen, gecontroleerd door \(command) over elke mogelijke zaak (geen steekproef). Uitkomst:"
+        case (.invariantsIntro(let command), .en):
+            return
+                "What the rules must never do, checked by \(command) over every possible case (not a sample). Result:"
+        case (.counterexample(let command), .nl):
+            return "Tegenvoorbeeld (een zaak in het zaakformaat; bewaar het en voer \(command) erop uit):"
+        case (.counterexample(let command), .en):
+            return "Counterexample (a case in the case format; save it and run \(command) on it):"
+        case (.documentedBy(let count, let titles), .nl):
+            return "Vastgelegd als bekende schending door de test\(count == 1 ? "" : "s") \(titles)."
+        case (.documentedBy(let count, let titles), .en):
+            return "Documented as a known violation by the test\(count == 1 ? "" : "s") \(titles)."
         case (.testsIntro(let file, let passed, let failed), .nl):
-            return "De testgevallen in \(file), zoals <code>rule-check test</code> ze uitvoert: \(passed) geslaagd, \(failed) mislukt."
+            return
+                "De testgevallen in \(file), zoals <code>rule-check test</code> ze uitvoert: \(passed) geslaagd, \(failed) mislukt."
         case (.testsIntro(let file, let passed, let failed), .en):
-            return "The test cases written in \(file), as <code>rule-check test</code> runs them: \(passed) passed, \(failed) failed."
+            return
+                "The test cases written in \(file), as <code>rule-check test</code> runs them: \(passed) passed, \(failed) failed."
         case (.footer(let command, let files, let sha), .nl):
             return "Gemaakt door \(command) uit \(files) (sha256 \(sha)). Alleen ontsnapte tekst, geen scripts."
         case (.footer(let command, let files, let sha), .en):
@@ -878,12 +1032,31 @@ public struct FrameText: Sendable {
 
     /// A sentence of the rulebook, with its parts.
     public enum BookSentence: Sendable {
-        case whatChanges(String), whatChangesAgainstNational(String), addedBy(String), overriddenBy(String), switchedOffBy(String)
-        case nothingChanges(String), newStage(String, String), comesBefore(String), comesLast
-        case rulesIntro(String, pilot: Bool), askedWhen(String), actsInStage(String, Int, String), afterTheDecision(String)
-        case notInPilot(String, String), whenHolds(String, String, with: String, earlier: Bool, liftable: Bool), afterGets(String, with: String)
-        case noTestFires(own: Bool), noTestQuiet(own: Bool), firesIn(Int), quietIn(Int), notReached(Int)
-        case invariantsIntro(String), counterexample(String), documentedBy(Int, String), testsIntro(String, Int, Int)
+        case whatChanges(String)
+        case whatChangesAgainstNational(String)
+        case addedBy(String)
+        case overriddenBy(String)
+        case switchedOffBy(String)
+        case nothingChanges(String)
+        case newStage(String, String)
+        case comesBefore(String)
+        case comesLast
+        case rulesIntro(String, pilot: Bool)
+        case askedWhen(String)
+        case actsInStage(String, Int, String)
+        case afterTheDecision(String)
+        case notInPilot(String, String)
+        case whenHolds(String, String, with: String, earlier: Bool, liftable: Bool)
+        case afterGets(String, with: String)
+        case noTestFires(own: Bool)
+        case noTestQuiet(own: Bool)
+        case firesIn(Int)
+        case quietIn(Int)
+        case notReached(Int)
+        case invariantsIntro(String)
+        case counterexample(String)
+        case documentedBy(Int, String)
+        case testsIntro(String, Int, Int)
         case footer(String, String, String)
     }
 }

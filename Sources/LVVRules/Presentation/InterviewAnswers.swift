@@ -1,5 +1,5 @@
-import RuleDSL
 import LVVRules
+import RuleDSL
 
 /// Reading a person's typed answers in the interview: the words accepted and the messages for a
 /// bad answer come from the one catalogue (`FrameText`), so this lives with the presentation.
@@ -7,9 +7,12 @@ extension Interview {
     /// Reads what a person typed: ja/nee, a date as `15-06-2021` or `2021-06-15`, an option by
     /// number or name, a number, a text; `onbekend`, `overslaan`, and `geen` for a fact that may
     /// be absent. Dutch and English words are both accepted.
-    public func parse(_ typed: String, for slot: Int, words w: FrameText.InterviewWords = FrameText(.nl).interview) -> Answer {
-        let text = String(typed.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
-            .drop { $0.properties.isWhitespace }.reversed().map(Character.init))
+    public func parse(_ typed: String, for slot: Int, words w: FrameText.InterviewWords = FrameText(.nl).interview)
+        -> Answer
+    {
+        let text = String(
+            typed.unicodeScalars.drop { $0.properties.isWhitespace }.reversed()
+                .drop { $0.properties.isWhitespace }.reversed().map(Character.init))
         let word = text.lowercased()
         let fact = program.facts[slot]
         if word.isEmpty { return .bad(w.empty) }

@@ -51,9 +51,11 @@ public enum JUnitXML {
         let errors = suites.reduce(0) { $0 + $1.errors }
         let time = suites.reduce(0) { $0 + $1.time }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(attribute(name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds(time))\">\n"
+        out +=
+            "<testsuites name=\"\(attribute(name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds(time))\">\n"
         for (index, suite) in suites.enumerated() {
-            out += "  <testsuite name=\"\(attribute(suite.name))\" id=\"\(index)\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\""
+            out +=
+                "  <testsuite name=\"\(attribute(suite.name))\" id=\"\(index)\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\""
             out += " errors=\"\(suite.errors)\" skipped=\"\(suite.skipped)\" time=\"\(seconds(suite.time))\">\n"
             for test in suite.cases {
                 out += "    <testcase name=\"\(attribute(test.name))\" classname=\"\(attribute(test.className))\""
@@ -63,9 +65,11 @@ public enum JUnitXML {
                     out += "/>\n"
                     continue
                 case .failure(let type, let message, let text):
-                    out += ">\n      <failure type=\"\(attribute(type))\" message=\"\(attribute(message))\">\(self.text(text))</failure>\n"
+                    out +=
+                        ">\n      <failure type=\"\(attribute(type))\" message=\"\(attribute(message))\">\(self.text(text))</failure>\n"
                 case .error(let type, let message, let text):
-                    out += ">\n      <error type=\"\(attribute(type))\" message=\"\(attribute(message))\">\(self.text(text))</error>\n"
+                    out +=
+                        ">\n      <error type=\"\(attribute(type))\" message=\"\(attribute(message))\">\(self.text(text))</error>\n"
                 case .skipped(let message):
                     out += ">\n      <skipped message=\"\(attribute(message))\"/>\n"
                 }

@@ -10,14 +10,17 @@ import RuleDSL
 /// line of the explanation stays one line on a terminal.
 public enum VerdictText {
     /// - Parameter language: the reader's language; nil means the rule set's own.
-    public static func render(_ verdict: Verdict, program: Program, trace: Bool, language: TextLanguage? = nil) -> String {
+    public static func render(_ verdict: Verdict, program: Program, trace: Bool, language: TextLanguage? = nil)
+        -> String
+    {
         let language = language ?? program.texts.language
         let words = FrameText(language)
         let texts = program.texts
         func say(_ key: TextKey) -> String? { texts.text(key, in: language) }
         var out = ""
 
-        var heading = "\(words[.caseWord]) \(TerminalText.escape(verdict.caseID)) (\(verdict.question == "review" ? words[.review] : words[.intake]))"
+        var heading =
+            "\(words[.caseWord]) \(TerminalText.escape(verdict.caseID)) (\(verdict.question == "review" ? words[.review] : words[.intake]))"
         if let slot = program.referenceFact, case .date(let date)? = verdict.evaluation.facts[slot] {
             heading += ", \(words[.referenceDate]) \(words.date(date))"
         }
@@ -29,7 +32,8 @@ public enum VerdictText {
         if verdict.decision == DecisionResult.undetermined {
             decision = words.undetermined(missing: verdict.missingFacts.count)
         } else {
-            decision = say(.outcome(decision: verdict.question, outcome: verdict.decision)) ?? words.outcome(verdict.decision)
+            decision =
+                say(.outcome(decision: verdict.question, outcome: verdict.decision)) ?? words.outcome(verdict.decision)
         }
         if verdict.exceptional { decision += " " + words[.byException] }
         out += "\n\(words[.decision]): \(decision)\n"
@@ -38,11 +42,15 @@ public enum VerdictText {
         let overridden = verdict.reasons.filter(\.isOverridden)
         if !deciding.isEmpty {
             out += "\n\(words[.reasons])\n"
-            for (i, reason) in deciding.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
+            for (i, reason) in deciding.enumerated() {
+                out += describe(reason, number: i + 1, program: program, words: words)
+            }
         }
         if !overridden.isEmpty {
             out += "\n\(words[.overridden])\n"
-            for (i, reason) in overridden.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
+            for (i, reason) in overridden.enumerated() {
+                out += describe(reason, number: i + 1, program: program, words: words)
+            }
         }
         if !verdict.missingFacts.isEmpty {
             out += "\n\(words[.missingFacts])\n"
@@ -65,11 +73,14 @@ public enum VerdictText {
                 out += "  \(words[.noAdviceYet])\n"
                 for fact in advice.missingFacts { out += missingLines(fact, program: program, words: words) }
             }
-            for (i, reason) in advice.reasons.enumerated() { out += describe(reason, number: i + 1, program: program, words: words) }
+            for (i, reason) in advice.reasons.enumerated() {
+                out += describe(reason, number: i + 1, program: program, words: words)
+            }
             if let closing = say(.closing(name)) { out += "  \(closing)\n" }
         }
         let files = program.files.map { TerminalText.escape($0.path) }.joined(separator: ", ")
-        out += "\n\(words[.ruleSet]): \(verdict.rulesetName), sha256 \(verdict.rulesetSHA256)\n  \(words[.files]): \(files)\n"
+        out +=
+            "\n\(words[.ruleSet]): \(verdict.rulesetName), sha256 \(verdict.rulesetSHA256)\n  \(words[.files]): \(files)\n"
         if let closing = say(.closing(verdict.question)) { out += "\n\(closing)\n" }
         if trace { out += "\n" + renderTrace(verdict.evaluation, program: program, words: words) }
         return out
@@ -79,7 +90,9 @@ public enum VerdictText {
         var out = "  \(number). \(title(of: reason, program: program, language: words.language))\n"
         if !reason.source.isEmpty { out += "     \(words[.source]): \(reason.source)\n" }
         // A group's presence (`exceptional_admission` given) is the engine's, not a fact to show.
-        let shown = reason.facts.filter { fact in program.factSlots[fact.name].map { !program.facts[$0].isGroupPresence } ?? true }
+        let shown = reason.facts.filter { fact in
+            program.factSlots[fact.name].map { !program.facts[$0].isGroupPresence } ?? true
+        }
         if !shown.isEmpty {
             out += "     \(words[.facts]):\n"
             for fact in shown {
@@ -94,7 +107,8 @@ public enum VerdictText {
     public static func title(of reason: VerdictReason, program: Program, language: TextLanguage) -> String {
         if reason.rule.hasSuffix(".otherwise") {
             if let word = program.texts.text(.word(.reasons, reason.code), in: language) { return word }
-            return program.texts.text(.decision(String(reason.rule.dropLast(".otherwise".count))), in: language) ?? reason.title
+            return program.texts.text(.decision(String(reason.rule.dropLast(".otherwise".count))), in: language)
+                ?? reason.title
         }
         return program.texts.text(.rule(reason.rule), in: language) ?? reason.title
     }
@@ -151,17 +165,26 @@ public enum VerdictText {
         for event in evaluation.trace.events {
             switch event {
             case .decision(let d, let applies, _):
-                out += "  \(program.decisions[d].name): \(applies == .true ? words[.applies] : applies == .false ? words[.doesNotApply] : words[.mayApply])\n"
+                out +=
+                    "  \(program.decisions[d].name): \(applies == .true ? words[.applies] : applies == .false ? words[.doesNotApply] : words[.mayApply])\n"
             case .exception(let e, let inForce, let truth, let facts):
-                out += "    \(mark(truth, inForce)) exception \(program.exceptions[e].id)\(values(facts, evaluation, program))\n"
+                out +=
+                    "    \(mark(truth, inForce)) exception \(program.exceptions[e].id)\(values(facts, evaluation, program))\n"
             case .rule(let r, let inForce, let truth, let effective, let liftedBy, let facts):
                 var line = "    \(mark(truth, inForce)) \(program.rules[r].id)\(values(facts, evaluation, program))"
-                if !liftedBy.isEmpty { line += "  (\(words[.liftedBy]) \(liftedBy.map { program.exceptions[$0].id }.joined(separator: ", ")))" }
-                else if effective != truth { line += "  (\(words[.afterExceptions]): \(VerdictJSON.describe(effective)))" }
+                if !liftedBy.isEmpty {
+                    line +=
+                        "  (\(words[.liftedBy]) \(liftedBy.map { program.exceptions[$0].id }.joined(separator: ", ")))"
+                } else if effective != truth {
+                    line += "  (\(words[.afterExceptions]): \(VerdictJSON.describe(effective)))"
+                }
                 out += line + "\n"
             case .outcome(let d, let outcome, let missing):
                 out += "    => \(program.decisions[d].name): \(outcome ?? words[.undetermined])"
-                if !missing.isEmpty { out += " (\(words[.missing]): \(missing.slots.map { program.facts[$0].name }.joined(separator: ", ")))" }
+                if !missing.isEmpty {
+                    out +=
+                        " (\(words[.missing]): \(missing.slots.map { program.facts[$0].name }.joined(separator: ", ")))"
+                }
                 out += "\n"
             }
         }
@@ -179,6 +202,8 @@ public enum VerdictText {
 
     private static func values(_ facts: FactSet, _ evaluation: Evaluation, _ program: Program) -> String {
         guard !facts.isEmpty else { return "" }
-        return "  [" + facts.slots.map { "\(program.facts[$0].name)=\(show(evaluation.facts[$0]))" }.joined(separator: ", ") + "]"
+        return "  ["
+            + facts.slots.map { "\(program.facts[$0].name)=\(show(evaluation.facts[$0]))" }.joined(separator: ", ")
+            + "]"
     }
 }

@@ -1,5 +1,5 @@
-import RuleDSL
 import LVVRules
+import RuleDSL
 
 /// Renders counterfactuals as text for a person, and as the `counterfactuals` JSON field.
 public enum WhyNotText {
@@ -27,11 +27,13 @@ public enum WhyNotText {
                 let parts = set.changes.map { change -> String in
                     if let e = change.exception {
                         let exception = program.exceptions[e]
-                        return "\(w.viaException) (`\(exception.id)`: \(program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? exception.id))"
+                        return
+                            "\(w.viaException) (`\(exception.id)`: \(program.texts.text(.rule(exception.id), in: language) ?? exception.title ?? exception.id))"
                     }
                     guard let slot = change.fact else { return "" }
                     let fact = program.facts[slot]
-                    return "`\(fact.name)` (\(program.texts.text(.fact(fact.name), in: language) ?? fact.title ?? fact.name)) \(needed(change.needed, w)) \(w.instead) \(value(change.now, w))"
+                    return
+                        "`\(fact.name)` (\(program.texts.text(.fact(fact.name), in: language) ?? fact.title ?? fact.name)) \(needed(change.needed, w)) \(w.instead) \(value(change.now, w))"
                 }
                 var text = parts.joined(separator: w.and) + ": " + fill(w.then, 0, target)
                 if set.viaException && set.changes.count > 1 { text += " (\(w.viaException))" }
@@ -64,8 +66,10 @@ public enum WhyNotText {
     }
 
     /// The explanation as `eval --why-not` prints it, after the verdict.
-    public static func render(_ c: Counterfactuals, program: Program, search: CounterfactualSearch,
-                              language: TextLanguage? = nil) -> String {
+    public static func render(
+        _ c: Counterfactuals, program: Program, search: CounterfactualSearch,
+        language: TextLanguage? = nil
+    ) -> String {
         let lines = lines(c, program: program, language: language)
         var out = "\n\(lines.heading)\n"
         // With no set, the note that says so comes first (the items are empty then).

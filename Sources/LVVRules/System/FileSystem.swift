@@ -265,7 +265,7 @@ public enum FileSystem {
         guard descriptor >= 0 else { throw FileError(code: errno) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, Identity(info) == identity,
-              info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO
+            info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO
         else {
             close(descriptor)
             throw FileError("it changed while it was opened")

@@ -12,23 +12,31 @@ import RuleDSL
 /// Parameters: `pilot`, `lang`, `case_id`, one per fact given (its name, `group.field` for a
 /// group), `skip` (facts the case worker could not answer, comma-separated) and `skip_add`.
 enum IntakePage {
-    static func response(_ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, language: TextLanguage) -> HTTPResponse {
+    static func response(_ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, language: TextLanguage)
+        -> HTTPResponse
+    {
         let program = head.parameter("pilot").flatMap { snapshot.program($0) }
         let html = render(head, snapshot: snapshot, program: program, language: language)
-        return HTTPResponse(status: 200, headers: [
-            ("Content-Type", "text/html; charset=utf-8"),
-            ("Cache-Control", "no-store"),
-            ("Referrer-Policy", "no-referrer"),
-            ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
-            ("Content-Language", language.rawValue),
-            (HTTPServer.hashHeader, program?.sha256 ?? snapshot.sha256),
-        ], body: Array(html.utf8))
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+                ("Referrer-Policy", "no-referrer"),
+                ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+                ("Content-Language", language.rawValue),
+                (HTTPServer.hashHeader, program?.sha256 ?? snapshot.sha256),
+            ], body: Array(html.utf8))
     }
 
-    private static func t(_ word: FrameText.PageWord, _ language: TextLanguage) -> String { FrameText(language)[page: word] }
+    private static func t(_ word: FrameText.PageWord, _ language: TextLanguage) -> String {
+        FrameText(language)[page: word]
+    }
     private static func e(_ text: String) -> String { HTML.escape(text) }
 
-    static func render(_ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, program: Program?, language: TextLanguage) -> String {
+    static func render(
+        _ head: HTTPRequestHead, snapshot: ServedRules.Snapshot, program: Program?, language: TextLanguage
+    ) -> String {
         var body = "<h1>\(e(t(.title, language)))</h1>\n<p class=\"intro\">\(e(t(.intro, language)))</p>\n"
         body += pilotChooser(snapshot, program, language)
         if let program {
@@ -47,8 +55,11 @@ enum IntakePage {
             """
     }
 
-    private static func pilotChooser(_ snapshot: ServedRules.Snapshot, _ program: Program?, _ language: TextLanguage) -> String {
-        var out = "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"pilot-form\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
+    private static func pilotChooser(_ snapshot: ServedRules.Snapshot, _ program: Program?, _ language: TextLanguage)
+        -> String
+    {
+        var out =
+            "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"pilot-form\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
         out += "<label>\(e(t(.pilot, language))) <select name=\"pilot\">"
         for candidate in snapshot.pilots {
             let selected = candidate.name == program?.name ? " selected" : ""
@@ -56,7 +67,8 @@ enum IntakePage {
         }
         out += "</select></label> <button type=\"submit\">\(e(t(.choose, language)))</button>"
         for other in TextLanguage.allCases where other != language {
-            out += " <a href=\"/?lang=\(other.rawValue)\(program.map { "&amp;pilot=\(e($0.name))" } ?? "")\" hreflang=\"\(other.rawValue)\">\(e(FrameText(other)[page: .languageName]))</a>"
+            out +=
+                " <a href=\"/?lang=\(other.rawValue)\(program.map { "&amp;pilot=\(e($0.name))" } ?? "")\" hreflang=\"\(other.rawValue)\">\(e(FrameText(other)[page: .languageName]))</a>"
         }
         return out + "</form>\n"
     }
@@ -84,33 +96,47 @@ enum IntakePage {
         let state = hiddenState(program, language, caseID, answers, skipped)
         if let reference, !answers.contains(where: { $0.fact.name == reference.name }) {
             // No decision without the day it is taken for: ask that first, today suggested.
-            out += questionForm(reference, text: t(.referenceDate, language), suggested: today(), state: state, language, canSkip: false)
+            out += questionForm(
+                reference, text: t(.referenceDate, language), suggested: today(), state: state, language, canSkip: false
+            )
             out += answersList(answers, program, language, head)
             return out
         }
         switch CaseReader(program: program).read(caseValue) {
         case .failure(let problem):
-            out += "<section id=\"case-error\" class=\"error\"><h2>\(e(t(.caseError, language)))</h2><p>\(e(problem.message))</p></section>\n"
+            out +=
+                "<section id=\"case-error\" class=\"error\"><h2>\(e(t(.caseError, language)))</h2><p>\(e(problem.message))</p></section>\n"
         case .success(let input):
             let verdict = VerdictBuilder(program: program).verdict(for: input, trace: false)
-            let next = verdict.missingFacts.first { !skipped.contains($0) }.flatMap { name in facts.first { $0.name == name } }
+            let next = verdict.missingFacts.first { !skipped.contains($0) }.flatMap { name in
+                facts.first { $0.name == name }
+            }
             if let next {
-                out += questionForm(next, text: ServiceJSON.question(next, program, language), suggested: nil, state: state, language, canSkip: true, program: program)
+                out += questionForm(
+                    next, text: ServiceJSON.question(next, program, language), suggested: nil, state: state, language,
+                    canSkip: true, program: program)
             } else if verdict.decision == DecisionResult.undetermined {
                 out += "<p id=\"no-more\">\(e(t(.noMore, language)))</p>\n"
             }
             out += verdictSection(verdict, program, language)
             out += whyNotSection(verdict, program, language)
-            out += otherFactForm(facts.filter { fact in !answers.contains { $0.fact.name == fact.name } }, program, state: state, language)
+            out += otherFactForm(
+                facts.filter { fact in !answers.contains { $0.fact.name == fact.name } }, program, state: state,
+                language)
         }
         out += answersList(answers, program, language, head)
         var w = JSONWriter(reservingCapacity: 512)
         w.appendValue(caseValue)
         let json = String(decoding: w.bytes, as: UTF8.self) + "\n"
-        let href = "data:application/json;charset=utf-8," + (json.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        out += "<p><a id=\"download\" download=\"\(e(fileSafe(caseID))).json\" href=\"\(e(href))\">\(e(t(.download, language)))</a>"
-        out += " · <a href=\"/?lang=\(language.rawValue)&amp;pilot=\(e(program.name))\">\(e(t(.restart, language)))</a></p>\n"
-        out += "<p class=\"ruleset\">\(e(t(.ruleSet, language))): \(e(program.name)), sha256 <code>\(e(program.sha256))</code></p>\n"
+        let href =
+            "data:application/json;charset=utf-8,"
+            + (json.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        out +=
+            "<p><a id=\"download\" download=\"\(e(fileSafe(caseID))).json\" href=\"\(e(href))\">\(e(t(.download, language)))</a>"
+        out +=
+            " · <a href=\"/?lang=\(language.rawValue)&amp;pilot=\(e(program.name))\">\(e(t(.restart, language)))</a></p>\n"
+        out +=
+            "<p class=\"ruleset\">\(e(t(.ruleSet, language))): \(e(program.name)), sha256 <code>\(e(program.sha256))</code></p>\n"
         return out
     }
 
@@ -155,32 +181,43 @@ enum IntakePage {
         }
     }
 
-    private static func hiddenState(_ program: Program, _ language: TextLanguage, _ caseID: String,
-                                    _ answers: [(fact: FactInfo, value: String)], _ skipped: Set<String>) -> String {
-        var out = "<input type=\"hidden\" name=\"pilot\" value=\"\(e(program.name))\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
+    private static func hiddenState(
+        _ program: Program, _ language: TextLanguage, _ caseID: String,
+        _ answers: [(fact: FactInfo, value: String)], _ skipped: Set<String>
+    ) -> String {
+        var out =
+            "<input type=\"hidden\" name=\"pilot\" value=\"\(e(program.name))\"><input type=\"hidden\" name=\"lang\" value=\"\(language.rawValue)\">"
         out += "<input type=\"hidden\" name=\"case_id\" value=\"\(e(caseID))\">"
         for (fact, value) in answers { out += "<input type=\"hidden\" name=\"\(e(fact.name))\" value=\"\(e(value))\">" }
-        if !skipped.isEmpty { out += "<input type=\"hidden\" name=\"skip\" value=\"\(e(skipped.sorted().joined(separator: ",")))\">" }
+        if !skipped.isEmpty {
+            out += "<input type=\"hidden\" name=\"skip\" value=\"\(e(skipped.sorted().joined(separator: ",")))\">"
+        }
         return out
     }
 
-    private static func questionForm(_ fact: FactInfo, text: String, suggested: String?, state: String, _ language: TextLanguage,
-                                     canSkip: Bool, program: Program? = nil) -> String {
-        var out = "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"question\" data-fact=\"\(e(fact.name))\">\(state)"
-        out += "<fieldset><legend>\(e(t(.question, language)))</legend><p class=\"ask\"><label for=\"answer\">\(e(text))</label></p>"
+    private static func questionForm(
+        _ fact: FactInfo, text: String, suggested: String?, state: String, _ language: TextLanguage,
+        canSkip: Bool, program: Program? = nil
+    ) -> String {
+        var out =
+            "<form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"question\" data-fact=\"\(e(fact.name))\">\(state)"
+        out +=
+            "<fieldset><legend>\(e(t(.question, language)))</legend><p class=\"ask\"><label for=\"answer\">\(e(text))</label></p>"
         if let program, let party = ServiceJSON.checkedBy(fact.name, program, language) {
             out += "<p class=\"who\">\(e(t(.checkedBy, language))): \(e(party))</p>"
         }
         let name = e(fact.name)
         switch fact.type {
         case .bool:
-            out += "<label><input type=\"radio\" id=\"answer\" name=\"\(name)\" value=\"true\" required> \(e(t(.yes, language)))</label> "
+            out +=
+                "<label><input type=\"radio\" id=\"answer\" name=\"\(name)\" value=\"true\" required> \(e(t(.yes, language)))</label> "
             out += "<label><input type=\"radio\" name=\"\(name)\" value=\"false\"> \(e(t(.no, language)))</label>"
         case .enumeration(let values):
             out += "<select id=\"answer\" name=\"\(name)\" required><option value=\"\"></option>"
             for value in values {
                 // The rule file's text for an option, beside the value the case holds.
-                let reads = program.flatMap { $0.texts.option(value, of: fact.name, in: language) }.map { ": \($0)" } ?? ""
+                let reads =
+                    program.flatMap { $0.texts.option(value, of: fact.name, in: language) }.map { ": \($0)" } ?? ""
                 out += "<option value=\"\(e(value))\">\(e(value + reads))</option>"
             }
             out += "</select>"
@@ -192,58 +229,89 @@ enum IntakePage {
             out += "<input type=\"text\" id=\"answer\" name=\"\(name)\" required>"
         }
         out += " <button type=\"submit\">\(e(t(.next, language)))</button>"
-        if canSkip { out += " <button type=\"submit\" name=\"skip_add\" value=\"\(name)\" formnovalidate>\(e(t(.unknown, language)))</button>" }
+        if canSkip {
+            out +=
+                " <button type=\"submit\" name=\"skip_add\" value=\"\(name)\" formnovalidate>\(e(t(.unknown, language)))</button>"
+        }
         return out + "</fieldset></form>\n"
     }
 
     /// Any fact not yet given, unasked: a decided verdict lists no missing facts, yet the case
     /// worker may know more (a V-number found after a `refer`).
-    private static func otherFactForm(_ facts: [FactInfo], _ program: Program, state: String, _ language: TextLanguage) -> String {
+    private static func otherFactForm(_ facts: [FactInfo], _ program: Program, state: String, _ language: TextLanguage)
+        -> String
+    {
         guard !facts.isEmpty else { return "" }
-        var out = "<details><summary>\(e(t(.other, language)))</summary><form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"other\">\(state)"
-        out += "<select name=\"add_fact\">" + facts.map { "<option value=\"\(e($0.name))\">\(e(ServiceJSON.question($0, program, language)))</option>" }.joined() + "</select> "
-        out += "<input type=\"text\" name=\"add_value\" required> <button type=\"submit\">\(e(t(.next, language)))</button></form></details>\n"
+        var out =
+            "<details><summary>\(e(t(.other, language)))</summary><form method=\"get\" action=\"/\" autocomplete=\"off\" id=\"other\">\(state)"
+        out +=
+            "<select name=\"add_fact\">"
+            + facts.map { "<option value=\"\(e($0.name))\">\(e(ServiceJSON.question($0, program, language)))</option>" }
+            .joined() + "</select> "
+        out +=
+            "<input type=\"text\" name=\"add_value\" required> <button type=\"submit\">\(e(t(.next, language)))</button></form></details>\n"
         return out
     }
 
     private static func verdictSection(_ verdict: Verdict, _ program: Program, _ language: TextLanguage) -> String {
-        var out = "<section id=\"verdict\" data-decision=\"\(e(verdict.decision))\" data-question=\"\(e(verdict.question))\">"
+        var out =
+            "<section id=\"verdict\" data-decision=\"\(e(verdict.decision))\" data-question=\"\(e(verdict.question))\">"
         // The decision in words: the rule file's outcome text, as `eval` explains it.
         let words = FrameText(language)
-        let label = verdict.decision == DecisionResult.undetermined ? words.undetermined(missing: verdict.missingFacts.count)
-            : program.texts.text(.outcome(decision: verdict.question, outcome: verdict.decision), in: language) ?? words.outcome(verdict.decision)
-        out += "<h2>\(e(t(.decision, language))): <span id=\"decision\" class=\"decision \(e(verdict.decision))\">\(e(label))</span> <code>\(e(verdict.decision))</code></h2>"
+        let label =
+            verdict.decision == DecisionResult.undetermined
+            ? words.undetermined(missing: verdict.missingFacts.count)
+            : program.texts.text(.outcome(decision: verdict.question, outcome: verdict.decision), in: language)
+                ?? words.outcome(verdict.decision)
+        out +=
+            "<h2>\(e(t(.decision, language))): <span id=\"decision\" class=\"decision \(e(verdict.decision))\">\(e(label))</span> <code>\(e(verdict.decision))</code></h2>"
         let deciding = verdict.reasons.filter { !$0.isOverridden }
         let overridden = verdict.reasons.filter(\.isOverridden)
         if !deciding.isEmpty { out += reasons(deciding, id: "reasons", t(.reasons, language), program, language) }
-        if !overridden.isEmpty { out += reasons(overridden, id: "overridden", t(.overridden, language), program, language) }
+        if !overridden.isEmpty {
+            out += reasons(overridden, id: "overridden", t(.overridden, language), program, language)
+        }
         if !verdict.referrals.isEmpty {
-            out += "<h3>\(e(t(.referrals, language)))</h3><ul id=\"referrals\">" + verdict.referrals.map { "<li>\(described(.referrals, $0, program, language))</li>" }.joined() + "</ul>"
+            out +=
+                "<h3>\(e(t(.referrals, language)))</h3><ul id=\"referrals\">"
+                + verdict.referrals.map { "<li>\(described(.referrals, $0, program, language))</li>" }.joined()
+                + "</ul>"
         }
         if !verdict.missingFacts.isEmpty {
             out += "<h3>\(e(t(.missing, language)))</h3><ul id=\"missing\">"
             for name in verdict.missingFacts {
                 let fact = program.factSlots[name].map { program.facts[$0] }
-                var line = "<li data-fact=\"\(e(name))\">\(e(fact.map { ServiceJSON.question($0, program, language) } ?? name)) <code>\(e(name))</code>"
-                if let party = ServiceJSON.checkedBy(name, program, language) { line += " — \(e(t(.checkedBy, language))) <strong>\(e(party))</strong>" }
+                var line =
+                    "<li data-fact=\"\(e(name))\">\(e(fact.map { ServiceJSON.question($0, program, language) } ?? name)) <code>\(e(name))</code>"
+                if let party = ServiceJSON.checkedBy(name, program, language) {
+                    line += " — \(e(t(.checkedBy, language))) <strong>\(e(party))</strong>"
+                }
                 out += line + "</li>"
             }
             out += "</ul>"
         }
         if !verdict.actions.isEmpty {
-            out += "<h3>\(e(t(.actions, language)))</h3><ul id=\"actions\">" + verdict.actions.map { "<li>\(described(.actions, $0, program, language))</li>" }.joined() + "</ul>"
+            out +=
+                "<h3>\(e(t(.actions, language)))</h3><ul id=\"actions\">"
+                + verdict.actions.map { "<li>\(described(.actions, $0, program, language))</li>" }.joined() + "</ul>"
         }
         if let advice = verdict.scenarioAdvice {
-            let advised = advice.scenario.flatMap { program.texts.text(.outcome(decision: VerdictBuilder.adviceDecision, outcome: $0), in: language) }
+            let advised =
+                advice.scenario.flatMap {
+                    program.texts.text(.outcome(decision: VerdictBuilder.adviceDecision, outcome: $0), in: language)
+                }
                 ?? (advice.scenario == nil ? FrameText(language)[.noAdviceYet] : "")
-            out += "<h3>\(e(t(.advice, language)))</h3><p id=\"advice\">\(e(advised)) <code>\(e(advice.scenario ?? "null"))</code></p>"
+            out +=
+                "<h3>\(e(t(.advice, language)))</h3><p id=\"advice\">\(e(advised)) <code>\(e(advice.scenario ?? "null"))</code></p>"
             if !advice.reasons.isEmpty { out += reasons(advice.reasons, id: "advice-reasons", "", program, language) }
         }
         return out + "</section>\n"
     }
 
     /// A referral or action: the rule file's text for it, then its code.
-    private static func described(_ kind: VocabularyDeclaration.Kind, _ code: String, _ program: Program, _ language: TextLanguage) -> String {
+    private static func described(
+        _ kind: VocabularyDeclaration.Kind, _ code: String, _ program: Program, _ language: TextLanguage
+    ) -> String {
         let text = program.texts.text(.word(kind, code), in: language)
         return (text.map { e($0) + " " } ?? "") + "<code>\(e(code))</code>"
     }
@@ -264,7 +332,9 @@ enum IntakePage {
             out += "<ol>"
             for item in lines.items {
                 out += "<li>\(code(item.text))"
-                if !item.details.isEmpty { out += "<ul>" + item.details.map { "<li>\(code($0))</li>" }.joined() + "</ul>" }
+                if !item.details.isEmpty {
+                    out += "<ul>" + item.details.map { "<li>\(code($0))</li>" }.joined() + "</ul>"
+                }
                 out += "</li>"
             }
             out += "</ol>"
@@ -280,11 +350,14 @@ enum IntakePage {
         }.joined()
     }
 
-    private static func reasons(_ list: [VerdictReason], id: String, _ heading: String, _ program: Program, _ language: TextLanguage) -> String {
+    private static func reasons(
+        _ list: [VerdictReason], id: String, _ heading: String, _ program: Program, _ language: TextLanguage
+    ) -> String {
         var out = heading.isEmpty ? "" : "<h3>\(e(heading))</h3>"
         out += "<ol id=\"\(id)\">"
         for reason in list {
-            out += "<li><strong>\(e(VerdictText.title(of: reason, program: program, language: language)))</strong> <code>\(e(reason.code))</code>"
+            out +=
+                "<li><strong>\(e(VerdictText.title(of: reason, program: program, language: language)))</strong> <code>\(e(reason.code))</code>"
             if !reason.source.isEmpty { out += "<br><small>\(e(t(.source, language))): \(e(reason.source))</small>" }
             out += "</li>"
         }
@@ -292,14 +365,17 @@ enum IntakePage {
     }
 
     /// The answers given, each with a link that takes it back.
-    private static func answersList(_ answers: [(fact: FactInfo, value: String)], _ program: Program, _ language: TextLanguage,
-                                    _ head: HTTPRequestHead) -> String {
+    private static func answersList(
+        _ answers: [(fact: FactInfo, value: String)], _ program: Program, _ language: TextLanguage,
+        _ head: HTTPRequestHead
+    ) -> String {
         guard !answers.isEmpty else { return "" }
         var out = "<h3>\(e(t(.answers, language)))</h3><dl id=\"answers\">"
         for (fact, value) in answers {
             let without = head.query.filter { $0.name != fact.name && $0.name != "skip_add" }
                 .map { "\(percent($0.name))=\(percent($0.value))" }.joined(separator: "&")
-            out += "<dt>\(e(ServiceJSON.question(fact, program, language)))</dt><dd><code>\(e(value))</code> <a href=\"/?\(e(without))\">×</a></dd>"
+            out +=
+                "<dt>\(e(ServiceJSON.question(fact, program, language)))</dt><dd><code>\(e(value))</code> <a href=\"/?\(e(without))\">×</a></dd>"
         }
         return out + "</dl>\n"
     }
@@ -309,7 +385,9 @@ enum IntakePage {
     }
 
     private static func fileSafe(_ text: String) -> String {
-        String(text.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" }.prefix(64))
+        String(
+            text.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" }
+                .prefix(64))
     }
 
     private static func today() -> String {

@@ -85,8 +85,12 @@ public final class ServedRules: @unchecked Sendable {
             if runTests {
                 let report = TestRunner(program: program).run()
                 if report.failed > 0 {
-                    let titles = report.results.filter { !$0.passed }.prefix(3).map { "`\($0.test.title)`" }.joined(separator: ", ")
-                    throw LoadFailure(message: "the tests of `\(pilot)` fail: \(report.failed) of \(report.results.count) (\(titles))", diagnostics: "", isUsage: false)
+                    let titles = report.results.filter { !$0.passed }.prefix(3).map { "`\($0.test.title)`" }.joined(
+                        separator: ", ")
+                    throw LoadFailure(
+                        message:
+                            "the tests of `\(pilot)` fail: \(report.failed) of \(report.results.count) (\(titles))",
+                        diagnostics: "", isUsage: false)
                 }
             }
             programs.append(program)

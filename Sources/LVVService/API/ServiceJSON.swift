@@ -93,13 +93,21 @@ enum ServiceJSON {
             }
             w.appendRaw(",")
             w.appendKey("title")
-            if let title = program.texts.text(.fact(fact.name), in: language) ?? fact.title { w.appendString(title) } else { w.appendRaw("null") }
+            if let title = program.texts.text(.fact(fact.name), in: language) ?? fact.title {
+                w.appendString(title)
+            } else {
+                w.appendRaw("null")
+            }
             w.appendRaw(",")
             w.appendKey("question")
             w.appendString(question(fact, program, language))
             w.appendRaw(",")
             w.appendKey("checked_by")
-            if let party = checkedBy(fact.name, program, language) { w.appendString(party) } else { w.appendRaw("null") }
+            if let party = checkedBy(fact.name, program, language) {
+                w.appendString(party)
+            } else {
+                w.appendRaw("null")
+            }
             w.appendRaw("}")
         }
         w.appendRaw("]}\n")

@@ -31,8 +31,9 @@ public final class ServiceRoutes: HTTPHandler {
 
     private func decider(_ program: Program) -> Decider {
         if let cached = deciders[program.name], cached.program === program { return cached }
-        let made = Decider(program: program, reader: CaseReader(program: program), builder: VerdictBuilder(program: program),
-                           prefixes: VerdictJSON.ReasonPrefixes(program: program))
+        let made = Decider(
+            program: program, reader: CaseReader(program: program), builder: VerdictBuilder(program: program),
+            prefixes: VerdictJSON.ReasonPrefixes(program: program))
         deciders[program.name] = made
         return made
     }
@@ -58,7 +59,9 @@ public final class ServiceRoutes: HTTPHandler {
             }
         case ["healthz"]:
             return only(["GET", "HEAD"], head, language, global) {
-                .respond(.json(200, Array("{\"status\":\"ok\",\"pilots\":\(snapshot.pilots.count)}\n".utf8), headers: global))
+                .respond(
+                    .json(200, Array("{\"status\":\"ok\",\"pilots\":\(snapshot.pilots.count)}\n".utf8), headers: global)
+                )
             }
         case ["openapi.json"]:
             return only(["GET", "HEAD"], head, language, global) {
@@ -68,9 +71,14 @@ public final class ServiceRoutes: HTTPHandler {
             return only(["GET", "HEAD"], head, language, global) {
                 .respond(.json(200, ServiceJSON.pilots(snapshot), headers: global))
             }
-        case let s where s.count == 4 && s[0] == "v1" && s[1] == "pilots" && ["facts", "decide", "batch"].contains(s[3]):
+        case let s
+        where s.count == 4 && s[0] == "v1" && s[1] == "pilots" && ["facts", "decide", "batch"].contains(s[3]):
             guard let program = snapshot.program(s[2]) else {
-                return .respond(error(404, "unknown_pilot", "this service does not serve the pilot `\(s[2])`; `GET /v1/pilots` lists the ones it does", language, global))
+                return .respond(
+                    error(
+                        404, "unknown_pilot",
+                        "this service does not serve the pilot `\(s[2])`; `GET /v1/pilots` lists the ones it does",
+                        language, global))
             }
             let stamp = [(name: HTTPServer.hashHeader, value: program.sha256)]
             switch s[3] {
@@ -82,12 +90,18 @@ public final class ServiceRoutes: HTTPHandler {
             case "decide":
                 return only(["POST"], head, language, stamp) {
                     if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
-                    guard let trace = self.flag(head, "trace", default: true), let whyNot = self.flag(head, "why_not", default: false) else {
-                        return .respond(self.error(400, "bad_parameter", "`trace` and `why_not` are `true` or `false`", language, stamp))
+                    guard let trace = self.flag(head, "trace", default: true),
+                        let whyNot = self.flag(head, "why_not", default: false)
+                    else {
+                        return .respond(
+                            self.error(
+                                400, "bad_parameter", "`trace` and `why_not` are `true` or `false`", language, stamp))
                     }
                     let text = head.parameter("format") == "text"
                     if let format = head.parameter("format"), format != "text", format != "json" {
-                        return .respond(self.error(400, "bad_parameter", "`format` is `json` or `text`, not `\(format)`", language, stamp))
+                        return .respond(
+                            self.error(
+                                400, "bad_parameter", "`format` is `json` or `text`, not `\(format)`", language, stamp))
                     }
                     return .body(limit: CaseReader.maximumCaseSize) { body in
                         self.decide(body, program, trace: trace, whyNot: whyNot, text: text, language, stamp)
@@ -97,7 +111,8 @@ public final class ServiceRoutes: HTTPHandler {
                 return only(["POST"], head, language, stamp) {
                     if let conflict = self.pinConflict(head, program, language, stamp) { return .respond(conflict) }
                     guard let trace = self.flag(head, "trace", default: true) else {
-                        return .respond(self.error(400, "bad_parameter", "`trace` is `true` or `false`", language, stamp))
+                        return .respond(
+                            self.error(400, "bad_parameter", "`trace` is `true` or `false`", language, stamp))
                     }
                     let processor = self.processor(program, trace: trace)
                     return .stream(headers: [("Content-Type", "application/x-ndjson")] + stamp) { read, write in
@@ -112,15 +127,18 @@ public final class ServiceRoutes: HTTPHandler {
 
     public func refusal(_ problem: HTTPError, head: HTTPRequestHead?) -> HTTPResponse {
         let snapshot = rules.snapshot()
-        let language = head?.parameter("lang").flatMap(TextLanguage.init(rawValue:)) ?? ServiceRoutes.language(of: snapshot)
+        let language =
+            head?.parameter("lang").flatMap(TextLanguage.init(rawValue:)) ?? ServiceRoutes.language(of: snapshot)
         var headers = [(name: HTTPServer.hashHeader, value: snapshot.sha256)]
         if problem.status == 401 { headers.append(("WWW-Authenticate", "Bearer")) }
         return error(problem.status, problem.code, problem.message, language, headers)
     }
 
     /// One case in, the verdict out: exactly `rule-check eval --format json` (or `text`).
-    private func decide(_ body: UnsafeBufferPointer<UInt8>, _ program: Program, trace: Bool, whyNot: Bool, text: Bool,
-                        _ language: TextLanguage, _ stamp: [(name: String, value: String)]) -> HTTPResponse {
+    private func decide(
+        _ body: UnsafeBufferPointer<UInt8>, _ program: Program, trace: Bool, whyNot: Bool, text: Bool,
+        _ language: TextLanguage, _ stamp: [(name: String, value: String)]
+    ) -> HTTPResponse {
         // Without trace, a one-line case takes batch's fast path (case scanner, machine, verdict
         // writer), whose lines are byte for byte those of the readable path (FastBatchEquivalenceTests).
         // A bad case goes the readable way below, for `eval`'s message.
@@ -136,12 +154,17 @@ public final class ServiceRoutes: HTTPHandler {
         var result = reader.read(body)
         // A pin in the body (`"ruleset_sha256"`) is taken out before the case is read.
         if ServiceRoutes.mentionsPin(body), case .success(.object(let members)) = JSONParser.parse(body),
-           let pin = members.first(where: { $0.key == ServiceRoutes.pinKey }) {
+            let pin = members.first(where: { $0.key == ServiceRoutes.pinKey })
+        {
             guard case .string(let wanted) = pin.value else {
-                return error(400, "bad_case", "`ruleset_sha256` must be a text (a sha256 in hexadecimal)", language, stamp)
+                return error(
+                    400, "bad_case", "`ruleset_sha256` must be a text (a sha256 in hexadecimal)", language, stamp)
             }
             if wanted.lowercased() != program.sha256 {
-                return error(409, "ruleset_mismatch", "the case pins rule set \(wanted); `\(program.name)` is served with \(program.sha256)", language, stamp)
+                return error(
+                    409, "ruleset_mismatch",
+                    "the case pins rule set \(wanted); `\(program.name)` is served with \(program.sha256)", language,
+                    stamp)
             }
             result = reader.read(.object(members.filter { $0.key != ServiceRoutes.pinKey }))
         }
@@ -154,12 +177,17 @@ public final class ServiceRoutes: HTTPHandler {
             if text {
                 var explanation = VerdictText.render(verdict, program: program, trace: trace, language: language)
                 if let search, let counterfactuals {
-                    explanation += WhyNotText.render(counterfactuals, program: program, search: search.search, language: language)
+                    explanation += WhyNotText.render(
+                        counterfactuals, program: program, search: search.search, language: language)
                 }
-                return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Language", language.rawValue)] + stamp,
-                                    body: Array(explanation.utf8))
+                return HTTPResponse(
+                    status: 200,
+                    headers: [("Content-Type", "text/plain; charset=utf-8"), ("Content-Language", language.rawValue)]
+                        + stamp,
+                    body: Array(explanation.utf8))
             }
-            var bytes = VerdictJSON.encode(verdict, program: program, trace: trace, prefixes: decider.prefixes, counterfactuals: counterfactuals)
+            var bytes = VerdictJSON.encode(
+                verdict, program: program, trace: trace, prefixes: decider.prefixes, counterfactuals: counterfactuals)
             bytes.append(UInt8(ascii: "\n"))
             return .json(200, bytes, headers: stamp)
         case .failure(let problem):
@@ -187,23 +215,35 @@ public final class ServiceRoutes: HTTPHandler {
     }
 
     /// 409 when the request pins another rule set (`If-Match` or `?ruleset_sha256=`).
-    private func pinConflict(_ head: HTTPRequestHead, _ program: Program, _ language: TextLanguage,
-                             _ stamp: [(name: String, value: String)]) -> HTTPResponse? {
+    private func pinConflict(
+        _ head: HTTPRequestHead, _ program: Program, _ language: TextLanguage,
+        _ stamp: [(name: String, value: String)]
+    ) -> HTTPResponse? {
         var pins: [String] = []
         if let match = head.header("if-match") {
             pins += match.split(separator: ",").map { $0.trimmingSpaces().replacingQuotes() }
         }
         if let pin = head.parameter(ServiceRoutes.pinKey) { pins.append(pin) }
-        guard !pins.isEmpty, !pins.contains("*"), !pins.contains(where: { $0.lowercased() == program.sha256 }) else { return nil }
-        return error(409, "ruleset_mismatch", "the request pins rule set \(pins.joined(separator: ", ")); `\(program.name)` is served with \(program.sha256)", language, stamp)
+        guard !pins.isEmpty, !pins.contains("*"), !pins.contains(where: { $0.lowercased() == program.sha256 }) else {
+            return nil
+        }
+        return error(
+            409, "ruleset_mismatch",
+            "the request pins rule set \(pins.joined(separator: ", ")); `\(program.name)` is served with \(program.sha256)",
+            language, stamp)
     }
 
     /// The route if the method is one of `methods`, else 405 with `Allow`.
-    private func only(_ methods: [String], _ head: HTTPRequestHead, _ language: TextLanguage,
-                      _ stamp: [(name: String, value: String)], _ route: () -> HTTPRoute) -> HTTPRoute {
+    private func only(
+        _ methods: [String], _ head: HTTPRequestHead, _ language: TextLanguage,
+        _ stamp: [(name: String, value: String)], _ route: () -> HTTPRoute
+    ) -> HTTPRoute {
         guard methods.contains(head.method) else {
-            return .respond(error(405, "method_not_allowed", "`\(head.method)` is not allowed here; use \(methods.joined(separator: " or "))", language,
-                                  stamp + [("Allow", methods.joined(separator: ", "))]))
+            return .respond(
+                error(
+                    405, "method_not_allowed",
+                    "`\(head.method)` is not allowed here; use \(methods.joined(separator: " or "))", language,
+                    stamp + [("Allow", methods.joined(separator: ", "))]))
         }
         return route()
     }
@@ -226,11 +266,14 @@ public final class ServiceRoutes: HTTPHandler {
         return made
     }
 
-    private func error(_ status: Int, _ code: String, _ english: String, _ language: TextLanguage,
-                       _ headers: [(name: String, value: String)]) -> HTTPResponse {
+    private func error(
+        _ status: Int, _ code: String, _ english: String, _ language: TextLanguage,
+        _ headers: [(name: String, value: String)]
+    ) -> HTTPResponse {
         // A bad case keeps the case reader's message (which fact, what is wrong) after the words
         // in the reader's language: without it the case worker cannot tell what to fix.
-        let message = FrameText(language).serviceError(code).map { code == "bad_case" ? "\($0): \(english)" : $0 } ?? english
+        let message =
+            FrameText(language).serviceError(code).map { code == "bad_case" ? "\($0): \(english)" : $0 } ?? english
         return .error(status, code, message, headers: headers + [("Content-Language", language.rawValue)])
     }
 

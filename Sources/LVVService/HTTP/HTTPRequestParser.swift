@@ -93,7 +93,9 @@ public enum HTTPRequestParser {
                 }
                 lines.append(line)
                 if lines.count > maximumFieldCount + 1 {
-                    return .failure(HTTPError(431, "too_many_fields", "a request may have at most \(maximumFieldCount) header fields"))
+                    return .failure(
+                        HTTPError(
+                            431, "too_many_fields", "a request may have at most \(maximumFieldCount) header fields"))
                 }
                 lineStart = i + 1
             } else if byte == cr, i + 1 < bytes.count, bytes[i + 1] != lf {
@@ -104,7 +106,10 @@ public enum HTTPRequestParser {
             i += 1
         }
         if bytes.count - start >= maximumHeadSize {
-            return .failure(HTTPError(431, "header_too_large", "the request line and header fields may take at most \(maximumHeadSize) bytes"))
+            return .failure(
+                HTTPError(
+                    431, "header_too_large",
+                    "the request line and header fields may take at most \(maximumHeadSize) bytes"))
         }
         return .incomplete
     }
@@ -120,7 +125,8 @@ public enum HTTPRequestParser {
         let line = Array(bytes[requestLine])
         let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            return .failure(HTTPError(400, "malformed_request_line", "the request line must be `METHOD /path HTTP/1.1`"))
+            return .failure(
+                HTTPError(400, "malformed_request_line", "the request line must be `METHOD /path HTTP/1.1`"))
         }
         guard parts[0].allSatisfy(isTokenByte) else {
             return .failure(HTTPError(400, "malformed_request_line", "the method is not a token"))
@@ -138,7 +144,10 @@ public enum HTTPRequestParser {
         }
         let target = parts[1]
         guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return .failure(HTTPError(400, "malformed_request_line", "the request target must be a path starting with `/`, in visible ASCII"))
+            return .failure(
+                HTTPError(
+                    400, "malformed_request_line",
+                    "the request target must be a path starting with `/`, in visible ASCII"))
         }
         let targetText = String(decoding: target, as: UTF8.self)
         let pathEnd = target.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
@@ -148,9 +157,10 @@ public enum HTTPRequestParser {
             for pair in target[(pathEnd + 1)...].split(separator: UInt8(ascii: "&")) where !pair.isEmpty {
                 let eq = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
                 guard let name = decode(pair[pair.startIndex..<eq]),
-                      let value = decode(eq < pair.endIndex ? pair[(eq + 1)...] : pair[eq..<eq])
+                    let value = decode(eq < pair.endIndex ? pair[(eq + 1)...] : pair[eq..<eq])
                 else {
-                    return .failure(HTTPError(400, "malformed_query", "the query has a bad percent escape or is not UTF-8"))
+                    return .failure(
+                        HTTPError(400, "malformed_query", "the query has a bad percent escape or is not UTF-8"))
                 }
                 query.append((name, value))
             }
@@ -170,7 +180,8 @@ public enum HTTPRequestParser {
                 return .failure(HTTPError(400, "malformed_header", "a header line must be `Name: value`"))
             }
             guard field[..<colon].allSatisfy(isTokenByte) else {
-                return .failure(HTTPError(400, "malformed_header", "a header name must be a token, with no space before the colon"))
+                return .failure(
+                    HTTPError(400, "malformed_header", "a header name must be a token, with no space before the colon"))
             }
             var valueStart = colon + 1
             var valueEnd = field.count
@@ -185,7 +196,8 @@ public enum HTTPRequestParser {
             switch name {
             case "content-length":
                 guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                    return .failure(HTTPError(400, "malformed_content_length", "`Content-Length` must be a number of bytes"))
+                    return .failure(
+                        HTTPError(400, "malformed_content_length", "`Content-Length` must be a number of bytes"))
                 }
                 let number = value.utf8.count > 15 ? Int.max : Int(value)!
                 if let earlier = contentLength, earlier != number {
@@ -204,22 +216,27 @@ public enum HTTPRequestParser {
             headers.append((name, value))
         }
         if hasTransferEncoding, contentLength != nil {
-            return .failure(HTTPError(400, "malformed_content_length", "`Content-Length` and `Transfer-Encoding` together are refused"))
+            return .failure(
+                HTTPError(
+                    400, "malformed_content_length", "`Content-Length` and `Transfer-Encoding` together are refused"))
         }
         if isHTTP11, hosts != 1 {
             return .failure(HTTPError(400, "malformed_host", "an HTTP/1.1 request needs exactly one `Host` field"))
         }
         let keepAlive = isHTTP11 ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
         let method = String(decoding: parts[0], as: UTF8.self)
-        return .complete(HTTPRequestHead(
-            method: method, target: targetText, path: path, query: query, isHTTP11: isHTTP11, headers: headers,
-            contentLength: contentLength, hasTransferEncoding: hasTransferEncoding, keepAlive: keepAlive, length: length))
+        return .complete(
+            HTTPRequestHead(
+                method: method, target: targetText, path: path, query: query, isHTTP11: isHTTP11, headers: headers,
+                contentLength: contentLength, hasTransferEncoding: hasTransferEncoding, keepAlive: keepAlive,
+                length: length))
     }
 
     /// tchar of RFC 9110 5.6.2.
     private static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(b)

@@ -11,12 +11,16 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
     /// `{"error":"code","message":"…"}`, the shape of every error the service gives.
-    public static func error(_ status: Int, _ code: String, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    public static func error(
+        _ status: Int, _ code: String, _ message: String, headers: [(name: String, value: String)] = []
+    ) -> HTTPResponse {
         json(status, errorBody(code, message), headers: headers)
     }
 
@@ -34,10 +38,16 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The bytes of the status line and header fields, ending with the empty line.
-    public static func head(status: Int, headers: [(name: String, value: String)], contentLength: Int?, close: Bool) -> [UInt8] {
+    public static func head(status: Int, headers: [(name: String, value: String)], contentLength: Int?, close: Bool)
+        -> [UInt8]
+    {
         var text = "HTTP/1.1 \(status) \(reason(status))\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        if let contentLength { text += "Content-Length: \(contentLength)\r\n" } else { text += "Transfer-Encoding: chunked\r\n" }
+        if let contentLength {
+            text += "Content-Length: \(contentLength)\r\n"
+        } else {
+            text += "Transfer-Encoding: chunked\r\n"
+        }
         if close { text += "Connection: close\r\n" }
         text += "\r\n"
         return Array(text.utf8)

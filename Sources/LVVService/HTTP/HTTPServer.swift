@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// What the server asks of the application: a route for each request head, and the response
 /// for an error found before routing. One handler per worker thread (it may keep scratch state).
@@ -22,8 +23,12 @@ public enum HTTPRoute {
     case body(limit: Int, (UnsafeBufferPointer<UInt8>) -> HTTPResponse)
     /// Stream: the body is read through `read` (like `read(2)`) while the answer, 200 with these
     /// header fields, is written through `write` in chunks. It runs on the worker, blocking.
-    case stream(headers: [(name: String, value: String)], (_ read: (UnsafeMutablePointer<UInt8>, Int) -> Int,
-                                                         _ write: (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32)) -> Void)
+    case stream(
+        headers: [(name: String, value: String)],
+        (
+            _ read: (UnsafeMutablePointer<UInt8>, Int) -> Int,
+            _ write: (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32)
+        ) -> Void)
 }
 
 /// HTTP/1.1 over POSIX sockets: a listening socket and its connections in one poller, served by
@@ -171,7 +176,8 @@ public final class HTTPServer: @unchecked Sendable {
             lock.lock()
             if openCount >= configuration.maximumConnections || Int(fd) >= connections.count {
                 lock.unlock()
-                let busy = HTTPResponse.error(503, "too_many_connections", "the service has too many open connections").serialized(close: true)
+                let busy = HTTPResponse.error(503, "too_many_connections", "the service has too many open connections")
+                    .serialized(close: true)
                 _ = busy.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, HTTPServer.sendFlags) }
                 close(fd)
                 continue
@@ -193,7 +199,8 @@ public final class HTTPServer: @unchecked Sendable {
         let fd = Int(token & 0xFFFF_FFFF)
         lock.lock()
         defer { lock.unlock() }
-        guard fd < connections.count, let connection = connections[fd], connection.token == token, !connection.busy else { return nil }
+        guard fd < connections.count, let connection = connections[fd], connection.token == token, !connection.busy
+        else { return nil }
         connection.busy = true
         return connection
     }
@@ -234,7 +241,9 @@ public final class HTTPServer: @unchecked Sendable {
         var consumed = 0
         var completed = false
         requests: while !closing, consumed < connection.buffer.count {
-            let parsed = connection.buffer.withUnsafeBufferPointer { HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: $0[consumed...])) }
+            let parsed = connection.buffer.withUnsafeBufferPointer {
+                HTTPRequestParser.parse(UnsafeBufferPointer(rebasing: $0[consumed...]))
+            }
             let head: HTTPRequestHead
             switch parsed {
             case .incomplete:
@@ -258,7 +267,9 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if head.hasTransferEncoding {
                 // The body's end cannot be found without decoding it: refuse, and close.
-                let response = handler.refusal(HTTPError(411, "length_required", "chunked request bodies are not read; send `Content-Length`"), head: head)
+                let response = handler.refusal(
+                    HTTPError(411, "length_required", "chunked request bodies are not read; send `Content-Length`"),
+                    head: head)
                 out += response.serialized(close: true)
                 log(head, response.status, started: started, response)
                 closing = true
@@ -271,11 +282,15 @@ public final class HTTPServer: @unchecked Sendable {
                 if case .body(let l, _) = route {
                     limit = l
                     if head.contentLength == nil {
-                        route = .respond(handler.refusal(HTTPError(411, "length_required", "this request needs a body with `Content-Length`"), head: head))
+                        route = .respond(
+                            handler.refusal(
+                                HTTPError(411, "length_required", "this request needs a body with `Content-Length`"),
+                                head: head))
                     }
                 }
                 if length > limit {
-                    let response = handler.refusal(HTTPError(413, "body_too_large", "the body may be at most \(limit) bytes"), head: head)
+                    let response = handler.refusal(
+                        HTTPError(413, "body_too_large", "the body may be at most \(limit) bytes"), head: head)
                     out += response.serialized(close: true)
                     log(head, response.status, started: started, response)
                     closing = true
@@ -294,7 +309,11 @@ public final class HTTPServer: @unchecked Sendable {
                 switch route {
                 case .respond(let r): response = r
                 case .body(_, let answer):
-                    response = connection.buffer.withUnsafeBufferPointer { answer(UnsafeBufferPointer(rebasing: $0[(consumed + head.length)..<(consumed + head.length + length)])) }
+                    response = connection.buffer.withUnsafeBufferPointer {
+                        answer(
+                            UnsafeBufferPointer(
+                                rebasing: $0[(consumed + head.length)..<(consumed + head.length + length)]))
+                    }
                 case .stream: response = HTTPResponse(status: 500)
                 }
                 consumed += head.length + length
@@ -308,7 +327,11 @@ public final class HTTPServer: @unchecked Sendable {
                 if head.expectsContinue, !connection.continued, available < length { out += HTTPServer.continueLine }
                 connection.continued = false
                 if !out.isEmpty {
-                    guard sendAll(fd, out) else { closing = true; out = []; break requests }
+                    guard sendAll(fd, out) else {
+                        closing = true
+                        out = []
+                        break requests
+                    }
                     out = []
                 }
                 consumed += head.length
@@ -372,13 +395,21 @@ public final class HTTPServer: @unchecked Sendable {
     /// from what is buffered first, then from the socket, never past `Content-Length`.
     private func stream(
         _ connection: Connection, _ head: HTTPRequestHead, _ headers: [(name: String, value: String)],
-        _ run: ((UnsafeMutablePointer<UInt8>, Int) -> Int, (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32)) -> Void,
+        _ run: ((UnsafeMutablePointer<UInt8>, Int) -> Int, (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32))
+            -> Void,
         buffered consumed: inout Int, length: Int
     ) -> Bool {
         let fd = connection.fd
         let chunked = head.isHTTP11
-        let headBytes = HTTPResponse.head(status: 200, headers: headers, contentLength: chunked ? nil : nil, close: !chunked || !head.keepAlive)
-        var headToSend = chunked ? headBytes : Array(String(decoding: headBytes, as: UTF8.self).replacingOccurrences(of: "Transfer-Encoding: chunked\r\n", with: "").utf8)
+        let headBytes = HTTPResponse.head(
+            status: 200, headers: headers, contentLength: chunked ? nil : nil, close: !chunked || !head.keepAlive)
+        var headToSend =
+            chunked
+            ? headBytes
+            : Array(
+                String(decoding: headBytes, as: UTF8.self).replacingOccurrences(
+                    of: "Transfer-Encoding: chunked\r\n", with: ""
+                ).utf8)
         setBlocking(fd, true)
         defer { setBlocking(fd, false) }
         var remaining = length
@@ -396,7 +427,10 @@ public final class HTTPServer: @unchecked Sendable {
             }
             while true {
                 let n = recv(fd, pointer, min(count, remaining), 0)
-                if n > 0 { remaining -= n; return n }
+                if n > 0 {
+                    remaining -= n
+                    return n
+                }
                 if n < 0, errno == EINTR { continue }
                 readFailed = true
                 if n == 0 { errno = ECONNRESET }
@@ -406,14 +440,20 @@ public final class HTTPServer: @unchecked Sendable {
         var writeFailed = false
         let write: (UnsafeBufferPointer<UInt8>) -> (written: Int, error: Int32) = { bytes in
             if !headToSend.isEmpty {
-                guard self.sendAll(fd, headToSend) else { writeFailed = true; return (0, errno == 0 ? EPIPE : errno) }
+                guard self.sendAll(fd, headToSend) else {
+                    writeFailed = true
+                    return (0, errno == 0 ? EPIPE : errno)
+                }
                 headToSend = []
             }
             if bytes.isEmpty { return (0, 0) }
             var frame = chunked ? Array((String(bytes.count, radix: 16) + "\r\n").utf8) : []
             frame.append(contentsOf: bytes)
             if chunked { frame += [13, 10] }
-            guard self.sendAll(fd, frame) else { writeFailed = true; return (0, errno == 0 ? EPIPE : errno) }
+            guard self.sendAll(fd, frame) else {
+                writeFailed = true
+                return (0, errno == 0 ? EPIPE : errno)
+            }
             return (bytes.count, 0)
         }
         run(read, write)
@@ -434,7 +474,10 @@ public final class HTTPServer: @unchecked Sendable {
             var sent = 0
             while sent < p.count {
                 let n = send(fd, p.baseAddress! + sent, p.count - sent, HTTPServer.sendFlags)
-                if n > 0 { sent += n; continue }
+                if n > 0 {
+                    sent += n
+                    continue
+                }
                 if n < 0, errno == EINTR { continue }
                 if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
                     var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
@@ -477,9 +520,13 @@ public final class HTTPServer: @unchecked Sendable {
                     let waiting = !connection.buffer.isEmpty
                     let response = HTTPResponse.error(
                         408, "request_timeout",
-                        waiting ? "the request did not arrive in time" : "the connection was idle past the keep-alive timeout"
+                        waiting
+                            ? "the request did not arrive in time"
+                            : "the connection was idle past the keep-alive timeout"
                     ).serialized(close: true)
-                    _ = response.withUnsafeBufferPointer { send(connection.fd, $0.baseAddress, $0.count, HTTPServer.sendFlags | Int32(MSG_DONTWAIT)) }
+                    _ = response.withUnsafeBufferPointer {
+                        send(connection.fd, $0.baseAddress, $0.count, HTTPServer.sendFlags | Int32(MSG_DONTWAIT))
+                    }
                     log(method: "-", path: "-", 408, started: now, nil)
                 }
                 closeConnection(connection)
@@ -491,16 +538,21 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// One line per request: time, method, path (never the query: it may hold facts), status,
     /// duration and rule-set hash. Nothing else about the request is written anywhere.
-    private func log(_ head: HTTPRequestHead, _ status: Int, started: UInt64, _ response: HTTPResponse?, hash: String? = nil) {
+    private func log(
+        _ head: HTTPRequestHead, _ status: Int, started: UInt64, _ response: HTTPResponse?, hash: String? = nil
+    ) {
         log(method: head.method, path: head.path, status, started: started, response, hash: hash)
     }
 
-    private func log(method: String, path: String, _ status: Int, started: UInt64, _ response: HTTPResponse?, hash: String? = nil) {
+    private func log(
+        method: String, path: String, _ status: Int, started: UInt64, _ response: HTTPResponse?, hash: String? = nil
+    ) {
         guard let descriptor = configuration.accessLog else { return }
         let milliseconds = Double(Clock.now() - started) / 1e6
         let hash = hash ?? response?.header(HTTPServer.hashHeader) ?? "-"
         let safePath = String(path.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
-        let line = "\(Clock.timestamp()) \(method) \(safePath) \(status) \(String(format: "%.3f", milliseconds))ms \(hash)\n"
+        let line =
+            "\(Clock.timestamp()) \(method) \(safePath) \(status) \(String(format: "%.3f", milliseconds))ms \(hash)\n"
         logLock.lock()
         _ = Array(line.utf8).withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
         logLock.unlock()
@@ -564,11 +616,19 @@ public final class HTTPServer: @unchecked Sendable {
         if family == AF_INET {
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = port.bigEndian
-            bound = withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            bound = withUnsafePointer(to: &v4) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
         } else {
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = port.bigEndian
-            bound = withUnsafePointer(to: &v6) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            bound = withUnsafePointer(to: &v6) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            }
         }
         guard bound == 0 else {
             let code = errno
@@ -584,9 +644,13 @@ public final class HTTPServer: @unchecked Sendable {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var storage = sockaddr_in6()
         var size = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) } }
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) }
+        }
         // sin_port and sin6_port sit at the same offset.
-        let actual = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } }
+        let actual = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
         return (fd, actual)
     }
 
@@ -628,6 +692,8 @@ enum Clock {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 }

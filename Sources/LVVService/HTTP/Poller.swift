@@ -1,9 +1,10 @@
+import CPoller
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CPoller
 
 /// Readiness of many sockets, one event at a time per socket: each registration fires once
 /// and must be re-armed (epoll's EPOLLONESHOT, kqueue's EV_ONESHOT, in `CPoller`), so the

@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Evaluates a program over a *partial* case: facts not yet chosen may be anything. Every
 /// result is the set of values the expression can take over all completions (an
@@ -103,7 +103,9 @@ struct AbstractEvaluator {
             return .values(vs.map { v in v.map { .bool(($0 != .none && set.contains($0)) != negated) } }.uniqued())
         case .presence(let operand, let isPresent):
             let o = evaluate(operand)
-            guard case .values(let vs) = o else { return .values([.bool(true), .bool(false)] + (o.mayBeUnknown ? [nil] : [])) }
+            guard case .values(let vs) = o else {
+                return .values([.bool(true), .bool(false)] + (o.mayBeUnknown ? [nil] : []))
+            }
             return .values(vs.map { v in v.map { .bool(($0 != .none) == isPresent) } }.uniqued())
         case .conditional(let c, let a, let b):
             let condition = evaluate(c)
@@ -302,10 +304,11 @@ struct AbstractEvaluator {
     func truthValues(_ a: Abstract) -> Set<Bool?> {
         switch a {
         case .values(let vs):
-            return Set(vs.map { v -> Bool? in
-                if case .bool(let b)? = v { return b }
-                return v == nil ? nil : false
-            })
+            return Set(
+                vs.map { v -> Bool? in
+                    if case .bool(let b)? = v { return b }
+                    return v == nil ? nil : false
+                })
         case .anything(let u): return u ? [true, false, nil] : [true, false]
         }
     }

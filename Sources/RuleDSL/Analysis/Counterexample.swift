@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Makes a counterexample read like a case that policy staff can show a colleague.
 ///
@@ -65,7 +65,8 @@ enum Counterexample {
                     var target = example[slot]
                     if target == nil || target == Value.none {
                         // A date no example gives: near the reference date.
-                        guard fact.type == .date, let reference = program.referenceFact, case .date? = current[reference]
+                        guard fact.type == .date, let reference = program.referenceFact,
+                            case .date? = current[reference]
                         else { continue }
                         target = current[reference]
                     }
@@ -87,7 +88,8 @@ enum Counterexample {
                     if shows(trial) { current = trial }
                 }
             }
-            let score = order.filter { current[$0] != nil && current[$0] != Value.none && current[$0] == example[$0] }.count
+            let score = order.filter { current[$0] != nil && current[$0] != Value.none && current[$0] == example[$0] }
+                .count
             if score > bestScore {
                 best = current
                 bestScore = score
@@ -105,7 +107,9 @@ enum Counterexample {
                 guard case .text? = best[slot], program.facts[slot].type == .text else { return true }
                 return best[slot] == example[slot]
             }
-            for slot in order where (textsAgree || program.facts[slot].type != .text) && (best[slot] == nil || best[slot] == Value.none) && program.facts[slot].group == nil
+            for slot in order
+            where (textsAgree || program.facts[slot].type != .text) && (best[slot] == nil || best[slot] == Value.none)
+                && program.facts[slot].group == nil
                 && !program.facts[slot].isGroupPresence
             {
                 guard let value = example[slot], value != .none else { continue }

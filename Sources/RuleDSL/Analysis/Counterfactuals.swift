@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Contrastive explanations: what would have to change for a case to get another outcome.
 ///
@@ -113,7 +113,8 @@ public struct CounterfactualSearch: Sendable {
         let texts = plan.texts.texts
         machine.run(CaseFacts(facts, table: plan.texts), tracing: true, into: result)
         guard let d = result.decision(decision), d.outcome < 0 || texts[Int(d.outcome)] != target else { return nil }
-        let stageRules = Set(program.rules.indices.filter { program.rules[$0].decision == decision && program.rules[$0].stage != nil })
+        let stageRules = Set(
+            program.rules.indices.filter { program.rules[$0].decision == decision && program.rules[$0].stage != nil })
         let relevant = factsRead(by: decision)
         var units: [Unit] = []
         let slots = facts.map { AbstractEvaluator.Slot.assigned($0) }
@@ -128,8 +129,14 @@ public struct CounterfactualSearch: Sendable {
         for (index, exception) in program.exceptions.enumerated()
         where exception.lifts.contains(where: { stageRules.contains($0) }) {
             guard reference.truth(of: exception.condition, facts: facts) != .true,
-                  let assignment = satisfying(exception.condition, facts: facts, reference: reference) else { continue }
-            units.append(Unit(fact: nil, exception: index, options: [(assignment, Counterfactuals.Needed(value: .bool(true), from: .bool(true), to: .bool(true)))]))
+                let assignment = satisfying(exception.condition, facts: facts, reference: reference)
+            else { continue }
+            units.append(
+                Unit(
+                    fact: nil, exception: index,
+                    options: [
+                        (assignment, Counterfactuals.Needed(value: .bool(true), from: .bool(true), to: .bool(true)))
+                    ]))
         }
         // Every stage rule that holds or may hold now must stop holding: a set must touch a fact
         // it read, or bring an exception that lifts it. A necessary condition, used to prune.
@@ -139,13 +146,17 @@ public struct CounterfactualSearch: Sendable {
             var mask: UInt64 = 0
             for (u, unit) in units.enumerated() where u < 64 {
                 if let f = unit.fact, event.facts.contains(f) { mask |= 1 << UInt64(u) }
-                if let e = unit.exception, program.rules[Int(event.index)].liftedBy.contains(e) { mask |= 1 << UInt64(u) }
+                if let e = unit.exception, program.rules[Int(event.index)].liftedBy.contains(e) {
+                    mask |= 1 << UInt64(u)
+                }
             }
             requirements.append(mask)
         }
         let targetID = texts.firstIndex(of: target).map(Int32.init) ?? -2
-        return enumerate(units: Array(units.prefix(64)), facts: facts, decision: decision, kind: .flips(target: target),
-                         requirements: requirements, result: result) { outcome in outcome == targetID }
+        return enumerate(
+            units: Array(units.prefix(64)), facts: facts, decision: decision, kind: .flips(target: target),
+            requirements: requirements, result: result
+        ) { outcome in outcome == targetID }
     }
 
     // MARK: - Settles
@@ -162,8 +173,10 @@ public struct CounterfactualSearch: Sendable {
             let options = values(for: slot, slots: slots, excludingNow: false)
             if !options.isEmpty { units.append(Unit(fact: slot, exception: nil, options: options)) }
         }
-        return enumerate(units: Array(units.prefix(64)), facts: facts, decision: decision, kind: .settles,
-                         requirements: [], result: result) { outcome in outcome >= 0 }
+        return enumerate(
+            units: Array(units.prefix(64)), facts: facts, decision: decision, kind: .settles,
+            requirements: [], result: result
+        ) { outcome in outcome >= 0 }
     }
 
     // MARK: - The search
@@ -206,10 +219,16 @@ public struct CounterfactualSearch: Sendable {
                 let minimal = !found.contains { $0.mask & mask == $0.mask }
                 let hits = requirements.allSatisfy { $0 & mask != 0 }
                 if minimal && hits {
-                    if let set = trySet(combination, units: units, facts: facts, isFlip: isFlip, texts: texts, outcome: outcome, goal: goal) {
+                    if let set = trySet(
+                        combination, units: units, facts: facts, isFlip: isFlip, texts: texts, outcome: outcome,
+                        goal: goal)
+                    {
                         found.append((mask, set))
                     }
-                    if runs > maximumRuns { complete = false; break sizes }
+                    if runs > maximumRuns {
+                        complete = false
+                        break sizes
+                    }
                 }
                 // Next combination in lexicographic order.
                 var i = size - 1
@@ -221,8 +240,9 @@ public struct CounterfactualSearch: Sendable {
             searched = size
             if found.count > limit { break }
         }
-        return Counterfactuals(kind: kind, decision: decision, sets: found.prefix(limit).map(\.set),
-                               hasMore: found.count > limit, searchedUpTo: searched, complete: complete)
+        return Counterfactuals(
+            kind: kind, decision: decision, sets: found.prefix(limit).map(\.set),
+            hasMore: found.count > limit, searchedUpTo: searched, complete: complete)
     }
 
     private func trySet(
@@ -237,30 +257,38 @@ public struct CounterfactualSearch: Sendable {
             let o = outcome(assignment)
             if isFlip {
                 if goal(o) {
-                    let changes = combination.enumerated().map { k, u in change(units[u], option: choice[k], facts: facts) }
+                    let changes = combination.enumerated().map { k, u in
+                        change(units[u], option: choice[k], facts: facts)
+                    }
                     return Counterfactuals.ChangeSet(changes: changes, outcomes: [])
                 }
             } else {
                 guard goal(o) else { return nil }
-                rows.append((combination.enumerated().map { k, u in units[u].options[choice[k]].needed }, texts[Int(o)]))
+                rows.append(
+                    (combination.enumerated().map { k, u in units[u].options[choice[k]].needed }, texts[Int(o)]))
             }
             var k = combination.count - 1
-            while k >= 0 && choice[k] == units[combination[k]].options.count - 1 { choice[k] = 0; k -= 1 }
+            while k >= 0 && choice[k] == units[combination[k]].options.count - 1 {
+                choice[k] = 0
+                k -= 1
+            }
             if k < 0 { break }
             choice[k] += 1
         }
         if isFlip { return nil }
         let changes = combination.map { u in
-            Counterfactuals.Change(fact: units[u].fact, exception: nil, now: units[u].fact.flatMap { facts[$0] },
-                                   needed: Counterfactuals.Needed(value: nil, from: nil, to: nil), assignment: [])
+            Counterfactuals.Change(
+                fact: units[u].fact, exception: nil, now: units[u].fact.flatMap { facts[$0] },
+                needed: Counterfactuals.Needed(value: nil, from: nil, to: nil), assignment: [])
         }
         return Counterfactuals.ChangeSet(changes: changes, outcomes: rows)
     }
 
     private func change(_ unit: Unit, option: Int, facts: [Value?]) -> Counterfactuals.Change {
         let chosen = unit.options[option]
-        return Counterfactuals.Change(fact: unit.fact, exception: unit.exception, now: unit.fact.flatMap { facts[$0] }, needed: chosen.needed,
-                                      assignment: chosen.value)
+        return Counterfactuals.Change(
+            fact: unit.fact, exception: unit.exception, now: unit.fact.flatMap { facts[$0] }, needed: chosen.needed,
+            assignment: chosen.value)
     }
 
     // MARK: - Values
@@ -290,7 +318,8 @@ public struct CounterfactualSearch: Sendable {
         for candidate in search.candidates(for: slot, in: others) {
             guard let value = candidate else { continue }
             if excludingNow, case .some(.some(let current)) = now, current == value { continue }
-            let needed = region(of: slot, value: value, slots: slots, fact: fact)
+            let needed =
+                region(of: slot, value: value, slots: slots, fact: fact)
                 ?? Counterfactuals.Needed(value: value, from: value, to: value)
             if excludingNow, let r = nowRegion, r.from == needed.from, r.to == needed.to, r.isRange { continue }
             if seen.contains(where: { $0.from == needed.from && $0.to == needed.to && $0.isRange }) { continue }
@@ -301,7 +330,9 @@ public struct CounterfactualSearch: Sendable {
     }
 
     /// The region of a number or date value, open at the domain's ends.
-    private func region(of slot: Int, value: Value, slots: [AbstractEvaluator.Slot], fact: FactInfo) -> Counterfactuals.Needed? {
+    private func region(of slot: Int, value: Value, slots: [AbstractEvaluator.Slot], fact: FactInfo) -> Counterfactuals
+        .Needed?
+    {
         guard let (from, to) = search.atoms.region(of: slot, value: value, slots: slots) else { return nil }
         var lowest: Value? = nil
         var highest: Value? = nil
@@ -311,7 +342,8 @@ public struct CounterfactualSearch: Sendable {
             highest = .date(AtomIndex.latest)
         case .number:
             let unit = fact.isWhole ? DecimalNumber.scale : 1
-            lowest = .number(DecimalNumber(scaled: (fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit * unit))
+            lowest = .number(
+                DecimalNumber(scaled: (fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit * unit))
             highest = .number(DecimalNumber(scaled: (fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit * unit))
         case .bool, .text, .none: return nil
         }
@@ -329,7 +361,9 @@ public struct CounterfactualSearch: Sendable {
         }.sorted { (program.facts[$0].isGroupPresence ? 0 : 1, $0) < (program.facts[$1].isGroupPresence ? 0 : 1, $1) }
         var slots = facts.map { AbstractEvaluator.Slot.assigned($0) }
         for slot in read { slots[slot] = .unassigned }
-        func walk(_ k: Int, _ slots: [AbstractEvaluator.Slot], _ chosen: [(slot: Int, value: Value?)]) -> [(slot: Int, value: Value?)]? {
+        func walk(_ k: Int, _ slots: [AbstractEvaluator.Slot], _ chosen: [(slot: Int, value: Value?)]) -> [(
+            slot: Int, value: Value?
+        )]? {
             if k == read.count {
                 var trial = facts
                 for (slot, value) in chosen { trial[slot] = value }
@@ -343,7 +377,9 @@ public struct CounterfactualSearch: Sendable {
                 search.assign(value, to: slot, in: &next)
                 var more = chosen + [(slot, value)]
                 if program.facts[slot].isGroupPresence, value == .bool(false) {
-                    more += program.facts.indices.filter { program.facts[$0].group == program.facts[slot].name }.map { ($0, Value.none) }
+                    more += program.facts.indices.filter { program.facts[$0].group == program.facts[slot].name }.map {
+                        ($0, Value.none)
+                    }
                 }
                 if let found = walk(k + 1, next, more) { return found }
             }
@@ -356,7 +392,9 @@ public struct CounterfactualSearch: Sendable {
 
     private func padded(_ facts: [Value?]) -> [Value?] {
         var padded = Array(facts.prefix(program.facts.count))
-        if padded.count < program.facts.count { padded += Array(repeating: nil, count: program.facts.count - padded.count) }
+        if padded.count < program.facts.count {
+            padded += Array(repeating: nil, count: program.facts.count - padded.count)
+        }
         return padded
     }
 

@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// What changes between two versions of a rule set: the kinds of case (regions of the fact
 /// space) whose outcome of a decision differs, each with an example case.
@@ -38,7 +38,8 @@ public struct DecisionDiff: Sendable {
     /// Whether a complete case (by the new program's slots) lies in a region: what the oracle
     /// tests check every differing case against.
     public func contains(_ region: Region, _ facts: [Value?]) -> Bool {
-        let search = DiffSearch(old: old, new: new, decision: region.decision, changed: Set(changedRules), maximumNodes: 0)
+        let search = DiffSearch(
+            old: old, new: new, decision: region.decision, changed: Set(changedRules), maximumNodes: 0)
         let cell = DiffRegions.cell(of: facts, dimensions: search.dimensionList, search: search)
         return cell.indices.allSatisfy { region.sets[$0].contains(cell[$0]) }
     }
@@ -70,8 +71,11 @@ public struct DecisionDiff: Sendable {
                 ids.insert(id)
             }
         }
-        let oldExceptions = Dictionary(old.exceptions.map { ($0.id, ASTPrinter.print(rule: $0.declaration, asOverride: false)) }, uniquingKeysWith: { a, _ in a })
-        for exception in new.exceptions where oldExceptions[exception.id] != ASTPrinter.print(rule: exception.declaration, asOverride: false) {
+        let oldExceptions = Dictionary(
+            old.exceptions.map { ($0.id, ASTPrinter.print(rule: $0.declaration, asOverride: false)) },
+            uniquingKeysWith: { a, _ in a })
+        for exception in new.exceptions
+        where oldExceptions[exception.id] != ASTPrinter.print(rule: exception.declaration, asOverride: false) {
             ids.insert(exception.id)
         }
         return ids.sorted()
@@ -85,8 +89,9 @@ public struct DecisionDiff: Sendable {
         let changed = Set(changedRules)
         let budget = WorkBudget(limit: maximumSteps)
         for decision in new.decisions where old.decisionIndex(named: decision.name) != nil {
-            var search = DiffSearch(old: old, new: new, decision: decision.name, changed: changed, maximumNodes: maximumNodes,
-                                    budget: budget)
+            var search = DiffSearch(
+                old: old, new: new, decision: decision.name, changed: changed, maximumNodes: maximumNodes,
+                budget: budget)
             search.explore(new.facts.map { _ in .unassigned })
             nodes += search.nodes
             var texts: [Int: [String]] = [:]
@@ -124,8 +129,10 @@ struct DiffSearch {
     var gaveUp: String?
     var regions: [DecisionDiff.Region] = []
 
-    init(old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int,
-         budget: WorkBudget = WorkBudget(limit: .max)) {
+    init(
+        old: Program, new: Program, decision: String, changed: Set<String>, maximumNodes: Int,
+        budget: WorkBudget = WorkBudget(limit: .max)
+    ) {
         self.budget = budget
         self.old = old
         self.new = new
@@ -136,8 +143,10 @@ struct DiffSearch {
         self.newIndex = newIndex
         self.oldIndex = oldIndex
         oldSlot = new.facts.map { old.factSlots[$0.name] }
-        let newHelper = Search(program: new, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
-        let oldHelper = Search(program: old, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
+        let newHelper = Search(
+            program: new, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
+        let oldHelper = Search(
+            program: old, invariant: .constant(.bool(true)), maximumNodes: maximumNodes, budget: budget)
         self.newHelper = newHelper
         self.oldHelper = oldHelper
         let n = new.decisions[newIndex]
@@ -148,11 +157,14 @@ struct DiffSearch {
         // make that quadratic).
         let newRuleIndex = Dictionary(new.rules.indices.map { (new.rules[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         let oldRuleIndex = Dictionary(old.rules.indices.map { (old.rules[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
-        let newExceptionIndex = Dictionary(new.exceptions.indices.map { (new.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
-        let oldExceptionIndex = Dictionary(old.exceptions.indices.map { (old.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newExceptionIndex = Dictionary(
+            new.exceptions.indices.map { (new.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldExceptionIndex = Dictionary(
+            old.exceptions.indices.map { (old.exceptions[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         // With the same stages and unchanged exceptions, only the changed rules can make the
         // versions disagree.
-        sameStructure = !exceptionChanged
+        sameStructure =
+            !exceptionChanged
             && n.stages.map { "\($0.name)/\($0.outcome)/\($0.overridesUnknowns)" }
                 == o.stages.map { "\($0.name)/\($0.outcome)/\($0.overridesUnknowns)" }
             && n.otherwise == o.otherwise
@@ -161,14 +173,18 @@ struct DiffSearch {
         for id in changed.sorted() {
             let ni = newRuleIndex[id]
             let oi = oldRuleIndex[id]
-            let inDecision = (ni.map { new.rules[$0].decision == newIndex && new.rules[$0].stage != nil } ?? false)
+            let inDecision =
+                (ni.map { new.rules[$0].decision == newIndex && new.rules[$0].stage != nil } ?? false)
                 || (oi.map { old.rules[$0].decision == oldIndex && old.rules[$0].stage != nil } ?? false)
             if inDecision { pairs.append((ni, oi)) }
             if let ni, inDecision { facts.formUnion(newHelper.atoms.facts(in: new.rules[ni].condition)) }
             if let oi, inDecision {
-                facts.formUnion(oldHelper.atoms.facts(in: old.rules[oi].condition).compactMap { new.factSlots[old.facts[$0].name] })
+                facts.formUnion(
+                    oldHelper.atoms.facts(in: old.rules[oi].condition).compactMap { new.factSlots[old.facts[$0].name] })
             }
-            if let e = newExceptionIndex[id].map({ new.exceptions[$0] }) { facts.formUnion(newHelper.atoms.facts(in: e.condition)) }
+            if let e = newExceptionIndex[id].map({ new.exceptions[$0] }) {
+                facts.formUnion(newHelper.atoms.facts(in: e.condition))
+            }
             if let e = oldExceptionIndex[id].map({ old.exceptions[$0] }) {
                 facts.formUnion(oldHelper.atoms.facts(in: e.condition).compactMap { new.factSlots[old.facts[$0].name] })
             }
@@ -236,16 +252,21 @@ struct DiffSearch {
             return
         }
         // Branch on the changed rules' facts first, then on what either version needs next.
-        var wanted = changedFacts.filter { slots[$0] == .unassigned && (newEval.wanted.contains($0) || oldEval.wanted.contains(oldSlot[$0] ?? -1)) }
+        var wanted = changedFacts.filter {
+            slots[$0] == .unassigned && (newEval.wanted.contains($0) || oldEval.wanted.contains(oldSlot[$0] ?? -1))
+        }
         wanted += newEval.wanted
         for slot in oldEval.wanted {
             if let n = new.factSlots[old.facts[slot].name], !wanted.contains(n) { wanted.append(n) }
         }
         var next = wanted.first
-        if let n = next, new.facts[n].type == .date, let reference = new.referenceFact, slots[reference] == .unassigned {
+        if let n = next, new.facts[n].type == .date, let reference = new.referenceFact, slots[reference] == .unassigned
+        {
             next = reference
         }
-        if let n = next, let group = new.facts[n].group, let presence = newHelper.presenceSlot(group), slots[presence] == .unassigned {
+        if let n = next, let group = new.facts[n].group, let presence = newHelper.presenceSlot(group),
+            slots[presence] == .unassigned
+        {
             next = presence
         }
         guard let slot = next else {
@@ -264,7 +285,9 @@ struct DiffSearch {
     /// The values to try: one per region of both versions' comparisons together. A text takes
     /// one value per class of constants that *both* versions treat alike (a class of one version
     /// may split in the other), dates and numbers the boundaries of both.
-    private func candidates(for slot: Int, in slots: [AbstractEvaluator.Slot], oldSlots: [AbstractEvaluator.Slot]) -> [Value?] {
+    private func candidates(for slot: Int, in slots: [AbstractEvaluator.Slot], oldSlots: [AbstractEvaluator.Slot])
+        -> [Value?]
+    {
         var candidates = newHelper.candidates(for: slot, in: slots)
         let fact = new.facts[slot]
         if case .text = fact.type {
@@ -343,7 +366,8 @@ struct DiffSearch {
                 var atoms: [CompiledExpression] = []
                 DiffRegions.atoms(in: condition, into: &atoms)
                 for atom in atoms {
-                    let helper = program.name == new.name && program.sha256 == new.sha256 ? newHelper.atoms : oldHelper.atoms
+                    let helper =
+                        program.name == new.name && program.sha256 == new.sha256 ? newHelper.atoms : oldHelper.atoms
                     let facts = helper.facts(in: atom)
                     let ordered = facts.contains { f in
                         switch program.facts[f].type {
@@ -373,18 +397,27 @@ struct DiffSearch {
     func oldFacts(_ facts: [Value?]) -> [Value?] {
         var result: [Value?] = old.facts.map { $0.isOptional && $0.group == nil ? Value.none : nil }
         for (index, fact) in old.facts.enumerated() {
-            if let n = new.factSlots[fact.name] { result[index] = facts[n] } else if fact.isGroupPresence { result[index] = .bool(false) }
+            if let n = new.factSlots[fact.name] {
+                result[index] = facts[n]
+            } else if fact.isGroupPresence {
+                result[index] = .bool(false)
+            }
         }
-        for (index, fact) in old.facts.enumerated() where fact.group != nil && fact.isOptional && new.factSlots[fact.name] == nil {
-            if let presence = old.factSlots[fact.group!], result[presence] == .bool(false) { result[index] = Value.none }
+        for (index, fact) in old.facts.enumerated()
+        where fact.group != nil && fact.isOptional && new.factSlots[fact.name] == nil {
+            if let presence = old.factSlots[fact.group!], result[presence] == .bool(false) {
+                result[index] = Value.none
+            }
         }
         return result
     }
 
     /// The decision's outcome for a complete case in each version.
     func outcomes(_ facts: [Value?]) -> (old: Value?, new: Value?) {
-        (oldHelper.evaluator.value(of: .decision(oldIndex), facts: oldFacts(facts)),
-         newHelper.evaluator.value(of: .decision(newIndex), facts: facts))
+        (
+            oldHelper.evaluator.value(of: .decision(oldIndex), facts: oldFacts(facts)),
+            newHelper.evaluator.value(of: .decision(newIndex), facts: facts)
+        )
     }
 
     /// A complete case where the versions disagree, confirmed concretely, made to read like a real
@@ -396,7 +429,10 @@ struct DiffSearch {
         let cell = DiffRegions.cell(of: found, dimensions: dims, search: self)
         let transition = (old: name(o), new: name(n))
         let index = cells.firstIndex(where: { $0.cell == cell })
-        if let index, cells[index].transitions.contains(where: { $0.old == transition.old && $0.new == transition.new }) { return }
+        if let index, cells[index].transitions.contains(where: { $0.old == transition.old && $0.new == transition.new })
+        {
+            return
+        }
         let example = Counterexample.plausible(found, program: new) { trial in
             let (a, b) = outcomes(trial)
             return a == o && b == n && DiffRegions.cell(of: trial, dimensions: dims, search: self) == cell

@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Cells and regions of a rule diff: a cell is one value per dimension (a changed fact's value
 /// class, the truth of a changed rule's comparison over dates or numbers, a side of a changed

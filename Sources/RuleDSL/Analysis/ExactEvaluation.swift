@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// The evaluators as everyone outside the language uses them: with the exact missing facts of
 /// an undetermined decision, which only this layer can find (`MissingFacts` searches completions
@@ -12,9 +12,11 @@ extension MissingFacts {
     /// tables worked out once (`Tables`).
     package static func search(for program: Program) -> (exact: ExactMissingFacts, tables: Tables) {
         let tables = Tables(program)
-        return ({ program, facts, decision in
-            MissingFacts.exact(program: program, facts: facts, decision: decision, tables: tables)
-        }, tables)
+        return (
+            { program, facts, decision in
+                MissingFacts.exact(program: program, facts: facts, decision: decision, tables: tables)
+            }, tables
+        )
     }
 }
 

@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// The exact `missing_facts` of an undetermined decision. CONTRACT: the unknown facts "whose value
 /// could change the decision", no more. Definition (docs/why.md): an unknown fact f is missing
@@ -35,7 +35,9 @@ enum MissingFacts {
     /// The exact missing facts of decision `index`, which applies to `facts` and is undetermined.
     static func exact(program: Program, facts given: [Value?], decision index: Int, tables: Tables) -> FactSet {
         var facts = given
-        if facts.count < program.facts.count { facts += Array(repeating: nil, count: program.facts.count - facts.count) }
+        if facts.count < program.facts.count {
+            facts += Array(repeating: nil, count: program.facts.count - facts.count)
+        }
         let decision = program.decisions[index]
 
         // The stages a completion can reach, with their open rules and each rule's unknown facts.
@@ -218,7 +220,9 @@ enum MissingFacts {
                 let texts = tables.regionTexts
                 return values + (fact < texts.count ? texts[fact] : []).map(Value.text)
             case .number, .date, .set, .none, .unresolved:
-                if helper == nil { helper = Search(program: program, invariant: .constant(.bool(true)), maximumNodes: 0) }
+                if helper == nil {
+                    helper = Search(program: program, invariant: .constant(.bool(true)), maximumNodes: 0)
+                }
                 return helper!.candidates(for: fact, in: slots).compactMap { $0 }
             }
         }
@@ -329,7 +333,8 @@ enum MissingFacts {
             }
             if lifting.readsDecision { return FactSet() }
             var result = FactSet()
-            for (fact, occurrence) in summary.facts where occurrence == .once(testable: true) && lifting.facts[fact] == nil {
+            for (fact, occurrence) in summary.facts
+            where occurrence == .once(testable: true) && lifting.facts[fact] == nil {
                 result.insert(fact)
             }
             return result

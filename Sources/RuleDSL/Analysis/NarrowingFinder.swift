@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Finds, by proof, every way a pilot decides more strictly than the rule set it extends: cases
 /// where the base gives a decision's default outcome (its `otherwise`: nothing held against the
@@ -55,16 +55,18 @@ public struct NarrowingFinder: Sendable {
             }
             candidates.sort { pilot.rules[$0].id < pilot.rules[$1].id }
             for rule in candidates {
-                var search = PairSearch(pilot: pilot, base: base, pilotDecision: pilotIndex, baseDecision: baseIndex,
-                                        otherwise: otherwise, rule: rule, maximumNodes: maximumNodes)
+                var search = PairSearch(
+                    pilot: pilot, base: base, pilotDecision: pilotIndex, baseDecision: baseIndex,
+                    otherwise: otherwise, rule: rule, maximumNodes: maximumNodes)
                 if let example = search.run() {
                     found.append(search.narrowing(example, decision: decision.name))
                 }
                 if search.gaveUp { complete = false }
             }
             if !sameStructure(pilotIndex, baseIndex) {
-                var search = PairSearch(pilot: pilot, base: base, pilotDecision: pilotIndex, baseDecision: baseIndex,
-                                        otherwise: otherwise, rule: nil, maximumNodes: maximumNodes)
+                var search = PairSearch(
+                    pilot: pilot, base: base, pilotDecision: pilotIndex, baseDecision: baseIndex,
+                    otherwise: otherwise, rule: nil, maximumNodes: maximumNodes)
                 search.excluded = candidates
                 if let example = search.run() {
                     found.append(search.narrowing(example, decision: decision.name))
@@ -129,8 +131,10 @@ struct PairSearch {
     var nodes = 0
     var gaveUp = false
 
-    init(pilot: Program, base: Program, pilotDecision: Int, baseDecision: Int, otherwise: String, rule: Int?,
-         maximumNodes: Int) {
+    init(
+        pilot: Program, base: Program, pilotDecision: Int, baseDecision: Int, otherwise: String, rule: Int?,
+        maximumNodes: Int
+    ) {
         self.pilot = pilot
         self.base = base
         self.pilotDecision = pilotDecision
@@ -174,9 +178,14 @@ struct PairSearch {
     /// Whether a complete case shows the narrowing: the base gives its default, the pilot another
     /// outcome with the rule among its reasons (or, without a rule, none of `excluded`).
     func shows(_ facts: [Value?]) -> Bool {
-        guard let baseResult = baseEvaluator.evaluate(baseFacts(facts), trace: false).results.first(where: { $0.decision == baseDecision }),
+        guard
+            let baseResult = baseEvaluator.evaluate(baseFacts(facts), trace: false).results.first(where: {
+                $0.decision == baseDecision
+            }),
             baseResult.outcome == otherwise,
-            let pilotResult = pilotEvaluator.evaluate(facts, trace: false).results.first(where: { $0.decision == pilotDecision }),
+            let pilotResult = pilotEvaluator.evaluate(facts, trace: false).results.first(where: {
+                $0.decision == pilotDecision
+            }),
             let outcome = pilotResult.outcome, outcome != otherwise
         else { return false }
         let held = pilotResult.reasons.compactMap { reason -> Int? in
@@ -195,12 +204,14 @@ struct PairSearch {
         }
         let baseSlots = baseView(slots)
         var pilotEval = AbstractEvaluator(program: pilot, slots: slots, canBeUnknown: pilotHelper.canBeUnknown(slots))
-        var baseEval = AbstractEvaluator(program: base, slots: baseSlots, canBeUnknown: baseHelper.canBeUnknown(baseSlots))
+        var baseEval = AbstractEvaluator(
+            program: base, slots: baseSlots, canBeUnknown: baseHelper.canBeUnknown(baseSlots))
         guard case .values(let pilotOutcomes) = pilotEval.evaluate(.decision(pilotDecision)),
             case .values(let baseOutcomes) = baseEval.evaluate(.decision(baseDecision))
         else { return nil }
         guard baseOutcomes.contains(.text(otherwise)),
-            pilotOutcomes.contains(where: { if case .text(let o)? = $0 { return o != otherwise } else { return false } })
+            pilotOutcomes.contains(where: { if case .text(let o)? = $0 { return o != otherwise } else { return false } }
+            )
         else { return nil }
         if let rule, !pilotEval.effectiveTruths(rule).contains(true) { return nil }
         // Branch on the rule's facts first, then on what either program needs next.
@@ -210,7 +221,9 @@ struct PairSearch {
             if let p = pilot.factSlots[base.facts[slot].name], !wanted.contains(p) { wanted.append(p) }
         }
         var next = wanted.first { slots[$0] == .unassigned }
-        if let n = next, pilot.facts[n].type == .date, let reference = pilot.referenceFact, slots[reference] == .unassigned {
+        if let n = next, pilot.facts[n].type == .date, let reference = pilot.referenceFact,
+            slots[reference] == .unassigned
+        {
             next = reference
         }
         if let n = next, let group = pilot.facts[n].group, let presence = pilotHelper.presenceSlot(group),
@@ -224,7 +237,9 @@ struct PairSearch {
         }
         var candidates = pilotHelper.candidates(for: slot, in: slots)
         if let b = baseSlot[slot] {
-            for value in baseHelper.candidates(for: b, in: baseSlots) where !candidates.contains(value) { candidates.append(value) }
+            for value in baseHelper.candidates(for: b, in: baseSlots) where !candidates.contains(value) {
+                candidates.append(value)
+            }
         }
         for candidate in candidates {
             var child = slots
@@ -238,7 +253,8 @@ struct PairSearch {
     /// The narrowing a found case shows, its counterexample made readable.
     func narrowing(_ found: [Value?], decision: String) -> NarrowingFinder.Narrowing {
         let readable = Counterexample.plausible(found, program: pilot) { shows($0) }
-        let pilotOutcome = pilotEvaluator.evaluate(readable, trace: false).results
+        let pilotOutcome =
+            pilotEvaluator.evaluate(readable, trace: false).results
             .first { $0.decision == pilotDecision }?.outcome ?? ""
         return NarrowingFinder.Narrowing(
             decision: decision, rule: rule, baseOutcome: otherwise, pilotOutcome: pilotOutcome,

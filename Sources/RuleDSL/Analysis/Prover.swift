@@ -1,7 +1,7 @@
-import RuleValues
-import RuleSyntax
-import RuleSemantics
 import RuleMachine
+import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Proves a program's invariants over every possible case, or finds a counterexample.
 ///
@@ -35,8 +35,9 @@ public struct Prover: Sendable {
     }
 
     public func check(_ invariant: InvariantInfo) -> Result {
-        var search = Search(program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes,
-                            budget: WorkBudget(limit: maximumSteps))
+        var search = Search(
+            program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes,
+            budget: WorkBudget(limit: maximumSteps))
         let initial = program.facts.map { _ in AbstractEvaluator.Slot.unassigned }
         // Look first for a counterexample without any optional group (no exception recorded):
         // it is the plainer story. The proof itself is always the full search below.
@@ -118,7 +119,8 @@ struct Search {
         // Branch first on the facts the invariant states directly (they prune most), then on the
         // first fact evaluation needed; the reference date goes first among dates, so other
         // dates can be placed relative to it.
-        var next = invariantFacts.first { slots[$0] == .unassigned && abstract.wanted.contains($0) }
+        var next =
+            invariantFacts.first { slots[$0] == .unassigned && abstract.wanted.contains($0) }
             ?? abstract.wanted.first
         if let n = next, program.facts[n].type == .date, let reference = program.referenceFact,
             slots[reference] == .unassigned
@@ -199,7 +201,8 @@ struct Search {
         switch fact.type {
         case .bool: values += [.bool(false), .bool(true)]
         case .enumeration(let options): values += options.map { .text($0) }
-        case .text: values += [.text(fact.format?.filler ?? AtomIndex.otherText)] + atoms.texts(for: slot).map(Value.text)
+        case .text:
+            values += [.text(fact.format?.filler ?? AtomIndex.otherText)] + atoms.texts(for: slot).map(Value.text)
         case .number: values += atoms.numbers(for: slot, fact: fact, slots: slots).map(Value.number)
         case .date: values += atoms.dates(for: slot, slots: slots).map(Value.date)
         case .set, .none, .unresolved: break
@@ -219,7 +222,9 @@ struct Search {
     func minimize(_ case: [Value?]) -> [Value?] {
         var current = `case`
         // Groups (an exception) first: a counterexample without one is the plainer story.
-        let order = current.indices.sorted { (program.facts[$0].isGroupPresence ? 0 : 1, $0) < (program.facts[$1].isGroupPresence ? 0 : 1, $1) }
+        let order = current.indices.sorted {
+            (program.facts[$0].isGroupPresence ? 0 : 1, $0) < (program.facts[$1].isGroupPresence ? 0 : 1, $1)
+        }
         for index in order where current[index] != nil && current[index] != Value.none {
             let fact = program.facts[index]
             if fact.isRequired { continue }
@@ -289,7 +294,8 @@ struct AtomIndex {
             return set
         }
         self.derivedFacts = program.derived.indices.map(derivedFacts)
-        var expressions: [CompiledExpression] = program.rules.map(\.condition) + program.exceptions.map(\.condition)
+        var expressions: [CompiledExpression] =
+            program.rules.map(\.condition) + program.exceptions.map(\.condition)
             + program.invariants.map(\.mustHold) + program.decisions.compactMap(\.condition)
             + program.derived.map(\.expression)
         // Collected into a local array: appending to `self.atoms` while calling a method of
@@ -312,7 +318,8 @@ struct AtomIndex {
         (atomsByFact[slot] ?? []).map { atoms[$0] }
     }
 
-    private func collect(_ e: CompiledExpression, into atoms: inout [(expression: CompiledExpression, facts: Set<Int>)]) {
+    private func collect(_ e: CompiledExpression, into atoms: inout [(expression: CompiledExpression, facts: Set<Int>)])
+    {
         switch e {
         case .compare(_, let a, let b):
             atoms.append((e, facts(in: a).union(facts(in: b))))
@@ -378,7 +385,9 @@ struct AtomIndex {
             }
         }
         var seen = Set<[Bool]>()
-        return constants.uniqued().sorted().filter { constant in seen.insert(tests.map { test in test(constant) }).inserted }
+        return constants.uniqued().sorted().filter { constant in
+            seen.insert(tests.map { test in test(constant) }).inserted
+        }
     }
 
     /// The region (first and last value, inclusive) a date or number fact's value lies in, given
@@ -390,7 +399,8 @@ struct AtomIndex {
         case .date(let d):
             let lo = Int(AtomIndex.earliest.dayNumber)
             let hi = Int(AtomIndex.latest.dayNumber)
-            let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
+            let cuts =
+                thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .date(CivilDate(dayNumber: Int32($0))) })
                 + validityCuts(slot)
             let x = Int(d.dayNumber)
             let start = cuts.filter { $0 <= x }.max() ?? lo
@@ -401,11 +411,14 @@ struct AtomIndex {
             let unit = fact.isWhole ? Int(DecimalNumber.scale) : 1
             let lo = Int(fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit
             let hi = Int(fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit
-            let cuts = thresholds(for: slot, slots: others, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) })
+            let cuts = thresholds(
+                for: slot, slots: others, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) })
             let x = Int(n.scaled) / unit
             let start = cuts.filter { $0 <= x }.max() ?? lo
             let end = (cuts.filter { $0 > x }.min() ?? (hi + 1)) - 1
-            return (.number(DecimalNumber(scaled: Int64(start * unit))), .number(DecimalNumber(scaled: Int64(end * unit))))
+            return (
+                .number(DecimalNumber(scaled: Int64(start * unit))), .number(DecimalNumber(scaled: Int64(end * unit)))
+            )
         default:
             return nil
         }
@@ -443,7 +456,9 @@ struct AtomIndex {
         let lo = Int(fact.atLeast?.scaled ?? -AtomIndex.numberSearchBound) / unit
         let hi = Int(fact.atMost?.scaled ?? AtomIndex.numberSearchBound) / unit
         var points: Set<Int> = [lo, hi]
-        for threshold in thresholds(for: slot, slots: slots, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) }) {
+        for threshold in thresholds(
+            for: slot, slots: slots, lo: lo, hi: hi, make: { .number(DecimalNumber(scaled: Int64($0 * unit))) })
+        {
             points.formUnion([threshold - 1, threshold].filter { $0 >= lo && $0 <= hi })
         }
         return points.sorted().map { DecimalNumber(scaled: Int64($0 * unit)) }
@@ -467,7 +482,9 @@ struct AtomIndex {
             func order(_ x: Int) -> Int? {
                 budget.steps += 8
                 base[slot] = make(x)
-                guard let l = evaluator.value(of: a, facts: base), let r = evaluator.value(of: b, facts: base) else { return nil }
+                guard let l = evaluator.value(of: a, facts: base), let r = evaluator.value(of: b, facts: base) else {
+                    return nil
+                }
                 if Run.compareValues(.less, l, r) { return -1 }
                 if Run.compareValues(.greater, l, r) { return 1 }
                 return l == r ? 0 : nil

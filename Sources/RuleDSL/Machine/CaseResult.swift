@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// What a run decided, per decision, with reasons and words in shared buffers. A class that
 /// owns fixed-size storage, sized from the plan once: every list a run fills has a bound the

@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// A rule set ready for the machine: the checked `Program` and the `Plan` lowered from it, built
 /// together once. The program knows nothing of the plan; whatever runs the machine holds this,

@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Conditions compiled to graphs of tests, for runs without a trace: each test reads one fact
 /// (or one derived value or decision) and names the next test for each of its outcomes, so a

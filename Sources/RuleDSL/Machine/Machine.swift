@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Runs a `Plan` on one case's `CaseFacts`, Kleene's three-valued logic as in the language
 /// reference, writing every result into a reusable `CaseResult`: after the first case it
@@ -159,11 +159,26 @@ struct MachineRun {
 
     /// Frees every list (the state lists are views of `states`).
     func free() {
-        decisions.free(); reasons.free(); words.free(); events.free(); liftedBy.free()
-        derivedValue.free(); derivedTracked.free(); states.free()
-        exceptionValue.free(); exceptionTracked.free()
-        possible.free(); hits.free(); lifted.free(); liftingExceptions.free(); openRules.free(); openUnknown.free()
-        pendingReasons.free(); pendingReferrals.free(); pendingActions.free(); ruleLifts.free()
+        decisions.free()
+        reasons.free()
+        words.free()
+        events.free()
+        liftedBy.free()
+        derivedValue.free()
+        derivedTracked.free()
+        states.free()
+        exceptionValue.free()
+        exceptionTracked.free()
+        possible.free()
+        hits.free()
+        lifted.free()
+        liftingExceptions.free()
+        openRules.free()
+        openUnknown.free()
+        pendingReasons.free()
+        pendingReferrals.free()
+        pendingActions.free()
+        ruleLifts.free()
     }
 
     /// Decides every decision for one case, starting from empty lists.
@@ -171,7 +186,11 @@ struct MachineRun {
         self.facts = facts
         self.tracing = tracing
         let slot = Int(plan.referenceFact)
-        if slot >= 0, slot < facts.count, facts[slot].kind == .date { referenceDate = facts[slot].bits } else { referenceDate = nil }
+        if slot >= 0, slot < facts.count, facts[slot].kind == .date {
+            referenceDate = facts[slot].bits
+        } else {
+            referenceDate = nil
+        }
         // The result's lists start empty; the working stacks need nothing: every decision ends
         // them where it began, so after a run they are empty.
         reasons.count = 0
@@ -368,14 +387,16 @@ struct MachineRun {
             if settled {
                 for h in hitsMark..<hits.count {
                     let hit = hits[h]
-                    addRuleEffects(Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: false)
+                    addRuleEffects(
+                        Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: false)
                 }
             } else {
                 // The default's reason holds only if no stage was left open by an unknown fact
                 // (an open stage giving the same outcome would be a different reason).
                 if decision.otherwiseReason >= 0, !passedUnknownStage {
-                    pendReason(decision.otherwiseReason, .otherwise, Int32(index), FactSet(), lifted: false,
-                               idRank: decision.otherwiseIDRank)
+                    pendReason(
+                        decision.otherwiseReason, .otherwise, Int32(index), FactSet(), lifted: false,
+                        idRank: decision.otherwiseIDRank)
                 }
                 if lifted.count > liftedMark {
                     exceptional = true
@@ -384,13 +405,15 @@ struct MachineRun {
                         if liftingExceptions.contains(exception, in: liftingMark..<k) { continue }
                         let info = plan.exceptions[Int(exception)]
                         if info.reason >= 0 {
-                            pendReason(info.reason, .exception, exception, trackedException(Int(exception)).read,
-                                       lifted: false, idRank: info.idRank)
+                            pendReason(
+                                info.reason, .exception, exception, trackedException(Int(exception)).read,
+                                lifted: false, idRank: info.idRank)
                         }
                     }
                     for l in liftedMark..<lifted.count {
                         let hit = lifted[l]
-                        addRuleEffects(Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: true)
+                        addRuleEffects(
+                            Int(hit.rule), read: Mode.tracing ? hit.read : heldRead(Int(hit.rule)), lifted: true)
                     }
                 }
             }
@@ -454,7 +477,9 @@ struct MachineRun {
             }
             let truth = evaluateRule(rule)
             ruleLifts.truncate(to: ruleLifts.count - truth.liftCount)
-            if truth.effective == .true { addRuleEffects(rule, read: Mode.tracing ? truth.read : heldRead(rule), lifted: false) }
+            if truth.effective == .true {
+                addRuleEffects(rule, read: Mode.tracing ? truth.read : heldRead(rule), lifted: false)
+            }
         }
         finish(index, reasonsFrom: reasonsMark, referralsFrom: referralsMark, actionsFrom: actionsMark)
         possible.truncate(to: possibleMark)
@@ -489,7 +514,11 @@ extension MachineRun {
         }
         guard liftingExceptions.count == mark else {
             // Only a rule that held is shown as lifted.
-            if own == .true { lifted.push(RuleRead(rule: Int32(index), read: FactSet())) } else { liftingExceptions.truncate(to: mark) }
+            if own == .true {
+                lifted.push(RuleRead(rule: Int32(index), read: FactSet()))
+            } else {
+                liftingExceptions.truncate(to: mark)
+            }
             return .false
         }
         return anyUnknown ? .unknown : own
@@ -557,9 +586,11 @@ extension MachineRun {
             for k in (ruleLifts.count - truth.liftCount)..<ruleLifts.count {
                 liftedBy.push(ruleLifts[k])
             }
-            events.push(CaseResult.Event(
-                kind: .rule, index: Int32(index), inForce: active, truth: own, effective: truth.effective, outcome: -1,
-                facts: truth.read, lifted: start..<liftedBy.count))
+            events.push(
+                CaseResult.Event(
+                    kind: .rule, index: Int32(index), inForce: active, truth: own, effective: truth.effective,
+                    outcome: -1,
+                    facts: truth.read, lifted: start..<liftedBy.count))
         }
         return truth
     }
@@ -682,9 +713,11 @@ extension MachineRun {
         exceptionTracked[index] = o
         exceptionState[index] |= 2
         if tracing {
-            events.push(CaseResult.Event(
-                kind: .exception, index: Int32(index), inForce: active, truth: o.value.truth, effective: o.value.truth,
-                outcome: -1, facts: o.read, lifted: 0..<0))
+            events.push(
+                CaseResult.Event(
+                    kind: .exception, index: Int32(index), inForce: active, truth: o.value.truth,
+                    effective: o.value.truth,
+                    outcome: -1, facts: o.read, lifted: 0..<0))
         }
         return o
     }
@@ -718,8 +751,9 @@ extension MachineRun {
     ) {
         // Reasons are listed in vocabulary order, then by the id of what gave them.
         let key = Int64(plan.reasonRank[Int(code)]) << 32 | Int64(idRank)
-        pendingReasons.push(CaseResult.ReasonRecord(
-            code: code, producer: producer, index: index, facts: facts, isLifted: lifted, sortKey: key))
+        pendingReasons.push(
+            CaseResult.ReasonRecord(
+                code: code, producer: producer, index: index, facts: facts, isLifted: lifted, sortKey: key))
     }
 
     /// Moves a decision's reasons, referrals and actions from the working stacks to the result:
@@ -727,7 +761,8 @@ extension MachineRun {
     private mutating func finish(_ index: Int, reasonsFrom: Int, referralsFrom: Int, actionsFrom: Int) {
         let reasonStart = reasons.count
         if pendingReasons.count == reasonsFrom, pendingReferrals.count == referralsFrom,
-            pendingActions.count == actionsFrom {
+            pendingActions.count == actionsFrom
+        {
             // Nothing to show (an outcome by default without a reason): the ranges stay empty.
             let end = words.count
             (decisions[index].reasons, decisions[index].referrals, decisions[index].actions) =
@@ -735,7 +770,8 @@ extension MachineRun {
             return
         }
         if pendingReasons.count - reasonsFrom <= 1, pendingReferrals.count - referralsFrom <= 1,
-            pendingActions.count - actionsFrom <= 1 {
+            pendingActions.count - actionsFrom <= 1
+        {
             // At most one of each, the commonest: nothing to sort or to list once.
             if pendingReasons.count > reasonsFrom { reasons.push(pendingReasons[reasonsFrom]) }
             decisions[index].reasons = reasonStart..<reasons.count
@@ -792,15 +828,19 @@ extension MachineRun {
     }
 
     private mutating func event(_ kind: CaseResult.Event.Kind, _ index: Int, truth: Truth, facts: FactSet) {
-        events.push(CaseResult.Event(
-            kind: kind, index: Int32(index), inForce: true, truth: truth, effective: truth, outcome: -1, facts: facts,
-            lifted: 0..<0))
+        events.push(
+            CaseResult.Event(
+                kind: kind, index: Int32(index), inForce: true, truth: truth, effective: truth, outcome: -1,
+                facts: facts,
+                lifted: 0..<0))
     }
 
     private mutating func outcomeEvent(_ index: Int, _ outcome: Int32, _ missing: FactSet) {
-        events.push(CaseResult.Event(
-            kind: .outcome, index: Int32(index), inForce: true, truth: .unknown, effective: .unknown, outcome: outcome,
-            facts: missing, lifted: 0..<0))
+        events.push(
+            CaseResult.Event(
+                kind: .outcome, index: Int32(index), inForce: true, truth: .unknown, effective: .unknown,
+                outcome: outcome,
+                facts: missing, lifted: 0..<0))
     }
 
     // MARK: - Expressions
@@ -937,57 +977,79 @@ extension MachineRun {
             switch test.pointee.kind {
             case .factEquals:
                 let v = facts[Int(test.pointee.a)]
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v == test.pointee.constant ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factNotEquals:
                 let v = facts[Int(test.pointee.a)]
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v != test.pointee.constant ? ConditionTest.isTrue : ConditionTest.isFalse
             // The orderings: the constant is a number or a date, and a value of another kind is
             // not ordered against it.
             case .factLess:
                 let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v.kind == c.kind && v.bits < c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factLessOrEqual:
                 let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v.kind == c.kind && v.bits <= c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factGreater:
                 let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v.kind == c.kind && v.bits > c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factGreaterOrEqual:
                 let (v, c) = (facts[Int(test.pointee.a)], test.pointee.constant)
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : v.kind == c.kind && v.bits >= c.bits ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factPresence:
                 let v = facts[Int(test.pointee.a)]
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : (v.kind != .none) == test.pointee.flag ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factInTexts:
                 let v = facts[Int(test.pointee.a)]
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : Plan.textSetContains(textSets, test.pointee.b, v) != test.pointee.flag
-                    ? ConditionTest.isTrue : ConditionTest.isFalse
+                        ? ConditionTest.isTrue : ConditionTest.isFalse
             case .factValue:
                 outcome = MachineRun.outcome(of: facts[Int(test.pointee.a)])
             case .factBlank:
                 outcome = MachineRun.outcome(of: blank(facts[Int(test.pointee.a)]))
             case .compareDerived:
                 let v = derivedValue(Int(test.pointee.a))
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
-                    ? ConditionTest.isTrue : ConditionTest.isFalse
+                        ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareDecision:
                 let v = decisionValue(Int(test.pointee.a))
-                outcome = !v.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !v.isKnown
+                    ? ConditionTest.isUnknown
                     : MachineRun.compare(test.pointee.comparison, v, test.pointee.constant)
-                    ? ConditionTest.isTrue : ConditionTest.isFalse
+                        ? ConditionTest.isTrue : ConditionTest.isFalse
             case .compareFacts:
                 let l = facts[Int(test.pointee.a)]
                 let r = facts[Int(test.pointee.b)]
-                outcome = !l.isKnown || !r.isKnown ? ConditionTest.isUnknown
+                outcome =
+                    !l.isKnown || !r.isKnown
+                    ? ConditionTest.isUnknown
                     : MachineRun.compare(test.pointee.comparison, l, r) ? ConditionTest.isTrue : ConditionTest.isFalse
             default:
                 outcome = computedOutcome(test.pointee)
@@ -1193,8 +1255,9 @@ extension MachineRun {
                 let y = trackedOperand(node.c)
                 let read = condition.read.union(x.read).union(y.read)
                 if x.value.isKnown, y.value.isKnown, x.value == y.value { return .known(x.value, read: read) }
-                return Tracked(value: .unknown, read: read,
-                               unknown: condition.unknown.union(x.unknown).union(y.unknown))
+                return Tracked(
+                    value: .unknown, read: read,
+                    unknown: condition.unknown.union(x.unknown).union(y.unknown))
             }
         case .negate:
             var o = trackedOperand(node.a)
@@ -1214,7 +1277,9 @@ extension MachineRun {
         case .compareDerived, .compareDecision:
             // As the comparison's own case: what the left side read; the constant reads nothing.
             var o = node.op == .compareDerived ? trackedDerived(Int(node.a)) : trackedDecision(Int(node.a))
-            if o.value.isKnown { o = .known(.bool(MachineRun.compare(node.comparison, o.value, node.constant)), read: o.read) }
+            if o.value.isKnown {
+                o = .known(.bool(MachineRun.compare(node.comparison, o.value, node.constant)), read: o.read)
+            }
             return o
         }
     }
@@ -1286,7 +1351,9 @@ extension MachineRun {
     }
 
     /// Binary search in `members[low..<high]`, sorted by (kind, bits).
-    private static func contains(_ members: UnsafeBufferPointer<Scalar>, _ low: Int32, _ high: Int32, _ v: Scalar) -> Bool {
+    private static func contains(_ members: UnsafeBufferPointer<Scalar>, _ low: Int32, _ high: Int32, _ v: Scalar)
+        -> Bool
+    {
         var low = Int(low)
         var high = Int(high)
         while low < high {

@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// Decides cases against a compiled rule set: the readable face of the `Machine`. It takes and
 /// returns readable values (`Value`, `Evaluation`), as `ReferenceEvaluator` does; code that
@@ -24,7 +24,9 @@ public struct MachineEvaluator: Sendable {
     /// Evaluates every decision that applies to `facts` (indexed by fact slot; nil = unknown).
     public func evaluate(_ facts: [Value?], trace: Bool = true) -> Evaluation {
         var padded = facts
-        if padded.count < program.facts.count { padded += Array(repeating: nil, count: program.facts.count - padded.count) }
+        if padded.count < program.facts.count {
+            padded += Array(repeating: nil, count: program.facts.count - padded.count)
+        }
         let caseFacts = CaseFacts(Array(padded.prefix(program.facts.count)), table: ruleSet.plan.texts)
         let result = CaseResult(plan: ruleSet.plan)
         machine.run(caseFacts, tracing: trace, into: result)
@@ -45,11 +47,13 @@ extension Evaluation {
         var results: [DecisionResult] = []
         for index in plan.decisions.indices {
             guard let d = result.decision(index) else { continue }
-            results.append(DecisionResult(
-                decision: index, outcome: d.outcome < 0 ? nil : texts[Int(d.outcome)],
-                reasons: d.reasons.map { result.reason($0).reason(texts) },
-                referrals: d.referrals.map { texts[Int(result.word($0))] },
-                actions: d.actions.map { texts[Int(result.word($0))] }, missing: d.missing, exceptional: d.exceptional))
+            results.append(
+                DecisionResult(
+                    decision: index, outcome: d.outcome < 0 ? nil : texts[Int(d.outcome)],
+                    reasons: d.reasons.map { result.reason($0).reason(texts) },
+                    referrals: d.referrals.map { texts[Int(result.word($0))] },
+                    actions: d.actions.map { texts[Int(result.word($0))] }, missing: d.missing,
+                    exceptional: d.exceptional))
         }
         var trace = Trace()
         for e in result.events {
@@ -59,11 +63,15 @@ extension Evaluation {
             case .exception:
                 trace.events.append(.exception(exception: index, inForce: e.inForce, truth: e.truth, facts: e.facts))
             case .rule:
-                trace.events.append(.rule(rule: index, inForce: e.inForce, truth: e.truth, effective: e.effective,
-                                          liftedBy: result.liftedBy(e.lifted), facts: e.facts))
+                trace.events.append(
+                    .rule(
+                        rule: index, inForce: e.inForce, truth: e.truth, effective: e.effective,
+                        liftedBy: result.liftedBy(e.lifted), facts: e.facts))
             case .outcome:
-                trace.events.append(.outcome(decision: index, outcome: e.outcome < 0 ? nil : texts[Int(e.outcome)],
-                                             missing: e.facts))
+                trace.events.append(
+                    .outcome(
+                        decision: index, outcome: e.outcome < 0 ? nil : texts[Int(e.outcome)],
+                        missing: e.facts))
             }
         }
         self.init(results: results, trace: trace, facts: facts)

@@ -1,6 +1,6 @@
-import RuleValues
-import RuleSyntax
 import RuleSemantics
+import RuleSyntax
+import RuleValues
 
 /// A program lowered for the machine: expressions as one flat array of nodes that point at each
 /// other by index, texts as numbers, constant sets sorted for binary search, every list of rules
@@ -70,8 +70,12 @@ package final class Plan: @unchecked Sendable {
         self.program = program
         self.exactMissing = exactMissing
         self.freeAlone = freeAlone
-        let facts = program.facts, vocabulary = program.vocabulary, derived = program.derived
-        let decisions = program.decisions, rules = program.rules, exceptions = program.exceptions
+        let facts = program.facts
+        let vocabulary = program.vocabulary
+        let derived = program.derived
+        let decisions = program.decisions
+        let rules = program.rules
+        let exceptions = program.exceptions
         let referenceFact = program.referenceFact
         var compiler = PlanCompiler()
         for kind in VocabularyDeclaration.Kind.allCases {
@@ -123,31 +127,37 @@ package final class Plan: @unchecked Sendable {
                 leftDominant: byLeft?.dominant ?? true, readOtherwise: byLeft?.otherwise ?? FactSet())
         }
         self.rules = Plan.frozen(planRules)
-        self.exceptions = Plan.frozen(exceptions.map { exception in
-            let (from, until) = validity(exception.validity)
-            return PlanException(
-                condition: compiler.lower(exception.condition), reason: text(exception.reason),
-                idRank: idRank[exception.id]!, isAlways: exception.validity.isAlways, from: from, until: until)
-        })
+        self.exceptions = Plan.frozen(
+            exceptions.map { exception in
+                let (from, until) = validity(exception.validity)
+                return PlanException(
+                    condition: compiler.lower(exception.condition), reason: text(exception.reason),
+                    idRank: idRank[exception.id]!, isAlways: exception.validity.isAlways, from: from, until: until)
+            })
         var stages: [PlanStage] = []
-        self.decisions = Plan.frozen(decisions.map { decision in
-            let first = Int32(stages.count)
-            for stage in decision.stages {
-                stages.append(PlanStage(outcome: compiler.texts.intern(stage.outcome),
-                                        overridesUnknowns: stage.overridesUnknowns, rules: range(stage.rules)))
-            }
-            return PlanDecision(
-                condition: decision.condition.map { compiler.lower($0) } ?? -1, stages: first..<Int32(stages.count),
-                otherwise: text(decision.otherwise), otherwiseReason: text(decision.otherwiseReason),
-                otherwiseIDRank: idRank[""]!, afterRules: range(decision.afterRules))
-        })
+        self.decisions = Plan.frozen(
+            decisions.map { decision in
+                let first = Int32(stages.count)
+                for stage in decision.stages {
+                    stages.append(
+                        PlanStage(
+                            outcome: compiler.texts.intern(stage.outcome),
+                            overridesUnknowns: stage.overridesUnknowns, rules: range(stage.rules)))
+                }
+                return PlanDecision(
+                    condition: decision.condition.map { compiler.lower($0) } ?? -1, stages: first..<Int32(stages.count),
+                    otherwise: text(decision.otherwise), otherwiseReason: text(decision.otherwiseReason),
+                    otherwiseIDRank: idRank[""]!, afterRules: range(decision.afterRules))
+            })
         self.stages = Plan.frozen(stages)
         self.pool = Plan.frozen(pool)
         compiler.texts.seal()
         let table = compiler.texts
         func ranks(_ kind: VocabularyDeclaration.Kind) -> [Int32] {
             var rank = Array(repeating: Int32(table.count), count: table.count)
-            for (i, word) in (vocabulary[kind] ?? []).enumerated().reversed() { rank[Int(table.id(of: word)!)] = Int32(i) }
+            for (i, word) in (vocabulary[kind] ?? []).enumerated().reversed() {
+                rank[Int(table.id(of: word)!)] = Int32(i)
+            }
             return rank
         }
         reasonRank = Plan.frozen(ranks(.reasons))
@@ -412,8 +422,10 @@ struct PlanCompiler {
             let members = set.map { constant($0) }.sorted { ($0.kind.rawValue, $0.bits) < ($1.kind.rawValue, $1.bits) }
             let first = Int32(setMembers.count)
             setMembers += members
-            node = PlanNode(op: fused ? .factMember : .member, flag: negated, a: operand, b: first, c: Int32(setMembers.count))
-        case .presence(.fact(let slot), let isPresent): node = PlanNode(op: .factPresence, flag: isPresent, a: Int32(slot))
+            node = PlanNode(
+                op: fused ? .factMember : .member, flag: negated, a: operand, b: first, c: Int32(setMembers.count))
+        case .presence(.fact(let slot), let isPresent):
+            node = PlanNode(op: .factPresence, flag: isPresent, a: Int32(slot))
         case .presence(let e, let isPresent): node = PlanNode(op: .presence, flag: isPresent, a: lower(e))
         case .conditional(let x, let y, let z): node = PlanNode(op: .conditional, a: lower(x), b: lower(y), c: lower(z))
         case .onlyBecause(let decision, let codes):
@@ -482,7 +494,8 @@ final class ReadAnalysis {
     /// `x or y` true read `x` alone when `x` was true, else both sides; `x and y` false, the same
     /// with false. Both sides' reads must be fixed. `not` and derived values are looked through.
     func byLeft(_ e: CompiledExpression, is outcome: Bool)
-        -> (left: CompiledExpression, dominant: Bool, whenDominant: FactSet, otherwise: FactSet)? {
+        -> (left: CompiledExpression, dominant: Bool, whenDominant: FactSet, otherwise: FactSet)?
+    {
         switch e {
         case .not(let x): return byLeft(x, is: !outcome)
         case .derived(let index): return byLeft(derived[index].expression, is: outcome)

@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// Checks a composed rule set and compiles it into a `Program`: resolves every name, checks
 /// every type, and reports what a policy editor must fix (errors) or should look at (warnings).
@@ -66,7 +66,9 @@ struct Checker {
         var afterDecision: String? = nil
     }
 
-    mutating func check(name: String, title: String?, sha256: String, texts: RuleTexts = RuleTexts()) -> (Program?, [Diagnostic]) {
+    mutating func check(name: String, title: String?, sha256: String, texts: RuleTexts = RuleTexts()) -> (
+        Program?, [Diagnostic]
+    ) {
         diagnostics = composition.diagnostics
         declareVocabulary()
         declareFacts()
@@ -131,7 +133,9 @@ struct Checker {
             var seen = Set<String>()
             for word in composition.vocabulary[kind] ?? [] {
                 if !seen.insert(word.text).inserted {
-                    warning("duplicate-word", "`\(word.text)` is already in the \(kind.rawValue) vocabulary", at: word.range)
+                    warning(
+                        "duplicate-word", "`\(word.text)` is already in the \(kind.rawValue) vocabulary", at: word.range
+                    )
                 }
             }
             vocabulary[kind] = (composition.vocabulary[kind] ?? []).map(\.text).uniqued()
@@ -141,7 +145,8 @@ struct Checker {
     private mutating func declareFacts() {
         for (declaration, origin) in composition.facts {
             guard facts.count < FactSet.capacity else {
-                error("too-many-facts", "a rule set holds at most \(FactSet.capacity) facts", at: declaration.name.range)
+                error(
+                    "too-many-facts", "a rule set holds at most \(FactSet.capacity) facts", at: declaration.name.range)
                 break
             }
             let type: ValueType
@@ -158,8 +163,9 @@ struct Checker {
                 type = .enumeration(values.map(\.text).uniqued())
             }
             if declaration.atLeast != nil || declaration.atMost != nil || declaration.isWhole, type != .number {
-                error("bounds-on-non-number", "only a number fact can have `at least`, `at most` or `whole`",
-                      at: declaration.name.range)
+                error(
+                    "bounds-on-non-number", "only a number fact can have `at least`, `at most` or `whole`",
+                    at: declaration.name.range)
             }
             if declaration.format != nil, type != .text {
                 error("format-on-non-text", "only a text fact can have a `format`", at: declaration.name.range)
@@ -175,11 +181,12 @@ struct Checker {
             }
             factSlots[declaration.name.text] = facts.count
             factOrigins.append(origin)
-            facts.append(FactInfo(
-                name: declaration.name.text, type: type, isOptional: declaration.isOptional,
-                isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
-                atMost: declaration.atMost, title: declaration.title, range: declaration.name.range,
-                format: type == .text ? declaration.format : nil, isFixed: declaration.isFixed))
+            facts.append(
+                FactInfo(
+                    name: declaration.name.text, type: type, isOptional: declaration.isOptional,
+                    isRequired: declaration.isRequired, isWhole: declaration.isWhole, atLeast: declaration.atLeast,
+                    atMost: declaration.atMost, title: declaration.title, range: declaration.name.range,
+                    format: type == .text ? declaration.format : nil, isFixed: declaration.isFixed))
         }
         // Each group of optional facts gets a presence fact, so "an exception was recorded" is
         // known even when every field of it is unknown.
@@ -207,41 +214,51 @@ struct Checker {
         for (declaration, _) in composition.decisions {
             let outcomes = declaration.outcomes.map(\.text)
             if outcomes.isEmpty {
-                error("no-outcomes", "decision `\(declaration.name.text)` lists no `outcomes`", at: declaration.name.range)
+                error(
+                    "no-outcomes", "decision `\(declaration.name.text)` lists no `outcomes`", at: declaration.name.range
+                )
             }
             if outcomes.contains(DecisionResult.undetermined) {
-                error("reserved-outcome", "`undetermined` is given by the engine when facts are missing; do not list it",
-                      at: declaration.name.range)
+                error(
+                    "reserved-outcome", "`undetermined` is given by the engine when facts are missing; do not list it",
+                    at: declaration.name.range)
             }
             var stages: [StageInfo] = []
             for stage in declaration.stages {
                 if !outcomes.contains(stage.outcome.text), !outcomes.isEmpty {
-                    error("unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(stage.outcome.text)`",
-                          at: stage.outcome.range, help: Suggestion.didYouMean(stage.outcome.text, in: outcomes))
+                    error(
+                        "unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(stage.outcome.text)`",
+                        at: stage.outcome.range, help: Suggestion.didYouMean(stage.outcome.text, in: outcomes))
                 }
                 if stages.contains(where: { $0.name == stage.name.text }) {
                     error("duplicate-stage", "stage `\(stage.name.text)` is declared twice", at: stage.name.range)
                 }
-                stages.append(StageInfo(name: stage.name.text, outcome: stage.outcome.text,
-                                        overridesUnknowns: stage.overridesUnknowns, rules: [], range: stage.range))
+                stages.append(
+                    StageInfo(
+                        name: stage.name.text, outcome: stage.outcome.text,
+                        overridesUnknowns: stage.overridesUnknowns, rules: [], range: stage.range))
             }
             var otherwise: String?
             if let o = declaration.otherwise {
                 if outcomes.contains(o.text) {
                     otherwise = o.text
                 } else {
-                    error("unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(o.text)`", at: o.range,
-                          help: Suggestion.didYouMean(o.text, in: outcomes))
+                    error(
+                        "unknown-outcome", "decision `\(declaration.name.text)` has no outcome `\(o.text)`",
+                        at: o.range,
+                        help: Suggestion.didYouMean(o.text, in: outcomes))
                 }
             } else {
-                error("no-otherwise", "decision `\(declaration.name.text)` needs an `otherwise` outcome",
-                      at: declaration.name.range, help: "say what is decided when no stage holds, e.g. `otherwise admit`")
+                error(
+                    "no-otherwise", "decision `\(declaration.name.text)` needs an `otherwise` outcome",
+                    at: declaration.name.range, help: "say what is decided when no stage holds, e.g. `otherwise admit`")
             }
             if let reason = declaration.otherwiseReason { checkWord(reason, in: .reasons) }
-            decisions.append(DecisionInfo(
-                name: declaration.name.text, title: declaration.title, condition: nil, outcomes: outcomes,
-                stages: stages, otherwise: otherwise, otherwiseReason: declaration.otherwiseReason?.text,
-                afterRules: [], range: declaration.name.range))
+            decisions.append(
+                DecisionInfo(
+                    name: declaration.name.text, title: declaration.title, condition: nil, outcomes: outcomes,
+                    stages: stages, otherwise: otherwise, otherwiseReason: declaration.otherwiseReason?.text,
+                    afterRules: [], range: declaration.name.range))
         }
         // Conditions are compiled after all decisions are known, so they can name each other.
         for (index, (declaration, _)) in composition.decisions.enumerated() where index < decisions.count {
@@ -258,14 +275,17 @@ struct Checker {
         guard derived[index] == nil else { return }
         let declaration = composition.derived[index].0
         guard !derivedCompiling.contains(index) else {
-            error("cycle", "`\(declaration.name.text)` is defined in terms of itself", at: declaration.name.range,
-                  help: "the rules must not go round in circles")
-            derived[index] = DerivedInfo(name: declaration.name.text, type: .unresolved, expression: .constant(.none),
-                                         title: declaration.title, range: declaration.name.range)
+            error(
+                "cycle", "`\(declaration.name.text)` is defined in terms of itself", at: declaration.name.range,
+                help: "the rules must not go round in circles")
+            derived[index] = DerivedInfo(
+                name: declaration.name.text, type: .unresolved, expression: .constant(.none),
+                title: declaration.title, range: declaration.name.range)
             return
         }
         derivedCompiling.insert(index)
-        let (expression, type) = compile(declaration.value, Scope(allowsDecisions: false, what: "a `let`"), expected: nil)
+        let (expression, type) = compile(
+            declaration.value, Scope(allowsDecisions: false, what: "a `let`"), expected: nil)
         if type == .unresolved, case .name(let n) = declaration.value { reportUnknownName(n, expected: nil) }
         derivedCompiling.remove(index)
         readsTooDeep = false
@@ -275,15 +295,20 @@ struct Checker {
             tooDeepDerived.insert(index)
         } else if height > Checker.maximumHeight, derived[index] == nil {
             tooDeepDerived.insert(index)
-            error("too-deep", "`\(declaration.name.text)` is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
-                  at: declaration.name.range,
-                  help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+            error(
+                "too-deep",
+                "`\(declaration.name.text)` is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
+                at: declaration.name.range,
+                help:
+                    "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms"
+            )
             height = 1
         }
         derivedHeights[index] = height
         if derived[index] == nil {
-            derived[index] = DerivedInfo(name: declaration.name.text, type: type, expression: expression,
-                                         title: declaration.title, range: declaration.name.range)
+            derived[index] = DerivedInfo(
+                name: declaration.name.text, type: type, expression: expression,
+                title: declaration.title, range: declaration.name.range)
         }
     }
 
@@ -296,12 +321,14 @@ struct Checker {
         let reference = referenceFact
         for (declaration, origin) in composition.rules {
             if !declaration.validity.isAlways, reference == nil {
-                error("no-reference-date", "a validity period needs a fact marked `reference`",
-                      at: declaration.id.range, help: "declare e.g. `fact reference_date: date, required, reference`")
+                error(
+                    "no-reference-date", "a validity period needs a fact marked `reference`",
+                    at: declaration.id.range, help: "declare e.g. `fact reference_date: date, required, reference`")
             }
             if let from = declaration.validity.from, let until = declaration.validity.until, from > until {
-                warning("never-fires", "`\(declaration.id.text)` is never in force: \(from) is after \(until)",
-                        at: declaration.id.range)
+                warning(
+                    "never-fires", "`\(declaration.id.text)` is never in force: \(from) is after \(until)",
+                    at: declaration.id.range)
             }
             let condition: CompiledExpression
             if let c = declaration.condition {
@@ -311,9 +338,12 @@ struct Checker {
                 }
                 let errorsBefore = diagnostics.count + silentFailures
                 condition = compileCondition(c, scope)
-                if diagnostics.count + silentFailures == errorsBefore, condition.isConstant, ReferenceEvaluator.constantTruth(condition) == .false {
-                    warning("never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
-                            at: c.range)
+                if diagnostics.count + silentFailures == errorsBefore, condition.isConstant,
+                    ReferenceEvaluator.constantTruth(condition) == .false
+                {
+                    warning(
+                        "never-fires", "`\(declaration.id.text)` can never fire: its condition is always false",
+                        at: c.range)
                 }
             } else {
                 error("missing-when", "`\(declaration.id.text)` needs a `when` condition", at: declaration.id.range)
@@ -324,28 +354,34 @@ struct Checker {
             if let old = composition.replaced[declaration.id.text], declaration.isOverride,
                 ASTPrinter.print(rule: old, asOverride: false) == ASTPrinter.print(rule: declaration, asOverride: false)
             {
-                warning("override-changes-nothing", "this override of `\(declaration.id.text)` changes nothing",
-                        at: declaration.id.range, help: "remove it, or change what the pilot does differently")
+                warning(
+                    "override-changes-nothing", "this override of `\(declaration.id.text)` changes nothing",
+                    at: declaration.id.range, help: "remove it, or change what the pilot does differently")
             }
             switch declaration.role {
             case .exception:
                 if declaration.lifts.isEmpty {
-                    error("exception-lifts-nothing", "exception `\(declaration.id.text)` must say what it `lifts`",
-                          at: declaration.id.range, help: "e.g. `lifts kind exclusion`")
+                    error(
+                        "exception-lifts-nothing", "exception `\(declaration.id.text)` must say what it `lifts`",
+                        at: declaration.id.range, help: "e.g. `lifts kind exclusion`")
                 }
                 if declaration.placement != nil {
-                    error("exception-placement", "an exception acts through the rules it lifts; it has no `stage`",
-                          at: declaration.id.range)
+                    error(
+                        "exception-placement", "an exception acts through the rules it lifts; it has no `stage`",
+                        at: declaration.id.range)
                 }
-                exceptions.append(ExceptionInfo(
-                    id: declaration.id.text, title: declaration.title, source: declaration.source, condition: condition,
-                    reason: declaration.reason?.text, lifts: [], validity: declaration.validity, origin: origin,
-                    range: declaration.id.range, declaration: declaration))
+                exceptions.append(
+                    ExceptionInfo(
+                        id: declaration.id.text, title: declaration.title, source: declaration.source,
+                        condition: condition,
+                        reason: declaration.reason?.text, lifts: [], validity: declaration.validity, origin: origin,
+                        range: declaration.id.range, declaration: declaration))
             case .rule:
                 guard let placement = declaration.placement else {
-                    error("missing-stage", "rule `\(declaration.id.text)` must say where it acts",
-                          at: declaration.id.range,
-                          help: "add `stage intake.exclusion` to decide, or `after intake` to add reasons and actions")
+                    error(
+                        "missing-stage", "rule `\(declaration.id.text)` must say where it acts",
+                        at: declaration.id.range,
+                        help: "add `stage intake.exclusion` to decide, or `after intake` to add reasons and actions")
                     continue
                 }
                 if !declaration.lifts.isEmpty {
@@ -353,25 +389,31 @@ struct Checker {
                 }
                 guard let (decision, stage) = resolvePlacement(placement) else { continue }
                 if stage != nil, declaration.reason == nil {
-                    error("missing-reason", "deciding rule `\(declaration.id.text)` needs a `reason` code",
-                          at: declaration.id.range, help: "every decision names its reasons, e.g. `reason entry_ban_10y`")
+                    error(
+                        "missing-reason", "deciding rule `\(declaration.id.text)` needs a `reason` code",
+                        at: declaration.id.range, help: "every decision names its reasons, e.g. `reason entry_ban_10y`")
                 }
                 if stage == nil, declaration.reason == nil, declaration.actions.isEmpty, declaration.referrals.isEmpty {
-                    warning("rule-adds-nothing", "`\(declaration.id.text)` adds no reason, referral or action",
-                            at: declaration.id.range)
+                    warning(
+                        "rule-adds-nothing", "`\(declaration.id.text)` adds no reason, referral or action",
+                        at: declaration.id.range)
                 }
                 var referrals: [ReferralTarget] = []
                 for name in declaration.referrals { if let target = resolveReferral(name) { referrals.append(target) } }
                 ruleIndexByID[declaration.id.text] = rules.count
-                if let stage { decisions[decision].stages[stage].rules.append(rules.count) } else {
+                if let stage {
+                    decisions[decision].stages[stage].rules.append(rules.count)
+                } else {
                     decisions[decision].afterRules.append(rules.count)
                 }
-                rules.append(RuleInfo(
-                    id: declaration.id.text, title: declaration.title, source: declaration.source,
-                    kind: declaration.kind?.text, decision: decision, stage: stage, condition: condition,
-                    reason: declaration.reason?.text, referrals: referrals, actions: declaration.actions.map(\.text),
-                    validity: declaration.validity, deviation: declaration.deviation, liftedBy: [], origin: origin,
-                    range: declaration.id.range, declaration: declaration))
+                rules.append(
+                    RuleInfo(
+                        id: declaration.id.text, title: declaration.title, source: declaration.source,
+                        kind: declaration.kind?.text, decision: decision, stage: stage, condition: condition,
+                        reason: declaration.reason?.text, referrals: referrals,
+                        actions: declaration.actions.map(\.text),
+                        validity: declaration.validity, deviation: declaration.deviation, liftedBy: [], origin: origin,
+                        range: declaration.id.range, declaration: declaration))
             }
         }
         // Lifts are resolved once every rule is known, whatever the order in the file.
@@ -384,23 +426,27 @@ struct Checker {
                     if let index = ruleIndexByID[id.text] {
                         lifted.append(index)
                     } else {
-                        error("unknown-rule", "there is no rule `\(id.text)` to lift", at: id.range,
-                              help: Suggestion.didYouMean(id.text, in: ruleIndexByID.keys))
+                        error(
+                            "unknown-rule", "there is no rule `\(id.text)` to lift", at: id.range,
+                            help: Suggestion.didYouMean(id.text, in: ruleIndexByID.keys))
                     }
                 case .kind(let kind):
                     let matching = rules.indices.filter { rules[$0].kind == kind.text }
                     // A kind no rule has yet may be meant for the files that extend this one
                     // (`narrowing` in the national file); one close to an existing kind is a typo.
                     if matching.isEmpty, let near = Suggestion.closest(to: kind.text, in: kinds) {
-                        warning("lifts-nothing", "no rule is of kind `\(kind.text)`", at: kind.range,
-                                help: "did you mean `\(near)`?")
+                        warning(
+                            "lifts-nothing", "no rule is of kind `\(kind.text)`", at: kind.range,
+                            help: "did you mean `\(near)`?")
                     }
                     lifted += matching
                 }
             }
             for index in lifted where rules[index].stage == nil {
-                error("lift-after-rule", "`\(rules[index].id)` acts after the decision; an exception lifts deciding rules",
-                      at: exceptions[exceptionIndex].range)
+                error(
+                    "lift-after-rule",
+                    "`\(rules[index].id)` acts after the decision; an exception lifts deciding rules",
+                    at: exceptions[exceptionIndex].range)
             }
             let e = exceptions[exceptionIndex]
             let unique = lifted.uniqued()
@@ -468,10 +514,15 @@ struct Checker {
         // as deep as it is long.
         let circular = decisions.indices.filter { waiting[$0] > 0 }
         for d in decisions.indices {
-            let tooLong = waiting[d] > 0 ? circular.count > Checker.maximumDecisionChain : length[d] > Checker.maximumDecisionChain
+            let tooLong =
+                waiting[d] > 0
+                ? circular.count > Checker.maximumDecisionChain : length[d] > Checker.maximumDecisionChain
             guard tooLong else { continue }
-            error("too-deep", "decision `\(decisions[d].name)` reads the outcomes of decisions more than \(Checker.maximumDecisionChain) deep",
-                  at: decisions[d].range, help: "rules placed `after` a decision read another decision's outcome; keep such chains short")
+            error(
+                "too-deep",
+                "decision `\(decisions[d].name)` reads the outcomes of decisions more than \(Checker.maximumDecisionChain) deep",
+                at: decisions[d].range,
+                help: "rules placed `after` a decision read another decision's outcome; keep such chains short")
             break
         }
     }
@@ -492,14 +543,17 @@ struct Checker {
             decisionName = d
         }
         guard let decision = decisions.firstIndex(where: { $0.name == decisionName.text }) else {
-            error("unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
-                  help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
+            error(
+                "unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
+                help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
             return nil
         }
         guard let stageName else { return (decision, nil) }
         guard let stage = decisions[decision].stages.firstIndex(where: { $0.name == stageName.text }) else {
-            error("unknown-stage", "decision `\(decisionName.text)` has no stage `\(stageName.text)`", at: stageName.range,
-                  help: Suggestion.didYouMean(stageName.text, in: decisions[decision].stages.map(\.name)))
+            error(
+                "unknown-stage", "decision `\(decisionName.text)` has no stage `\(stageName.text)`",
+                at: stageName.range,
+                help: Suggestion.didYouMean(stageName.text, in: decisions[decision].stages.map(\.name)))
             return nil
         }
         return (decision, stage)
@@ -522,19 +576,22 @@ struct Checker {
         let words = vocabulary[kind] ?? []
         guard !words.contains(word.text) else { return }
         let singular = ["reasons": "a reason code", "referrals": "a referral", "actions": "an action"][kind.rawValue]!
-        error("unknown-\(kind.rawValue)",
-              "`\(word.text)` is not \(singular) in the vocabulary", at: word.range,
-              help: Suggestion.didYouMean(word.text, in: words) ?? "add it to `vocabulary \(kind.rawValue)` first")
+        error(
+            "unknown-\(kind.rawValue)",
+            "`\(word.text)` is not \(singular) in the vocabulary", at: word.range,
+            help: Suggestion.didYouMean(word.text, in: words) ?? "add it to `vocabulary \(kind.rawValue)` first")
     }
 
     // MARK: - Invariants, tests, responsibilities
 
     private mutating func compileInvariants() -> [InvariantInfo] {
         composition.invariants.map { declaration, origin in
-            var expression = compileCondition(declaration.expression, Scope(allowsDecisions: true, what: "an invariant"))
+            var expression = compileCondition(
+                declaration.expression, Scope(allowsDecisions: true, what: "an invariant"))
             if declaration.isNever { expression = .not(expression) }
-            return InvariantInfo(id: declaration.id.text, title: declaration.title, source: declaration.source,
-                                 mustHold: expression, declaration: declaration, origin: origin)
+            return InvariantInfo(
+                id: declaration.id.text, title: declaration.title, source: declaration.source,
+                mustHold: expression, declaration: declaration, origin: origin)
         }
     }
 
@@ -556,11 +613,13 @@ struct Checker {
             for (slot, e) in effect { e.apply(to: &values[slot]) }
             for expectation in test.expectations { checkExpectation(expectation) }
             for id in test.violates where !composition.invariants.contains(where: { $0.0.id.text == id.text }) {
-                error("unknown-invariant", "there is no invariant `\(id.text)`", at: id.range,
-                      help: Suggestion.didYouMean(id.text, in: composition.invariants.map(\.0.id.text)))
+                error(
+                    "unknown-invariant", "there is no invariant `\(id.text)`", at: id.range,
+                    help: Suggestion.didYouMean(id.text, in: composition.invariants.map(\.0.id.text)))
             }
-            return TestInfo(title: test.title, facts: values, file: file, expectations: test.expectations,
-                            violates: test.violates.map(\.text), range: test.range)
+            return TestInfo(
+                title: test.title, facts: values, file: file, expectations: test.expectations,
+                violates: test.violates.map(\.text), range: test.range)
         }
     }
 
@@ -622,8 +681,9 @@ struct Checker {
     }
 
     private mutating func reportUnknownExample(_ name: Name) {
-        error("unknown-example", "there is no example `\(name.text)`", at: name.range,
-              help: Suggestion.didYouMean(name.text, in: composition.examples.keys)
+        error(
+            "unknown-example", "there is no example `\(name.text)`", at: name.range,
+            help: Suggestion.didYouMean(name.text, in: composition.examples.keys)
                 ?? (factSlots[name.text] != nil ? "give the fact a value: `\(name.text) = …`" : nil))
     }
 
@@ -631,8 +691,9 @@ struct Checker {
     private mutating func checkRepeatedFacts(_ assignments: [FactAssignment]) {
         var seen = Set<String>()
         for assignment in assignments where !seen.insert(assignment.fact.text).inserted {
-            error("repeated-fact", "`\(assignment.fact.text)` is given twice", at: assignment.fact.range,
-                  help: "give each fact once")
+            error(
+                "repeated-fact", "`\(assignment.fact.text)` is given twice", at: assignment.fact.range,
+                help: "give each fact once")
         }
     }
 
@@ -643,8 +704,9 @@ struct Checker {
 
     private mutating func apply(_ assignment: FactAssignment, to effect: inout [Int: FactEffect]) {
         guard let slot = factSlots[assignment.fact.text] else {
-            error("unknown-fact", "there is no fact `\(assignment.fact.text)`", at: assignment.fact.range,
-                  help: Suggestion.didYouMean(assignment.fact.text, in: factSlots.keys))
+            error(
+                "unknown-fact", "there is no fact `\(assignment.fact.text)`", at: assignment.fact.range,
+                help: Suggestion.didYouMean(assignment.fact.text, in: factSlots.keys))
             return
         }
         let fact = facts[slot]
@@ -655,29 +717,40 @@ struct Checker {
             value = .text("none")
         case .none(let range):
             if !fact.isOptional, fact.group == nil || !(facts.contains { $0.group == fact.group && $0.isOptional }) {
-                error("none-for-required", "`\(fact.name)` cannot be `none`; write `unknown` for a missing value", at: range)
+                error(
+                    "none-for-required", "`\(fact.name)` cannot be `none`; write `unknown` for a missing value",
+                    at: range)
             }
             value = Value.none
         case .name(let n):
             if case .enumeration(let options) = fact.type, options.contains(n.text) {
                 value = .text(n.text)
             } else {
-                error("unknown-value", "`\(n.text)` is not a value of `\(fact.name)`", at: n.range,
-                      help: (fact.type.enumerationValues).flatMap { Suggestion.didYouMean(n.text, in: $0) }
+                error(
+                    "unknown-value", "`\(n.text)` is not a value of `\(fact.name)`", at: n.range,
+                    help: (fact.type.enumerationValues).flatMap { Suggestion.didYouMean(n.text, in: $0) }
                         ?? "`\(fact.name)` is \(fact.type)")
                 value = nil
             }
         case .number(let n, let range):
             if fact.type != .number { typeMismatch(fact, range) }
-            if let least = fact.atLeast, n < least { error("out-of-range", "`\(fact.name)` is at least \(least)", at: range) }
-            if let most = fact.atMost, n > most { error("out-of-range", "`\(fact.name)` is at most \(most)", at: range) }
+            if let least = fact.atLeast, n < least {
+                error("out-of-range", "`\(fact.name)` is at least \(least)", at: range)
+            }
+            if let most = fact.atMost, n > most {
+                error("out-of-range", "`\(fact.name)` is at most \(most)", at: range)
+            }
             if fact.isWhole, !n.isInteger { error("out-of-range", "`\(fact.name)` is a whole number", at: range) }
             value = .number(n)
         case .negate(.number(let n, _), let range):
             if fact.type != .number { typeMismatch(fact, range) }
             let v = n.negated
-            if let least = fact.atLeast, v < least { error("out-of-range", "`\(fact.name)` is at least \(least)", at: range) }
-            if let most = fact.atMost, v > most { error("out-of-range", "`\(fact.name)` is at most \(most)", at: range) }
+            if let least = fact.atLeast, v < least {
+                error("out-of-range", "`\(fact.name)` is at least \(least)", at: range)
+            }
+            if let most = fact.atMost, v > most {
+                error("out-of-range", "`\(fact.name)` is at most \(most)", at: range)
+            }
             if fact.isWhole, !v.isInteger { error("out-of-range", "`\(fact.name)` is a whole number", at: range) }
             value = .number(v)
         case .text(let t, let range):
@@ -693,8 +766,9 @@ struct Checker {
             if fact.type != .bool { typeMismatch(fact, range) }
             value = .bool(b)
         default:
-            error("expected-literal", "a test gives facts plain values", at: assignment.value.range,
-                  help: "write a number, text, date, `true`, `false`, `none`, `unknown` or a value name")
+            error(
+                "expected-literal", "a test gives facts plain values", at: assignment.value.range,
+                help: "write a number, text, date, `true`, `false`, `none`, `unknown` or a value name")
             value = nil
         }
         effect[slot] = .set(value)
@@ -715,21 +789,25 @@ struct Checker {
 
     private mutating func checkExpectation(_ expectation: Expectation) {
         guard let decision = decisions.first(where: { $0.name == expectation.decision.text }) else {
-            error("unknown-decision", "there is no decision `\(expectation.decision.text)`", at: expectation.decision.range,
-                  help: Suggestion.didYouMean(expectation.decision.text, in: decisions.map(\.name)))
+            error(
+                "unknown-decision", "there is no decision `\(expectation.decision.text)`",
+                at: expectation.decision.range,
+                help: Suggestion.didYouMean(expectation.decision.text, in: decisions.map(\.name)))
             return
         }
         let outcomes = decision.outcomes + [DecisionResult.undetermined]
         if !outcomes.contains(expectation.outcome.text) {
-            error("unknown-outcome", "decision `\(decision.name)` has no outcome `\(expectation.outcome.text)`",
-                  at: expectation.outcome.range, help: Suggestion.didYouMean(expectation.outcome.text, in: outcomes))
+            error(
+                "unknown-outcome", "decision `\(decision.name)` has no outcome `\(expectation.outcome.text)`",
+                at: expectation.outcome.range, help: Suggestion.didYouMean(expectation.outcome.text, in: outcomes))
         }
         for word in expectation.reasons ?? [] { checkWord(word, in: .reasons) }
         for word in expectation.referrals ?? [] { checkWord(word, in: .referrals) }
         for word in expectation.actions ?? [] { checkWord(word, in: .actions) }
         for fact in expectation.missing ?? [] where factSlots[fact.text] == nil {
-            error("unknown-fact", "there is no fact `\(fact.text)`", at: fact.range,
-                  help: Suggestion.didYouMean(fact.text, in: factSlots.keys))
+            error(
+                "unknown-fact", "there is no fact `\(fact.text)`", at: fact.range,
+                help: Suggestion.didYouMean(fact.text, in: factSlots.keys))
         }
     }
 
@@ -737,8 +815,9 @@ struct Checker {
         composition.responsibilities.map { declaration in
             let slots = declaration.facts.compactMap { name -> Int? in
                 guard let slot = factSlots[name.text] else {
-                    error("unknown-fact", "there is no fact `\(name.text)`", at: name.range,
-                          help: Suggestion.didYouMean(name.text, in: factSlots.keys))
+                    error(
+                        "unknown-fact", "there is no fact `\(name.text)`", at: name.range,
+                        help: Suggestion.didYouMean(name.text, in: factSlots.keys))
                     return nil
                 }
                 return slot
@@ -754,8 +833,9 @@ struct Checker {
             if fact.isGroupPresence || referenceFact == slot || fact.isRequired { continue }
             if composition.facts[slot].0.isRecorded { continue }
             if case .inherited = factOrigins[slot] { continue }
-            warning("unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
-                    help: "remove it, or use it in a rule")
+            warning(
+                "unused-fact", "fact `\(fact.name)` is never used by a rule", at: fact.range,
+                help: "remove it, or use it in a rule")
         }
     }
 
@@ -782,15 +862,20 @@ struct Checker {
         let (compiled, type) = compile(expression, scope, expected: .bool)
         readsTooDeep = false
         if height(of: compiled) > Checker.maximumHeight, !readsTooDeep {
-            error("too-deep", "this condition is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
-                  at: expression.range,
-                  help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+            error(
+                "too-deep",
+                "this condition is too deep: more than \(Checker.maximumHeight) levels, counting the `let`s it reads",
+                at: expression.range,
+                help:
+                    "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms"
+            )
         }
         switch type {
         case .bool, .unresolved: break
         default:
-            error("not-a-condition", "a condition must be true or false, but this is \(type)", at: expression.range,
-                  help: "compare it with something, e.g. `= true` or `>= 10`")
+            error(
+                "not-a-condition", "a condition must be true or false, but this is \(type)", at: expression.range,
+                help: "compare it with something, e.g. `= true` or `>= 10`")
         }
         if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .bool) }
         refuseAbsentTruth(compiled, type, expression)
@@ -800,12 +885,14 @@ struct Checker {
     /// An optional yes/no fact that is absent is `none`, which is neither true nor false: as an
     /// operand of `and`/`or`/`not` or as a condition it would act as true in one place and false
     /// in another. So it must be compared (`p = true`) or tested (`p is present`) explicitly.
-    private mutating func refuseAbsentTruth(_ compiled: CompiledExpression, _ type: ValueType, _ expression: Expression) {
+    private mutating func refuseAbsentTruth(_ compiled: CompiledExpression, _ type: ValueType, _ expression: Expression)
+    {
         guard Checker.refusesOptionalTruthValues, type == .bool, mayBeNone(compiled) else { return }
         let text = describe(expression)
-        error("optional-truth-value", "`\(text)` may be absent (`none`), so it is not true or false by itself",
-              at: expression.range,
-              help: "write `\(text) = true`, `\(text) = false` or `\(text) is present`, as the rule means it")
+        error(
+            "optional-truth-value", "`\(text)` may be absent (`none`), so it is not true or false by itself",
+            at: expression.range,
+            help: "write `\(text) = true`, `\(text) = false` or `\(text) is present`, as the rule means it")
     }
 
     /// Whether a compiled value can be `none`: an optional fact, read directly or through `let`s
@@ -844,9 +931,13 @@ struct Checker {
         guard compileDepth <= Checker.maximumHeight else {
             if !reportedTooDeep {
                 reportedTooDeep = true
-                error("too-deep", "too deep: more than \(Checker.maximumHeight) levels, counting the `let`s and `const`s read",
-                      at: expression.range,
-                      help: "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms")
+                error(
+                    "too-deep",
+                    "too deep: more than \(Checker.maximumHeight) levels, counting the `let`s and `const`s read",
+                    at: expression.range,
+                    help:
+                        "each operator is a level, and so is each `let` on the way down; use a set with `in`, or fewer terms"
+                )
             }
             silentFailures += 1
             // Every `let` being compiled is on the path that went too deep: reported once, here.
@@ -862,11 +953,14 @@ struct Checker {
         case .bool(let b, _): return (.constant(.bool(b)), .bool)
         case .none:
             // `none` is also a value of some enumerations (`reception_entitlement = none`).
-            if let values = expected?.enumerationValues, values.contains("none") { return (.constant(.text("none")), expected!) }
+            if let values = expected?.enumerationValues, values.contains("none") {
+                return (.constant(.text("none")), expected!)
+            }
             return (.constant(.none), .none)
         case .unknown(let range):
-            error("unknown-in-rule", "`unknown` can only be given in tests", at: range,
-                  help: "rules see unknown facts by themselves; use `is none` for an absent optional fact")
+            error(
+                "unknown-in-rule", "`unknown` can only be given in tests", at: range,
+                help: "rules see unknown facts by themselves; use `is none` for an absent optional fact")
             return (.constant(.none), .unresolved)
         case .set(_, let range):
             error("set-outside-in", "a set can only stand after `in`", at: range)
@@ -896,8 +990,9 @@ struct Checker {
                 return (isPresent ? compiled : .not(compiled), .bool)
             }
             if !optional {
-                error("not-optional", "only an `optional` fact can be `none`", at: range,
-                      help: "a missing value of any other fact is unknown, and the engine handles that by itself")
+                error(
+                    "not-optional", "only an `optional` fact can be `none`", at: range,
+                    help: "a missing value of any other fact is unknown, and the engine handles that by itself")
             }
             return (.presence(compiled, isPresent: isPresent), .bool)
         case .conditional(let condition, let then, let otherwise, let range):
@@ -923,7 +1018,8 @@ struct Checker {
         return compiled
     }
 
-    private mutating func resolve(_ name: Name, _ scope: Scope, expected: ValueType?) -> (CompiledExpression, ValueType) {
+    private mutating func resolve(_ name: Name, _ scope: Scope, expected: ValueType?) -> (CompiledExpression, ValueType)
+    {
         if let slot = factSlots[name.text] {
             usedFacts.insert(slot)
             return (.fact(slot), facts[slot].type)
@@ -946,18 +1042,22 @@ struct Checker {
             }
             let (compiled, type) = compile(constant.value, scope, expected: expected)
             if !compiled.isConstant {
-                error("constant-not-constant", "`const \(name.text)` must not depend on facts", at: constant.name.range,
-                      help: "use `let` for values computed from facts")
+                error(
+                    "constant-not-constant", "`const \(name.text)` must not depend on facts", at: constant.name.range,
+                    help: "use `let` for values computed from facts")
             }
             var result = (compiled, type)
-            if compiled.isConstant, let value = ReferenceEvaluator.constantValue(compiled) { result.0 = .constant(value) }
+            if compiled.isConstant, let value = ReferenceEvaluator.constantValue(compiled) {
+                result.0 = .constant(value)
+            }
             constantCache[key] = result
             return result
         }
         if let index = decisions.firstIndex(where: { $0.name == name.text }) {
             if !scope.allowsDecisions {
-                error("decision-in-rule", "\(scope.what) cannot depend on the outcome of `\(name.text)`", at: name.range,
-                      help: "only rules placed `after` a decision, and invariants, may read outcomes")
+                error(
+                    "decision-in-rule", "\(scope.what) cannot depend on the outcome of `\(name.text)`", at: name.range,
+                    help: "only rules placed `after` a decision, and invariants, may read outcomes")
             }
             return (.decision(index), .enumeration(decisions[index].outcomes))
         }
@@ -973,14 +1073,18 @@ struct Checker {
             silentFailures += 1
             return
         }
-        var candidates = Array(factSlots.keys) + Array(derivedIndex.keys) + Array(constants.keys) + decisions.map(\.name)
+        var candidates =
+            Array(factSlots.keys) + Array(derivedIndex.keys) + Array(constants.keys) + decisions.map(\.name)
         if let values = expected?.enumerationValues { candidates += values }
         if let values = expected?.enumerationValues, !values.isEmpty {
-            error("unknown-value", "`\(name.text)` is not one of the values \(values.map { "`\($0)`" }.joined(separator: ", "))",
-                  at: name.range, help: Suggestion.didYouMean(name.text, in: values))
+            error(
+                "unknown-value",
+                "`\(name.text)` is not one of the values \(values.map { "`\($0)`" }.joined(separator: ", "))",
+                at: name.range, help: Suggestion.didYouMean(name.text, in: values))
         } else {
-            error("unknown-name", "unknown name `\(name.text)`", at: name.range,
-                  help: Suggestion.didYouMean(name.text, in: candidates) ?? "declare it with `fact`, `let` or `const`")
+            error(
+                "unknown-name", "unknown name `\(name.text)`", at: name.range,
+                help: Suggestion.didYouMean(name.text, in: candidates) ?? "declare it with `fact`, `let` or `const`")
         }
     }
 
@@ -1007,8 +1111,10 @@ struct Checker {
                     continue
                 }
                 if !type.isComparable(with: elementType) {
-                    error("type-mismatch", "\(type == .unresolved ? "the value" : "`\(describe(left))`") is \(type), but this is \(elementType)",
-                          at: element.range)
+                    error(
+                        "type-mismatch",
+                        "\(type == .unresolved ? "the value" : "`\(describe(left))`") is \(type), but this is \(elementType)",
+                        at: element.range)
                     continue
                 }
                 guard compiled.isConstant, let constant = ReferenceEvaluator.constantValue(compiled) else {
@@ -1025,22 +1131,35 @@ struct Checker {
                 recompilations += 1
                 (a, aType) = compile(left, scope, expected: bType)
             }
-            if aType == .unresolved, case .name(let n) = left { reportUnknownName(n, expected: bType); return (.constant(.bool(false)), .bool) }
-            if bType == .unresolved, case .name(let n) = right { reportUnknownName(n, expected: aType); return (.constant(.bool(false)), .bool) }
+            if aType == .unresolved, case .name(let n) = left {
+                reportUnknownName(n, expected: bType)
+                return (.constant(.bool(false)), .bool)
+            }
+            if bType == .unresolved, case .name(let n) = right {
+                reportUnknownName(n, expected: aType)
+                return (.constant(.bool(false)), .bool)
+            }
             if aType == .unresolved || bType == .unresolved { return (.compare(.equal, a, b), .bool) }
             if !aType.isComparable(with: bType) {
-                error("type-mismatch", "cannot compare `\(describe(left))` (\(aType)) with `\(describe(right))` (\(bType))",
-                      at: range, help: hint(aType, bType))
+                error(
+                    "type-mismatch",
+                    "cannot compare `\(describe(left))` (\(aType)) with `\(describe(right))` (\(bType))",
+                    at: range, help: hint(aType, bType))
             } else if op != .equal, op != .notEqual {
                 let ordered: Set<ValueType> = [.number, .date]
                 if !ordered.contains(aType) || !ordered.contains(bType) {
-                    error("not-ordered", "`\(op.rawValue)` compares numbers or dates, not \(aType == .number || aType == .date ? bType : aType)",
-                          at: range, help: "use `=` or `!=`")
+                    error(
+                        "not-ordered",
+                        "`\(op.rawValue)` compares numbers or dates, not \(aType == .number || aType == .date ? bType : aType)",
+                        at: range, help: "use `=` or `!=`")
                 }
             }
-            if case .enumeration(let values) = aType, case .constant(.text(let t)) = b, !values.contains(t), bType == .text {
-                error("unknown-value", "`\(describe(left))` is never \"\(t)\"", at: right.range,
-                      help: Suggestion.didYouMean(t, in: values) ?? "its values are \(values.joined(separator: ", "))")
+            if case .enumeration(let values) = aType, case .constant(.text(let t)) = b, !values.contains(t),
+                bType == .text
+            {
+                error(
+                    "unknown-value", "`\(describe(left))` is never \"\(t)\"", at: right.range,
+                    help: Suggestion.didYouMean(t, in: values) ?? "its values are \(values.joined(separator: ", "))")
             }
             let comparison: ComparisonOperator = [
                 .equal: .equal, .notEqual: .notEqual, .less: .less, .lessOrEqual: .lessOrEqual, .greater: .greater,
@@ -1051,10 +1170,14 @@ struct Checker {
             let (a, aType) = compile(left, scope, expected: .number)
             let (b, bType) = compile(right, scope, expected: .number)
             for (expression, type) in [(left, aType), (right, bType)] where type != .number {
-                if type == .unresolved, case .name(let n) = expression { reportUnknownName(n, expected: .number); continue }
-                error("type-mismatch", "`\(op.rawValue)` works on numbers, but `\(describe(expression))` is \(type)",
-                      at: expression.range,
-                      help: type == .date ? "for dates use `add_days`, `add_months`, `days_between` and the like" : nil)
+                if type == .unresolved, case .name(let n) = expression {
+                    reportUnknownName(n, expected: .number)
+                    continue
+                }
+                error(
+                    "type-mismatch", "`\(op.rawValue)` works on numbers, but `\(describe(expression))` is \(type)",
+                    at: expression.range,
+                    help: type == .date ? "for dates use `add_days`, `add_months`, `days_between` and the like" : nil)
             }
             let arithmetic: ArithmeticOperator = op == .plus ? .plus : (op == .minus ? .minus : .times)
             let compiled = CompiledExpression.arithmetic(arithmetic, a, b)
@@ -1080,8 +1203,9 @@ struct Checker {
         if name.text == Checker.onlyBecause { return compileOnlyBecause(arguments, range, scope) }
         guard let builtin = Builtin(rawValue: name.text) else {
             let functions = Builtin.allCases.map(\.rawValue) + [Checker.onlyBecause]
-            error("unknown-function", "unknown function `\(name.text)`", at: name.range,
-                  help: Suggestion.didYouMean(name.text, in: functions)
+            error(
+                "unknown-function", "unknown function `\(name.text)`", at: name.range,
+                help: Suggestion.didYouMean(name.text, in: functions)
                     ?? "functions are " + functions.map { "`\($0)`" }.joined(separator: ", "))
             return (.constant(.none), .unresolved)
         }
@@ -1101,8 +1225,9 @@ struct Checker {
         guard arguments.count == parameters.count else {
             let what = parameters.count == 1 ? "1 value" : "\(parameters.count) values"
             let written = parameters.map { $0 == .date ? "date" : $0 == .number ? "number" : "text" }
-            error("wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
-                  help: "write `\(name.text)(\(written.joined(separator: ", ")))`")
+            error(
+                "wrong-arguments", "`\(name.text)` takes \(what), not \(arguments.count)", at: range,
+                help: "write `\(name.text)(\(written.joined(separator: ", ")))`")
             // Reported once: a yes/no result stands in as `false`, not `none`, so the condition is
             // not refused a second time as an optional truth value.
             return (.constant(result == .bool ? .bool(false) : .none), result)
@@ -1112,8 +1237,9 @@ struct Checker {
             let (c, type) = compile(argument, scope, expected: parameter)
             if type == .unresolved, case .name(let n) = argument { reportUnknownName(n, expected: parameter) }
             if type != parameter, type != .unresolved {
-                error("type-mismatch", "`\(name.text)` needs \(parameter) here, but `\(describe(argument))` is \(type)",
-                      at: argument.range)
+                error(
+                    "type-mismatch", "`\(name.text)` needs \(parameter) here, but `\(describe(argument))` is \(type)",
+                    at: argument.range)
             }
             compiled.append(c)
         }
@@ -1132,8 +1258,9 @@ struct Checker {
         if case .call(_, let arguments) = expression { operands = arguments }
         let operandsKnown = operands.allSatisfy { ReferenceEvaluator.constantValue($0) != nil }
         if operandsKnown, ReferenceEvaluator.constantValue(expression) == nil {
-            error("out-of-range", "this is beyond the range of numbers and dates the rules can hold", at: range,
-                  help: "numbers have at most 12 digits before and 6 after the decimal point")
+            error(
+                "out-of-range", "this is beyond the range of numbers and dates the rules can hold", at: range,
+                help: "numbers have at most 12 digits before and 6 after the decimal point")
         }
     }
 
@@ -1146,28 +1273,33 @@ struct Checker {
         -> (CompiledExpression, ValueType)
     {
         let usage = "write `only_because(DECISION, {REASON, …})`, e.g. `only_because(intake, {no_regional_binding})`"
-        guard arguments.count == 2, case .name(let decisionName) = arguments[0], let elements = setElements(arguments[1])
+        guard arguments.count == 2, case .name(let decisionName) = arguments[0],
+            let elements = setElements(arguments[1])
         else {
-            error("wrong-arguments", "`only_because` takes a decision and a set of reason codes", at: range, help: usage)
+            error(
+                "wrong-arguments", "`only_because` takes a decision and a set of reason codes", at: range, help: usage)
             return (.constant(.bool(false)), .bool)
         }
         guard let index = decisions.firstIndex(where: { $0.name == decisionName.text }) else {
-            error("unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
-                  help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
+            error(
+                "unknown-decision", "there is no decision `\(decisionName.text)`", at: decisionName.range,
+                help: Suggestion.didYouMean(decisionName.text, in: decisions.map(\.name)))
             return (.constant(.bool(false)), .bool)
         }
         guard scope.afterDecision == decisionName.text else {
             let decision = decisionName.text
-            error("only-because-outside-after",
-                  "`only_because(\(decision), …)` can only be read by a rule placed `after \(decision)`", at: range,
-                  help: "the reasons of a decision are known once it is decided: place the rule `after \(decision)`")
+            error(
+                "only-because-outside-after",
+                "`only_because(\(decision), …)` can only be read by a rule placed `after \(decision)`", at: range,
+                help: "the reasons of a decision are known once it is decided: place the rule `after \(decision)`")
             return (.constant(.bool(false)), .bool)
         }
         var codes = Set<String>()
         for element in elements {
             guard case .name(let word) = element else {
-                error("type-mismatch", "the set of `only_because` holds reason codes, written without quotes",
-                      at: element.range)
+                error(
+                    "type-mismatch", "the set of `only_because` holds reason codes, written without quotes",
+                    at: element.range)
                 continue
             }
             checkWord(word, in: .reasons)

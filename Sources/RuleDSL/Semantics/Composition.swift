@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// Merges a chain of parsed rule files (base first) into one set of declarations, applying each
 /// file's additions, overrides and switch-offs in order, and remembering where each came from.
@@ -114,25 +114,31 @@ struct Composition {
         let existing = ruleIndex[rule.id.text]
         if rule.isOverride {
             guard let existing else {
-                diagnostics.append(.error(
-                    "unknown-override", "there is no \(rule.role.rawValue) `\(rule.id.text)` to override", at: rule.id.range,
-                    help: suggestion(rule.id.text, in: liveRules.filter { $0.0.role == rule.role }.map(\.0.id.text))
-                        ?? "to add a new \(rule.role.rawValue), leave out `override`"))
+                diagnostics.append(
+                    .error(
+                        "unknown-override", "there is no \(rule.role.rawValue) `\(rule.id.text)` to override",
+                        at: rule.id.range,
+                        help: suggestion(rule.id.text, in: liveRules.filter { $0.0.role == rule.role }.map(\.0.id.text))
+                            ?? "to add a new \(rule.role.rawValue), leave out `override`"))
                 return
             }
             let old = rules[existing]
             if old.0.role != rule.role {
-                diagnostics.append(.error(
-                    "override-role", "`\(rule.id.text)` is a\(old.0.role == .exception ? "n exception" : " rule"), not a\(rule.role == .exception ? "n exception" : " rule")",
-                    at: rule.id.range))
+                diagnostics.append(
+                    .error(
+                        "override-role",
+                        "`\(rule.id.text)` is a\(old.0.role == .exception ? "n exception" : " rule"), not a\(rule.role == .exception ? "n exception" : " rule")",
+                        at: rule.id.range))
             }
             replaced[rule.id.text] = old.0
             rules[existing] = (rule, .overridden(file: fileIndex, baseFile: old.1.file))
         } else if let existing {
-            diagnostics.append(.error(
-                "duplicate-rule", "`\(rule.id.text)` is already declared", at: rule.id.range,
-                help: rules[existing].1.file == fileIndex
-                    ? "give each rule its own id" : "write `override \(rule.role.rawValue) \(rule.id.text)` to replace it"))
+            diagnostics.append(
+                .error(
+                    "duplicate-rule", "`\(rule.id.text)` is already declared", at: rule.id.range,
+                    help: rules[existing].1.file == fileIndex
+                        ? "give each rule its own id"
+                        : "write `override \(rule.role.rawValue) \(rule.id.text)` to replace it"))
         } else {
             ruleIndex[rule.id.text] = rules.count
             rules.append((rule, .declared(file: fileIndex)))
@@ -141,9 +147,10 @@ struct Composition {
 
     private mutating func disable(_ d: DisableDeclaration) {
         guard let existing = ruleIndex[d.id.text], rules[existing].0.role == d.role else {
-            diagnostics.append(.error(
-                "unknown-disable", "there is no \(d.role.rawValue) `\(d.id.text)` to switch off", at: d.id.range,
-                help: suggestion(d.id.text, in: liveRules.map(\.0.id.text))))
+            diagnostics.append(
+                .error(
+                    "unknown-disable", "there is no \(d.role.rawValue) `\(d.id.text)` to switch off", at: d.id.range,
+                    help: suggestion(d.id.text, in: liveRules.map(\.0.id.text))))
             return
         }
         disabled.append(d)
@@ -154,9 +161,10 @@ struct Composition {
 
     private mutating func extend(_ e: DecisionExtension) {
         guard let index = decisionIndex[e.decision.text] else {
-            diagnostics.append(.error(
-                "unknown-decision", "there is no decision `\(e.decision.text)` to extend", at: e.decision.range,
-                help: Suggestion.didYouMean(e.decision.text, in: decisions.map(\.0.name.text))))
+            diagnostics.append(
+                .error(
+                    "unknown-decision", "there is no decision `\(e.decision.text)` to extend", at: e.decision.range,
+                    help: Suggestion.didYouMean(e.decision.text, in: decisions.map(\.0.name.text))))
             return
         }
         for stage in e.stages {
@@ -170,9 +178,11 @@ struct Composition {
             case .end: break
             case .before(let anchor), .after(let anchor):
                 guard let at = stages.firstIndex(where: { $0.name.text == anchor.text }) else {
-                    diagnostics.append(.error(
-                        "unknown-stage", "decision `\(e.decision.text)` has no stage `\(anchor.text)`", at: anchor.range,
-                        help: Suggestion.didYouMean(anchor.text, in: stages.map(\.name.text))))
+                    diagnostics.append(
+                        .error(
+                            "unknown-stage", "decision `\(e.decision.text)` has no stage `\(anchor.text)`",
+                            at: anchor.range,
+                            help: Suggestion.didYouMean(anchor.text, in: stages.map(\.name.text))))
                     continue
                 }
                 if case .before = stage.placement { position = at } else { position = at + 1 }
@@ -183,8 +193,10 @@ struct Composition {
     }
 
     private mutating func duplicate(_ what: String, _ name: Name) {
-        diagnostics.append(.error("duplicate-\(what)", "\(what) `\(name.text)` is declared twice", at: name.range,
-                                  help: "the first declaration stays; rename or remove this one"))
+        diagnostics.append(
+            .error(
+                "duplicate-\(what)", "\(what) `\(name.text)` is declared twice", at: name.range,
+                help: "the first declaration stays; rename or remove this one"))
     }
 
     private func intersect(_ a: Validity, _ b: Validity) -> Validity {

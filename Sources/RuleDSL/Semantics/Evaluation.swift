@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// The answer to one decision for one case: an outcome (or undetermined), every reason that
 /// decided it, referrals and actions, and the facts whose absence leaves it open.

@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// A checked rule set, compiled for evaluation: names resolved to slots, constants folded into
 /// sets, stages ordered. The evaluator never looks at syntax or looks a name up. The machine's

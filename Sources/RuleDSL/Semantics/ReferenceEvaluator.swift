@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// The language's semantics written plainly: a tree-walking evaluator over `CompiledExpression`
 /// with readable values, kept as the reference the fast `Machine` is tested against (and used
@@ -151,8 +151,9 @@ package struct Run {
         switch applies.truth {
         case .false: return nil
         case .unknown:
-            let result = DecisionResult(decision: index, outcome: nil, reasons: [], referrals: [], actions: [],
-                                        missing: applies.unknownFacts, exceptional: false)
+            let result = DecisionResult(
+                decision: index, outcome: nil, reasons: [], referrals: [], actions: [],
+                missing: applies.unknownFacts, exceptional: false)
             if tracing { trace.events.append(.outcome(decision: index, outcome: nil, missing: result.missing)) }
             return result
         case .true: break
@@ -223,20 +224,25 @@ package struct Run {
             outcome = possible[0]
             missing = FactSet()
             if settled {
-                for hit in deciding { addRuleEffects(hit.rule, read: hit.read, lifted: false, &reasons, &referrals, &actions) }
+                for hit in deciding {
+                    addRuleEffects(hit.rule, read: hit.read, lifted: false, &reasons, &referrals, &actions)
+                }
             } else {
                 // The default's reason holds only if no stage was left open by an unknown fact
                 // (an open stage giving the same outcome would be a different reason).
                 if let code = decision.otherwiseReason, !passedUnknownStage {
-                    reasons.append(Reason(code: code, producer: .otherwise(decision: index), facts: FactSet(), isLifted: false))
+                    reasons.append(
+                        Reason(code: code, producer: .otherwise(decision: index), facts: FactSet(), isLifted: false))
                 }
                 if !lifted.isEmpty {
                     exceptional = true
                     for exception in liftingExceptions.uniqued() {
                         let info = program.exceptions[exception]
                         if let code = info.reason {
-                            reasons.append(Reason(code: code, producer: .exception(exception),
-                                                  facts: exceptionCache[exception]?.read ?? FactSet(), isLifted: false))
+                            reasons.append(
+                                Reason(
+                                    code: code, producer: .exception(exception),
+                                    facts: exceptionCache[exception]?.read ?? FactSet(), isLifted: false))
                         }
                     }
                     for hit in lifted {
@@ -245,9 +251,10 @@ package struct Run {
                 }
             }
         }
-        decisionCache[index] = .some(DecisionResult(
-            decision: index, outcome: outcome, reasons: [], referrals: [], actions: [], missing: missing,
-            exceptional: exceptional))
+        decisionCache[index] = .some(
+            DecisionResult(
+                decision: index, outcome: outcome, reasons: [], referrals: [], actions: [], missing: missing,
+                exceptional: exceptional))
         if tracing { trace.events.append(.outcome(decision: index, outcome: outcome, missing: missing)) }
 
         // Rules after the decision add reasons and actions whatever the outcome; they may read it,
@@ -260,11 +267,14 @@ package struct Run {
             open: openRules.filter { $0.stage >= firstOpen }.map { (program.rules[$0.rule].reason ?? "", $0.unknown) })
         for ruleIndex in decision.afterRules {
             let (effective, read, _, _) = evaluateRule(ruleIndex)
-            if effective == .true { addRuleEffects(ruleIndex, read: read, lifted: false, &reasons, &referrals, &actions) }
+            if effective == .true {
+                addRuleEffects(ruleIndex, read: read, lifted: false, &reasons, &referrals, &actions)
+            }
         }
         afterContext = saved
         return DecisionResult(
-            decision: index, outcome: outcome, reasons: sortedReasons(reasons), referrals: sorted(referrals, .referrals),
+            decision: index, outcome: outcome, reasons: sortedReasons(reasons),
+            referrals: sorted(referrals, .referrals),
             actions: sorted(actions, .actions), missing: missing, exceptional: exceptional)
     }
 
@@ -307,7 +317,9 @@ package struct Run {
 
     private func sorted(_ words: [String], _ kind: VocabularyDeclaration.Kind) -> [String] {
         let order = program.vocabulary[kind] ?? []
-        return words.uniqued().sorted { (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count) }
+        return words.uniqued().sorted {
+            (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count)
+        }
     }
 
     /// A rule's truth after exceptions, and the unknown facts that leave it open (`MissingFacts`).
@@ -352,8 +364,10 @@ package struct Run {
             }
         }
         if tracing {
-            trace.events.append(.rule(rule: index, inForce: active, truth: own.truth, effective: effective,
-                                      liftedBy: liftedBy, facts: own.read))
+            trace.events.append(
+                .rule(
+                    rule: index, inForce: active, truth: own.truth, effective: effective,
+                    liftedBy: liftedBy, facts: own.read))
         }
         return (effective, own.read, unknownFacts, liftedBy)
     }
@@ -368,7 +382,8 @@ package struct Run {
         }
         exceptionCache[index] = outcome
         if tracing {
-            trace.events.append(.exception(exception: index, inForce: active, truth: outcome.truth, facts: outcome.read))
+            trace.events.append(
+                .exception(exception: index, inForce: active, truth: outcome.truth, facts: outcome.read))
         }
         return outcome
     }
@@ -434,8 +449,9 @@ package struct Run {
                 let y = evaluate(b)
                 let read = condition.read.union(x.read).union(y.read)
                 if let xv = x.value, let yv = y.value, xv == yv { return .known(xv, read: read) }
-                return Outcome(value: nil, read: read,
-                               unknownFacts: condition.unknownFacts.union(x.unknownFacts).union(y.unknownFacts))
+                return Outcome(
+                    value: nil, read: read,
+                    unknownFacts: condition.unknownFacts.union(x.unknownFacts).union(y.unknownFacts))
             }
         case .call(let builtin, let arguments):
             var values: [Value] = []
@@ -445,7 +461,9 @@ package struct Run {
             for argument in arguments {
                 let o = evaluate(argument)
                 read.formUnion(o.read)
-                if let v = o.value { values.append(v) } else {
+                if let v = o.value {
+                    values.append(v)
+                } else {
                     allKnown = false
                     unknownFacts.formUnion(o.unknownFacts)
                 }

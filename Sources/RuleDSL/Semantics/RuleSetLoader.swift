@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// The front door of the language: load = read chain → lex → parse → compose → check (rules, texts).
 /// It stops after parse errors (checking a half-parsed file only adds noise).
@@ -40,14 +40,18 @@ public enum RuleSetLoader {
             guard let header = parsed.header, let base = header.base, !base.text.isEmpty else { break }
             names.append(header.name.text)
             if chain.count >= maximumChainLength || names.contains(base.text) || base.text == header.name.text {
-                chainDiagnostics.append(.error(
-                    "extends-cycle", "rule set `\(header.name.text)` cannot extend `\(base.text)`: the chain goes round or is longer than \(maximumChainLength)",
-                    at: base.range))
+                chainDiagnostics.append(
+                    .error(
+                        "extends-cycle",
+                        "rule set `\(header.name.text)` cannot extend `\(base.text)`: the chain goes round or is longer than \(maximumChainLength)",
+                        at: base.range))
                 break
             }
             guard let baseFile = resolveBase(base.text) else {
-                chainDiagnostics.append(.error("unknown-base", "cannot find the rule set `\(base.text)` to extend",
-                                               at: base.range, help: "put `\(base.text).rules` next to this file"))
+                chainDiagnostics.append(
+                    .error(
+                        "unknown-base", "cannot find the rule set `\(base.text)` to extend",
+                        at: base.range, help: "put `\(base.text).rules` next to this file"))
                 break
             }
             chain.insert(baseFile, at: 0)
@@ -55,8 +59,10 @@ public enum RuleSetLoader {
         if !chainDiagnostics.isEmpty {
             // Point the diagnostics at the file that named the missing base (now the first in `chain`).
             let fixed = chainDiagnostics.map {
-                Diagnostic($0.severity, $0.code, $0.message, at: SourceRange(file: 0, start: $0.range.start, end: $0.range.end),
-                           help: $0.help)
+                Diagnostic(
+                    $0.severity, $0.code, $0.message,
+                    at: SourceRange(file: 0, start: $0.range.start, end: $0.range.end),
+                    help: $0.help)
             }
             return Result(program: nil, diagnostics: fixed, files: [chain[0]])
         }
@@ -68,13 +74,16 @@ public enum RuleSetLoader {
         for (fromTop, header) in misnamed {
             let file = chain.count - 1 - fromTop
             let stem = stem(chain[file].path)
-            diagnostics.append(.error(
-                "ruleset-name", "the rule set is called `\(header.name.text)`, but its file is `\(stem).rules`",
-                at: SourceRange(file: file, start: header.name.range.start, end: header.name.range.end),
-                help: "name the rule set `\(stem)`, or the file `\(header.name.text).rules`"))
+            diagnostics.append(
+                .error(
+                    "ruleset-name", "the rule set is called `\(header.name.text)`, but its file is `\(stem).rules`",
+                    at: SourceRange(file: file, start: header.name.range.start, end: header.name.range.end),
+                    help: "name the rule set `\(stem)`, or the file `\(header.name.text).rules`"))
         }
-        return Result(program: nil, diagnostics: diagnostics.sorted { ($0.range.file, $0.range.start) < ($1.range.file, $1.range.start) },
-                      files: result.files)
+        return Result(
+            program: nil,
+            diagnostics: diagnostics.sorted { ($0.range.file, $0.range.start) < ($1.range.file, $1.range.start) },
+            files: result.files)
     }
 
     /// Loads an explicit chain, base first.
@@ -88,10 +97,15 @@ public enum RuleSetLoader {
             let (parsed, parseDiagnostics) = Parser.parse(file, fileIndex: index)
             parsedFiles.append(parsed)
             diagnostics += parseDiagnostics
-            if parsed.header == nil, parsed.declarations.isEmpty, !parseDiagnostics.contains(where: { $0.severity == .error }) {
+            if parsed.header == nil, parsed.declarations.isEmpty,
+                !parseDiagnostics.contains(where: { $0.severity == .error })
+            {
                 // Empty, all comments, or cut off before its first declaration.
-                diagnostics.append(.error("empty-file", "`\(stem(file.path)).rules` declares nothing", at: SourceRange(file: index, start: 0, end: 0),
-                                          help: "a rule file starts with `ruleset` or a declaration such as `fact`"))
+                diagnostics.append(
+                    .error(
+                        "empty-file", "`\(stem(file.path)).rules` declares nothing",
+                        at: SourceRange(file: index, start: 0, end: 0),
+                        help: "a rule file starts with `ruleset` or a declaration such as `fact`"))
             }
         }
         if diagnostics.contains(where: { $0.severity == .error }) {
@@ -108,11 +122,18 @@ public enum RuleSetLoader {
         let composition = Composition(parsedFiles)
         let (texts, textDiagnostics) = TextCollector.collect(parsedFiles)
         var checker = Checker(composition: composition, files: chain)
-        let (program, checkDiagnostics) = checker.check(name: name, title: top.header?.title, sha256: digest, texts: texts)
+        let (program, checkDiagnostics) = checker.check(
+            name: name, title: top.header?.title, sha256: digest, texts: texts)
         // The text warnings join the checker's in location order (they are rarely there at all).
-        let all = diagnostics + (textDiagnostics.isEmpty ? checkDiagnostics : (checkDiagnostics + textDiagnostics).enumerated().sorted {
-            ($0.element.range.file, $0.element.range.start, $0.offset) < ($1.element.range.file, $1.element.range.start, $1.offset)
-        }.map(\.element))
+        let all =
+            diagnostics
+            + (textDiagnostics.isEmpty
+                ? checkDiagnostics
+                : (checkDiagnostics + textDiagnostics).enumerated().sorted {
+                    ($0.element.range.file, $0.element.range.start, $0.offset) < (
+                        $1.element.range.file, $1.element.range.start, $1.offset
+                    )
+                }.map(\.element))
         guard !textDiagnostics.contains(where: { $0.severity == .error }) else {
             return Result(program: nil, diagnostics: all, files: chain)
         }
@@ -121,8 +142,9 @@ public enum RuleSetLoader {
 
     private static func sizeError(_ file: SourceFile, fileIndex: Int) -> Diagnostic? {
         guard file.bytes.count > maximumFileSize else { return nil }
-        return .error("file-too-large", "rule file is \(file.bytes.count) bytes; the limit is \(maximumFileSize)",
-                      at: SourceRange(file: fileIndex, start: 0, end: 0))
+        return .error(
+            "file-too-large", "rule file is \(file.bytes.count) bytes; the limit is \(maximumFileSize)",
+            at: SourceRange(file: fileIndex, start: 0, end: 0))
     }
 
     /// `rules/groningen.rules` → `groningen`.

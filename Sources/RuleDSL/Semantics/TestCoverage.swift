@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// A stage of a decision: the decision's index and the stage's index in its `stages`.
 public struct StageKey: Sendable, Hashable {
@@ -59,16 +59,20 @@ public struct TestCoverage: Sendable {
             items.append(Self.rule(index, in: program, report: report))
         }
         for (index, exception) in program.exceptions.enumerated() where exception.origin.file == file {
-            items.append(Item(kind: .exception, id: exception.id, range: exception.range,
-                              held: report.exceptionHeldIn[index] ?? 0, notHeld: report.exceptionQuietIn[index] ?? 0,
-                              canFail: true))
+            items.append(
+                Item(
+                    kind: .exception, id: exception.id, range: exception.range,
+                    held: report.exceptionHeldIn[index] ?? 0, notHeld: report.exceptionQuietIn[index] ?? 0,
+                    canFail: true))
         }
         for (d, decision) in program.decisions.enumerated() {
             for (s, stage) in decision.stages.enumerated() where stage.range.file == file {
                 let key = StageKey(decision: d, stage: s)
-                items.append(Item(kind: .stage, id: "\(decision.name)/\(stage.name)", range: stage.range,
-                                  held: report.stageHeldIn[key] ?? 0, notHeld: report.stageQuietIn[key] ?? 0,
-                                  canFail: true))
+                items.append(
+                    Item(
+                        kind: .stage, id: "\(decision.name)/\(stage.name)", range: stage.range,
+                        held: report.stageHeldIn[key] ?? 0, notHeld: report.stageQuietIn[key] ?? 0,
+                        canFail: true))
             }
         }
         self.items = items
@@ -80,7 +84,8 @@ public struct TestCoverage: Sendable {
         // A rule that holds whenever its decision applies (`when true`) cannot be shown not holding.
         var alwaysHolds = false
         if case .constant(.bool(true)) = rule.condition { alwaysHolds = true }
-        return Item(kind: .rule, id: rule.id, range: rule.range, held: report.firedIn[index] ?? 0,
-                    notHeld: report.quietIn[index] ?? 0, canFail: !alwaysHolds)
+        return Item(
+            kind: .rule, id: rule.id, range: rule.range, held: report.firedIn[index] ?? 0,
+            notHeld: report.quietIn[index] ?? 0, canFail: !alwaysHolds)
     }
 }

@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// Runs the test cases written in a rule file and reports like a test runner: each test passes
 /// or fails with what differed, and which rules the tests exercised both ways.
@@ -77,13 +77,21 @@ public struct TestRunner {
                         if effective == .true { stagesDeciding.insert(key) }
                     }
                 case .exception(let exception, let inForce, let truth, _):
-                    if inForce, truth == .true { exceptionHeld[exception, default: 0] += 1 } else { exceptionQuiet[exception, default: 0] += 1 }
+                    if inForce, truth == .true {
+                        exceptionHeld[exception, default: 0] += 1
+                    } else {
+                        exceptionQuiet[exception, default: 0] += 1
+                    }
                 case .decision, .outcome:
                     break
                 }
             }
             for key in stagesReached {
-                if stagesDeciding.contains(key) { stageHeld[key, default: 0] += 1 } else { stageQuiet[key, default: 0] += 1 }
+                if stagesDeciding.contains(key) {
+                    stageHeld[key, default: 0] += 1
+                } else {
+                    stageQuiet[key, default: 0] += 1
+                }
             }
             var failures: [String] = []
             for expectation in test.expectations {
@@ -120,15 +128,17 @@ public struct TestRunner {
         let outcome = result.outcome ?? DecisionResult.undetermined
         if outcome != expectation.outcome.text {
             let why = result.reasons.map(\.code)
-            failures.append("expected \(name) `\(expectation.outcome.text)`, got `\(outcome)`"
-                + (why.isEmpty ? "" : " (reasons: \(why.joined(separator: ", ")))")
-                + (result.missing.isEmpty ? "" : " (missing: \(names(result.missing).joined(separator: ", ")))"))
+            failures.append(
+                "expected \(name) `\(expectation.outcome.text)`, got `\(outcome)`"
+                    + (why.isEmpty ? "" : " (reasons: \(why.joined(separator: ", ")))")
+                    + (result.missing.isEmpty ? "" : " (missing: \(names(result.missing).joined(separator: ", ")))"))
         }
         func compare(_ what: String, _ expected: [Name]?, _ actual: [String]) {
             guard let expected else { return }
             let want = expected.map(\.text)
             if want.sorted() != actual.sorted() {
-                failures.append("expected \(what) [\(want.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
+                failures.append(
+                    "expected \(what) [\(want.joined(separator: ", "))], got [\(actual.joined(separator: ", "))]")
             }
         }
         compare("reasons", expectation.reasons, result.reasons.map(\.code))

@@ -1,5 +1,5 @@
-import RuleValues
 import RuleSyntax
+import RuleValues
 
 /// What the evaluator did, step by step: the answer to "why?". Events name rules by index into
 /// the program and facts by slot, so recording a trace costs no strings; renderers look them up.

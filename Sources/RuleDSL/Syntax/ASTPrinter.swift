@@ -25,9 +25,10 @@ public enum ASTPrinter {
     public static func print(_ declaration: Declaration) -> String {
         switch declaration {
         case .vocabulary(let v):
-            return "vocabulary \(v.kind.rawValue) " + v.words.map { word in
-                word.text + (v.texts[word.text].map { " " + text($0) } ?? "")
-            }.joined(separator: ", ") + "\n"
+            return "vocabulary \(v.kind.rawValue) "
+                + v.words.map { word in
+                    word.text + (v.texts[word.text].map { " " + text($0) } ?? "")
+                }.joined(separator: ", ") + "\n"
         case .fact(let f):
             var line = "fact \(f.name.text): \(type(f.type))"
             if f.isOptional { line += ", optional" }
@@ -41,12 +42,16 @@ public enum ASTPrinter {
             if let format = f.format { line += ", format \(quote(format.pattern))" }
             if let title = f.title { line += " title \(quote(title))\(translated(f.titleTranslations))" }
             if let question = f.question { line += "\n  ask \(text(question))" }
-            for (value, option) in f.optionTexts.sorted(by: { $0.key < $1.key }) { line += "\n  option \(value) \(text(option))" }
+            for (value, option) in f.optionTexts.sorted(by: { $0.key < $1.key }) {
+                line += "\n  option \(value) \(text(option))"
+            }
             return line + "\n"
         case .constant(let c):
-            return "const \(c.name.text) = \(print(c.value))" + (c.title.map { " title \(quote($0))\(translated(c.titleTranslations))" } ?? "") + "\n"
+            return "const \(c.name.text) = \(print(c.value))"
+                + (c.title.map { " title \(quote($0))\(translated(c.titleTranslations))" } ?? "") + "\n"
         case .derived(let d):
-            return "let \(d.name.text) = \(print(d.value))" + (d.title.map { " title \(quote($0))\(translated(d.titleTranslations))" } ?? "") + "\n"
+            return "let \(d.name.text) = \(print(d.value))"
+                + (d.title.map { " title \(quote($0))\(translated(d.titleTranslations))" } ?? "") + "\n"
         case .decision(let d):
             var out = "decision \(d.name.text)\n"
             if let title = d.title { out += "  title \(quote(title))\(translated(d.titleTranslations))\n" }
@@ -56,7 +61,9 @@ public enum ASTPrinter {
             if let otherwise = d.otherwise {
                 out += "  otherwise \(otherwise.text)" + (d.otherwiseReason.map { " reason \($0.text)" } ?? "") + "\n"
             }
-            for (outcome, said) in d.outcomeTexts.sorted(by: { $0.key < $1.key }) { out += "  outcome \(outcome) \(text(said))\n" }
+            for (outcome, said) in d.outcomeTexts.sorted(by: { $0.key < $1.key }) {
+                out += "  outcome \(outcome) \(text(said))\n"
+            }
             if let closing = d.closing { out += "  closing \(text(closing))\n" }
             return out
         case .extendDecision(let e):
@@ -88,7 +95,8 @@ public enum ASTPrinter {
             return out
         case .responsibility(let r):
             let facts = r.facts.isEmpty ? "other facts" : r.facts.map(\.text).joined(separator: ", ")
-            return "responsible \(quote(r.party))\(translated(r.partyTranslations)) for \(facts)" + (r.source.map { " source \(quote($0))" } ?? "") + "\n"
+            return "responsible \(quote(r.party))\(translated(r.partyTranslations)) for \(facts)"
+                + (r.source.map { " source \(quote($0))" } ?? "") + "\n"
         }
     }
 
@@ -104,12 +112,14 @@ public enum ASTPrinter {
         }
         if let condition = r.condition { out += "  when \(print(condition))\n" }
         if !r.lifts.isEmpty {
-            out += "  lifts " + r.lifts.map {
-                switch $0 {
-                case .rule(let n): return n.text
-                case .kind(let n): return "kind \(n.text)"
-                }
-            }.joined(separator: ", ") + "\n"
+            out +=
+                "  lifts "
+                + r.lifts.map {
+                    switch $0 {
+                    case .rule(let n): return n.text
+                    case .kind(let n): return "kind \(n.text)"
+                    }
+                }.joined(separator: ", ") + "\n"
         }
         if let reason = r.reason { out += "  reason \(reason.text)\n" }
         if !r.referrals.isEmpty { out += "  refer \(words(r.referrals))\n" }
@@ -141,7 +151,8 @@ public enum ASTPrinter {
         case .none: return "none"
         case .unknown: return "unknown"
         case .set(let elements, _): return "{" + elements.map(print).joined(separator: ", ") + "}"
-        case .call(let name, let arguments, _): return name.text + "(" + arguments.map(print).joined(separator: ", ") + ")"
+        case .call(let name, let arguments, _):
+            return name.text + "(" + arguments.map(print).joined(separator: ", ") + ")"
         case .not(let e, _): return "not " + operand(e)
         case .negate(let e, _): return "-" + operand(e)
         case .presence(let e, let isPresent, _): return operand(e) + (isPresent ? " is present" : " is none")

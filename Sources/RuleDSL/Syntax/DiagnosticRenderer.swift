@@ -16,7 +16,10 @@ public struct DiagnosticRenderer: Sendable {
         let file = files[diagnostic.range.file]
         let start = file.location(of: diagnostic.range.start)
         let end = file.location(of: diagnostic.range.end)
-        var out = TerminalText.escape("\(file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(diagnostic.message)") + "\n"
+        var out =
+            TerminalText.escape(
+                "\(file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(diagnostic.message)")
+            + "\n"
         let line = file.lineText(start.line)
         // Control characters in the line are shown escaped (tabs kept, for the caret), so a
         // rule file cannot move the cursor or forge a line; the caret counts their escapes.

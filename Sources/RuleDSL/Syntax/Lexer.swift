@@ -46,16 +46,23 @@ public struct Lexer {
                 position += 1
                 while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
                 let text = String(decoding: bytes[start..<position], as: UTF8.self)
-                let shown = byte == 0 ? "NUL byte" : (byte < 0x20 || byte == 0x7F ? "control character" : "character `\(text)`")
-                report(.error("unexpected-character", "unexpected \(shown)", at: range(start, position),
-                              help: byte >= 0x80 ? "names are written in plain letters, digits and `_`; put other text in double quotes" : nil))
+                let shown =
+                    byte == 0 ? "NUL byte" : (byte < 0x20 || byte == 0x7F ? "control character" : "character `\(text)`")
+                report(
+                    .error(
+                        "unexpected-character", "unexpected \(shown)", at: range(start, position),
+                        help: byte >= 0x80
+                            ? "names are written in plain letters, digits and `_`; put other text in double quotes"
+                            : nil))
             }
         }
         // A NUL outside comments and texts is an unexpected character above; one inside them
         // would pass unseen.
         if let nul = bytes.firstIndex(of: 0), !diagnostics.contains(where: { $0.range.start == nul }) {
-            report(.error("nul-byte", "the file holds a NUL byte", at: range(nul, nul + 1),
-                          help: "a rule file is plain UTF-8 text; remove the byte"))
+            report(
+                .error(
+                    "nul-byte", "the file holds a NUL byte", at: range(nul, nul + 1),
+                    help: "a rule file is plain UTF-8 text; remove the byte"))
         }
         tokens.append(Token(kind: .endOfFile, text: "", range: range(bytes.count, bytes.count)))
         return tokens
@@ -65,7 +72,9 @@ public struct Lexer {
         let bytes = source.bytes
         while position < bytes.count {
             let byte = bytes[position]
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+            {
                 position += 1
             } else if byte == UInt8(ascii: "#") {
                 let start = position
@@ -82,14 +91,18 @@ public struct Lexer {
     private mutating func lexNumberOrDate(_ start: Int) -> Token {
         let bytes = source.bytes
         // A date literal is exactly DDDD-DD-DD; anything else with digits is a number.
-        if start + 10 <= bytes.count, (0..<10).allSatisfy({ i in
-            i == 4 || i == 7 ? bytes[start + i] == UInt8(ascii: "-") : isDigit(bytes[start + i])
-        }), start + 10 == bytes.count || !isIdentifierPart(bytes[start + 10]) {
+        if start + 10 <= bytes.count,
+            (0..<10).allSatisfy({ i in
+                i == 4 || i == 7 ? bytes[start + i] == UInt8(ascii: "-") : isDigit(bytes[start + i])
+            }), start + 10 == bytes.count || !isIdentifierPart(bytes[start + 10])
+        {
             position = start + 10
             let token = make(.date, start)
             if CivilDate.parse(token.text) == nil {
-                report(.error("invalid-date", "`\(token.text)` is not a valid date", at: token.range,
-                              help: "dates are written YYYY-MM-DD and must exist in the calendar"))
+                report(
+                    .error(
+                        "invalid-date", "`\(token.text)` is not a valid date", at: token.range,
+                        help: "dates are written YYYY-MM-DD and must exist in the calendar"))
             }
             return token
         }
@@ -100,8 +113,10 @@ public struct Lexer {
         }
         if position < bytes.count, isIdentifierPart(bytes[position]) {
             while position < bytes.count, isIdentifierPart(bytes[position]) { position += 1 }
-            report(.error("invalid-number", "`\(text(start, position))` is not a number",
-                          at: range(start, position), help: "a name cannot start with a digit"))
+            report(
+                .error(
+                    "invalid-number", "`\(text(start, position))` is not a number",
+                    at: range(start, position), help: "a name cannot start with a digit"))
         }
         return make(.number, start)
     }
@@ -116,9 +131,11 @@ public struct Lexer {
                 position += 1
                 checkUTF8(start, position)
                 checkInvisible(start, position)
-                let token = Token(kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
+                let token = Token(
+                    kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
                 if content.count > Lexer.maximumTokenLength * 16 {
-                    report(.error("too-long", "text longer than \(Lexer.maximumTokenLength * 16) bytes", at: token.range))
+                    report(
+                        .error("too-long", "text longer than \(Lexer.maximumTokenLength * 16) bytes", at: token.range))
                 }
                 return token
             }
@@ -130,8 +147,10 @@ public struct Lexer {
                 case UInt8(ascii: "n"): content.append(UInt8(ascii: "\n"))
                 case UInt8(ascii: "t"): content.append(UInt8(ascii: "\t"))
                 default:
-                    report(.error("invalid-escape", "unknown escape `\\\(String(decoding: [next], as: UTF8.self))` in text",
-                                  at: range(position, position + 2), help: "use `\\\"`, `\\\\`, `\\n` or `\\t`"))
+                    report(
+                        .error(
+                            "invalid-escape", "unknown escape `\\\(String(decoding: [next], as: UTF8.self))` in text",
+                            at: range(position, position + 2), help: "use `\\\"`, `\\\\`, `\\n` or `\\t`"))
                 }
                 position += 2
                 continue
@@ -139,8 +158,10 @@ public struct Lexer {
             content.append(byte)
             position += 1
         }
-        report(.error("unterminated-string", "text is not closed", at: range(start, min(position, start + 1)),
-                      help: "add a closing `\"` on the same line"))
+        report(
+            .error(
+                "unterminated-string", "text is not closed", at: range(start, min(position, start + 1)),
+                help: "add a closing `\"` on the same line"))
         return Token(kind: .string, text: String(decoding: content, as: UTF8.self), range: range(start, position))
     }
 
@@ -166,9 +187,13 @@ public struct Lexer {
 
     private mutating func make(_ kind: TokenKind, _ start: Int) -> Token {
         if position - start > Lexer.maximumTokenLength {
-            report(.error("too-long", "name or number longer than \(Lexer.maximumTokenLength) characters",
-                          at: range(start, start + 1)))
-            return Token(kind: kind, text: String(decoding: source.bytes[start..<(start + 32)], as: UTF8.self), range: range(start, position))
+            report(
+                .error(
+                    "too-long", "name or number longer than \(Lexer.maximumTokenLength) characters",
+                    at: range(start, start + 1)))
+            return Token(
+                kind: kind, text: String(decoding: source.bytes[start..<(start + 32)], as: UTF8.self),
+                range: range(start, position))
         }
         return Token(kind: kind, text: text(start, position), range: range(start, position))
     }
@@ -188,7 +213,8 @@ public struct Lexer {
                 case 0x8B: name = "zero-width space U+200B"
                 case 0x8C: name = "zero-width non-joiner U+200C"
                 case 0x8D: name = "zero-width joiner U+200D"
-                case 0xAA...0xAE: name = "bidirectional control U+202" + String(c - 0xAA + 0xA, radix: 16, uppercase: true)
+                case 0xAA...0xAE:
+                    name = "bidirectional control U+202" + String(c - 0xAA + 0xA, radix: 16, uppercase: true)
                 default: break
                 }
             } else if a == 0xE2, b == 0x81 {
@@ -201,8 +227,10 @@ public struct Lexer {
                 name = "zero-width no-break space U+FEFF"
             }
             if let name {
-                report(.warning("invisible-character", "invisible \(name) here", at: range(index, index + 3),
-                                help: "it cannot be seen but changes the text, so the value matches no case; delete it"))
+                report(
+                    .warning(
+                        "invisible-character", "invisible \(name) here", at: range(index, index + 3),
+                        help: "it cannot be seen but changes the text, so the value matches no case; delete it"))
                 index += 3
             } else {
                 index += 1
@@ -219,8 +247,10 @@ public struct Lexer {
         var index = bytes.firstIndex(of: UInt8(ascii: "\r"))
         while let cr = index {
             if cr + 1 >= bytes.count || bytes[cr + 1] != UInt8(ascii: "\n") {
-                report(.error("bare-cr", "a carriage return without a line feed: lines must end in LF or CRLF",
-                              at: range(cr, cr + 1), help: "save the file with LF (Unix) or CRLF (Windows) line ends"))
+                report(
+                    .error(
+                        "bare-cr", "a carriage return without a line feed: lines must end in LF or CRLF",
+                        at: range(cr, cr + 1), help: "save the file with LF (Unix) or CRLF (Windows) line ends"))
                 return
             }
             index = bytes[(cr + 1)...].firstIndex(of: UInt8(ascii: "\r"))
@@ -239,8 +269,10 @@ public struct Lexer {
             case .scalarValue(let scalar): offset += UTF8.width(scalar)
             case .emptyInput: break loop
             case .error:
-                report(.error("invalid-utf8", "the file is not valid UTF-8 here", at: range(offset, offset + 1),
-                              help: "save the rule file as UTF-8"))
+                report(
+                    .error(
+                        "invalid-utf8", "the file is not valid UTF-8 here", at: range(offset, offset + 1),
+                        help: "save the rule file as UTF-8"))
                 break loop
             }
         }

@@ -79,8 +79,9 @@ public struct Parser {
         abandonExpression = false
         let token = current
         guard token.kind == .identifier else {
-            error("expected-declaration", "expected a declaration such as `rule` or `fact`, found \(describe(token))",
-                  at: token.range)
+            error(
+                "expected-declaration", "expected a declaration such as `rule` or `fact`, found \(describe(token))",
+                at: token.range)
             synchronize(skipCurrent: true)
             return nil
         }
@@ -106,9 +107,12 @@ public struct Parser {
         case "invariant": return parseInvariant()
         case "responsible": return parseResponsibility()
         default:
-            let help = Suggestion.didYouMean(token.text, in: Parser.declarationKeywords)
+            let help =
+                Suggestion.didYouMean(token.text, in: Parser.declarationKeywords)
                 ?? "a declaration starts with `fact`, `let`, `const`, `decision`, `rule`, `exception`, `override`, `disable`, `example`, `test` or `invariant`"
-            error("expected-declaration", "unexpected `\(token.text)`: expected a declaration", at: token.range, help: help)
+            error(
+                "expected-declaration", "unexpected `\(token.text)`: expected a declaration", at: token.range,
+                help: help)
             synchronize(skipCurrent: true)
             return nil
         }
@@ -123,18 +127,27 @@ public struct Parser {
                 header.base = expectName("the rule set this one extends")
             } else {
                 // `extends ../national` or `extends "x.rules"`: a base is found by its name, never by a path.
-                error("base-not-a-name", "`extends` takes the name of a rule set, such as `national`, not \(describe(current))",
-                      at: current.range, help: "put the base rule file next to this one and write `extends` and its name")
+                error(
+                    "base-not-a-name",
+                    "`extends` takes the name of a rule set, such as `national`, not \(describe(current))",
+                    at: current.range, help: "put the base rule file next to this one and write `extends` and its name")
                 synchronize(skipCurrent: true)
             }
         }
         clauses: while !atEnd, current.kind == .identifier {
             markLayout(isDeclaration: false)
             switch current.text {
-            case "title": advance(); header.title = expectString(); header.titleTranslations = parseTranslations()
-            case "source": advance(); header.source = expectString()
+            case "title":
+                advance()
+                header.title = expectString()
+                header.titleTranslations = parseTranslations()
+            case "source":
+                advance()
+                header.source = expectString()
             case "valid": header.validity = parseValidity()
-            case "language": advance(); header.language = parseLanguage()
+            case "language":
+                advance()
+                header.language = parseLanguage()
             default: break clauses
             }
         }
@@ -144,8 +157,9 @@ public struct Parser {
     private mutating func parseVocabulary() -> Declaration? {
         let start = advance().range
         guard current.kind == .identifier, let kind = VocabularyDeclaration.Kind(rawValue: current.text) else {
-            error("expected-vocabulary", "expected `reasons`, `referrals` or `actions` after `vocabulary`",
-                  at: current.range)
+            error(
+                "expected-vocabulary", "expected `reasons`, `referrals` or `actions` after `vocabulary`",
+                at: current.range)
             synchronize(skipCurrent: false)
             return nil
         }
@@ -158,7 +172,8 @@ public struct Parser {
             words.append(word)
             if current.kind == .string { texts[word.text] = expectPolicyText() }
         } while acceptSymbol(",")
-        return .vocabulary(VocabularyDeclaration(kind: kind, words: words, range: start.joined(previous.range), texts: texts))
+        return .vocabulary(
+            VocabularyDeclaration(kind: kind, words: words, range: start.joined(previous.range), texts: texts))
     }
 
     private mutating func parseFact() -> Declaration? {
@@ -189,9 +204,13 @@ public struct Parser {
                 if token.kind == .string {
                     fact.format = TextFormat(text)
                     if fact.format == nil {
-                        error("bad-format", "a format is 1 to \(TextFormat.maximumLength) characters, each `A`, `a` or `9`, not \"\(TerminalText.escape(String(text.prefix(40))))\"",
-                              at: token.range,
-                              help: "`A` is an upper-case letter A–Z, `a` a lower-case letter a–z, `9` a digit 0–9; e.g. `format \"AA\"`")
+                        error(
+                            "bad-format",
+                            "a format is 1 to \(TextFormat.maximumLength) characters, each `A`, `a` or `9`, not \"\(TerminalText.escape(String(text.prefix(40))))\"",
+                            at: token.range,
+                            help:
+                                "`A` is an upper-case letter A–Z, `a` a lower-case letter a–z, `9` a digit 0–9; e.g. `format \"AA\"`"
+                        )
                     }
                 }
             case "at":
@@ -203,15 +222,24 @@ public struct Parser {
                     error("expected-modifier", "expected `at least` or `at most`", at: current.range)
                 }
             default:
-                error("unknown-modifier", "unknown fact modifier `\(word.text)`", at: word.range,
-                      help: Suggestion.didYouMean(word.text, in: ["optional", "required", "reference", "whole", "recorded", "fixed", "at", "format"])
-                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `fixed`, `at least N`, `at most N` and `format \"…\"`")
+                error(
+                    "unknown-modifier", "unknown fact modifier `\(word.text)`", at: word.range,
+                    help: Suggestion.didYouMean(
+                        word.text,
+                        in: ["optional", "required", "reference", "whole", "recorded", "fixed", "at", "format"])
+                        ?? "modifiers are `optional`, `required`, `reference`, `whole`, `recorded`, `fixed`, `at least N`, `at most N` and `format \"…\"`"
+                )
             }
         }
         clauses: while !atEnd, current.kind == .identifier {
             switch current.text {
-            case "title": advance(); fact.title = expectString(); fact.titleTranslations = parseTranslations()
-            case "ask": advance(); fact.question = expectPolicyText()
+            case "title":
+                advance()
+                fact.title = expectString()
+                fact.titleTranslations = parseTranslations()
+            case "ask":
+                advance()
+                fact.question = expectPolicyText()
             case "option":
                 advance()
                 let value = expectName("an option of the fact")
@@ -245,8 +273,9 @@ public struct Parser {
             expectSymbol(")", "after the list of values")
             return .oneOf(values)
         default:
-            error("unknown-type", "unknown type `\(word.text)`", at: word.range,
-                  help: Suggestion.didYouMean(word.text, in: ["bool", "number", "text", "date"])
+            error(
+                "unknown-type", "unknown type `\(word.text)`", at: word.range,
+                help: Suggestion.didYouMean(word.text, in: ["bool", "number", "text", "date"])
                     ?? "types are `bool`, `number`, `text`, `date` and `one of (a, b, …)`")
             return .text
         }
@@ -259,9 +288,13 @@ public struct Parser {
         let value = parseExpression()
         var title: String?
         var translations: Translations = [:]
-        if acceptWord("title") { title = expectString(); translations = parseTranslations() }
-        let declaration = ValueDeclaration(name: name, value: value, title: title, range: start.joined(previous.range),
-                                           titleTranslations: translations)
+        if acceptWord("title") {
+            title = expectString()
+            translations = parseTranslations()
+        }
+        let declaration = ValueDeclaration(
+            name: name, value: value, title: title, range: start.joined(previous.range),
+            titleTranslations: translations)
         return isConstant ? .constant(declaration) : .derived(declaration)
     }
 
@@ -275,24 +308,36 @@ public struct Parser {
             let word = current
             guard word.kind == .identifier else { break }
             switch word.text {
-            case "title": advance(); decision.title = expectString(); decision.titleTranslations = parseTranslations()
-            case "when": advance(); decision.condition = parseExpression()
-            case "outcomes": advance(); decision.outcomes = parseNameList("an outcome")
+            case "title":
+                advance()
+                decision.title = expectString()
+                decision.titleTranslations = parseTranslations()
+            case "when":
+                advance()
+                decision.condition = parseExpression()
+            case "outcomes":
+                advance()
+                decision.outcomes = parseNameList("an outcome")
             case "outcome":
                 advance()
                 let outcome = expectName("an outcome")
                 if decision.outcomeTexts[outcome.text] != nil {
-                    error("duplicate-outcome-text", "the outcome `\(outcome.text)` already has a text", at: outcome.range)
+                    error(
+                        "duplicate-outcome-text", "the outcome `\(outcome.text)` already has a text", at: outcome.range)
                 }
                 decision.outcomeTexts[outcome.text] = expectPolicyText()
-            case "closing": advance(); decision.closing = expectPolicyText()
+            case "closing":
+                advance()
+                decision.closing = expectPolicyText()
             case "stage": decision.stages.append(parseStage())
             case "otherwise":
                 advance()
                 decision.otherwise = expectName("the outcome when no stage decides")
                 if acceptWord("reason") { decision.otherwiseReason = expectName("a reason code") }
             default:
-                if unexpectedClause(in: "decision", allowed: ["title", "when", "outcomes", "stage", "otherwise", "outcome", "closing"]) {
+                if unexpectedClause(
+                    in: "decision", allowed: ["title", "when", "outcomes", "stage", "otherwise", "outcome", "closing"])
+                {
                     continue clauses
                 }
                 break clauses
@@ -314,7 +359,8 @@ public struct Parser {
         if stages.isEmpty {
             error("empty-extension", "`extend decision` needs at least one `stage`", at: decision.range)
         }
-        return .extendDecision(DecisionExtension(decision: decision, stages: stages, range: start.joined(previous.range)))
+        return .extendDecision(
+            DecisionExtension(decision: decision, stages: stages, range: start.joined(previous.range)))
     }
 
     private mutating func parseStage() -> StageDeclaration {
@@ -322,7 +368,8 @@ public struct Parser {
         let name = expectName("a stage name")
         _ = expectWord("gives")
         let outcome = expectName("the outcome this stage gives")
-        var stage = StageDeclaration(name: name, outcome: outcome, overridesUnknowns: false, placement: .end, range: start)
+        var stage = StageDeclaration(
+            name: name, outcome: outcome, overridesUnknowns: false, placement: .end, range: start)
         while true {
             if acceptSymbol(",") { continue }
             if acceptWord("overriding") {
@@ -347,8 +394,10 @@ public struct Parser {
             id: expectName("a \(role.rawValue) id"), role: role, isOverride: isOverride, title: nil, source: nil,
             kind: nil, placement: nil, condition: nil, reason: nil, referrals: [], actions: [],
             validity: Validity(), deviation: nil, lifts: [], range: keyword.range)
-        let allowed = ["title", "source", "kind", "stage", "after", "when", "reason", "refer", "action", "valid",
-                       "deviation", "lifts"]
+        let allowed = [
+            "title", "source", "kind", "stage", "after", "when", "reason", "refer", "action", "valid",
+            "deviation", "lifts",
+        ]
         clauses: while !atEnd {
             markLayout(isDeclaration: false)
             let word = current
@@ -357,9 +406,16 @@ public struct Parser {
                 break
             }
             switch word.text {
-            case "title": advance(); rule.title = expectString(); rule.titleTranslations = parseTranslations()
-            case "source": advance(); rule.source = expectString()
-            case "kind": advance(); rule.kind = expectName("a kind")
+            case "title":
+                advance()
+                rule.title = expectString()
+                rule.titleTranslations = parseTranslations()
+            case "source":
+                advance()
+                rule.source = expectString()
+            case "kind":
+                advance()
+                rule.kind = expectName("a kind")
             case "stage":
                 advance()
                 let decision = expectName("a decision")
@@ -368,15 +424,23 @@ public struct Parser {
             case "after":
                 advance()
                 rule.placement = .after(decision: expectName("a decision"))
-            case "when": advance(); rule.condition = parseExpression()
-            case "reason": advance(); rule.reason = expectName("a reason code")
+            case "when":
+                advance()
+                rule.condition = parseExpression()
+            case "reason":
+                advance()
+                rule.reason = expectName("a reason code")
             case "refer":
                 advance()
                 _ = acceptWord("to")
                 rule.referrals += parseNameList("a referral")
-            case "action": advance(); rule.actions += parseNameList("an action")
+            case "action":
+                advance()
+                rule.actions += parseNameList("an action")
             case "valid": rule.validity = parseValidity()
-            case "deviation": advance(); rule.deviation = expectString()
+            case "deviation":
+                advance()
+                rule.deviation = expectString()
             case "lifts":
                 advance()
                 repeat {
@@ -409,8 +473,9 @@ public struct Parser {
         if acceptWord("because") {
             because = expectString()
         } else {
-            error("missing-because", "say why the rule is switched off", at: current.range,
-                  help: "write `disable rule \(id.text) because \"…\"`")
+            error(
+                "missing-because", "say why the rule is switched off", at: current.range,
+                help: "write `disable rule \(id.text) because \"…\"`")
         }
         return .disable(DisableDeclaration(id: id, role: role, because: because, range: start.joined(previous.range)))
     }
@@ -420,14 +485,17 @@ public struct Parser {
         let name = expectName("an example name")
         expectSymbol(":", "after the example name")
         let (bases, assignments) = parseGivenList()
-        return .example(ExampleDeclaration(name: name, bases: bases, assignments: assignments,
-                                           range: start.joined(previous.range)))
+        return .example(
+            ExampleDeclaration(
+                name: name, bases: bases, assignments: assignments,
+                range: start.joined(previous.range)))
     }
 
     private mutating func parseTest() -> Declaration? {
         let start = advance().range
-        var test = TestDeclaration(title: expectString(), bases: [], assignments: [], expectations: [], violates: [],
-                                   range: start)
+        var test = TestDeclaration(
+            title: expectString(), bases: [], assignments: [], expectations: [], violates: [],
+            range: start)
         let allowed = ["given", "expect", "reasons", "referrals", "actions", "missing", "exceptional", "violates"]
         clauses: while !atEnd {
             markLayout(isDeclaration: false)
@@ -446,27 +514,34 @@ public struct Parser {
                 let expectStart = advance().range
                 let decision = expectName("a decision")
                 let outcome = expectName("an outcome")
-                test.expectations.append(Expectation(
-                    decision: decision, outcome: outcome, reasons: nil, referrals: nil, actions: nil, missing: nil,
-                    exceptional: nil, range: expectStart.joined(previous.range)))
+                test.expectations.append(
+                    Expectation(
+                        decision: decision, outcome: outcome, reasons: nil, referrals: nil, actions: nil, missing: nil,
+                        exceptional: nil, range: expectStart.joined(previous.range)))
             case "violates":
                 advance()
                 test.violates += parseNameList("an invariant id")
             case "reasons", "referrals", "actions", "missing", "exceptional":
                 advance()
                 guard !test.expectations.isEmpty else {
-                    error("expected-expect", "`\(word.text)` belongs to an `expect` line", at: word.range,
-                          help: "write `expect intake exclude` first")
+                    error(
+                        "expected-expect", "`\(word.text)` belongs to an `expect` line", at: word.range,
+                        help: "write `expect intake exclude` first")
                     continue clauses
                 }
                 let last = test.expectations.count - 1
                 if word.text == "exceptional" {
-                    if acceptWord("true") { test.expectations[last].exceptional = true }
-                    else if acceptWord("false") { test.expectations[last].exceptional = false }
-                    else { error("expected-bool", "expected `true` or `false`", at: current.range) }
+                    if acceptWord("true") {
+                        test.expectations[last].exceptional = true
+                    } else if acceptWord("false") {
+                        test.expectations[last].exceptional = false
+                    } else {
+                        error("expected-bool", "expected `true` or `false`", at: current.range)
+                    }
                     continue clauses
                 }
-                let list = acceptWord("none") ? [] : (word.text == "missing" ? parseDottedNameList() : parseNameList("a word"))
+                let list =
+                    acceptWord("none") ? [] : (word.text == "missing" ? parseDottedNameList() : parseNameList("a word"))
                 switch word.text {
                 case "reasons": test.expectations[last].reasons = list
                 case "referrals": test.expectations[last].referrals = list
@@ -479,8 +554,9 @@ public struct Parser {
             }
         }
         if test.expectations.isEmpty {
-            error("test-without-expect", "the test `\(test.title)` expects nothing", at: start,
-                  help: "add a line such as `expect intake admit`")
+            error(
+                "test-without-expect", "the test `\(test.title)` expects nothing", at: start,
+                help: "add a line such as `expect intake admit`")
         }
         test.range = start.joined(previous.range)
         return .test(test)
@@ -511,23 +587,37 @@ public struct Parser {
         clauses: while !atEnd, current.kind == .identifier {
             markLayout(isDeclaration: false)
             switch current.text {
-            case "title": advance(); title = expectString(); translations = parseTranslations()
-            case "source": advance(); source = expectString()
-            case "never": advance(); body = (true, parseExpression())
-            case "always": advance(); body = (false, parseExpression())
+            case "title":
+                advance()
+                title = expectString()
+                translations = parseTranslations()
+            case "source":
+                advance()
+                source = expectString()
+            case "never":
+                advance()
+                body = (true, parseExpression())
+            case "always":
+                advance()
+                body = (false, parseExpression())
             default:
-                if unexpectedClause(in: "invariant", allowed: ["title", "source", "never", "always"]) { continue clauses }
+                if unexpectedClause(in: "invariant", allowed: ["title", "source", "never", "always"]) {
+                    continue clauses
+                }
                 break clauses
             }
         }
         guard let body else {
-            error("invariant-without-body", "the invariant `\(id.text)` states nothing", at: id.range,
-                  help: "add `never …` or `always …`")
+            error(
+                "invariant-without-body", "the invariant `\(id.text)` states nothing", at: id.range,
+                help: "add `never …` or `always …`")
             return nil
         }
-        return .invariant(InvariantDeclaration(id: id, title: title, source: source, isNever: body.0,
-                                               expression: body.1, range: start.joined(previous.range),
-                                               titleTranslations: translations))
+        return .invariant(
+            InvariantDeclaration(
+                id: id, title: title, source: source, isNever: body.0,
+                expression: body.1, range: start.joined(previous.range),
+                titleTranslations: translations))
     }
 
     private mutating func parseResponsibility() -> Declaration? {
@@ -543,9 +633,11 @@ public struct Parser {
         }
         var source: String?
         if acceptWord("source") { source = expectString() }
-        return .responsibility(ResponsibilityDeclaration(party: party, facts: facts, source: source,
-                                                         range: start.joined(previous.range),
-                                                         partyTranslations: partyTranslations))
+        return .responsibility(
+            ResponsibilityDeclaration(
+                party: party, facts: facts, source: source,
+                range: start.joined(previous.range),
+                partyTranslations: partyTranslations))
     }
 
     private mutating func parseValidity() -> Validity {
@@ -565,8 +657,9 @@ public struct Parser {
         let token = current
         if token.kind == .endOfFile || Parser.startsDeclaration(token, clauses: allowed) { return false }
         let help = token.kind == .identifier ? Suggestion.didYouMean(token.text, in: allowed) : nil
-        error("unexpected-clause", "unexpected \(describe(token)) in \(what)", at: token.range,
-              help: help ?? "a \(what) may have " + allowed.map { "`\($0)`" }.joined(separator: ", "))
+        error(
+            "unexpected-clause", "unexpected \(describe(token)) in \(what)", at: token.range,
+            help: help ?? "a \(what) may have " + allowed.map { "`\($0)`" }.joined(separator: ", "))
         synchronize(skipCurrent: true, stopAt: Set(allowed))
         return true
     }
@@ -592,8 +685,9 @@ public struct Parser {
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maximumNesting {
-            error("too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: current.range,
-                  help: "split it with `let`")
+            error(
+                "too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: current.range,
+                help: "split it with `let`")
             let range = current.range
             abandonExpression = true
             synchronize(skipCurrent: true)
@@ -609,8 +703,9 @@ public struct Parser {
             let thenHeight = height
             _ = expectWord("else")
             let otherwise = parseExpression()
-            return node(.conditional(condition, then, otherwise, start.joined(otherwise.range)),
-                        above: max(conditionHeight, thenHeight, height), at: start)
+            return node(
+                .conditional(condition, then, otherwise, start.joined(otherwise.range)),
+                above: max(conditionHeight, thenHeight, height), at: start)
         }
         return parseOr()
     }
@@ -622,9 +717,12 @@ public struct Parser {
     {
         height = childHeight + 1
         guard height > Parser.maximumHeight else { return expression }
-        error("too-deep", "expression too long or too deep: more than \(Parser.maximumHeight) levels",
-              at: operatorRange,
-              help: "each `and`, `or`, `+`, `-`, `*`, `not` and comparison is a level, also in a chain; use a set with `in`, or fewer terms")
+        error(
+            "too-deep", "expression too long or too deep: more than \(Parser.maximumHeight) levels",
+            at: operatorRange,
+            help:
+                "each `and`, `or`, `+`, `-`, `*`, `not` and comparison is a level, also in a chain; use a set with `in`, or fewer terms"
+        )
         abandonExpression = true
         synchronize(skipCurrent: false)
         height = 1
@@ -637,7 +735,8 @@ public struct Parser {
             let op = advance().range
             let leftHeight = height
             let right = parseAnd()
-            left = node(.binary(.or, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
+            left = node(
+                .binary(.or, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
         }
         return left
     }
@@ -648,7 +747,8 @@ public struct Parser {
             let op = advance().range
             let leftHeight = height
             let right = parseNot()
-            left = node(.binary(.and, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
+            left = node(
+                .binary(.and, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: op)
         }
         return left
     }
@@ -668,35 +768,43 @@ public struct Parser {
     private mutating func parseComparison() -> Expression {
         let left = parseAdditive()
         let leftHeight = height
-        if current.kind == .symbol, let op = [
-            "=": BinaryOperator.equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater,
-            ">=": .greaterOrEqual,
-        ][current.text] {
+        if current.kind == .symbol,
+            let op = [
+                "=": BinaryOperator.equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater,
+                ">=": .greaterOrEqual,
+            ][current.text]
+        {
             let at = advance().range
             let right = parseAdditive()
-            return node(.binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
+            return node(
+                .binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("in") {
             let at = advance().range
             let right = parseAdditive()
-            return node(.binary(.in, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
+            return node(
+                .binary(.in, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("not"), peek(1).kind == .identifier, peek(1).text == "in" {
             let at = advance().range
             advance()
             let right = parseAdditive()
-            return node(.binary(.notIn, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
+            return node(
+                .binary(.notIn, left, right, left.range.joined(right.range)), above: max(leftHeight, height), at: at)
         }
         if isWord("is") {
             let at = advance().range
             if acceptWord("present") {
-                return node(.presence(left, isPresent: true, left.range.joined(previous.range)), above: leftHeight, at: at)
+                return node(
+                    .presence(left, isPresent: true, left.range.joined(previous.range)), above: leftHeight, at: at)
             }
             if acceptWord("none") {
-                return node(.presence(left, isPresent: false, left.range.joined(previous.range)), above: leftHeight, at: at)
+                return node(
+                    .presence(left, isPresent: false, left.range.joined(previous.range)), above: leftHeight, at: at)
             }
-            error("expected-presence", "expected `is present` or `is none`", at: current.range,
-                  help: "to compare values write `=`")
+            error(
+                "expected-presence", "expected `is present` or `is none`", at: current.range,
+                help: "to compare values write `=`")
         }
         return left
     }
@@ -708,8 +816,9 @@ public struct Parser {
             let op: BinaryOperator = token.text == "+" ? .plus : .minus
             let leftHeight = height
             let right = parseMultiplicative()
-            left = node(.binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
-                        at: token.range)
+            left = node(
+                .binary(op, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
+                at: token.range)
         }
         return left
     }
@@ -720,8 +829,9 @@ public struct Parser {
             let at = advance().range
             let leftHeight = height
             let right = parseUnary()
-            left = node(.binary(.times, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
-                        at: at)
+            left = node(
+                .binary(.times, left, right, left.range.joined(right.range)), above: max(leftHeight, height),
+                at: at)
         }
         return left
     }
@@ -747,8 +857,9 @@ public struct Parser {
             switch DecimalNumber.parse(token.text) {
             case .value(let number): return .number(number, token.range)
             case .outOfRange, .tooPrecise, .invalidSyntax:
-                error("invalid-number", "`\(token.text)` is not a number the rules can hold", at: token.range,
-                      help: "numbers have at most 12 digits before and 6 after the decimal point")
+                error(
+                    "invalid-number", "`\(token.text)` is not a number the rules can hold", at: token.range,
+                    help: "numbers have at most 12 digits before and 6 after the decimal point")
                 return .number(DecimalNumber(integer: 0), token.range)
             }
         case .string:
@@ -770,8 +881,9 @@ public struct Parser {
                 depth += 1
                 defer { depth -= 1 }
                 if depth > Parser.maximumNesting {
-                    error("too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: start,
-                          help: "split it with `let`")
+                    error(
+                        "too-deep", "expression nested deeper than \(Parser.maximumNesting) levels", at: start,
+                        help: "split it with `let`")
                     abandonExpression = true
                     synchronize(skipCurrent: true)
                     height = 1
@@ -815,7 +927,8 @@ public struct Parser {
                     } while acceptSymbol(",")
                     expectSymbol(")", "to close the call")
                 }
-                return node(.call(name, arguments, name.range.joined(previous.range)), above: argumentHeight, at: name.range)
+                return node(
+                    .call(name, arguments, name.range.joined(previous.range)), above: argumentHeight, at: name.range)
             }
             height = 1
             return .name(name)
@@ -939,8 +1052,10 @@ public struct Parser {
         let name = expectName("a language")
         guard !name.text.isEmpty else { return nil }
         guard TextLanguage(rawValue: name.text) != nil else {
-            error("unknown-language", "unknown language `\(name.text)`", at: name.range,
-                  help: "a rule set is written in " + TextLanguage.allCases.map { "`\($0.rawValue)`" }.joined(separator: " or "))
+            error(
+                "unknown-language", "unknown language `\(name.text)`", at: name.range,
+                help: "a rule set is written in "
+                    + TextLanguage.allCases.map { "`\($0.rawValue)`" }.joined(separator: " or "))
             return nil
         }
         return name

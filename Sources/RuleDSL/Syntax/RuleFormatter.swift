@@ -254,7 +254,8 @@ private struct LayoutPrinter {
             guard declaration >= 0, units.last.map({ $0.offset < mark.offset }) ?? false,
                 let key = clauseKey(
                     mark.word, of: declarations[declaration], counters: &counters,
-                    next: tokenAt[mark.offset].flatMap { $0 + 1 < input.tokens.count ? input.tokens[$0 + 1].text : nil })
+                    next: tokenAt[mark.offset].flatMap { $0 + 1 < input.tokens.count ? input.tokens[$0 + 1].text : nil }
+                )
             else { continue }
             units.append(Unit(offset: mark.offset, declaration: declaration, key: key))
         }
@@ -264,7 +265,9 @@ private struct LayoutPrinter {
     /// The printed clause a source clause belongs to; nil for a word that starts no clause here.
     /// `next` is the word after it: an `outcome` clause is known by the outcome it tells, as the
     /// printed order of those clauses need not be the source's.
-    func clauseKey(_ word: String, of declaration: Declaration?, counters: inout [String: Int], next: String?) -> String? {
+    func clauseKey(_ word: String, of declaration: Declaration?, counters: inout [String: Int], next: String?)
+        -> String?
+    {
         func counted(_ name: String, advancing: Bool) -> String {
             if advancing { counters[name, default: -1] += 1 }
             return "\(word)#\(counters[name, default: 0])"
@@ -459,12 +462,15 @@ private struct LayoutPrinter {
         case .constant(let c)?:
             emit(
                 "header",
-                titled([.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title, c.titleTranslations),
+                titled(
+                    [.text("const \(c.name.text) = "), expression(c.value, nest: 0)], title: c.title,
+                    c.titleTranslations),
                 indent: 0)
         case .derived(let d)?:
             emit(
                 "header",
-                titled([.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title, d.titleTranslations),
+                titled(
+                    [.text("let \(d.name.text) = "), expression(d.value, nest: 0)], title: d.title, d.titleTranslations),
                 indent: 0)
         case .decision(let d)?:
             emit("header", .text("decision \(d.name.text)"), indent: 0)

@@ -45,7 +45,9 @@ public struct RuleTexts: Sendable {
     public let isDeclared: Bool
     private let entries: [TextKey: [TextLanguage: String]]
 
-    public init(language: TextLanguage = .nl, isDeclared: Bool = false, entries: [TextKey: [TextLanguage: String]] = [:]) {
+    public init(
+        language: TextLanguage = .nl, isDeclared: Bool = false, entries: [TextKey: [TextLanguage: String]] = [:]
+    ) {
         self.language = language
         self.isDeclared = isDeclared
         self.entries = entries
@@ -81,17 +83,19 @@ package struct TextCollector {
     package static func collect(_ files: [RuleFile]) -> (RuleTexts, [Diagnostic]) {
         var collector = TextCollector()
         for file in files { collector.add(file) }
-        let texts = RuleTexts(language: collector.declared ?? .nl, isDeclared: collector.declared != nil,
-                              entries: collector.entries)
+        let texts = RuleTexts(
+            language: collector.declared ?? .nl, isDeclared: collector.declared != nil,
+            entries: collector.entries)
         return (texts, collector.diagnostics)
     }
 
     private mutating func add(_ file: RuleFile) {
         if let name = file.header?.language, let language = TextLanguage(rawValue: name.text) {
             if let declared, declared != language {
-                diagnostics.append(.warning(
-                    "language-differs", "this file is written in \(language.name), its base in \(declared.name)",
-                    at: name.range, help: "texts are shown in the reader's language; write each text in both"))
+                diagnostics.append(
+                    .warning(
+                        "language-differs", "this file is written in \(language.name), its base in \(declared.name)",
+                        at: name.range, help: "texts are shown in the reader's language; write each text in both"))
             }
             declared = declared ?? language
             fileLanguage = language
@@ -99,7 +103,9 @@ package struct TextCollector {
             fileLanguage = declared ?? .nl
         }
         if let header = file.header, let title = header.title {
-            put(.ruleset, title, header.titleTranslations, what: "the title of rule set `\(header.name.text)`", at: header.name.range)
+            put(
+                .ruleset, title, header.titleTranslations, what: "the title of rule set `\(header.name.text)`",
+                at: header.name.range)
         }
         for declaration in file.declarations {
             switch declaration {
@@ -110,9 +116,13 @@ package struct TextCollector {
                 }
             case .fact(let f):
                 if let title = f.title {
-                    put(.fact(f.name.text), title, f.titleTranslations, what: "the title of fact `\(f.name.text)`", at: f.name.range)
+                    put(
+                        .fact(f.name.text), title, f.titleTranslations, what: "the title of fact `\(f.name.text)`",
+                        at: f.name.range)
                 }
-                if let question = f.question { put(.question(f.name.text), question, what: "the question of fact `\(f.name.text)`") }
+                if let question = f.question {
+                    put(.question(f.name.text), question, what: "the question of fact `\(f.name.text)`")
+                }
                 let options: [Name]
                 switch f.type {
                 case .oneOf(let names): options = names
@@ -120,38 +130,56 @@ package struct TextCollector {
                 }
                 for (value, text) in f.optionTexts.sorted(by: { $0.key < $1.key }) {
                     guard options.contains(where: { $0.text == value }) else {
-                        diagnostics.append(.error(
-                            "unknown-option", "`\(value)` is not an option of the fact `\(f.name.text)`", at: text.range,
-                            help: Suggestion.didYouMean(value, in: options.map(\.text))))
+                        diagnostics.append(
+                            .error(
+                                "unknown-option", "`\(value)` is not an option of the fact `\(f.name.text)`",
+                                at: text.range,
+                                help: Suggestion.didYouMean(value, in: options.map(\.text))))
                         continue
                     }
-                    put(.option(fact: f.name.text, value: value), text, what: "the text of option `\(value)` of fact `\(f.name.text)`")
+                    put(
+                        .option(fact: f.name.text, value: value), text,
+                        what: "the text of option `\(value)` of fact `\(f.name.text)`")
                 }
             case .constant(let c), .derived(let c):
                 if let title = c.title {
-                    put(.value(c.name.text), title, c.titleTranslations, what: "the title of `\(c.name.text)`", at: c.name.range)
+                    put(
+                        .value(c.name.text), title, c.titleTranslations, what: "the title of `\(c.name.text)`",
+                        at: c.name.range)
                 }
             case .decision(let d):
                 if let title = d.title {
-                    put(.decision(d.name.text), title, d.titleTranslations, what: "the title of decision `\(d.name.text)`", at: d.name.range)
+                    put(
+                        .decision(d.name.text), title, d.titleTranslations,
+                        what: "the title of decision `\(d.name.text)`", at: d.name.range)
                 }
                 for (outcome, text) in d.outcomeTexts.sorted(by: { $0.key < $1.key }) {
                     guard d.outcomes.contains(where: { $0.text == outcome }) else {
-                        diagnostics.append(.error(
-                            "unknown-outcome", "`\(outcome)` is not an outcome of the decision `\(d.name.text)`", at: text.range,
-                            help: Suggestion.didYouMean(outcome, in: d.outcomes.map(\.text))))
+                        diagnostics.append(
+                            .error(
+                                "unknown-outcome", "`\(outcome)` is not an outcome of the decision `\(d.name.text)`",
+                                at: text.range,
+                                help: Suggestion.didYouMean(outcome, in: d.outcomes.map(\.text))))
                         continue
                     }
-                    put(.outcome(decision: d.name.text, outcome: outcome), text, what: "the text of outcome `\(outcome)` of `\(d.name.text)`")
+                    put(
+                        .outcome(decision: d.name.text, outcome: outcome), text,
+                        what: "the text of outcome `\(outcome)` of `\(d.name.text)`")
                 }
-                if let closing = d.closing { put(.closing(d.name.text), closing, what: "the closing text of `\(d.name.text)`") }
+                if let closing = d.closing {
+                    put(.closing(d.name.text), closing, what: "the closing text of `\(d.name.text)`")
+                }
             case .rule(let r):
                 if let title = r.title {
-                    put(.rule(r.id.text), title, r.titleTranslations, what: "the title of \(r.role.rawValue) `\(r.id.text)`", at: r.id.range)
+                    put(
+                        .rule(r.id.text), title, r.titleTranslations,
+                        what: "the title of \(r.role.rawValue) `\(r.id.text)`", at: r.id.range)
                 }
             case .invariant(let i):
                 if let title = i.title {
-                    put(.invariant(i.id.text), title, i.titleTranslations, what: "the title of invariant `\(i.id.text)`", at: i.id.range)
+                    put(
+                        .invariant(i.id.text), title, i.titleTranslations,
+                        what: "the title of invariant `\(i.id.text)`", at: i.id.range)
                 }
             case .responsibility(let r):
                 put(.party(r.party), r.party, r.partyTranslations, what: "the party \"\(r.party)\"", at: r.range)
@@ -169,7 +197,9 @@ package struct TextCollector {
 
     /// Records a text in the file's language and its translations; a later file's text (an
     /// override) replaces the earlier one whole.
-    private mutating func put(_ key: TextKey, _ text: String, _ translations: Translations, what: String, at range: SourceRange) {
+    private mutating func put(
+        _ key: TextKey, _ text: String, _ translations: Translations, what: String, at range: SourceRange
+    ) {
         var forms: [TextLanguage: String] = [fileLanguage: text]
         for (code, translation) in translations {
             guard let language = TextLanguage(rawValue: code) else { continue }
@@ -179,9 +209,11 @@ package struct TextCollector {
         guard declared != nil else { return }
         for language in TextLanguage.allCases where forms[language] == nil {
             let shown = text.count > 50 ? String(text.prefix(50)) + "…" : text
-            diagnostics.append(.warning(
-                "missing-translation", "\(what) (\"\(TerminalText.escape(shown))\") has no \(language.name) form", at: range,
-                help: "write it after the text: \"…\" \(language.rawValue) \"…\""))
+            diagnostics.append(
+                .warning(
+                    "missing-translation", "\(what) (\"\(TerminalText.escape(shown))\") has no \(language.name) form",
+                    at: range,
+                    help: "write it after the text: \"…\" \(language.rawValue) \"…\""))
         }
     }
 }

@@ -21,7 +21,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// and the day exists in that month (so 2023-02-29 is nil, 2024-02-29 is not).
     public init?(year: Int, month: Int, day: Int) {
         guard Self.supportedYears.contains(year), (1...12).contains(month),
-              day >= 1, day <= Self.daysInMonth(year: year, month: month)
+            day >= 1, day <= Self.daysInMonth(year: year, month: month)
         else { return nil }
         // Years 1...9999 give day counts far inside Int32, so this cannot trap.
         self.dayNumber = Int32(Self.daysFromCivil(year: year, month: month, day: day))
@@ -95,7 +95,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         // 3, which fails the test itself, so the words can be tested whole.
         let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
         guard digits & high == 0x3030_3030_3030_3030,
-              (digits &+ 0x0606_0606_0606_0606) & high == 0x3030_3030_3030_3030
+            (digits &+ 0x0606_0606_0606_0606) & high == 0x3030_3030_3030_3030
         else { return nil }
         let d0 = UInt(truncatingIfNeeded: dayBytes & 0xFF) &- 0x30
         let d1 = UInt(truncatingIfNeeded: dayBytes >> 8) &- 0x30
@@ -207,7 +207,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         // Shift the year to start on 1 March so the leap day is the last day of the year.
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)
-        let yearOfEra = y - era * 400                                       // 0...399
+        let yearOfEra = y - era * 400  // 0...399
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1  // 0...365
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear  // 0...146096
         return era * 146_097 + dayOfEra - 719_468
@@ -246,7 +246,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `civilFromDays` for any day number, era by era (Hinnant).
     static func civilFromDaysByEras(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let (marchYear, dayOfYear) = marchYearByEras(days)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153                        // 0 = March
+        let shiftedMonth = (5 * dayOfYear + 2) / 153  // 0 = March
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         return (marchYear + (month <= 2 ? 1 : 0), month, day)
@@ -256,7 +256,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     static func marchYearByEras(_ days: Int) -> (year: Int, dayOfYear: Int) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
-        let dayOfEra = z - era * 146_097                                    // 0...146096
+        let dayOfEra = z - era * 146_097  // 0...146096
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // 0 = March
         return (yearOfEra + era * 400, dayOfYear)

@@ -34,8 +34,9 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// The integer `integer`; traps if |integer| > 999_999_999_999.
     public init(integer: Int) {
-        precondition(UInt64(integer.magnitude) <= UInt64(Self.maxMagnitude),
-                     "DecimalNumber out of range: \(integer)")
+        precondition(
+            UInt64(integer.magnitude) <= UInt64(Self.maxMagnitude),
+            "DecimalNumber out of range: \(integer)")
         self.scaled = Int64(integer) * Self.scale
     }
 
@@ -199,7 +200,8 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         }
         let intEnd = i
 
-        var fracStart = i, fracEnd = i
+        var fracStart = i
+        var fracEnd = i
         if i < count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             fracStart = i

@@ -16,7 +16,7 @@ public struct TextFormat: Sendable, Equatable, CustomStringConvertible {
     public init?(_ pattern: String) {
         let bytes = Array(pattern.utf8)
         guard !bytes.isEmpty, bytes.count <= Self.maximumLength,
-              bytes.allSatisfy({ $0 == UInt8(ascii: "A") || $0 == UInt8(ascii: "a") || $0 == UInt8(ascii: "9") })
+            bytes.allSatisfy({ $0 == UInt8(ascii: "A") || $0 == UInt8(ascii: "a") || $0 == UInt8(ascii: "9") })
         else { return nil }
         self.pattern = pattern
         classes = bytes
@@ -49,7 +49,11 @@ public struct TextFormat: Sendable, Equatable, CustomStringConvertible {
     /// A value of the form, made of the last character of each class (`ZZ` for `AA`): the
     /// prover's "any other value" for a fact with a format, so a counterexample is a valid case.
     public var filler: String {
-        String(decoding: classes.map { $0 == UInt8(ascii: "A") ? UInt8(ascii: "Z") : $0 == UInt8(ascii: "a") ? UInt8(ascii: "z") : UInt8(ascii: "9") }, as: UTF8.self)
+        String(
+            decoding: classes.map {
+                $0 == UInt8(ascii: "A")
+                    ? UInt8(ascii: "Z") : $0 == UInt8(ascii: "a") ? UInt8(ascii: "z") : UInt8(ascii: "9")
+            }, as: UTF8.self)
     }
 
     /// The form in words, for a message: `` `AA` (`A`: an upper-case letter A–Z) ``.

@@ -40,7 +40,8 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .number: return "a number"
         case .text: return "text"
         case .date: return "a date"
-        case .enumeration(let values): return "one of (\(values.prefix(6).joined(separator: ", "))\(values.count > 6 ? ", …" : ""))"
+        case .enumeration(let values):
+            return "one of (\(values.prefix(6).joined(separator: ", "))\(values.count > 6 ? ", …" : ""))"
         case .set(let element): return "a set of \(element)"
         case .none: return "`none`"
         case .unresolved: return "an unknown name"

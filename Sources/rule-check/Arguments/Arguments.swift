@@ -11,7 +11,8 @@ struct Arguments {
     /// - Parameters:
     ///   - valueFlags: flags that take a value (`--pilot P`).
     ///   - switchFlags: flags that stand alone (`--no-trace`).
-    init(command: String, _ arguments: [String], valueFlags: Set<String>, switchFlags: Set<String>) throws(CommandError) {
+    init(command: String, _ arguments: [String], valueFlags: Set<String>, switchFlags: Set<String>) throws(CommandError)
+    {
         self.command = command
         var index = 0
         while index < arguments.count {
@@ -56,7 +57,8 @@ struct Arguments {
                 switches.insert(flag)
             } else {
                 let hint = Suggestion.didYouMean(flag, in: valueFlags.union(switchFlags)).map { " \($0)" } ?? ""
-                throw .usage("unknown flag `\(flag)` for `rule-check \(command)`;\(hint) see `rule-check help \(command)`")
+                throw .usage(
+                    "unknown flag `\(flag)` for `rule-check \(command)`;\(hint) see `rule-check help \(command)`")
             }
         }
     }

@@ -17,7 +17,9 @@ enum PilotLoader {
                 throw CommandError(status: .failure, message: error.description)
             case .invalid(let result):
                 Console.errorText(DiagnosticRenderer(files: result.files).render(result.errors))
-                throw CommandError(status: .failure, message: "the rules of `\(pilot)` do not load: \(result.errors.count) error(s) above")
+                throw CommandError(
+                    status: .failure,
+                    message: "the rules of `\(pilot)` do not load: \(result.errors.count) error(s) above")
             }
         }
     }

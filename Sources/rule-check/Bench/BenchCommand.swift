@@ -1,11 +1,12 @@
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
     import Foundation  // `ProcessInfo`: Darwin's headers declare no `environ`
 #endif
-import LVVRules
-import RuleDSL
 
 /// `rule-check bench [--pilot P] [--cases N] [--runs R] [--only PART]`: the performance figures,
 /// measured on one core, each the median of several runs: evaluation only (with and without
@@ -35,8 +36,11 @@ enum BenchCommand {
             #if DEBUG
                 Console.out("note: this is a debug build; use `swift build -c release` for real figures\n")
             #endif
-            if only == "whynot" { try whyNot(casesPerPilot: perPilot, rules: directory) }
-            else { try interviewSteps(casesPerPilot: perPilot, rules: directory) }
+            if only == "whynot" {
+                try whyNot(casesPerPilot: perPilot, rules: directory)
+            } else {
+                try interviewSteps(casesPerPilot: perPilot, rules: directory)
+            }
             return .success
         }
         let count = Int(args.value("--cases") ?? "100000") ?? -1
@@ -44,8 +48,9 @@ enum BenchCommand {
         guard count > 0, runs > 0 else { throw .usage("`--cases` and `--runs` take a positive whole number") }
         let pilot = args.value("--pilot") ?? "groningen"
         let rulesDirectory = args.value("--rules") ?? "rules"
-        let program = try PilotLoader.load(try Arguments(
-            command: "bench", ["--pilot", pilot, "--rules", rulesDirectory], valueFlags: flags, switchFlags: []))
+        let program = try PilotLoader.load(
+            try Arguments(
+                command: "bench", ["--pilot", pilot, "--rules", rulesDirectory], valueFlags: flags, switchFlags: []))
 
         if measures("lsp") {
             // No cases needed: measured first, and alone with `--only lsp`.
@@ -66,7 +71,8 @@ enum BenchCommand {
         do {
             folder = try FileSystem.makeTemporaryFolder(prefix: "rule-check-bench")
         } catch {
-            throw CommandError(status: .failure, message: "cannot make a temporary folder for the benchmark's cases: \(error)")
+            throw CommandError(
+                status: .failure, message: "cannot make a temporary folder for the benchmark's cases: \(error)")
         }
         defer { FileSystem.removeTemporaryFolder(folder) }
         let path = FileSystem.join(folder, "cases.jsonl")
@@ -117,11 +123,15 @@ enum BenchCommand {
                 let seconds = median(runs) {
                     let input = open(path, O_RDONLY)
                     let output = open("/dev/null", O_WRONLY)
-                    defer { close(input); close(output) }
+                    defer {
+                        close(input)
+                        close(output)
+                    }
                     bytesOut = BatchCommand.stream(from: input, to: output, processor).bytes
                 }
-                report("batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds,
-                       "cases/s (JSONL file in, verdicts out, \(bytesOut / count) bytes a verdict)")
+                report(
+                    "batch end-to-end\(trace ? ", with trace" : ", --no-trace")", Double(count) / seconds,
+                    "cases/s (JSONL file in, verdicts out, \(bytesOut / count) bytes a verdict)")
             }
         }
 
@@ -133,18 +143,26 @@ enum BenchCommand {
             _ = write(Array(lines[0].utf8), to: casePath)
             var walls: [Double] = []
             for _ in 0..<max(runs, 11) {
-                guard let run = spawn(executable, ["eval", "--pilot", pilot, "--rules", rulesDirectory, casePath]) else { break }
+                guard let run = spawn(executable, ["eval", "--pilot", pilot, "--rules", rulesDirectory, casePath])
+                else { break }
                 walls.append(run.seconds)
             }
             if !walls.isEmpty {
-                report("eval, one case, as a process", walls.sorted()[walls.count / 2] * 1000,
-                       "ms wall (start, load and check rules, decide, print, exit)")
+                report(
+                    "eval, one case, as a process", walls.sorted()[walls.count / 2] * 1000,
+                    "ms wall (start, load and check rules, decide, print, exit)")
             }
             for (cases, file) in [(10, path + ".10"), (count, path)] {
-                if file != path { _ = write(Array((lines.prefix(cases).joined(separator: "\n") + "\n").utf8), to: file) }
+                if file != path {
+                    _ = write(Array((lines.prefix(cases).joined(separator: "\n") + "\n").utf8), to: file)
+                }
                 defer { if file != path { unlink(file) } }
-                if let run = spawn(executable, ["batch", "--pilot", pilot, "--rules", rulesDirectory, "--no-trace"], input: file) {
-                    report("batch --no-trace, \(cases) cases, memory", Double(run.maxResidentKB) / 1024, "MB peak resident")
+                if let run = spawn(
+                    executable, ["batch", "--pilot", pilot, "--rules", rulesDirectory, "--no-trace"], input: file)
+                {
+                    report(
+                        "batch --no-trace, \(cases) cases, memory", Double(run.maxResidentKB) / 1024, "MB peak resident"
+                    )
                 }
             }
         }
@@ -173,7 +191,9 @@ enum BenchCommand {
                     if case .success = RuleFormatter.format(source) { formatted += 1 }
                 }
             }
-            report("format all \(formatted) of \(sources.count) rule files", seconds * 1000, "ms (in memory, meaning checked)")
+            report(
+                "format all \(formatted) of \(sources.count) rule files", seconds * 1000,
+                "ms (in memory, meaning checked)")
         }
 
         if measures("diff") {
@@ -203,8 +223,10 @@ enum BenchCommand {
         Console.out("rule-check bench --only whynot: \(casesPerPilot) generated non-admit cases per pilot, one core\n")
         var all: [Double] = []
         for pilot in RuleLibrary.pilots {
-            let program = try PilotLoader.load(try Arguments(
-                command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"], switchFlags: []))
+            let program = try PilotLoader.load(
+                try Arguments(
+                    command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"],
+                    switchFlags: []))
             let builder = VerdictBuilder(program: program)
             let whyNot = WhyNot(program: program)
             let reader = CaseReader(program: program)
@@ -231,11 +253,15 @@ enum BenchCommand {
     /// `--only interview`: choosing the next question, on generated intake cases with about half
     /// their facts made unknown, per pilot.
     private static func interviewSteps(casesPerPilot: Int, rules: String) throws(CommandError) {
-        Console.out("rule-check bench --only interview: next question for \(casesPerPilot) undetermined partial cases per pilot, one core\n")
+        Console.out(
+            "rule-check bench --only interview: next question for \(casesPerPilot) undetermined partial cases per pilot, one core\n"
+        )
         var all: [Double] = []
         for pilot in RuleLibrary.pilots {
-            let program = try PilotLoader.load(try Arguments(
-                command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"], switchFlags: []))
+            let program = try PilotLoader.load(
+                try Arguments(
+                    command: "bench", ["--pilot", pilot, "--rules", rules], valueFlags: ["--pilot", "--rules"],
+                    switchFlags: []))
             let reader = CaseReader(program: program)
             var generator = CaseGenerator(seed: 17)
             var times: [Double] = []
@@ -244,8 +270,10 @@ enum BenchCommand {
                 index += 1
                 guard case .success(let input) = reader.read(generator.nextCase(index: index)) else { continue }
                 var facts = input.facts
-                for slot in facts.indices where !program.facts[slot].isOptional && !program.facts[slot].isGroupPresence
-                    && (slot &* 2_654_435_761 &+ index) % 2 == 0 { facts[slot] = nil }
+                for slot in facts.indices
+                where !program.facts[slot].isOptional && !program.facts[slot].isGroupPresence
+                    && (slot &* 2_654_435_761 &+ index) % 2 == 0
+                { facts[slot] = nil }
                 let interview = Interview(program: program, facts: facts)
                 // Only where there is a question to choose: a settled case needs no step.
                 guard !interview.isSettled() else { continue }

@@ -1,11 +1,12 @@
+import Foundation
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import LVVRules
-import RuleDSL
 
 /// `rule-check bench --serve [--pilot P] [--seconds S] [--connections 1,8,64] [--idle N]`: the
 /// decision service under load, with a load generator of our own over loopback. It starts
@@ -17,14 +18,19 @@ import RuleDSL
 /// The generator runs on the same cores as the service; every phase is bounded in time and count.
 enum ServeBench {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "bench --serve", arguments, valueFlags: ["--pilot", "--rules", "--seconds", "--connections", "--idle", "--cases", "--threads"], switchFlags: ["--trace"])
+        let args = try Arguments(
+            command: "bench --serve", arguments,
+            valueFlags: ["--pilot", "--rules", "--seconds", "--connections", "--idle", "--cases", "--threads"],
+            switchFlags: ["--trace"])
         let pilot = args.value("--pilot") ?? "groningen"
         let rules = args.value("--rules") ?? "rules"
         let seconds = Double(args.value("--seconds") ?? "3") ?? 0
         let levels = (args.value("--connections") ?? "1,8,64").split(separator: ",").compactMap { Int($0) }
         let idle = Int(args.value("--idle") ?? "1000") ?? -1
         let count = Int(args.value("--cases") ?? "20000") ?? -1
-        guard seconds > 0, seconds <= 60, !levels.isEmpty, levels.allSatisfy({ $0 > 0 && $0 <= 256 }), idle >= 0, idle <= 5000, count > 0, count <= 1_000_000 else {
+        guard seconds > 0, seconds <= 60, !levels.isEmpty, levels.allSatisfy({ $0 > 0 && $0 <= 256 }), idle >= 0,
+            idle <= 5000, count > 0, count <= 1_000_000
+        else {
             throw .usage("`--seconds` 0–60, `--connections` a list of 1–256, `--idle` 0–5000, `--cases` 1–1000000")
         }
         let trace = args.has("--trace")
@@ -34,7 +40,9 @@ enum ServeBench {
         let lines = (0..<count).map { generator.nextCase(index: $0 + 1) }
         let path = "/v1/pilots/\(pilot)/decide" + (trace ? "" : "?trace=false")
         let requests: [[UInt8]] = lines.prefix(2000).map { line in
-            Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(line.utf8.count)\r\n\r\n\(line)".utf8)
+            Array(
+                "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(line.utf8.count)\r\n\r\n\(line)"
+                    .utf8)
         }
 
         let executable = BenchCommand.executablePath()
@@ -46,7 +54,9 @@ enum ServeBench {
         let errors = Pipe()
         server.standardError = errors
         server.standardOutput = FileHandle.nullDevice
-        do { try server.run() } catch { throw CommandError(status: .failure, message: "cannot start `rule-check serve`: \(error)") }
+        do { try server.run() } catch {
+            throw CommandError(status: .failure, message: "cannot start `rule-check serve`: \(error)")
+        }
         defer {
             server.terminate()
             server.waitUntilExit()
@@ -57,12 +67,18 @@ enum ServeBench {
             if data.isEmpty { break }
             announced += String(decoding: data, as: UTF8.self)
         }
-        guard let range = announced.range(of: "127.0.0.1:"), let port = UInt16(announced[range.upperBound...].prefix { $0.isNumber }) else {
+        guard let range = announced.range(of: "127.0.0.1:"),
+            let port = UInt16(announced[range.upperBound...].prefix { $0.isNumber })
+        else {
             throw CommandError(status: .failure, message: "`rule-check serve` did not start: \(announced)")
         }
         let pid = server.processIdentifier
-        Console.out("rule-check bench --serve: pilot \(pilot), \(requests.count) distinct generated cases, decide\(trace ? " with trace" : " ?trace=false"), \(seconds) s per level, service pid \(pid) on 127.0.0.1:\(port)\n")
-        Console.out("note: the load generator runs on the same \(ProcessInfo.processInfo.activeProcessorCount) core(s) as the service\n")
+        Console.out(
+            "rule-check bench --serve: pilot \(pilot), \(requests.count) distinct generated cases, decide\(trace ? " with trace" : " ?trace=false"), \(seconds) s per level, service pid \(pid) on 127.0.0.1:\(port)\n"
+        )
+        Console.out(
+            "note: the load generator runs on the same \(ProcessInfo.processInfo.activeProcessorCount) core(s) as the service\n"
+        )
         #if DEBUG
             Console.out("note: this is a debug build; use `swift build -c release` for real figures\n")
         #endif
@@ -73,7 +89,10 @@ enum ServeBench {
         Console.out("  connections    decisions/s      p50 ms      p99 ms    p99.9 ms   errors\n")
         for connections in levels {
             let result = load(port: port, requests, connections: connections, seconds: seconds)
-            Console.out(String(format: "  %11d %14.0f %11.3f %11.3f %11.3f %8d\n", connections, result.rate, result.p50 * 1e3, result.p99 * 1e3, result.p999 * 1e3, result.errors))
+            Console.out(
+                String(
+                    format: "  %11d %14.0f %11.3f %11.3f %11.3f %8d\n", connections, result.rate, result.p50 * 1e3,
+                    result.p99 * 1e3, result.p999 * 1e3, result.errors))
         }
 
         if idle > 0 {
@@ -81,9 +100,17 @@ enum ServeBench {
             var sockets: [Int32] = []
             var failed = 0
             for _ in 0..<idle {
-                guard let client = Client(port: port) else { failed += 1; continue }
+                guard let client = Client(port: port) else {
+                    failed += 1
+                    continue
+                }
                 let request = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-                if client.roundTrip(request) { sockets.append(client.detach()) } else { failed += 1; client.close() }
+                if client.roundTrip(request) {
+                    sockets.append(client.detach())
+                } else {
+                    failed += 1
+                    client.close()
+                }
             }
             let opened = residentKB(of: pid)
             usleep(2_000_000)
@@ -96,7 +123,9 @@ enum ServeBench {
                 client.close()
             }
             Console.out("\nresident memory of the service (VmRSS)\n")
-            Console.out("  before: \(before / 1024) MB; with \(sockets.count) idle connections: \(opened / 1024) MB; 2 s later: \(later / 1024) MB; each answered again: \(served)\(failed > 0 ? "; \(failed) could not connect" : "")\n")
+            Console.out(
+                "  before: \(before / 1024) MB; with \(sockets.count) idle connections: \(opened / 1024) MB; 2 s later: \(later / 1024) MB; each answered again: \(served)\(failed > 0 ? "; \(failed) could not connect" : "")\n"
+            )
         }
 
         // batch: through the service, and as the command.
@@ -111,13 +140,23 @@ enum ServeBench {
             defer { FileSystem.removeTemporaryFolder(folder) }
             let file = FileSystem.join(folder, "cases.jsonl")
             try FileSystem.write(body, to: file)
-            cliSeconds = BenchCommand.spawn(executable, ["batch", "--pilot", pilot, "--rules", rules, "--no-trace"], input: file)?.seconds ?? 0
+            cliSeconds =
+                BenchCommand.spawn(
+                    executable, ["batch", "--pilot", pilot, "--rules", rules, "--no-trace"], input: file)?.seconds ?? 0
         } catch {
             Console.out("note: the CLI batch could not be measured: \(error)\n")
         }
         Console.out("\nbatch, \(count) cases, --no-trace\n")
-        Console.out(String(format: "  through the service: %10.0f cases/s (%d lines back)\n", Double(count) / serviceSeconds, outcome))
-        if cliSeconds > 0 { Console.out(String(format: "  rule-check batch:    %10.0f cases/s (a process, file to /dev/null)\n", Double(count) / cliSeconds)) }
+        Console.out(
+            String(
+                format: "  through the service: %10.0f cases/s (%d lines back)\n", Double(count) / serviceSeconds,
+                outcome))
+        if cliSeconds > 0 {
+            Console.out(
+                String(
+                    format: "  rule-check batch:    %10.0f cases/s (a process, file to /dev/null)\n",
+                    Double(count) / cliSeconds))
+        }
         return .success
     }
 
@@ -151,7 +190,10 @@ enum ServeBench {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                guard let client = Client(port: port) else { latencies.add([], errors: 1); return }
+                guard let client = Client(port: port) else {
+                    latencies.add([], errors: 1)
+                    return
+                }
                 defer { client.close() }
                 var mine: [Double] = []
                 mine.reserveCapacity(200_000)
@@ -161,7 +203,12 @@ enum ServeBench {
                 while true {
                     let t0 = Stopwatch.now()
                     if t0 >= end { break }
-                    if client.roundTrip(requests[i % requests.count]) { mine.append(Stopwatch.now() - t0) } else { errors += 1; break }
+                    if client.roundTrip(requests[i % requests.count]) {
+                        mine.append(Stopwatch.now() - t0)
+                    } else {
+                        errors += 1
+                        break
+                    }
                     i += 1
                 }
                 latencies.add(mine, errors: errors)
@@ -171,15 +218,21 @@ enum ServeBench {
         }
         group.wait()
         let sorted = latencies.all.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return LoadResult(rate: Double(sorted.count) / seconds, p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999), errors: latencies.errors)
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        return LoadResult(
+            rate: Double(sorted.count) / seconds, p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999),
+            errors: latencies.errors)
     }
 
     /// POSTs the body to `…/batch?trace=false` while reading the streamed answer; returns the answer.
     private static func streamBatch(port: UInt16, pilot: String, body: [UInt8]) -> [UInt8] {
         guard let client = Client(port: port) else { return [] }
         defer { client.close() }
-        let head = Array("POST /v1/pilots/\(pilot)/batch?trace=false HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        let head = Array(
+            "POST /v1/pilots/\(pilot)/batch?trace=false HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n\r\n"
+                .utf8)
         let fd = client.fd
         let sender = Thread {
             _ = Client.sendAll(fd, head)
@@ -195,7 +248,11 @@ enum ServeBench {
             // The last chunk, `0\r\n\r\n`; looked at by index (a slice of `received` kept alive
             // would make every append copy it).
             let c = received.count
-            if c >= 5, received[c - 5] == 48, received[c - 4] == 13, received[c - 3] == 10, received[c - 2] == 13, received[c - 1] == 10 { break }
+            if c >= 5, received[c - 5] == 48, received[c - 4] == 13, received[c - 3] == 10, received[c - 2] == 13,
+                received[c - 1] == 10
+            {
+                break
+            }
         }
         return received
     }
@@ -207,7 +264,8 @@ enum ServeBench {
         var at = headEnd + 4
         var lines = 0
         while let lineEnd = find([13, 10], in: received, from: at),
-              let size = Int(String(decoding: received[at..<lineEnd], as: UTF8.self), radix: 16), size > 0 {
+            let size = Int(String(decoding: received[at..<lineEnd], as: UTF8.self), radix: 16), size > 0
+        {
             let start = lineEnd + 2
             guard start + size <= received.count else { break }
             lines += received[start..<(start + size)].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
@@ -218,7 +276,8 @@ enum ServeBench {
 
     private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        for i in start...(bytes.count - needle.count) where bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle {
+        for i in start...(bytes.count - needle.count)
+        where bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle {
             return i
         }
         return nil
@@ -241,7 +300,9 @@ enum ServeBench {
             address.sin_port = port.bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else {
                 closeSocket(fd)

@@ -1,10 +1,11 @@
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LVVRules
-import RuleDSL
 
 /// `rule-check batch --pilot P < cases.jsonl > verdicts.jsonl`: streams cases to verdicts,
 /// one output line per non-blank input line, in order; a bad line yields
@@ -16,9 +17,12 @@ enum BatchCommand {
     static let maximumLineLength = BatchStream.maximumLineLength
 
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "batch", arguments, valueFlags: ["--pilot", "--rules"], switchFlags: ["--no-trace"])
+        let args = try Arguments(
+            command: "batch", arguments, valueFlags: ["--pilot", "--rules"], switchFlags: ["--no-trace"])
         if let extra = args.positionals.first {
-            throw .usage("`rule-check batch` reads cases from standard input, not `\(extra)`: rule-check batch --pilot P < cases.jsonl")
+            throw .usage(
+                "`rule-check batch` reads cases from standard input, not `\(extra)`: rule-check batch --pilot P < cases.jsonl"
+            )
         }
         let program = try PilotLoader.load(args)
         let processor = BatchProcessor(program: program, trace: !args.has("--no-trace"))
@@ -31,10 +35,13 @@ enum BatchCommand {
             Console.outputFailureReported = true
             throw CommandError(
                 status: .failure,
-                message: "cannot write the output for input line \(line) to standard output: \(Console.describe(code)); it and the lines after it are lost")
+                message:
+                    "cannot write the output for input line \(line) to standard output: \(Console.describe(code)); it and the lines after it are lost"
+            )
         case .read(let code, let line)?:
             let after = line > 0 ? " after line \(line)" : ""
-            throw CommandError(status: .badInput, message: "cannot read standard input\(after): \(FileSystem.describe(code))")
+            throw CommandError(
+                status: .badInput, message: "cannot read standard input\(after): \(FileSystem.describe(code))")
         }
         return result.badLines == 0 ? .success : .badInput
     }

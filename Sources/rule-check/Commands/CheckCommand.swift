@@ -27,7 +27,9 @@ enum CheckCommand {
                 errors += 1
             }
         }
-        Console.out("checked \(paths.count) file\(paths.count == 1 ? "" : "s"): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")
+        Console.out(
+            "checked \(paths.count) file\(paths.count == 1 ? "" : "s"): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        )
         return errors == 0 ? .success : .failure
     }
 }
@@ -48,7 +50,9 @@ enum RuleFilePaths {
                 throw CommandError(status: .failure, message: error.description)
             }
         }
-        if paths.isEmpty { throw CommandError(status: .failure, message: "no `.rules` files in \(inputs.joined(separator: ", "))") }
+        if paths.isEmpty {
+            throw CommandError(status: .failure, message: "no `.rules` files in \(inputs.joined(separator: ", "))")
+        }
         return paths
     }
 }

@@ -6,10 +6,13 @@ import RuleDSL
 /// every possible case; each violation comes with a counterexample case.
 enum ComplyCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "comply", arguments, valueFlags: ["--pilot", "--rules", "--format", "--lang"], switchFlags: [])
+        let args = try Arguments(
+            command: "comply", arguments, valueFlags: ["--pilot", "--rules", "--format", "--lang"], switchFlags: [])
         let format = try args.reportFormat()
         let language = try args.language()
-        if let extra = args.positionals.first { throw .usage("`rule-check comply` takes no file `\(extra)`; name the pilot with `--pilot`") }
+        if let extra = args.positionals.first {
+            throw .usage("`rule-check comply` takes no file `\(extra)`; name the pilot with `--pilot`")
+        }
         let program = try PilotLoader.load(args)
         let start = Stopwatch.now()
         let report = ComplianceReport(program: program)

@@ -1,11 +1,12 @@
+import LVVPresentation
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LVVPresentation
-import LVVRules
-import RuleDSL
 
 /// `rule-check diff --pilot P --against OLD [--cases FILE]`: what an edit changes. Without
 /// cases: the kinds of case whose decision changes, each with an example; with cases: the
@@ -13,7 +14,8 @@ import RuleDSL
 enum DiffCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
         let args = try Arguments(
-            command: "diff", arguments, valueFlags: ["--pilot", "--against", "--cases", "--rules", "--format", "--lang"],
+            command: "diff", arguments,
+            valueFlags: ["--pilot", "--against", "--cases", "--rules", "--format", "--lang"],
             switchFlags: [])
         let format = try args.format()
         let against = try args.required("--against")
@@ -70,7 +72,8 @@ enum DiffCommand {
             if case .invalid(let result) = error {
                 Console.errorText(DiagnosticRenderer(files: result.files).render(result.errors))
             }
-            throw CommandError(status: .failure, message: "the old rules at `\(path)` do not load: \(error.description)")
+            throw CommandError(
+                status: .failure, message: "the old rules at `\(path)` do not load: \(error.description)")
         }
     }
 }

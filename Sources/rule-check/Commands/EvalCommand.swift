@@ -11,15 +11,18 @@ enum EvalCommand {
         let format = try args.format()
         let language = try args.language()
         guard args.positionals.count == 1 else {
-            throw .usage(args.positionals.isEmpty
-                ? "`rule-check eval` needs a case file: rule-check eval --pilot P CASE.json"
-                : "`rule-check eval` takes one case file; for many cases use `rule-check batch`")
+            throw .usage(
+                args.positionals.isEmpty
+                    ? "`rule-check eval` needs a case file: rule-check eval --pilot P CASE.json"
+                    : "`rule-check eval` takes one case file; for many cases use `rule-check batch`")
         }
         let program = try PilotLoader.load(args)
         if let expected = args.value("--ruleset-hash"), expected.lowercased() != program.sha256 {
             throw CommandError(
                 status: .failure,
-                message: "the rules of `\(program.name)` on disk have sha256 \(program.sha256), not \(expected): refusing to decide with other rules than the verdict was made with")
+                message:
+                    "the rules of `\(program.name)` on disk have sha256 \(program.sha256), not \(expected): refusing to decide with other rules than the verdict was made with"
+            )
         }
         let path = args.positionals[0]
         let bytes = try readCase(path)
@@ -30,7 +33,11 @@ enum EvalCommand {
         case .success(let value):
             input = value
         case .failure(let error):
-            throw CommandError(status: .badInput, message: "\(path): \(moreThanOneCase(bytes) ? "the file holds more than one case; use `rule-check batch`" : error.message)")
+            throw CommandError(
+                status: .badInput,
+                message:
+                    "\(path): \(moreThanOneCase(bytes) ? "the file holds more than one case; use `rule-check batch`" : error.message)"
+            )
         }
         let trace = !args.has("--no-trace")
         let verdict = VerdictBuilder(program: program).verdict(for: input, trace: trace)
@@ -60,7 +67,8 @@ enum EvalCommand {
             return try FileSystem.read(path, limit: CaseReader.maximumCaseSize)
         } catch {
             let name = path == "-" ? "standard input" : "the case file `\(path)`"
-            let reason = error.isTooLarge
+            let reason =
+                error.isTooLarge
                 ? "it is larger than \(CaseReader.maximumCaseSize) bytes, the most one case may be"
                 : error.description
             throw CommandError(status: .badInput, message: "cannot read \(name): \(reason)")
@@ -74,7 +82,9 @@ enum EvalCommand {
         }
         guard lines.count > 1 else { return false }
         return lines.prefix(2).allSatisfy { line in
-            Array(line).withUnsafeBufferPointer { if case .success(.object) = JSONParser.parse($0) { return true } else { return false } }
+            Array(line).withUnsafeBufferPointer {
+                if case .success(.object) = JSONParser.parse($0) { return true } else { return false }
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
+import LVVPresentation
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LVVPresentation
-import LVVRules
-import RuleDSL
 
 /// `rule-check interview --pilot P [--case PARTIAL.json] [--out CASE.json] [--lang nl|en]`:
 /// asks only the questions whose answer could still change the decision, one line of input
@@ -31,7 +32,8 @@ enum InterviewCommand {
             do {
                 bytes = try FileSystem.read(path, limit: CaseReader.maximumCaseSize)
             } catch {
-                throw CommandError(status: .badInput, message: "cannot read the case file `\(path)`: \(error.description)")
+                throw CommandError(
+                    status: .badInput, message: "cannot read the case file `\(path)`: \(error.description)")
             }
             switch bytes.withUnsafeBufferPointer({ CaseReader(program: program).read($0) }) {
             case .success(let input):
@@ -45,7 +47,10 @@ enum InterviewCommand {
         var number = 0
         while let slot = interview.nextQuestion() {
             number += 1
-            Console.out(prompt(for: slot, number: number, open: interview.openFacts().count, interview: interview, words: words, language: language))
+            Console.out(
+                prompt(
+                    for: slot, number: number, open: interview.openFacts().count, interview: interview, words: words,
+                    language: language))
             while true {
                 guard let line = readLine(strippingNewline: true) else {
                     Interrupt.report(answered: interview.answered)
@@ -90,7 +95,8 @@ enum InterviewCommand {
 
     /// The question, with how to answer it.
     static func prompt(
-        for slot: Int, number: Int, open: Int, interview: Interview, words: FrameText.InterviewWords, language: TextLanguage
+        for slot: Int, number: Int, open: Int, interview: Interview, words: FrameText.InterviewWords,
+        language: TextLanguage
     ) -> String {
         let fact = interview.program.facts[slot]
         let text = Interview.questionText(for: fact, program: interview.program, language: language)

@@ -1,12 +1,13 @@
+import Foundation
+import LVVRules
+import LVVService
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import LVVRules
-import LVVService
-import RuleDSL
 
 /// `rule-check serve`: the decision service (docs/service.md). Loads and checks the rules once,
 /// listens (on the loopback address unless told otherwise), and then waits for signals: SIGHUP
@@ -33,19 +34,24 @@ enum ServeCommand {
         var configuration = HTTPServer.Configuration()
         configuration.host = args.value("--host") ?? "127.0.0.1"
         configuration.port = try number(args, "--port", default: 8080, in: 0...65535).map { UInt16($0) } ?? 8080
-        configuration.threads = try number(args, "--threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...256) ?? 1
+        configuration.threads =
+            try number(args, "--threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...256) ?? 1
         configuration.idleTimeout = try seconds(args, "--idle-timeout", default: 30)
         configuration.requestTimeout = try seconds(args, "--request-timeout", default: 10)
         let drainTimeout = try seconds(args, "--drain-timeout", default: 10)
         if let path = args.value("--token-file") {
             configuration.token = try readToken(path)
         } else if !HTTPServer.isLoopback(configuration.host) {
-            throw .usage("`--host \(configuration.host)` is reachable from other machines: give `--token-file F` too (docs/service.md)")
+            throw .usage(
+                "`--host \(configuration.host)` is reachable from other machines: give `--token-file F` too (docs/service.md)"
+            )
         }
         if let path = args.value("--access-log") {
             let descriptor = path == "-" ? 2 : open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
             guard descriptor >= 0 else {
-                throw CommandError(status: .failure, message: "cannot open the access log `\(path)`: \(String(cString: strerror(errno)))")
+                throw CommandError(
+                    status: .failure,
+                    message: "cannot open the access log `\(path)`: \(String(cString: strerror(errno)))")
             }
             configuration.accessLog = descriptor
         }
@@ -55,7 +61,9 @@ enum ServeCommand {
             rules = try ServedRules(directory: args.value("--rules") ?? "rules", pilots: pilots)
         } catch {
             if !error.diagnostics.isEmpty { Console.errorText(error.diagnostics) }
-            throw CommandError(status: error.isUsage ? .usage : .failure, message: error.message + (error.diagnostics.isEmpty ? "" : " above"))
+            throw CommandError(
+                status: error.isUsage ? .usage : .failure,
+                message: error.message + (error.diagnostics.isEmpty ? "" : " above"))
         }
 
         // A client that goes away mid-answer must not end the service.
@@ -75,8 +83,9 @@ enum ServeCommand {
         server.start()
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let snapshot = rules.snapshot()
-        Console.error("rule-check serve: listening on http://\(shown):\(server.port)/ with \(configuration.threads) worker(s); "
-            + snapshot.pilots.map { "\($0.name) \($0.sha256.prefix(12))" }.joined(separator: ", "))
+        Console.error(
+            "rule-check serve: listening on http://\(shown):\(server.port)/ with \(configuration.threads) worker(s); "
+                + snapshot.pilots.map { "\($0.name) \($0.sha256.prefix(12))" }.joined(separator: ", "))
 
         while true {
             var received: Int32 = 0
@@ -84,10 +93,13 @@ enum ServeCommand {
             if received == SIGHUP {
                 switch rules.reload() {
                 case .success(let next):
-                    Console.error("rule-check serve: reloaded; " + next.pilots.map { "\($0.name) \($0.sha256.prefix(12))" }.joined(separator: ", "))
+                    Console.error(
+                        "rule-check serve: reloaded; "
+                            + next.pilots.map { "\($0.name) \($0.sha256.prefix(12))" }.joined(separator: ", "))
                 case .failure(let failure):
                     if !failure.diagnostics.isEmpty { Console.errorText(failure.diagnostics) }
-                    Console.error("rule-check serve: reload refused, still serving the previous rules: \(failure.message)")
+                    Console.error(
+                        "rule-check serve: reload refused, still serving the previous rules: \(failure.message)")
                 }
                 continue
             }
@@ -95,7 +107,8 @@ enum ServeCommand {
             let deadline = Date().addingTimeInterval(drainTimeout)
             while server.openConnections > 0, Date() < deadline { usleep(20_000) }
             let left = server.openConnections
-            Console.error("rule-check serve: stopped" + (left > 0 ? "; \(left) connection(s) cut off at the drain deadline" : ""))
+            Console.error(
+                "rule-check serve: stopped" + (left > 0 ? "; \(left) connection(s) cut off at the drain deadline" : ""))
             return .success
         }
     }
@@ -126,15 +139,19 @@ enum ServeCommand {
         return (names.filter { seen.insert($0).inserted }, rest)
     }
 
-    private static func number(_ args: Arguments, _ flag: String, default value: Int, in range: ClosedRange<Int>) throws(CommandError) -> Int? {
+    private static func number(_ args: Arguments, _ flag: String, default value: Int, in range: ClosedRange<Int>)
+        throws(CommandError) -> Int?
+    {
         guard let text = args.value(flag) else { return value }
         guard let n = Int(text), range.contains(n) else {
-            throw .usage("`\(flag)` takes a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+            throw .usage(
+                "`\(flag)` takes a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
         }
         return n
     }
 
-    private static func seconds(_ args: Arguments, _ flag: String, default value: Double) throws(CommandError) -> Double {
+    private static func seconds(_ args: Arguments, _ flag: String, default value: Double) throws(CommandError) -> Double
+    {
         guard let text = args.value(flag) else { return value }
         guard let n = Double(text), n > 0, n <= 86_400 else {
             throw .usage("`\(flag)` takes a number of seconds above 0, not `\(text)`")
@@ -153,7 +170,9 @@ enum ServeCommand {
         let text = String(decoding: bytes, as: UTF8.self)
         let token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw CommandError(status: .failure, message: "the token in `\(path)` must be at least 16 visible ASCII characters on its first line")
+            throw CommandError(
+                status: .failure,
+                message: "the token in `\(path)` must be at least 16 visible ASCII characters on its first line")
         }
         return token
     }

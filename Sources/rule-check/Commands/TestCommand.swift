@@ -6,8 +6,9 @@ import RuleDSL
 /// and names the rules no test shows firing and not firing.
 enum TestCommand {
     static func run(_ arguments: [String]) throws(CommandError) -> ExitStatus {
-        let args = try Arguments(command: "test", arguments, valueFlags: ["--rules", "--format", "--min-coverage", "--lang"],
-                                 switchFlags: ["--verbose", "--coverage"])
+        let args = try Arguments(
+            command: "test", arguments, valueFlags: ["--rules", "--format", "--min-coverage", "--lang"],
+            switchFlags: ["--verbose", "--coverage"])
         let format = try args.reportFormat()
         let minimum = try minimumCoverage(args)
         let wantsCoverage = args.has("--coverage")
@@ -59,7 +60,8 @@ enum TestCommand {
         switch format {
         // The last line is the contract's (`N passed, N failed`) in every language: scripts read it.
         case .text: Console.out("\(passed) passed, \(failed + loadFailures) failed\n")
-        case .json: Console.out(CoverageReport.json(coverages, passed: passed, failed: failed + loadFailures, minimum: minimum))
+        case .json:
+            Console.out(CoverageReport.json(coverages, passed: passed, failed: failed + loadFailures, minimum: minimum))
         case .junit: Console.out(JUnitXML.document(name: "rule-check test", suites: suites))
         }
         var belowMinimum = false
@@ -99,8 +101,11 @@ enum TestCommand {
         for (rule, neverFired, _) in report.uncovered(in: program)
         where program.rules[rule].origin.file == program.files.count - 1 {
             let what = neverFired ? "no test shows it firing" : "no test shows it not firing"
-            Console.out(renderer.render(.warning("untested-rule", "rule `\(program.rules[rule].id)`: \(what)",
-                                                 at: program.rules[rule].range)))
+            Console.out(
+                renderer.render(
+                    .warning(
+                        "untested-rule", "rule `\(program.rules[rule].id)`: \(what)",
+                        at: program.rules[rule].range)))
         }
         Console.out("\(path): \(words.tally(passed: report.passed, failed: report.failed))\n")
     }

@@ -1,10 +1,11 @@
+import LVVRules
+import RuleDSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LVVRules
-import RuleDSL
 
 /// Writes to standard output and standard error with plain `write(2)` calls: no buffering
 /// surprises, and a verdict line goes out in one call (a killed batch leaves whole lines).
@@ -23,7 +24,7 @@ enum Console {
     /// Text for standard output (a command's result; may span lines).
     static func out(_ text: String) {
         var text = text
-        text.withUTF8 { output($0) }
+        _ = text.withUTF8 { output($0) }
     }
 
     /// Bytes for standard output; false (and the failure remembered) when they did not all go out.

@@ -29,12 +29,14 @@ enum CoverageReport {
 
         func text() -> String {
             guard let coverage else { return "coverage \(TerminalText.escape(path)): the rule file does not load\n" }
-            var out = "coverage \(TerminalText.escape(path)): \(percent(coverage.percent))% (\(coverage.observed) of \(coverage.required) held and not-held observations)\n"
+            var out =
+                "coverage \(TerminalText.escape(path)): \(percent(coverage.percent))% (\(coverage.observed) of \(coverage.required) held and not-held observations)\n"
             for (item, line) in zip(coverage.items, lines) where item.held == 0 {
                 out += "  never held:      \(item.kind.rawValue) `\(item.id)` (line \(line))\n"
             }
             for (item, line) in zip(coverage.items, lines) where item.canFail && item.notHeld == 0 {
-                out += "  never not held:  \(item.kind.rawValue) `\(item.id)` (line \(line))"
+                out +=
+                    "  never not held:  \(item.kind.rawValue) `\(item.id)` (line \(line))"
                     + (item.onlyHeld ? "; warning: covered only as held" : "") + "\n"
             }
             let warnings = coverage.items.filter(\.onlyHeld).count
@@ -46,30 +48,67 @@ enum CoverageReport {
     /// The whole run as one JSON object: per file the percentage and every item with its counts.
     static func json(_ files: [File], passed: Int, failed: Int, minimum: Double?) -> String {
         var w = JSONWriter(reservingCapacity: 4096)
-        w.appendRaw("{"); w.appendKey("passed"); w.appendRaw(String(passed))
-        w.appendRaw(","); w.appendKey("failed"); w.appendRaw(String(failed))
-        if let minimum { w.appendRaw(","); w.appendKey("min_coverage"); w.appendRaw(percent(minimum)) }
-        w.appendRaw(","); w.appendKey("files"); w.appendRaw("[")
+        w.appendRaw("{")
+        w.appendKey("passed")
+        w.appendRaw(String(passed))
+        w.appendRaw(",")
+        w.appendKey("failed")
+        w.appendRaw(String(failed))
+        if let minimum {
+            w.appendRaw(",")
+            w.appendKey("min_coverage")
+            w.appendRaw(percent(minimum))
+        }
+        w.appendRaw(",")
+        w.appendKey("files")
+        w.appendRaw("[")
         for (i, file) in files.enumerated() {
             if i > 0 { w.appendRaw(",") }
-            w.appendRaw("{"); w.appendKey("file"); w.appendString(file.path)
+            w.appendRaw("{")
+            w.appendKey("file")
+            w.appendString(file.path)
             guard let coverage = file.coverage else {
-                w.appendRaw(","); w.appendKey("error"); w.appendString(file.loadError ?? ""); w.appendRaw("}")
+                w.appendRaw(",")
+                w.appendKey("error")
+                w.appendString(file.loadError ?? "")
+                w.appendRaw("}")
                 continue
             }
-            w.appendRaw(","); w.appendKey("percent"); w.appendRaw(percent(coverage.percent))
-            w.appendRaw(","); w.appendKey("observed"); w.appendRaw(String(coverage.observed))
-            w.appendRaw(","); w.appendKey("required"); w.appendRaw(String(coverage.required))
-            w.appendRaw(","); w.appendKey("warnings"); w.appendRaw(String(coverage.items.filter(\.onlyHeld).count))
-            w.appendRaw(","); w.appendKey("items"); w.appendRaw("[")
+            w.appendRaw(",")
+            w.appendKey("percent")
+            w.appendRaw(percent(coverage.percent))
+            w.appendRaw(",")
+            w.appendKey("observed")
+            w.appendRaw(String(coverage.observed))
+            w.appendRaw(",")
+            w.appendKey("required")
+            w.appendRaw(String(coverage.required))
+            w.appendRaw(",")
+            w.appendKey("warnings")
+            w.appendRaw(String(coverage.items.filter(\.onlyHeld).count))
+            w.appendRaw(",")
+            w.appendKey("items")
+            w.appendRaw("[")
             for (j, (item, line)) in zip(coverage.items, file.lines).enumerated() {
                 if j > 0 { w.appendRaw(",") }
-                w.appendRaw("{"); w.appendKey("kind"); w.appendString(item.kind.rawValue)
-                w.appendRaw(","); w.appendKey("id"); w.appendString(item.id)
-                w.appendRaw(","); w.appendKey("line"); w.appendRaw(String(line))
-                w.appendRaw(","); w.appendKey("held"); w.appendRaw(String(item.held))
-                w.appendRaw(","); w.appendKey("not_held"); w.appendRaw(item.canFail ? String(item.notHeld) : "null")
-                w.appendRaw(","); w.appendKey("only_held"); w.appendRaw(item.onlyHeld ? "true" : "false")
+                w.appendRaw("{")
+                w.appendKey("kind")
+                w.appendString(item.kind.rawValue)
+                w.appendRaw(",")
+                w.appendKey("id")
+                w.appendString(item.id)
+                w.appendRaw(",")
+                w.appendKey("line")
+                w.appendRaw(String(line))
+                w.appendRaw(",")
+                w.appendKey("held")
+                w.appendRaw(String(item.held))
+                w.appendRaw(",")
+                w.appendKey("not_held")
+                w.appendRaw(item.canFail ? String(item.notHeld) : "null")
+                w.appendRaw(",")
+                w.appendKey("only_held")
+                w.appendRaw(item.onlyHeld ? "true" : "false")
                 w.appendRaw("}")
             }
             w.appendRaw("]}")
@@ -81,7 +120,9 @@ enum CoverageReport {
     /// One message per file below `minimum` percent (a file that does not load is below any).
     static func belowMinimum(_ files: [File], minimum: Double) -> [String] {
         files.compactMap { file in
-            guard let coverage = file.coverage else { return "\(file.path): coverage unknown, the rule file does not load" }
+            guard let coverage = file.coverage else {
+                return "\(file.path): coverage unknown, the rule file does not load"
+            }
             guard coverage.percent < minimum else { return nil }
             return "\(file.path): coverage \(percent(coverage.percent))% is below --min-coverage \(percent(minimum))%"
         }
