@@ -30,8 +30,11 @@ public struct Counterfactuals: Sendable {
     public struct Needed: Sendable, Equatable {
         /// A value of the region, the one the search applied.
         public let value: Value?
+        /// The region's lower end; nil when open.
         public let from: Value?
+        /// The region's upper end; nil when open.
         public let to: Value?
+        /// True for a stretch of values rather than one, so explanations say "from … to …".
         public var isRange: Bool { from != to || from == nil }
     }
 
@@ -39,9 +42,13 @@ public struct Counterfactuals: Sendable {
     /// can bring, `exception` is set and `fact` is nil: the exception's facts are fixed (a past
     /// decision), so the change is "a new individual exception", never a value of them.
     public struct Change: Sendable {
+        /// The fact's slot; nil for a change only an exception can bring.
         public let fact: Int?
+        /// The exception that would bring the change, by index; nil for a plain fact change.
         public let exception: Int?
+        /// The fact's value in the case now; nil means unknown.
         public let now: Value?
+        /// The value or region the fact would need.
         public let needed: Needed
         /// Every fact the change sets (for an exception: its facts; else the one fact).
         public let assignment: [(slot: Int, value: Value?)]
@@ -50,12 +57,17 @@ public struct Counterfactuals: Sendable {
     /// One minimal set. For `settles`, `changes` name the facts (their `needed` is empty) and
     /// `outcomes` gives, per combination of regions, the outcome.
     public struct ChangeSet: Sendable {
+        /// The changes of the set; together they give the outcome asked for.
         public let changes: [Change]
+        /// Whether the set needs a new individual exception rather than other facts.
         public var viaException: Bool { changes.contains { $0.exception != nil } }
+        /// For `settles`: per combination of the facts' regions, the outcome it gives.
         public let outcomes: [(values: [Needed], outcome: String)]
     }
 
+    /// What was asked: the changes that flip to an outcome, or the facts that settle the case.
     public let kind: Kind
+    /// The decision asked about, by index in `Program.decisions`.
     public let decision: Int
     /// Listed sets, smallest first (at most `limit`).
     public let sets: [ChangeSet]
@@ -69,6 +81,7 @@ public struct Counterfactuals: Sendable {
 
 /// Finds `Counterfactuals` for cases of one program. Build once per program, reuse per case.
 public struct CounterfactualSearch: Sendable {
+    /// The rule set the cases are judged by; one search serves all its cases.
     public let program: Program
     /// Sets of more changes than this are not searched (`flips`).
     public var maximumChanges = 4

@@ -12,13 +12,17 @@ import RuleValues
 /// those differing rules read ("entry_ban_years from 5 to 9.999999"), with every transition
 /// (admit → exclude, …) that occurs inside it and one example case for each.
 public struct DecisionDiff: Sendable {
+    /// The rule set as it was: the left side of every transition.
     public let old: Program
+    /// The rule set as changed: the right side of every transition.
     public let new: Program
+    /// Partial cases per decision's search before it stops; a stopped search makes the diff incomplete.
     public var maximumNodes = 200_000
     /// Nor more than this many expressions evaluated (see `Prover.maximumSteps`); a diff of
     /// the shipped rules with one changed threshold takes about 6 million.
     public var maximumSteps = 50_000_000
 
+    /// A diff of `old` against `new`, with the default search limits.
     public init(old: Program, new: Program) {
         self.old = old
         self.new = new
@@ -26,6 +30,7 @@ public struct DecisionDiff: Sendable {
 
     /// One kind of case whose outcome changes, with the transitions found in it.
     public struct Region: Sendable {
+        /// The decision whose outcome changes in the region.
         public let decision: String
         /// The conditions that define the region, in the rule language's terms: (what, condition).
         public var conditions: [(fact: String, condition: String)]
@@ -51,9 +56,13 @@ public struct DecisionDiff: Sendable {
 
     /// The regions found, whether the search was exhaustive, and if not why.
     public struct Result: Sendable {
+        /// The regions in which some outcome changes, decision by decision.
         public var regions: [Region]
+        /// Whether every search ran to the end, so no region was missed.
         public var complete: Bool
+        /// Why a decision's search was stopped (too many cases or steps), one line each.
         public var cutShort: [String]
+        /// Partial cases visited in all, a measure of the diff's cost.
         public var nodes: Int
     }
 

@@ -16,11 +16,14 @@ import RuleValues
 /// confirm it. When the pilot also changes a decision's stages, an exception or a `let`, a last
 /// search looks for a narrowing that none of its own rules explains (reported without a rule).
 public struct NarrowingFinder: Sendable {
+    /// The pilot rule set, whose decisions must be no stricter than the base's.
     public let pilot: Program
+    /// The national rule set the pilot extends.
     public let base: Program
     /// Partial cases per search before it stops; a stopped search makes the result incomplete.
     public var maximumNodes = 200_000
 
+    /// A finder comparing `pilot` with the `base` it extends.
     public init(pilot: Program, base: Program) {
         self.pilot = pilot
         self.base = base
@@ -28,13 +31,17 @@ public struct NarrowingFinder: Sendable {
 
     /// One way the pilot decides more strictly, with a case that shows it.
     public struct Narrowing: Sendable {
+        /// The decision the pilot decides more strictly.
         public let decision: String
         /// The pilot rule responsible (an index into `pilot.rules`); nil: no single rule of the pilot.
         public let rule: Int?
+        /// What the base decides on the counterexample.
         public let baseOutcome: String
+        /// What the pilot decides on the counterexample instead.
         public let pilotOutcome: String
         /// Facts by the pilot's slots; a valid case.
         public let counterexample: [Value?]
+        /// Partial cases the search visited before it found this one.
         public let nodes: Int
     }
 

@@ -12,6 +12,7 @@ import RuleValues
 /// branched over a finite set of values that represents every region in which the program's
 /// comparisons on it keep their truth (see docs/compliance.md for the argument and its limits).
 public struct Prover: Sendable {
+    /// The rule set whose invariants are proved.
     public let program: Program
     /// A search that grows past this many partial cases is stopped and reported as unproven,
     /// never as compliant.
@@ -21,6 +22,7 @@ public struct Prover: Sendable {
     /// large rule file run for hours.
     public var maximumSteps = Search.defaultMaximumSteps
 
+    /// A prover for `program`'s invariants, with the default search limits.
     public init(program: Program) {
         self.program = program
     }
@@ -34,6 +36,7 @@ public struct Prover: Sendable {
         case unproven(reason: String, nodes: Int)
     }
 
+    /// Proves `invariant` for every possible case, or finds a case that violates it.
     public func check(_ invariant: InvariantInfo) -> Result {
         var search = Search(
             program: program, invariant: invariant.mustHold, maximumNodes: maximumNodes,

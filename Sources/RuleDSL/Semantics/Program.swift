@@ -9,19 +9,31 @@ public final class Program: Sendable {
     public let files: [SourceFile]
     /// The rule set's name (`groningen`).
     public let name: String
+    /// The top file's `title "…"`, for reports and verdicts.
     public let title: String?
     /// SHA-256 of the files' bytes concatenated in order: `cat national.rules groningen.rules | sha256sum`.
     public let sha256: String
+    /// The words each vocabulary allows, base's and pilot's together.
     public let vocabulary: [VocabularyDeclaration.Kind: [String]]
+    /// Every fact, by slot: the shape a case must have.
     public let facts: [FactInfo]
+    /// Each fact's slot by name, for reading cases and resolving names.
     public let factSlots: [String: Int]
+    /// Every derived value (`let`), by index; compiled expressions read them by that index.
     public let derived: [DerivedInfo]
+    /// Every decision, in declaration order; expressions refer to them by index.
     public let decisions: [DecisionInfo]
+    /// Every rule after composition (a pilot's overrides replacing the base's), by index.
     public let rules: [RuleInfo]
+    /// Every exception after composition, by index; rules list those that lift them.
     public let exceptions: [ExceptionInfo]
+    /// Every invariant, for tests to check and the prover to prove.
     public let invariants: [InvariantInfo]
+    /// The top file's test cases, compiled, in file order.
     public let tests: [TestInfo]
+    /// Who checks which facts at intake, so a verdict can say whom to ask for a fact.
     public let responsibilities: [ResponsibilityInfo]
+    /// Rules and exceptions a pilot switched off, kept so reports can show why.
     public let disabled: [DisabledInfo]
     /// The fact validity periods are judged against (`reference_date`), if declared.
     public let referenceFact: Int?
@@ -59,6 +71,7 @@ public final class Program: Sendable {
         self.examples = examples
     }
 
+    /// The index of the decision called `name`, as expressions and results refer to it; nil if none.
     public func decisionIndex(named name: String) -> Int? {
         decisions.firstIndex { $0.name == name }
     }
@@ -73,6 +86,7 @@ public enum Origin: Sendable, Equatable {
     /// Declared in the base and replaced here.
     case overridden(file: Int, baseFile: Int)
 
+    /// The file the declaration stands in now (the overriding file for an override).
     public var file: Int {
         switch self {
         case .inherited(let file), .declared(let file), .overridden(let file, _): return file
@@ -80,15 +94,25 @@ public enum Origin: Sendable, Equatable {
     }
 }
 
+/// A fact, checked: its type and the bounds a case's value must keep.
 public struct FactInfo: Sendable {
+    /// The fact's name as cases and rules write it (`a.b` for a group's field).
     public let name: String
+    /// The type of value the fact holds.
     public let type: ValueType
+    /// Absent means a known `none`, not unknown.
     public let isOptional: Bool
+    /// A case without it is bad input.
     public let isRequired: Bool
+    /// A number fact must be an integer.
     public let isWhole: Bool
+    /// A case's value below it is bad input.
     public let atLeast: DecimalNumber?
+    /// A case's value above it is bad input.
     public let atMost: DecimalNumber?
+    /// How reports and explanations name the fact.
     public let title: String?
+    /// Where the fact was declared, for diagnostics.
     public let range: SourceRange
     /// A text fact's form: a case's value must match it (`format "AA"`).
     public var format: TextFormat? = nil
@@ -104,117 +128,185 @@ public struct FactInfo: Sendable {
     }
 }
 
+/// A derived value (`let`), checked: its type and the expression that computes it.
 public struct DerivedInfo: Sendable {
+    /// The value's name as rules refer to it.
     public let name: String
+    /// The type the expression was checked to give.
     public let type: ValueType
+    /// What the evaluator runs to compute it from facts and earlier derived values.
     public let expression: CompiledExpression
+    /// How explanations name the value.
     public let title: String?
+    /// Where the value was declared, for diagnostics.
     public let range: SourceRange
 }
 
+/// A stage of a decision, placed: the outcome it gives and the rules that decide in it.
 public struct StageInfo: Sendable {
+    /// The stage's name, unique within its decision.
     public let name: String
+    /// The outcome a certain hit in this stage gives.
     public let outcome: String
+    /// A certain hit in this stage decides even while earlier stages are unknown.
     public let overridesUnknowns: Bool
     /// Rules deciding in this stage, sorted by id so file order never matters.
     public var rules: [Int]
+    /// Where the stage was declared, for diagnostics.
     public let range: SourceRange
 }
 
+/// A decision, checked: its stages in order and the outcome when none holds.
 public struct DecisionInfo: Sendable {
+    /// The decision's name as tests, invariants and verdicts refer to it.
     public let name: String
+    /// How reports name the decision.
     public let title: String?
+    /// When the decision is taken at all; nil means always.
     public let condition: CompiledExpression?
+    /// The outcomes the decision may give.
     public let outcomes: [String]
+    /// The stages in the order they are tried, extensions placed.
     public var stages: [StageInfo]
+    /// The outcome when no stage's rule holds; nil if one always must.
     public let otherwise: String?
+    /// The reason given with the `otherwise` outcome, if any.
     public let otherwiseReason: String?
     /// Rules evaluated after the decision, adding reasons and actions.
     public var afterRules: [Int]
+    /// Where the decision was declared, for diagnostics.
     public let range: SourceRange
 }
 
 /// Where a referral goes: a fixed place, or the value of a fact (`refer reception_entitlement`).
 public enum ReferralTarget: Sendable, Equatable {
+    /// Refer to a place named in the rule file.
     case fixed(String)
+    /// Refer to wherever the fact at this slot says.
     case fact(Int)
 }
 
+/// A rule in force, resolved: where it decides, when, and what it gives.
 public struct RuleInfo: Sendable {
+    /// The rule's identifier, as traces and verdicts cite it.
     public let id: String
+    /// How explanations name the rule.
     public let title: String?
+    /// The article of policy the rule encodes, cited in verdicts.
     public let source: String?
+    /// The kind exceptions can lift it by, if any.
     public let kind: String?
+    /// The index of the decision the rule acts in.
     public let decision: Int
     /// nil for a rule evaluated after the decision.
     public let stage: Int?
+    /// When the rule holds.
     public let condition: CompiledExpression
+    /// The reason the rule gives when it holds.
     public let reason: String?
+    /// Referrals the rule adds when it holds.
     public let referrals: [ReferralTarget]
+    /// Actions the rule adds when it holds.
     public let actions: [String]
+    /// The period the rule is in force, judged against the reference date.
     public let validity: Validity
+    /// Why a pilot's rule departs from national policy, for reports.
     public let deviation: String?
     /// Exceptions that lift this rule.
     public var liftedBy: [Int]
+    /// Whether the rule is inherited, the file's own, or an override.
     public let origin: Origin
+    /// Where the rule was declared, for diagnostics.
     public let range: SourceRange
+    /// The declaration as written, for printing and diffs.
     public let declaration: RuleDeclaration
 }
 
+/// An exception in force, resolved: when it holds and which rules it lifts.
 public struct ExceptionInfo: Sendable {
+    /// The exception's identifier, as traces and verdicts cite it.
     public let id: String
+    /// How explanations name the exception.
     public let title: String?
+    /// The article of policy the exception encodes, cited in verdicts.
     public let source: String?
+    /// When the exception holds.
     public let condition: CompiledExpression
+    /// The reason the exception gives when it holds, if any.
     public let reason: String?
+    /// The indexes of the rules it lifts (a kind already expanded to its rules).
     public let lifts: [Int]
+    /// The period the exception is in force, judged against the reference date.
     public let validity: Validity
+    /// Whether the exception is inherited, the file's own, or an override.
     public let origin: Origin
+    /// Where the exception was declared, for diagnostics.
     public let range: SourceRange
+    /// The declaration as written, for printing and diffs.
     public let declaration: RuleDeclaration
 }
 
+/// An invariant, compiled: what the tests check and the prover proves for every case.
 public struct InvariantInfo: Sendable {
+    /// The invariant's identifier, as proofs and counterexamples name it.
     public let id: String
+    /// How reports name the invariant.
     public let title: String?
+    /// The policy the invariant guards, cited in reports.
     public let source: String?
     /// Must be true for every case (a `never` invariant is stored negated).
     public let mustHold: CompiledExpression
+    /// The declaration as written, for printing and diffs.
     public let declaration: InvariantDeclaration
+    /// Whether the invariant is inherited, the file's own, or an override.
     public let origin: Origin
 }
 
-/// A test case, compiled: the facts it gives and what it expects.
 /// An `example` with its bases applied: facts by slot, as a test that gives only it would see them.
 public struct ExampleInfo: Sendable {
+    /// The example's name, as tests refer to it.
     public let name: String
     /// The file that declares it (0 = the base).
     public let file: Int
+    /// The facts by slot; nil means unknown.
     public let facts: [Value?]
 }
 
+/// A test case, compiled: the facts it gives and what it expects.
 public struct TestInfo: Sendable {
+    /// The test's title, as reports and failures name it.
     public let title: String
+    /// The facts by slot, bases applied; nil means unknown, as in a case.
     public let facts: [Value?]
-    /// Facts the test gives explicitly or through examples (a given `unknown` counts as given).
+    /// The file that declares it (0 = the base).
     public let file: Int
+    /// What the test expects, one decision at a time, as written.
     public let expectations: [Expectation]
     /// Invariants this case is expected to violate (a deviation documented by a test).
     public let violates: [String]
+    /// Where the test was declared, for diagnostics.
     public let range: SourceRange
 }
 
+/// Who checks which facts at intake, resolved to slots.
 public struct ResponsibilityInfo: Sendable {
+    /// The party that checks the facts (`"INLIA"`).
     public let party: String
     /// Empty means every other fact.
     public let facts: [Int]
+    /// The agreement that assigns the responsibility, cited in reports.
     public let source: String?
 }
 
+/// A rule or exception a pilot switched off, kept for reports.
 public struct DisabledInfo: Sendable {
+    /// The id of the rule or exception switched off.
     public let id: String
+    /// Why the pilot switched it off.
     public let because: String
+    /// Where the `disable` was written, for diagnostics.
     public let range: SourceRange
+    /// The `disable` declaration as written, for printing and diffs.
     public let declaration: RuleDeclaration
 }
 
@@ -230,6 +322,7 @@ public enum Builtin: String, Sendable, CaseIterable {
     case isBlank = "is_blank"
 }
 
+/// A comparison between two values; the raw value is how it is written.
 public enum ComparisonOperator: String, Sendable {
     case equal = "="
     case notEqual = "!="
@@ -239,6 +332,7 @@ public enum ComparisonOperator: String, Sendable {
     case greaterOrEqual = ">="
 }
 
+/// Arithmetic on numbers; the raw value is how it is written.
 public enum ArithmeticOperator: String, Sendable {
     case plus = "+"
     case minus = "-"

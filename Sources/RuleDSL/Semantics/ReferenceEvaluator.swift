@@ -7,6 +7,7 @@ import RuleValues
 /// Kleene's three-valued logic: a fact that is not given is unknown, and an outcome is decided
 /// only if no unknown fact could change it.
 public struct ReferenceEvaluator: Sendable {
+    /// The compiled rule set the evaluator runs.
     public let program: Program
     /// How `evaluate` narrows an undetermined decision's missing facts to the exact ones; nil
     /// keeps Kleene's superset. The search it takes is the analysis layer's, so it is given here

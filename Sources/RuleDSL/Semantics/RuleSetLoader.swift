@@ -11,11 +11,14 @@ public enum RuleSetLoader {
 
     /// The result of loading: a program when there were no errors, and every diagnostic.
     public struct Result: Sendable {
+        /// The compiled rule set; nil when any diagnostic is an error.
         public let program: Program?
+        /// Every error and warning of lexing, parsing and checking, in file order.
         public let diagnostics: [Diagnostic]
         /// The files read, base first; diagnostics' `range.file` indexes this list.
         public let files: [SourceFile]
 
+        /// The diagnostics that stop the rule set from loading.
         public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     }
 

@@ -3,8 +3,11 @@ import RuleValues
 
 /// A stage of a decision: the decision's index and the stage's index in its `stages`.
 public struct StageKey: Sendable, Hashable {
+    /// The decision's index in `Program.decisions`.
     public let decision: Int
+    /// The stage's index in that decision's `stages`.
     public let stage: Int
+    /// The key of stage `stage` of decision `decision`.
     public init(decision: Int, stage: Int) {
         self.decision = decision
         self.stage = stage
@@ -25,31 +28,42 @@ public struct StageKey: Sendable, Hashable {
 /// each item requires "held" and "not held" (a `when true` rule only "held"), and each of those
 /// seen in at least one test counts as observed. A file with nothing to cover is 100%.
 public struct TestCoverage: Sendable {
+    /// One rule, exception or stage, with how often the tests saw it hold and not hold.
     public struct Item: Sendable {
+        /// What sort of item it is; the raw value is how the coverage report names it.
         public enum Kind: String, Sendable {
             case rule, exception, stage
         }
 
+        /// Whether the item is a rule, an exception or a stage.
         public let kind: Kind
         /// The rule or exception id; for a stage `decision/stage`.
         public let id: String
+        /// Where the item was declared, so the report can point at an untested one.
         public let range: SourceRange
         /// In how many tests it held, and in how many it did not.
         public let held: Int
+        /// In how many tests it was reached and did not hold.
         public let notHeld: Int
         /// False when the item can never be shown not holding (a rule `when true`).
         public let canFail: Bool
 
+        /// What the item asks of the tests: "held" and "not held", or only "held".
         public var required: Int { canFail ? 2 : 1 }
+        /// How many of the required sightings some test gave.
         public var observed: Int { (held > 0 ? 1 : 0) + (canFail && notHeld > 0 ? 1 : 0) }
         /// Seen holding but never seen not holding: the tests do not show the condition matters.
         public var onlyHeld: Bool { held > 0 && canFail && notHeld == 0 }
     }
 
+    /// The rules, exceptions and stages of the file, in that order.
     public let items: [Item]
 
+    /// The sightings all items ask of the tests: the percentage's denominator.
     public var required: Int { items.reduce(0) { $0 + $1.required } }
+    /// The sightings some test gave: the percentage's numerator.
     public var observed: Int { items.reduce(0) { $0 + $1.observed } }
+    /// `observed / required × 100`; 100 for a file with nothing to cover.
     public var percent: Double { required == 0 ? 100 : Double(observed) * 100 / Double(required) }
 
     /// The items declared in `file` (the rule file under test: the last of the program's files).

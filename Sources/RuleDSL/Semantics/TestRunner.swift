@@ -31,16 +31,20 @@ public struct TestRunner {
         public let results: [TestResult]
         /// Per rule (index), the tests in which it held and in which it did not.
         public let firedIn: [Int: Int]
+        /// Per rule (index), the tests in which it was evaluated and did not hold.
         public let quietIn: [Int: Int]
         /// Per exception, the tests in which it held and in which it did not (`TestCoverage`).
         public var exceptionHeldIn: [Int: Int] = [:]
+        /// Per exception (index), the tests in which it was evaluated and did not hold.
         public var exceptionQuietIn: [Int: Int] = [:]
         /// Per stage (`StageKey`), the tests in which a rule of it decided, and in which it was
         /// reached but none of its rules decided.
         public var stageHeldIn: [StageKey: Int] = [:]
+        /// Per stage, the tests that reached it but in which none of its rules decided.
         public var stageQuietIn: [StageKey: Int] = [:]
         /// How many tests passed and failed.
         public var passed: Int { results.filter(\.passed).count }
+        /// How many tests failed.
         public var failed: Int { results.count - passed }
 
         /// Rules that no test shows firing, or none shows not firing (`TestCoverage.rule`).

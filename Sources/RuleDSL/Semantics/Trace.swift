@@ -16,6 +16,8 @@ public enum TraceEvent: Sendable, Equatable {
 
 /// The events of one evaluation, in order.
 public struct Trace: Sendable, Equatable {
+    /// The events in the order the evaluator produced them.
     public var events: [TraceEvent] = []
+    /// An empty trace, filled as one case is evaluated.
     public init() {}
 }

@@ -4,6 +4,7 @@ import RuleValues
 /// tree again (the fuzz tests hold it to that), and the checker compares printed rules to see
 /// whether an override changes anything.
 public enum ASTPrinter {
+    /// A whole rule file as rule-language text: the header, then every declaration.
     public static func print(_ file: RuleFile) -> String {
         var out = ""
         if let header = file.header {
@@ -22,6 +23,7 @@ public enum ASTPrinter {
         return out
     }
 
+    /// One declaration as rule-language text.
     public static func print(_ declaration: Declaration) -> String {
         switch declaration {
         case .vocabulary(let v):
@@ -100,6 +102,7 @@ public enum ASTPrinter {
         }
     }
 
+    /// A rule or exception as text, with `override` before it when asked (to compare overrides).
     public static func print(rule r: RuleDeclaration, asOverride: Bool) -> String {
         var out = (asOverride ? "override " : "") + "\(r.role.rawValue) \(r.id.text)\n"
         if let title = r.title { out += "  title \(quote(title))\(translated(r.titleTranslations))\n" }

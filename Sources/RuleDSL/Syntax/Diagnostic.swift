@@ -2,19 +2,23 @@ import RuleValues
 
 /// A problem found in a rule file, as a value: stages return these, only the command line prints.
 public struct Diagnostic: Sendable, Equatable {
+    /// An error stops a rule set from loading; a warning does not.
     public enum Severity: String, Sendable {
         case error
         case warning
     }
+    /// Whether the problem stops the rule set from loading.
     public let severity: Severity
     /// A stable identifier (e.g. `unknown-name`), so tests and tools need not match message text.
     public let code: String
     /// One line, lower case, no final period; user text in backticks.
     public let message: String
+    /// Where in the rule file the problem is; the renderer puts a caret under it.
     public let range: SourceRange
     /// What to do about it ("did you mean `entry_ban_years`?"), if we know.
     public let help: String?
 
+    /// A diagnostic of any severity; `error` and `warning` read better at call sites.
     public init(
         _ severity: Severity, _ code: String, _ message: String, at range: SourceRange,
         help: String? = nil
@@ -26,12 +30,14 @@ public struct Diagnostic: Sendable, Equatable {
         self.help = help
     }
 
+    /// A problem that stops the rule set from loading.
     public static func error(_ code: String, _ message: String, at range: SourceRange, help: String? = nil)
         -> Diagnostic
     {
         Diagnostic(.error, code, message, at: range, help: help)
     }
 
+    /// A problem worth fixing that does not stop the rule set from loading.
     public static func warning(_ code: String, _ message: String, at range: SourceRange, help: String? = nil)
         -> Diagnostic
     {

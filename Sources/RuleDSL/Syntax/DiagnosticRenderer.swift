@@ -3,12 +3,15 @@ import RuleValues
 /// Prints diagnostics the way compilers do: `file:line:col: error: text`, the source line, and a
 /// caret under the exact span; tabs and multi-byte letters do not shift the caret.
 public struct DiagnosticRenderer: Sendable {
+    /// The rule set's files, base first; a diagnostic's `range.file` indexes this list.
     public let files: [SourceFile]
 
+    /// A renderer for diagnostics of these files.
     public init(files: [SourceFile]) {
         self.files = files
     }
 
+    /// One diagnostic with its source line and caret, ending in a line break.
     public func render(_ diagnostic: Diagnostic) -> String {
         guard diagnostic.range.file >= 0, diagnostic.range.file < files.count else {
             return "\(diagnostic.severity.rawValue): \(TerminalText.escape(diagnostic.message))"
@@ -56,6 +59,7 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
+    /// Every diagnostic in turn, in the order given.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined()
     }

@@ -9,6 +9,7 @@ public struct Lexer {
     private let source: SourceFile
     private let fileIndex: Int
     private var position = 0
+    /// Problems found so far (bad bytes, unterminated strings, overlong tokens).
     public private(set) var diagnostics: [Diagnostic] = []
     /// Set by the formatter, the one reader of comments; off for every other load, so
     /// ordinary lexing pays one untaken branch per comment.
@@ -16,6 +17,7 @@ public struct Lexer {
     /// Each comment's range, from `#` to the end of its line (without the line break).
     public private(set) var comments: [SourceRange] = []
 
+    /// A lexer for one rule file; `fileIndex` is its place in the rule set, for source ranges.
     public init(source: SourceFile, fileIndex: Int) {
         self.source = source
         self.fileIndex = fileIndex

@@ -4,6 +4,7 @@ import RuleValues
 /// text compare equal exactly when they mean the same: how the formatter proves that it changed
 /// nothing but layout. A new field holding a range must be stripped here too.
 extension RuleFile {
+    /// The file with every source range zeroed, for comparing meaning.
     public var strippingLocations: RuleFile {
         var file = self
         if var header = file.header {
@@ -28,6 +29,7 @@ extension [Name] {
 }
 
 extension Declaration {
+    /// The declaration with every source range zeroed, for comparing meaning.
     public var strippingLocations: Declaration {
         switch self {
         case .vocabulary(var v):
@@ -168,6 +170,7 @@ extension FactAssignment {
 }
 
 extension Expression {
+    /// The expression with every source range zeroed, for comparing meaning.
     public var strippingLocations: Expression {
         switch self {
         case .name(let name): return .name(name.stripped)

@@ -27,12 +27,15 @@ public struct Parser {
     private var height = 0
     /// Set when an expression nested too deeply was given up; cleared at the next declaration.
     private var abandonExpression = false
+    /// Problems found while parsing; the parser recovers at the next declaration keyword.
     public private(set) var diagnostics: [Diagnostic] = []
     /// Set by the formatter: record where each declaration and clause starts (`layoutMarks`), so
     /// comments can be kept with the clause they were written at. Recording never changes the tree.
     public var recordsLayout = false
+    /// Where each declaration and clause starts, when `recordsLayout` is set.
     public private(set) var layoutMarks: [LayoutMark] = []
 
+    /// A parser over one file's tokens, as the lexer produced them.
     public init(tokens: [Token]) {
         self.tokens = tokens
     }
@@ -49,6 +52,7 @@ public struct Parser {
 
     // MARK: - Declarations
 
+    /// Parses the whole file; never fails, problems go to `diagnostics`.
     public mutating func parseFile() -> RuleFile {
         var header: RulesetHeader?
         var declarations: [Declaration] = []
@@ -1119,8 +1123,11 @@ public struct Parser {
 /// is recorded at every turn of a clause loop, so a mark whose word is not a clause word of its
 /// declaration (the next declaration's keyword, where the loop stops) means nothing.
 public struct LayoutMark: Sendable, Equatable {
+    /// Byte offset in the file where the declaration or clause starts.
     public var offset: Int
+    /// The keyword or clause word written there.
     public var word: String
+    /// True for a declaration's keyword, false for a clause inside it.
     public var isDeclaration: Bool
 }
 

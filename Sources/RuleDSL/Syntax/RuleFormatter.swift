@@ -14,6 +14,7 @@ public enum RuleFormatter {
     /// name too long for a line passes it.
     public static let lineLimit = 110
 
+    /// Why a file could not be formatted.
     public enum Failure: Error, Sendable {
         /// The file does not parse; nothing is formatted.
         case invalid([Diagnostic])

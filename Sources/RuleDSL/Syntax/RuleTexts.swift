@@ -45,6 +45,7 @@ public struct RuleTexts: Sendable {
     public let isDeclared: Bool
     private let entries: [TextKey: [TextLanguage: String]]
 
+    /// The texts of a rule set written in `language`, with their translations by key.
     public init(
         language: TextLanguage = .nl, isDeclared: Bool = false, entries: [TextKey: [TextLanguage: String]] = [:]
     ) {

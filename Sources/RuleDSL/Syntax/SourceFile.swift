@@ -9,6 +9,7 @@ public struct SourceFile: Sendable {
     /// Byte offsets where each line starts (line 1 starts at 0).
     public let lineStarts: [Int]
 
+    /// A file read as bytes; the line starts are found once, for diagnostics.
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
@@ -19,6 +20,7 @@ public struct SourceFile: Sendable {
         self.lineStarts = starts
     }
 
+    /// A file given as text (tests, an editor's buffer), stored as UTF-8 bytes.
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
     }
@@ -57,15 +59,20 @@ public struct SourceFile: Sendable {
 
 /// A 1-based line and column.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The 1-based line number.
     public let line: Int
+    /// The 1-based column, counted in characters, not bytes.
     public let column: Int
+    /// A location at `line` and `column`, both 1-based.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
+    /// Earlier in the file first, so diagnostics sort in reading order.
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
+    /// `line:column`, as diagnostics print it.
     public var description: String { "\(line):\(column)" }
 }
 
@@ -73,8 +80,11 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 public struct SourceRange: Sendable, Hashable {
     /// Index of the file in the rule set's file list (0 for a single file).
     public var file: Int
+    /// Byte offset of the first byte in the range.
     public var start: Int
+    /// Byte offset just past the last byte in the range.
     public var end: Int
+    /// A range of bytes `start..<end` in the file at `file`.
     public init(file: Int, start: Int, end: Int) {
         self.file = file
         self.start = start

@@ -16,8 +16,11 @@ public struct SymbolIndex: Sendable {
 
     /// A symbol's identity: its kind and its name (a stage or outcome also by its decision).
     public struct Key: Sendable, Hashable {
+        /// What the name stands for.
         public let kind: Kind
+        /// The name as written (a stage or outcome also by its decision).
         public let name: String
+        /// A key for `name` in the space of `kind`.
         public init(_ kind: Kind, _ name: String) {
             self.kind = kind
             self.name = name
@@ -26,17 +29,22 @@ public struct SymbolIndex: Sendable {
 
     /// One place a name is written.
     public struct Occurrence: Sendable, Equatable {
+        /// The symbol written there.
         public let key: Key
+        /// Where the name is written, for go to definition and find references.
         public let range: SourceRange
+        /// True where the symbol is declared, false where it is used.
         public let isDeclaration: Bool
         /// An `override rule` declaration: it also refers to the base's rule it replaces.
         public let isOverride: Bool
     }
 
+    /// Every place a name is written, sorted by file and then by position.
     public private(set) var occurrences: [Occurrence] = []
     /// The parsed files, base first; `range.file` indexes this list.
     public let files: [RuleFile]
 
+    /// Indexes `files`, base first, so a pilot's uses find the base's declarations.
     public init(files: [RuleFile]) {
         self.files = files
         var builder = Builder()

@@ -6,6 +6,7 @@ import RuleValues
 /// sequence reaches a terminal. Also escaped: DEL, the C1 controls, the line and paragraph
 /// separators, and the bidirectional controls (which reorder what a reader sees).
 public enum TerminalText {
+    /// The text with every unsafe character escaped; unchanged (no copy) when none is.
     public static func escape(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = ""

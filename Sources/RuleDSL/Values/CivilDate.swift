@@ -48,6 +48,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
             + Self.padded(month, width: 2) + "-" + Self.padded(day, width: 2)
     }
 
+    /// Earlier dates first: validity periods and date comparisons in rules rely on it.
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         lhs.dayNumber < rhs.dayNumber
     }

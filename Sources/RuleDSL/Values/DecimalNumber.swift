@@ -46,6 +46,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         self.scaled = scaled
     }
 
+    /// Numeric order, as rules compare numbers.
     public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
         lhs.scaled < rhs.scaled
     }

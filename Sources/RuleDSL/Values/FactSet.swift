@@ -1,22 +1,27 @@
 /// A small fixed-size bit set of fact slots: which facts an answer depends on. Fixed size keeps
 /// evaluation free of allocation; the checker refuses rule sets with more facts than it holds.
 public struct FactSet: Sendable, Hashable {
+    /// The most fact slots a set holds: the checker refuses a rule set with more facts.
     public static let capacity = 256
     @usableFromInline var w0: UInt64 = 0
     @usableFromInline var w1: UInt64 = 0
     @usableFromInline var w2: UInt64 = 0
     @usableFromInline var w3: UInt64 = 0
 
+    /// The empty set: an answer that depends on no fact.
     public init() {}
 
+    /// The set holding only `slot`.
     @inlinable
     public init(_ slot: Int) {
         insert(slot)
     }
 
+    /// True when no fact is in the set.
     @inlinable
     public var isEmpty: Bool { (w0 | w1 | w2 | w3) == 0 }
 
+    /// Adds `slot` to the set.
     @inlinable
     public mutating func insert(_ slot: Int) {
         let bit = UInt64(1) << UInt64(slot & 63)
@@ -42,6 +47,7 @@ public struct FactSet: Sendable, Hashable {
         return old & bit == 0
     }
 
+    /// Whether every fact in `other` is also in this set.
     @inlinable
     public func isSuperset(of other: FactSet) -> Bool {
         w0 & other.w0 == other.w0 && w1 & other.w1 == other.w1 && w2 & other.w2 == other.w2
@@ -63,6 +69,7 @@ public struct FactSet: Sendable, Hashable {
     @inlinable
     public var lowWord: UInt64 { w0 }
 
+    /// Whether `slot` is in the set.
     @inlinable
     public func contains(_ slot: Int) -> Bool {
         let bit = UInt64(1) << UInt64(slot & 63)
@@ -74,6 +81,7 @@ public struct FactSet: Sendable, Hashable {
         }
     }
 
+    /// Adds every fact of `other` to the set.
     @inlinable
     public mutating func formUnion(_ other: FactSet) {
         w0 |= other.w0
@@ -82,6 +90,7 @@ public struct FactSet: Sendable, Hashable {
         w3 |= other.w3
     }
 
+    /// The facts in either set.
     @inlinable
     public func union(_ other: FactSet) -> FactSet {
         var result = self

@@ -29,12 +29,16 @@ public struct Scalar: Sendable, Equatable {
     @inlinable public static var none: Scalar { Scalar(kind: .none, bits: 0) }
     /// The truth values.
     @inlinable public static var `true`: Scalar { Scalar(kind: .bool, bits: 1) }
+    /// The truth value false.
     @inlinable public static var `false`: Scalar { Scalar(kind: .bool, bits: 0) }
 
     /// A known value of each kind.
     @inlinable public static func bool(_ b: Bool) -> Scalar { Scalar(kind: .bool, bits: b ? 1 : 0) }
+    /// A known number, stored as its scaled integer.
     @inlinable public static func number(_ n: DecimalNumber) -> Scalar { Scalar(kind: .number, bits: n.scaled) }
+    /// A known date, stored as its day number.
     @inlinable public static func date(_ d: CivilDate) -> Scalar { Scalar(kind: .date, bits: Int64(d.dayNumber)) }
+    /// A known text, by the id its text table gave it.
     @inlinable public static func text(_ id: Int32) -> Scalar { Scalar(kind: .text, bits: Int64(id)) }
 
     /// Whether the value is known (`none` is known: the fact was given as absent).
@@ -133,6 +137,7 @@ public struct CaseFacts: Sendable {
     public var slots: [Scalar]
     /// The bytes of every local text, one after another; `localRanges[i]` is text i.
     public private(set) var localBytes: [UInt8] = []
+    /// Where each local text lies in `localBytes`, by text index.
     public private(set) var localRanges: [Range<Int>] = []
 
     /// Facts for a rule set with `count` fact slots, every one unknown.

@@ -22,11 +22,13 @@ public struct TextFormat: Sendable, Equatable, CustomStringConvertible {
         classes = bytes
     }
 
+    /// The format as written, so a fact's `format "AA"` prints back the same.
     public var description: String { pattern }
 
     /// How many characters a value has.
     public var length: Int { classes.count }
 
+    /// Whether `text` has this form: the right length and each character in its position's class.
     public func matches(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { matches($0) }

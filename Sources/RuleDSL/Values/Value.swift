@@ -9,6 +9,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     /// An optional fact known to be absent (no V-number known, no exception decided).
     case none
 
+    /// The value as traces and messages show it (a text without quotes).
     public var description: String {
         switch self {
         case .bool(let b): return b ? "true" : "false"
@@ -34,6 +35,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     /// A bare name that may still turn out to be an enumeration value, or an error already reported.
     case unresolved
 
+    /// The type in words ("a yes/no value"), as diagnostics name it.
     public var description: String {
         switch self {
         case .bool: return "a yes/no value"
