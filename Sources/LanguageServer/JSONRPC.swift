@@ -38,8 +38,11 @@ public enum JSONRPC {
 
     /// Why a body is not a message, with the id to answer when it could be read.
     public struct DecodeError: Error, Sendable, Equatable {
+        /// The JSON-RPC error code to answer with (parse error, invalid request, …).
         public let code: ErrorCode
+        /// What is wrong with the message, for the editor's log.
         public let message: String
+        /// The request's id when it could be read, so the error answers that request; nil answers with null.
         public let id: ID?
     }
 

@@ -10,8 +10,11 @@ public enum PositionEncoding: String, Sendable {
 
 /// An LSP position: 0-based line and character (in the negotiated encoding).
 public struct Position: Sendable, Equatable {
+    /// The line in the rule file, from 0.
     public var line: Int
+    /// The offset in the line, from 0, counted in the negotiated `PositionEncoding`.
     public var character: Int
+    /// A position as the editor sends it or the server reports a diagnostic.
     public init(line: Int, character: Int) {
         self.line = line
         self.character = character

@@ -14,9 +14,12 @@ public protocol ByteSource {
 
 /// A file descriptor (standard input for `rule-check lsp`).
 public struct DescriptorSource: ByteSource {
+    /// The descriptor read from: 0, standard input, when an editor runs `rule-check lsp`.
     public let descriptor: Int32
+    /// A source reading from `descriptor`; it is not closed by the reader.
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
+    /// Reads what is available, up to `count` bytes, retrying when interrupted; empty at end or error.
     public mutating func read(upTo count: Int) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         while true {
@@ -41,10 +44,12 @@ public struct BufferSource: ByteSource {
     private var bytes: [UInt8]
     private var position = 0
     private let chunk: Int
+    /// A source over `bytes`, handing out at most `chunk` bytes per read.
     public init(_ bytes: [UInt8], chunk: Int = 65_536) {
         self.bytes = bytes
         self.chunk = max(1, chunk)
     }
+    /// The next at most `count` bytes (and at most `chunk`); empty when all were read.
     public mutating func read(upTo count: Int) -> [UInt8] {
         let end = min(bytes.count, position + min(count, chunk))
         defer { position = end }
@@ -79,6 +84,7 @@ public struct MessageReader<Source: ByteSource> {
     private var searched = 0
     private var atEnd = false
 
+    /// A reader taking the language server's messages from `source`.
     public init(source: Source) {
         self.source = source
     }
@@ -227,9 +233,12 @@ extension Substring {
 /// Writes every byte to a file descriptor (standard output for `rule-check lsp`), retrying
 /// short writes; a closed pipe ends the writes silently (the client went away).
 public struct DescriptorSink {
+    /// The descriptor written to: 1, standard output, for `rule-check lsp`.
     public let descriptor: Int32
+    /// A sink writing to `descriptor`; it is not closed by the sink.
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
+    /// Writes all of `bytes` (one framed message to the editor), or stops silently when the pipe is closed.
     public func write(_ bytes: [UInt8]) {
         var written = 0
         while written < bytes.count {

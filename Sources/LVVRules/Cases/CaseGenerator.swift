@@ -7,6 +7,7 @@ import RuleDSL
 public struct CaseGenerator: Sendable {
     private var state: UInt64
 
+    /// A generator starting from `seed`: the same seed always gives the same cases.
     public init(seed: UInt64 = 20_190_401) {
         state = seed
     }

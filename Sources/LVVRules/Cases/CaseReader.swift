@@ -2,7 +2,9 @@ import RuleDSL
 
 /// One case read from JSON: its id and its facts by slot (nil = unknown).
 public struct CaseInput: Sendable {
+    /// The case's `case_id`, echoed in its verdict.
     public let caseID: String
+    /// The facts by slot in the rule set's declaration order; nil when unknown.
     public let facts: [Value?]
 
     /// A case made in code (an interview's answers, a changed case for `--why-not`).
@@ -14,8 +16,11 @@ public struct CaseInput: Sendable {
 
 /// Why a case could not be read: a message naming the key, as CONTRACT.md asks.
 public struct CaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// For a person: what is wrong, naming the key in backticks; what `batch` writes as the line's error.
     public let message: String
+    /// The top-level key at fault, if any, so callers can point at the field.
     public let key: String?
+    /// The message, as the error line and `eval` show it.
     public var description: String { message }
 }
 
@@ -40,6 +45,7 @@ public struct CaseReader: Sendable {
         case group(presence: Int?, members: [String: Int])
     }
 
+    /// A reader for the facts `program` declares; the case keys are worked out once here.
     public init(program: Program) {
         self.program = program
         var keys: [String: Key] = [:]
@@ -70,6 +76,7 @@ public struct CaseReader: Sendable {
         }
     }
 
+    /// Reads one case from its JSON text, e.g. a generated line checked by `generate` or timed by `bench`.
     public func read(_ text: String) -> Result<CaseInput, CaseError> {
         var text = text
         return text.withUTF8 { read($0) }

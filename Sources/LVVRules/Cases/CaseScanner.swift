@@ -1103,6 +1103,7 @@ public final class LineTexts {
     // cost more than the rest of the writer's work on local texts.
     /// Whether the last read left the texts in its line.
     @exclusivity(unchecked) public fileprivate(set) var inLine = false
+    /// How many local texts the last read holds.
     @exclusivity(unchecked) public fileprivate(set) var count = 0
     /// The scanner's key memory: for each key, the key that followed it in the cases read
     /// before, the guess for the next one (`scanObject`). Scratch of the reader that owns these

@@ -3,6 +3,7 @@ import RuleDSL
 /// Writes facts back as a case in the CONTRACT.md format (the inverse of `CaseReader`): unknown
 /// and none facts are left out, dotted facts become one object. Used for counterexamples.
 public enum CaseWriter {
+    /// The case as one JSON object, for a counterexample or narrowing to run with `eval`.
     public static func json(caseID: String, facts: [Value?], program: Program) -> String {
         var w = JSONWriter(reservingCapacity: 512)
         w.appendRaw("{")

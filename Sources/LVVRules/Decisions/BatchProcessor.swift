@@ -9,7 +9,9 @@ import RuleDSL
 /// `VerdictJSON`), which writes the same verdict plus the trace. One per thread: it holds the
 /// working storage.
 public final class BatchProcessor {
+    /// The pilot's rule set every line is decided with.
     public let program: Program
+    /// Whether each verdict carries its trace (`batch --trace`); it also chooses the slow, readable path.
     public let trace: Bool
     private let reader: CaseReader
     private let scanner: CaseScanner

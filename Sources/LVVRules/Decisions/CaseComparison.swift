@@ -10,8 +10,11 @@ public struct CaseComparison: Sendable {
     public struct Change: Sendable {
         /// The line of the case file (from 1).
         public let line: Int
+        /// The case's `case_id`.
         public let caseID: String
+        /// The verdict under the old version of the rules.
         public let old: Verdict
+        /// The verdict under the new version of the rules.
         public let new: Verdict
     }
 
@@ -29,6 +32,7 @@ public struct CaseComparison: Sendable {
     private let oldBuilder: VerdictBuilder
     private let newBuilder: VerdictBuilder
 
+    /// A comparison of `old` against `new`, empty until case lines are added.
     public init(old: Program, new: Program) {
         oldReader = CaseReader(program: old)
         newReader = CaseReader(program: new)

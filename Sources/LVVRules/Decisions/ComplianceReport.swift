@@ -4,19 +4,30 @@ import RuleDSL
 /// (`rule-check comply`), finds by proof where the pilot decides more strictly than its base
 /// (narrowings), and lists what the pilot marks as a deviation.
 public struct ComplianceReport: Sendable {
+    /// One national invariant checked over every possible case: proven, violated (with a
+    /// counterexample) or unproven.
     public struct InvariantResult: Sendable {
+        /// The invariant's id in the national rule file, e.g. `never_admit_excluded_without_exception`.
         public let id: String
+        /// The invariant's title, or its id when the rule file gives none.
         public let title: String
+        /// Where the invariant comes from in the convenant (e.g. `000 art. 3.1`); empty when not given.
         public let source: String
+        /// What the prover found: proven for every case, violated, or neither within its limits.
         public let status: Status
+        /// Partial cases the prover searched, shown with the result.
         public let nodes: Int
         /// For a violation: the counterexample case as JSON, the decision it gets, and the rules
         /// that produce it (deciding rules, and rules the pilot changed that took part).
         public let counterexample: String?
+        /// For a violation: the counterexample's `question decision`, e.g. `intake admit`.
         public let decision: String?
+        /// For a violation: the deciding rules with their codes, then the pilot's own rules that took part.
         public let rules: [String]
+        /// For an unproven invariant: why the prover gave up.
         public let reason: String?
 
+        /// The result's word, also its value in `comply --format json`.
         public enum Status: String, Sendable {
             case proven, violated, unproven
         }
@@ -24,22 +35,32 @@ public struct ComplianceReport: Sendable {
 
     /// A rule of the pilot marked as a deviation from the convenant.
     public struct Change: Sendable {
+        /// The id of the pilot's rule marked as a deviation.
         public let rule: String
+        /// The rule's title, or its id when it has none.
         public let title: String
+        /// Where the rule's text comes from (its `source`); empty when not given.
         public let source: String
+        /// The pilot's note on the deviation, as written after `deviation` in the rule file.
         public let note: String?
     }
 
     /// A way the pilot decides more strictly than its base, found by proof (`NarrowingFinder`):
     /// the base gives `baseDecision` (its default) and the pilot `decision`, on `counterexample`.
     public struct Narrowing: Sendable {
+        /// The decision that is narrowed, `intake` or `review`.
         public let question: String
         /// The pilot rule responsible; "" when no single rule of the pilot explains it.
         public let rule: String
+        /// The responsible rule's title; empty when no single rule explains it.
         public let title: String
+        /// The responsible rule's `source`; empty when not given or no single rule explains it.
         public let source: String
+        /// The responsible rule's kind (e.g. `exclusion`), which says whether exceptions lift it.
         public let kind: String?
+        /// What the base rule set decides on the counterexample (its default, e.g. `admit`).
         public let baseDecision: String
+        /// What the pilot decides on the counterexample instead.
         public let decision: String
         /// The counterexample case as JSON.
         public let counterexample: String
@@ -47,21 +68,29 @@ public struct ComplianceReport: Sendable {
         public let nodes: Int
     }
 
+    /// The name of the pilot checked (the rule set's name).
     public let pilot: String
+    /// The rule set's sha256, so a report names exactly the rules it was made from.
     public let sha256: String
+    /// The rule files checked, the national file first and the pilot's own last.
     public let files: [String]
+    /// The national invariants in rule file order, each with its result.
     public let invariants: [InvariantResult]
     /// The rule set the pilot extends (`national`), whose decisions the narrowings are measured against.
     public let base: String?
+    /// Where the pilot decides more strictly than `base`, found by proof; empty without a base.
     public let narrowings: [Narrowing]
     /// False when a search for narrowings stopped at its limit: more may exist.
     public let narrowingsComplete: Bool
+    /// The pilot's rules marked as a deviation from the convenant, for the programme council to see.
     public let deviations: [Change]
     /// The rule set's texts, for the titles in the reader's language.
     public let texts: RuleTexts
 
+    /// True when every invariant is proven: `comply` then reports the pilot compliant and exits with success.
     public var isCompliant: Bool { invariants.allSatisfy { $0.status == .proven } }
 
+    /// Checks `program` now: proves each invariant, searches for narrowings against its base, lists deviations.
     public init(program: Program) {
         pilot = program.name
         texts = program.texts
@@ -146,6 +175,7 @@ public struct ComplianceReport: Sendable {
         return result.program
     }
 
+    /// The report as `rule-check comply --format json` writes it, with the time the check took.
     public func json(milliseconds: Double) -> String {
         var w = JSONWriter(reservingCapacity: 2048)
         w.appendRaw("{")

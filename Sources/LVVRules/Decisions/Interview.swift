@@ -4,6 +4,7 @@ import RuleDSL
 /// answer could still change the decision, the one that settles most first. The state is the
 /// case so far; nothing is written until the caller decides the interview is over.
 public struct Interview {
+    /// The rule set whose intake decision the interview works towards.
     public let program: Program
     /// The case so far, by slot (nil: unknown).
     public private(set) var facts: [Value?]
@@ -142,6 +143,7 @@ public struct Interview {
 
     // MARK: - Answers
 
+    /// One reply to a question, parsed from what the person typed.
     public enum Answer: Sendable, Equatable {
         case value(Value)
         case unknown

@@ -9,6 +9,7 @@ public struct OutflowClassification: Sendable {
     /// The case fact that records how a stay ended (CONTRACT.md, review facts).
     public static let outcomeFact = "outcome"
 
+    /// How one outflow counts in the monitor, as the pilot's `durable_outflow` says.
     public enum Durability: Sendable, Equatable {
         case durable, temporary
         /// The rules could not say: no rules loaded, no `durable_outflow`, or it reads more than the outcome.
@@ -17,7 +18,9 @@ public struct OutflowClassification: Sendable {
 
     /// Why a pilot's outflow cannot be classed, in words for the report.
     public struct Problem: Error, Sendable, Equatable {
+        /// The problem in words, shown in the report's outflow table instead of the numbers.
         public let message: String
+        /// A problem described by `message`, e.g. that no rules were loaded for the pilot.
         public init(_ message: String) { self.message = message }
     }
 
@@ -43,6 +46,7 @@ public struct OutflowClassification: Sendable {
         return program.sha256
     }
 
+    /// How `outcome` counts for `pilot`: its rules' `durable_outflow`, or unclassified when they cannot say.
     public func durability(pilot: String, outcome: String) -> Durability {
         guard case .success(let program)? = programs[pilot], case .success(let slots) = Self.check(program) else {
             return .unclassified

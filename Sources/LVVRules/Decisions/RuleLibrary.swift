@@ -6,17 +6,22 @@ public struct RuleLibrary: Sendable {
     /// The pilots the contract knows; any other name is a usage error.
     public static let pilots = ["national", "groningen", "amsterdam", "rotterdam", "utrecht", "eindhoven"]
 
+    /// The rules folder the pilots' files are read from (`--rules`).
     public let directory: String
 
+    /// A library over `directory`, `rules` relative to the working directory by default.
     public init(directory: String = "rules") {
         self.directory = directory
     }
 
+    /// Why a pilot's rules could not be loaded: an unknown name, a file that cannot be read, or
+    /// files that do not load (their diagnostics are in the result).
     public enum LoadError: Error, CustomStringConvertible {
         case unknownPilot(String)
         case unreadable(path: String, reason: String)
         case invalid(RuleSetLoader.Result)
 
+        /// One line for the command line, with a did-you-mean for a misspelt pilot.
         public var description: String {
             switch self {
             case .unknownPilot(let name):

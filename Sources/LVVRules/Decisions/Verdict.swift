@@ -3,20 +3,29 @@ import RuleDSL
 /// A verdict in the shape of CONTRACT.md section 2: what was decided, every reason, where the
 /// person goes, what happens next, what is missing, and which rule files decided it.
 public struct Verdict: Sendable {
+    /// The case's `case_id`, echoed so a verdict can be matched to its case.
     public let caseID: String
+    /// The rule set that decided, `national` or a pilot such as `groningen`.
     public let pilot: String
     /// `intake` or `review`.
     public let question: String
     /// An outcome of the question, or `undetermined`.
     public let decision: String
+    /// True when the decision is the default outcome only because an exception lifted a rule (admission by exception).
     public let exceptional: Bool
+    /// Every reason for the decision; reasons an exception overrode are marked (`isOverridden`).
     public let reasons: [VerdictReason]
+    /// Where the person goes: the referrals the rules produced.
     public let referrals: [String]
+    /// What happens next: the actions the rules produced.
     public let actions: [String]
+    /// Facts whose absence kept the decision `undetermined`, by name; empty when decided.
     public let missingFacts: [String]
     /// Review only.
     public let scenarioAdvice: ScenarioAdvice?
+    /// The rule set's name, the `ruleset.name` of the verdict.
     public let rulesetName: String
+    /// The sha256 of the rule files, so the verdict names the exact rules that decided it.
     public let rulesetSHA256: String
     /// The evaluation behind it, for the trace and the text explanation.
     public let evaluation: Evaluation
@@ -24,9 +33,13 @@ public struct Verdict: Sendable {
 
 /// One deciding reason, with the rule that produced it.
 public struct VerdictReason: Sendable {
+    /// The reason code as the rule file names it, stable across rule edits; what reports count.
     public let code: String
+    /// The id of the rule that produced the reason.
     public let rule: String
+    /// The rule's title in the rule set's language, for a person reading the verdict.
     public let title: String
+    /// Where in the convenant or pilot document the rule comes from (e.g. `000 art. 3.1`).
     public let source: String
     /// The facts the rule read, by name (nil: unknown or absent).
     public let facts: [(name: String, value: Value?)]
@@ -38,7 +51,9 @@ public struct VerdictReason: Sendable {
 public struct ScenarioAdvice: Sendable {
     /// nil when unknown facts could still change it.
     public let scenario: String?
+    /// The reasons the rules gave for the advised scenario.
     public let reasons: [VerdictReason]
+    /// Facts that, once known, could still change the advice.
     public let missingFacts: [String]
 }
 
@@ -47,8 +62,10 @@ public struct ScenarioAdvice: Sendable {
 public struct VerdictBuilder: Sendable {
     /// The decisions the contract knows by name; the rule files define what they decide.
     public static let questions = ["intake", "review"]
+    /// The decision that gives the scenario advice at review; not a question of its own.
     public static let adviceDecision = "scenario_advice"
 
+    /// The rule set the verdicts are decided with.
     public let program: Program
     private let evaluator: MachineEvaluator
 

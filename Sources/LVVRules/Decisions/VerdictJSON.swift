@@ -9,6 +9,7 @@ public enum VerdictJSON {
     public struct ReasonPrefixes: Sendable {
         let bytes: [String: [UInt8]]
 
+        /// Encodes every reason of `program` once, before its first verdict is written.
         public init(program: Program) {
             var bytes: [String: [UInt8]] = [:]
             func add(_ code: String?, _ id: String, _ title: String?, _ source: String?) {

@@ -5,9 +5,12 @@ import RuleDSL
 /// for an undetermined case, which missing facts would decide it. The policy is the rule
 /// files': which outcome is the `otherwise`, which facts are `fixed`, which exceptions exist.
 public struct WhyNot: Sendable {
+    /// The rule set whose verdicts are explained; its `otherwise`, `fixed` facts and exceptions set the policy.
     public let program: Program
+    /// The search over changed cases, made once per rule set and reused for every verdict.
     public let search: CounterfactualSearch
 
+    /// Prepares the search for `program`; it is costly, so the service makes it only on first use.
     public init(program: Program) {
         self.program = program
         self.search = CounterfactualSearch(program: program)

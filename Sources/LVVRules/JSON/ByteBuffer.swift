@@ -17,27 +17,35 @@ extension Array: ByteSink where Element == UInt8 {}
 /// without the uniqueness check and generic path of `Array.append(contentsOf:)`, which cost
 /// more than the copying when a verdict is forty small pieces. The owner frees it (`free()`).
 public struct ByteBuffer: ByteSink {
+    /// The start of the bytes; it moves when the buffer grows, so do not keep it across appends.
     public private(set) var base: UnsafeMutablePointer<UInt8>
+    /// The number of bytes written.
     public private(set) var count = 0
     private var capacity: Int
 
+    /// An empty buffer for about `capacity` bytes (16 KiB by default, room for a verdict line).
     public init(capacity: Int = 1 << 14) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
     }
 
+    /// Releases the storage; the buffer must not be used after.
     public func free() { base.deallocate() }
 
+    /// Empties the buffer and keeps its storage, for the next verdict line.
     public mutating func removeAll() { count = 0 }
 
+    /// The bytes written, valid until the next append or `free()`.
     public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Appends one byte.
     @inline(__always) public mutating func append(_ byte: UInt8) {
         if count == capacity { grow(to: count + 1) }
         base[count] = byte
         count += 1
     }
 
+    /// Appends a run of bytes, copied by `copy(_:to:_:)`.
     @inline(__always) public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if count + bytes.count > capacity { grow(to: count + bytes.count) }
@@ -75,10 +83,12 @@ public struct ByteBuffer: ByteSink {
         }
     }
 
+    /// `ByteSink`'s append of a run; the same as `append(_:)`.
     @inline(__always) public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         append(bytes)
     }
 
+    /// Appends the bytes of an array.
     public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

@@ -1,7 +1,9 @@
 /// Appends JSON text to a byte buffer: fast, no Foundation, deterministic.
 public struct JSONWriter: Sendable {
+    /// The JSON text written so far.
     public var bytes: [UInt8]
 
+    /// An empty writer with room for `reservingCapacity` bytes.
     public init(reservingCapacity: Int = 512) {
         bytes = []
         bytes.reserveCapacity(reservingCapacity)
@@ -66,6 +68,7 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: s.utf8)
     }
 
+    /// Appends one byte unchanged, e.g. a `{` or `,`; the caller vouches that the result is valid JSON.
     public mutating func appendRaw(_ byte: UInt8) {
         bytes.append(byte)
     }

@@ -7,6 +7,7 @@
 /// Reads a file descriptor line by line into one reused buffer: constant memory whatever the
 /// input size; a final line without a newline still counts; a line end is `\n` or `\r\n`.
 public enum LineReader {
+    /// One line handed to the body: its bytes (line end left out), or word that it was too long.
     public enum Line {
         case bytes(UnsafeBufferPointer<UInt8>)
         /// Longer than the limit (its line end not counted), and not blank: its bytes were dropped.

@@ -14,17 +14,24 @@ public struct CaseSummary: Sendable {
     public private(set) var errorLines = 0
     /// Lines that are neither a verdict nor a batch error (not JSON, or another shape), by line number.
     public private(set) var unreadableLines = 0
+    /// The first `keptUnreadable` unreadable lines with why, for the report's list of lines it could not use.
     public private(set) var firstUnreadable: [(line: Int, message: String)] = []
+    /// Verdicts with `exceptional: true`: intake admissions by individual exception.
     public private(set) var exceptional = 0
 
+    /// Verdicts per pilot (the verdict's `pilot`), for the Pilots table.
     public private(set) var pilots = Tally()
+    /// Verdicts per question, `intake` or `review`.
     public private(set) var questions = Tally()
     /// `question: decision`, e.g. `intake: exclude`.
     public private(set) var decisions = Tally()
     /// Every reason listed, counted once per verdict that lists it.
     public private(set) var reasons = Tally()
+    /// Every referral listed (where the person goes), counted once per verdict that lists it.
     public private(set) var referrals = Tally()
+    /// Every action listed (what happens next), counted once per verdict that lists it.
     public private(set) var actions = Tally()
+    /// Every missing fact listed, counted once per verdict that lists it (undetermined verdicts only).
     public private(set) var missingFacts = Tally()
     /// Review only: the scenario advice (`undetermined` when `null`).
     public private(set) var scenarioAdvice = Tally()
@@ -43,6 +50,7 @@ public struct CaseSummary: Sendable {
     /// A rule set not listed is checked for shape only.
     public let outcomes: [String: [String: Set<String>]]
 
+    /// A summary that checks verdict decisions against `outcomes` (see `outcomes(of:)`); empty checks shape only.
     public init(outcomes: [String: [String: Set<String>]] = [:]) {
         self.outcomes = outcomes
     }
@@ -62,25 +70,36 @@ public struct CaseSummary: Sendable {
 
     /// Counts of distinct strings, reported largest first (ties by name, so output is stable).
     public struct Tally: Sendable {
+        /// The count per string; only `add(_:)` changes it.
         public private(set) var counts: [String: Int] = [:]
+        /// Counts one more verdict for `key` (a decision, reason code, referral, …).
         public mutating func add(_ key: String) { counts[key, default: 0] += 1 }
+        /// The sum of all counts: verdicts counted, or listings when one verdict lists several keys.
         public var total: Int { counts.values.reduce(0, +) }
+        /// Every key with its count, largest first and ties by name, the order the report prints.
         public var sorted: [(key: String, count: Int)] {
             counts.map { (key: $0.key, count: $0.value) }.sorted {
                 $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key
             }
         }
+        /// The count for `key`, 0 when it was never added.
         public subscript(key: String) -> Int { counts[key] ?? 0 }
     }
 
     /// One table of the report: a title, what one count means, and the tally.
     public struct Table {
+        /// A stable id for the table, the anchor of its section on the HTML page.
         public let id: String
+        /// The table's heading in English, used when `FrameText` has no heading for `id`.
         public let title: String
+        /// What one count is (`verdicts`, `verdicts listing the code`), in English; like `title`, a fallback.
         public let unit: String
+        /// The counts the table shows, largest first.
         public let tally: Tally
     }
 
+    /// The report's tables in the order they are printed: decisions, reason codes, referrals, actions,
+    /// pilots, missing facts and scenario advice.
     public var tables: [Table] {
         [
             Table(id: "decisions", title: "Decisions", unit: "verdicts", tally: decisions),
@@ -111,6 +130,7 @@ public struct CaseSummary: Sendable {
         unreadable(number, message)
     }
 
+    /// Adds one line given as a string (tests, and callers that already hold text); see `add(line:number:)`.
     public mutating func add(line text: String, number: Int) {
         var text = text
         text.withUTF8 { add(line: $0, number: number) }
@@ -224,8 +244,10 @@ public struct CaseSummary: Sendable {
 
     /// One pilot's outflow, classed by its rule files.
     public struct OutflowRow: Sendable, Equatable {
+        /// The pilot the row is for; `all` for the last row, which sums every pilot.
         public let pilot: String
         public var durable = 0, temporary = 0, unclassified = 0
+        /// All outflow of the pilot: the base of its durable share.
         public var total: Int { durable + temporary + unclassified }
     }
 

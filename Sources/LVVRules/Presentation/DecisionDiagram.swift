@@ -11,7 +11,9 @@ import RuleDSL
 /// columns, text is measured at a fixed width per character and wrapped, and every box grows
 /// to fit what it holds, so nothing overlaps and the same program always gives the same bytes.
 public struct DecisionDiagram {
+    /// The rule set the diagram is drawn from: a pilot with the national rules it extends.
     public let program: Program
+    /// The index of the decision drawn (`intake`, `review`, …) in `program.decisions`.
     public let decision: Int
     /// The reader's language: the frame words from `FrameText`, titles from the rule files.
     public let language: TextLanguage

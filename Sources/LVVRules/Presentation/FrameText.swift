@@ -6,8 +6,10 @@ import RuleDSL
 /// writes a word of prose of its own. Nothing here depends on the machine's locale: dates,
 /// numbers and plurals are written out by this code.
 public struct FrameText: Sendable {
+    /// The language every word is given in: the reader's choice, else the rule set's own.
     public let language: TextLanguage
 
+    /// The words of one language; nothing else is needed, as no word depends on the machine's locale.
     public init(_ language: TextLanguage) {
         self.language = language
     }
@@ -24,6 +26,7 @@ public struct FrameText: Sendable {
         case kindsOfCase, passed, failed, outflow, total, pilot
     }
 
+    /// The word in this language, as the text verdict, its trace and the other commands' headings show it.
     public subscript(_ word: Word) -> String {
         let (nl, en): (String, String)
         switch word {
@@ -144,6 +147,7 @@ public struct FrameText: Sendable {
 
     // MARK: - comply
 
+    /// The heading of `rule-check comply`'s text output: which pilot is checked against the convenant.
     public func complianceHeading(pilot: String) -> String {
         switch language {
         case .nl: return "Naleving van het landelijke convenant door `\(pilot)`, voor alle mogelijke zaken"
@@ -151,9 +155,12 @@ public struct FrameText: Sendable {
         }
     }
 
+    /// The label before the rule files checked in `comply`'s text, and before an invariant's rules.
     public var rulesLabel: String { language == .nl ? "regels" : "rules" }
+    /// The heading above the list of invariants in `comply`'s text output.
     public var invariantsHeading: String { language == .nl ? "Invarianten" : "Invariants" }
 
+    /// The status line of a proven invariant in `comply`'s text, with the partial cases the proof searched.
     public func proven(nodes: Int) -> String {
         switch language {
         case .nl: return "bewezen voor elke zaak (\(nodes) deelzaken doorzocht)"
@@ -161,11 +168,14 @@ public struct FrameText: Sendable {
         }
     }
 
+    /// Said of an unproven invariant in `comply`'s text: the pilot is not called compliant on it.
     public var notClaimed: String { language == .nl ? "niet als nageleefd aangemerkt" : "not claimed compliant" }
+    /// The label of the decision a counterexample gets, in `comply`'s text and the rulebook page.
     public var decisionOnCounterexample: String {
         language == .nl ? "besluit over het tegenvoorbeeld" : "decision on the counterexample"
     }
 
+    /// The label above a violated invariant's counterexample in `comply`'s text, with the command to rerun it.
     public func counterexampleHint(pilot: String) -> String {
         switch language {
         case .nl: return "tegenvoorbeeld (bewaar als bestand en voer `rule-check eval --pilot \(pilot)` erop uit)"
@@ -198,22 +208,26 @@ public struct FrameText: Sendable {
             : "\(question): \(base) \(baseDecision), \(pilot) \(decision); by \(rule)"
     }
 
+    /// A narrowing's search line in `comply`'s text: how many partial cases it took to find.
     public func narrowingFound(after nodes: Int) -> String {
         language == .nl ? "gevonden na \(nodes) deelzaken" : "found after \(nodes) partial cases"
     }
 
+    /// The label above a narrowing's counterexample, with both `eval` commands and what each decides.
     public func narrowingCounterexample(pilot: String, decision: String, base: String, baseDecision: String) -> String {
         language == .nl
             ? "tegenvoorbeeld (`rule-check eval --pilot \(pilot)` geeft \(decision), `--pilot \(base)` geeft \(baseDecision)):"
             : "counterexample (`rule-check eval --pilot \(pilot)` gives \(decision), `--pilot \(base)` gives \(baseDecision)):"
     }
 
+    /// The closing note of `comply`'s narrowings when the search hit its limit: there may be more.
     public var narrowingsIncomplete: String {
         language == .nl
             ? "het zoeken stopte bij zijn grens: er kunnen meer versmallingen zijn"
             : "the search stopped at its limit: there may be more narrowings"
     }
 
+    /// The heading of the deviations a pilot marks in its rule file, in `comply`'s text and the rulebook.
     public var deviationsHeading: String {
         language == .nl
             ? "Afwijkingen van het convenant, zoals gemarkeerd in het regelbestand"
@@ -253,6 +267,7 @@ public struct FrameText: Sendable {
 
     /// A failed test's mark (`FAIL`), padded to the width of a passed one's.
     public var testFailed: String { language == .nl ? "FOUT  " : "FAIL  " }
+    /// A passed test's mark in `rule-check test --verbose`, as wide as `testFailed`.
     public var testPassed: String { "ok    " }
 
     // MARK: - report
@@ -268,6 +283,7 @@ public struct FrameText: Sendable {
         case barChart, none
     }
 
+    /// The word in this language, as `rule-check report` prints it in text and on its HTML page.
     public subscript(report word: ReportWord) -> String {
         let (nl, en): (String, String)
         switch word {
@@ -370,6 +386,7 @@ public struct FrameText: Sendable {
 
     // MARK: - diff
 
+    /// The heading of `rule-check diff`: which pilot, and the new rule files against the old.
     public func diffHeading(pilot: String, new: String, old: String) -> String {
         switch language {
         case .nl: return "Wat verandert er voor `\(pilot)`: \(new) tegenover \(old)"
@@ -388,6 +405,7 @@ public struct FrameText: Sendable {
         }
     }
 
+    /// The heading of one decision's changes in a rule diff: how many kinds of case change.
     public func diffKinds(decision: String, count: Int) -> String {
         switch language {
         case .nl: return "\(decision): \(count) \(count == 1 ? "soort zaak verandert" : "soorten zaken veranderen")"
@@ -395,9 +413,13 @@ public struct FrameText: Sendable {
         }
     }
 
+    /// The word before a region's condition in a rule diff (`1. where age < 18`).
     public var diffWhere: String { language == .nl ? "waar" : "where" }
+    /// Shown for a region without conditions in a rule diff: the change holds for every case.
     public var diffAnyCase: String { language == .nl ? "elke zaak" : "any case" }
+    /// The word before a region's example case in a rule diff.
     public var diffForExample: String { language == .nl ? "bijvoorbeeld" : "e.g." }
+    /// The closing line of a rule diff whose search stopped early: more kinds of case may change.
     public func diffCutShort(reason: String?) -> String {
         let why = reason.map { " (\($0))" } ?? ""
         return language == .nl
@@ -407,8 +429,11 @@ public struct FrameText: Sendable {
 
     /// The words of a region's condition that are not the rule language's own.
     public var diffOrUnknown: String { language == .nl ? "(of onbekend)" : "(or unknown)" }
+    /// A region condition in a rule diff: the fact is unknown.
     public var diffIsUnknown: String { language == .nl ? "is onbekend" : "is unknown" }
+    /// A region condition in a rule diff: the fact is known (any value).
     public var diffIsKnown: String { language == .nl ? "is bekend" : "is known" }
+    /// A region condition in a rule diff: the fact may take any value.
     public var diffIsAnyValue: String { language == .nl ? "heeft elke waarde" : "is any value" }
 
     /// The closing line of a rule diff whose search was exhaustive: no region is left out.
@@ -426,7 +451,9 @@ public struct FrameText: Sendable {
         }
     }
 
+    /// The label of a changed case's old verdict in `diff --cases`.
     public var oldLabel: String { language == .nl ? "oud" : "old" }
+    /// The label of a changed case's new verdict in `diff --cases`.
     public var newLabel: String { language == .nl ? "nieuw" : "new" }
 
     // MARK: - eval --why-not
@@ -439,6 +466,7 @@ public struct FrameText: Sendable {
         public let gives, option, whenKnown, otherwise: String
     }
 
+    /// The words of `eval --why-not` in this language, for the text verdict and the intake page.
     public var whyNot: WhyNotWords {
         switch language {
         case .nl:
@@ -481,6 +509,7 @@ public struct FrameText: Sendable {
         public let settled, nothingLeft, interrupted, written: String
     }
 
+    /// The words of `rule-check interview` in this language.
     public var interview: InterviewWords {
         switch language {
         case .nl:
@@ -557,6 +586,7 @@ public struct FrameText: Sendable {
         case other, advice, whyNot, settles, languageName
     }
 
+    /// The word in this language, as the intake page (`rule-check serve`, `GET /`) shows it.
     public subscript(page word: PageWord) -> String {
         let (nl, en): (String, String)
         switch word {
@@ -653,6 +683,7 @@ public struct FrameText: Sendable {
             noRules
     }
 
+    /// The word in this language, as the rulebook (`rule-check doc`) and its diagrams show it.
     public subscript(book word: BookWord) -> String {
         let (nl, en): (String, String)
         switch word {

@@ -5,11 +5,16 @@
 public enum JUnitXML {
     /// One test case: a rule-file test, or one invariant of one pilot.
     public struct TestCase: Sendable {
+        /// The `name` attribute: the test's title, or `id: title` of an invariant.
         public let name: String
+        /// The `classname` attribute CI groups cases by: the rule file's path (the pilot's top file for `comply`).
         public let className: String
+        /// Seconds the case took; nil leaves the `time` attribute out (cases are not timed one by one).
         public let time: Double?
+        /// Whether the test or invariant held, and if not, what the CI reader shows.
         public let outcome: Outcome
 
+        /// How a case ended, written as JUnit's `<failure>`, `<error>` or `<skipped>` element (none when passed).
         public enum Outcome: Sendable {
             case passed
             /// An assertion did not hold: what differed (`message`) and the details (`text`).
@@ -19,6 +24,7 @@ public enum JUnitXML {
             case skipped(message: String)
         }
 
+        /// A case as `rule-check test` and `comply --format junit` build it (`JUnitResults`).
         public init(name: String, className: String, time: Double? = nil, outcome: Outcome) {
             self.name = name
             self.className = className
@@ -27,11 +33,16 @@ public enum JUnitXML {
         }
     }
 
+    /// One `<testsuite>`: the tests of one rule file, or the national invariants checked for one pilot.
     public struct TestSuite: Sendable {
+        /// The suite's name: the rule file's path (or the pilot's, for `comply`).
         public let name: String
+        /// Seconds the suite took; the `<testsuites>` total is their sum.
         public let time: Double
+        /// The suite's cases, written in this order; the counts in its attributes are taken from them.
         public let cases: [TestCase]
 
+        /// A suite from its cases, one per rule file (`test`) or per pilot (`comply`).
         public init(name: String, time: Double, cases: [TestCase]) {
             self.name = name
             self.time = time

@@ -9,7 +9,9 @@ import RuleDSL
 /// Inline CSS and SVG only: no scripts, no external files, so the page can be mailed or archived
 /// next to the rule files it was made from (their sha256 is on the page).
 public struct Rulebook {
+    /// The pilot's rule set the page describes, national rules included.
     public let program: Program
+    /// The `comply` result the page shows: invariants, narrowings and deviations of this pilot.
     public let compliance: ComplianceReport
     /// The reader's language: the frame words from `FrameText`, titles from the rule files.
     public let language: TextLanguage
@@ -69,6 +71,7 @@ public struct Rulebook {
 
     // MARK: - The page
 
+    /// The whole page as one HTML document, the bytes `rule-check doc` writes.
     public func html() -> String {
         var body = ""
         body += header()

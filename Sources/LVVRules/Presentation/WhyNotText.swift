@@ -6,8 +6,11 @@ public enum WhyNotText {
     /// The explanation in lines, for the text here and the intake page's list: a heading, the
     /// sets (each with the outcomes per value, for `undetermined`) and notes on the search.
     public struct Lines: Sendable {
+        /// The heading: what would have to change, or, for an undetermined case, which missing facts decide it.
         public let heading: String
+        /// Each way found, as a line and (for `undetermined`) the outcome per value under it.
         public let items: [(text: String, details: [String])]
+        /// Notes on the search: more ways exist than shown, or it stopped before trying larger sets.
         public let notes: [String]
     }
 

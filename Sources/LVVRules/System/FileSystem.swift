@@ -12,15 +12,18 @@
 /// "no such file" for a link that loops or a folder. Output goes through `write(_:to:inputs:)`,
 /// the one writer of files (see docs/hardening.md, "How output files are written").
 public enum FileSystem {
+    /// What a path names, after links are followed: a regular file, a folder, or something else.
     public enum Kind: Sendable { case file, directory, other }
 
     /// Why a file operation failed, in words for a message (`no such file or directory`,
     /// `is a directory`, `too many levels of symbolic links`).
     public struct FileError: Error, Sendable, CustomStringConvertible {
+        /// The reason in the system's words, lower case: what the command's message says after the path.
         public let description: String
         /// The input was larger than the limit the caller set (nothing past it was read).
         public let isTooLarge: Bool
 
+        /// A failure with its reason; `isTooLarge` when the input passed the caller's limit.
         public init(_ description: String, isTooLarge: Bool = false) {
             self.description = description
             self.isTooLarge = isTooLarge
@@ -37,7 +40,9 @@ public enum FileSystem {
 
     /// What identifies a file whatever its path: its device and inode.
     public struct Identity: Sendable, Hashable {
+        /// The device the file is on.
         public let device: UInt64
+        /// The file's inode number on that device.
         public let inode: UInt64
 
         init(_ info: stat) {
@@ -49,9 +54,12 @@ public enum FileSystem {
     /// An input of a command, which its output must never overwrite: the path it was read from
     /// (nil for standard input) and the file's identity (nil when it is not a file, a pipe say).
     public struct Input: Sendable {
+        /// The path the input was read from; nil for standard input.
         public let path: String?
+        /// The identity of the file read; nil when it is not a file (a pipe, say).
         public let identity: Identity?
 
+        /// An input from its path and identity, as `path(_:)` finds them.
         public init(path: String?, identity: Identity?) {
             self.path = path
             self.identity = identity

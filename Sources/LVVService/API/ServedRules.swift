@@ -14,6 +14,7 @@ public final class ServedRules: @unchecked Sendable {
         /// of responses that concern no single pilot.
         public let sha256: String
 
+        /// The pilot named `name` in this snapshot, or nil when the service does not serve it.
         public func program(_ name: String) -> Program? { pilots.first { $0.name == name } }
 
         init(_ pilots: [Program]) {
@@ -24,6 +25,7 @@ public final class ServedRules: @unchecked Sendable {
 
     /// Why rules could not be (re)loaded: the text to show, diagnostics rendered as `check` does.
     public struct LoadFailure: Error, Sendable {
+        /// What went wrong, in one line: the start's error, or why a reload on SIGHUP was refused.
         public let message: String
         /// Rendered diagnostics (`file:line:col: error: …` with the source line), possibly empty.
         public let diagnostics: String
@@ -31,17 +33,21 @@ public final class ServedRules: @unchecked Sendable {
         public let isUsage: Bool
     }
 
+    /// The rules folder the pilots are loaded from (`--rules`), again on every reload.
     public let directory: String
+    /// The pilots served, in the order they were named on the command line.
     public let names: [String]
     private var current: Snapshot
     private let lock = NSLock()
 
+    /// Loads and checks the named pilots from `directory`; throws, with diagnostics, when any does not load.
     public init(directory: String, pilots: [String]) throws(LoadFailure) {
         self.directory = directory
         names = pilots
         current = try ServedRules.load(directory: directory, pilots: pilots, runTests: false)
     }
 
+    /// The current rule sets; a request keeps the snapshot it took to its end, whatever reloads meanwhile.
     public func snapshot() -> Snapshot {
         lock.lock()
         defer { lock.unlock() }

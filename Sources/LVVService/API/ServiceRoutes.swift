@@ -38,10 +38,12 @@ public final class ServiceRoutes: HTTPHandler {
         return made
     }
 
+    /// Routes deciding with `rules`; the server makes one per worker thread (`makeHandler`).
     public init(rules: ServedRules) {
         self.rules = rules
     }
 
+    /// What the decision service does with a request: answer at once, or read the case body first and decide.
     public func route(_ head: HTTPRequestHead) -> HTTPRoute {
         // One snapshot for the whole request: a reload meanwhile does not touch it.
         let snapshot = rules.snapshot()
@@ -125,6 +127,8 @@ public final class ServiceRoutes: HTTPHandler {
         }
     }
 
+    /// The error response for a request the server refused before routing, in the requested language
+    /// and stamped with the served rules' hash.
     public func refusal(_ problem: HTTPError, head: HTTPRequestHead?) -> HTTPResponse {
         let snapshot = rules.snapshot()
         let language =

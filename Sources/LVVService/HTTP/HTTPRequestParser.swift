@@ -1,6 +1,7 @@
 /// The head of one HTTP/1.1 request, as the parser found it: nothing in it is trusted further
 /// than the parser checked (RFC 9112 syntax, the documented limits).
 public struct HTTPRequestHead: Sendable, Equatable {
+    /// The method, as sent (methods are case-sensitive), e.g. `POST` for a decision.
     public var method: String
     /// The request target as sent (origin form: `/path?query`).
     public var target: String
@@ -26,14 +27,18 @@ public struct HTTPRequestHead: Sendable, Equatable {
         isHTTP11 && header("expect")?.lowercased() == "100-continue"
     }
 
+    /// The value of the first header field `name`; pass the name in lower case.
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }
 
+    /// The value of the first query parameter `name` (e.g. `lang`, `why_not`); nil when absent.
     public func parameter(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }
 
+    /// Equal when all fields but `path` and `query` are (those follow from `target`); written out because
+    /// the tuple arrays are not `Equatable`.
     public static func == (a: HTTPRequestHead, b: HTTPRequestHead) -> Bool {
         a.method == b.method && a.target == b.target && a.isHTTP11 == b.isHTTP11
             && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
@@ -44,12 +49,14 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
 /// A request the service will not serve, with the status it answers: a value with a stable code.
 public struct HTTPError: Error, Sendable, Equatable {
+    /// The HTTP status answered, e.g. 400, 413 or 431.
     public let status: Int
     /// Stable, for clients and tests: `malformed_request_line`, `header_too_large`, …
     public let code: String
     /// For people, in English (the routes translate the codes they know).
     public let message: String
 
+    /// An error with its status, stable code and message for people.
     public init(_ status: Int, _ code: String, _ message: String) {
         self.status = status
         self.code = code
@@ -66,6 +73,7 @@ public enum HTTPRequestParser {
     /// The most header fields one request may have.
     public static let maximumFieldCount = 100
 
+    /// What the bytes so far hold: not yet a whole head, a head, or a request to refuse.
     public enum Result: Sendable, Equatable {
         /// More bytes are needed (and the head is still within the limit).
         case incomplete
@@ -73,6 +81,7 @@ public enum HTTPRequestParser {
         case failure(HTTPError)
     }
 
+    /// Parses the head at the start of `bytes`; the body, if any, follows after `length` bytes.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
         // Empty lines before a request line are ignored (RFC 9112, 2.2), a few of them.
         var start = 0

@@ -1,16 +1,21 @@
 /// One response, written whole: status, a few header fields, a body. The server adds
 /// `Content-Length`, `Connection` and `Date`-free framing; nothing else is implied.
 public struct HTTPResponse: Sendable {
+    /// The status code, e.g. 200 for a verdict or 400 `bad_case` for a case that does not read.
     public var status: Int
+    /// Header fields in order; the server adds the framing fields itself.
     public var headers: [(name: String, value: String)]
+    /// The body bytes, e.g. a verdict as one line of JSON.
     public var body: [UInt8]
 
+    /// A response from its parts; no field is added until it is serialized.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// A JSON response (`Content-Type: application/json`), as every route of the decision service gives.
     public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = [])
         -> HTTPResponse
     {
@@ -24,6 +29,7 @@ public struct HTTPResponse: Sendable {
         json(status, errorBody(code, message), headers: headers)
     }
 
+    /// The body of every error the service gives: `{"error":…,"message":…}` and a newline.
     public static func errorBody(_ code: String, _ message: String) -> [UInt8] {
         var out = Array("{\"error\":".utf8)
         appendJSONString(code, to: &out)
@@ -33,6 +39,7 @@ public struct HTTPResponse: Sendable {
         return out
     }
 
+    /// The value of header field `name`, compared without case; nil when absent.
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
@@ -53,12 +60,14 @@ public struct HTTPResponse: Sendable {
         return Array(text.utf8)
     }
 
+    /// The whole response as it goes on the wire; without the body for `HEAD`.
     public func serialized(close: Bool, includeBody: Bool = true) -> [UInt8] {
         var out = HTTPResponse.head(status: status, headers: headers, contentLength: body.count, close: close)
         if includeBody { out += body }
         return out
     }
 
+    /// The reason phrase of a status code for the status line.
     public static func reason(_ status: Int) -> String {
         switch status {
         case 200: return "OK"

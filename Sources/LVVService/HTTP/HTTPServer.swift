@@ -38,25 +38,32 @@ public enum HTTPRoute {
 /// to arrive (slowloris) or that idle past the keep-alive timeout. Idle connections cost a few
 /// hundred bytes each, not a thread.
 public final class HTTPServer: @unchecked Sendable {
+    /// How `rule-check serve` runs the server: where it listens, its threads, limits and timeouts.
     public struct Configuration: Sendable {
+        /// The address to listen on; `127.0.0.1` keeps the decision service local.
         public var host = "127.0.0.1"
+        /// The port to listen on; 0 lets the system choose (see `HTTPServer.port`).
         public var port: UInt16 = 8080
+        /// Worker threads serving requests (at least one).
         public var threads = 2
         /// How long a connection may wait between requests.
         public var idleTimeout: Double = 30
         /// How long one request (head and body) may take to arrive, and one read or write of a stream.
         public var requestTimeout: Double = 10
+        /// Open connections allowed; past it a new one gets 503 `too_many_connections` and is closed.
         public var maximumConnections = 4096
         /// With a token, every request needs `Authorization: Bearer <token>`.
         public var token: String?
         /// Where the access log goes (a descriptor), if anywhere.
         public var accessLog: Int32?
+        /// The defaults: local address, port 8080, two threads, no token, no access log.
         public init() {}
     }
 
     /// The body limit of requests that carry none the route wants (documented: 1 MiB).
     public static let defaultBodyLimit = 1 << 20
 
+    /// The configuration the server was started with.
     public let configuration: Configuration
     /// The port bound (useful when 0 was asked).
     public private(set) var port: UInt16 = 0
@@ -75,9 +82,11 @@ public final class HTTPServer: @unchecked Sendable {
     private let acceptLock = NSLock()
     private let logLock = NSLock()
 
+    /// Why the server could not start: a host that is not an IP address, or a socket call that failed.
     public enum StartError: Error, CustomStringConvertible {
         case address(String)
         case socket(String, Int32)
+        /// One line for the command line's error message.
         public var description: String {
             switch self {
             case .address(let host): return "`\(host)` is not an IP address (use e.g. 127.0.0.1, ::1 or 0.0.0.0)"
@@ -86,6 +95,8 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// Binds and listens as `configuration` says, without serving yet (`start()` does); `makeHandler` makes
+    /// each worker's handler.
     public init(configuration: Configuration, makeHandler: @escaping @Sendable () -> HTTPHandler) throws(StartError) {
         self.configuration = configuration
         self.makeHandler = makeHandler
