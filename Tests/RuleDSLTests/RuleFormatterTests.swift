@@ -238,6 +238,7 @@ import Testing
 }
 
 extension RuleFormatter.Failure: Equatable {
+    /// Two failures are equal when they are of one kind with equal details: what the tests compare.
     public static func == (a: RuleFormatter.Failure, b: RuleFormatter.Failure) -> Bool {
         switch (a, b) {
         case (.invalid(let x), .invalid(let y)): return x == y
