@@ -6,7 +6,7 @@ import RuleDSL
 /// the rule set's name and hash) is encoded once per rule set into one block of bytes, so a
 /// verdict is a sequence of copies and a few numbers and dates. The tests hold the two writers
 /// equal.
-public struct VerdictWriter: Sendable {
+public final class VerdictWriter: Sendable {
     private let plan: Plan
     private let pieces: BytePieces
     /// `intake` and `review` as decision indices (if the rule set has them), in the order the
@@ -208,17 +208,37 @@ public struct VerdictWriter: Sendable {
     private func appendMergedActions(
         _ own: Range<Int>, _ advice: Range<Int>, _ result: CaseResult, _ out: inout ByteBuffer
     ) {
-        var actions: [Int32] = own.map { result.word($0) }
-        for k in advice where !actions.contains(result.word(k)) { actions.append(result.word(k)) }
-        let sorted = actions.enumerated().sorted {
-            (actionRank[Int($0.element)], $0.offset) < (actionRank[Int($1.element)], $1.offset)
+        // The review's own actions, then the advice's not among them, in vocabulary order (ties
+        // keep their place): a stable insertion sort on the stack, since a verdict has few.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: own.count + advice.count) { actions in
+            var count = 0
+            for k in own {
+                actions[count] = result.word(k)
+                count += 1
+            }
+            for k in advice {
+                let word = result.word(k)
+                if !actions[0..<count].contains(word) {
+                    actions[count] = word
+                    count += 1
+                }
+            }
+            for i in 0..<count {
+                let word = actions[i]
+                var j = i
+                while j > 0, actionRank[Int(actions[j - 1])] > actionRank[Int(word)] {
+                    actions[j] = actions[j - 1]
+                    j -= 1
+                }
+                actions[j] = word
+            }
+            out.append(UInt8(ascii: "["))
+            for n in 0..<count {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                pieces.append(text[Int(actions[n])], to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         }
-        out.append(UInt8(ascii: "["))
-        for (n, word) in sorted.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            pieces.append(text[Int(word.element)], to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
     }
 
     private func appendNames(_ set: FactSet, _ out: inout ByteBuffer) {
