@@ -36,11 +36,21 @@ public struct SHA256: Sendable {
     /// Appends `bytes` to the message; chunk boundaries do not affect the digest.
     public mutating func update(_ bytes: some Collection<UInt8>) {
         length &+= UInt64(bytes.count)
-        for byte in bytes {
-            pending.append(byte)
-            if pending.count == 64 {
-                compressPending()
-            }
+        for byte in bytes { append(byte) }
+    }
+
+    /// Appends `bytes`, as above. A concrete overload: a caller in another module (the loader
+    /// hashing rule files) would otherwise run the generic one unspecialized, a witness call per
+    /// byte, which made loading a rule set a third slower.
+    public mutating func update(_ bytes: [UInt8]) {
+        length &+= UInt64(bytes.count)
+        for byte in bytes { append(byte) }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        pending.append(byte)
+        if pending.count == 64 {
+            compressPending()
         }
     }
 
