@@ -282,30 +282,28 @@ public struct ComplianceReport: Sendable {
         w.appendRaw(",")
         w.appendKey("narrowings_complete")
         w.appendRaw(narrowingsComplete ? "true" : "false")
-        for (key, list) in [("deviations", deviations)] {
+        w.appendRaw(",")
+        w.appendKey("deviations")
+        w.appendRaw("[")
+        for (i, c) in deviations.enumerated() {
+            if i > 0 { w.appendRaw(",") }
+            w.appendRaw("{")
+            w.appendKey("rule")
+            w.appendString(c.rule)
             w.appendRaw(",")
-            w.appendKey(key)
-            w.appendRaw("[")
-            for (i, c) in list.enumerated() {
-                if i > 0 { w.appendRaw(",") }
-                w.appendRaw("{")
-                w.appendKey("rule")
-                w.appendString(c.rule)
+            w.appendKey("title")
+            w.appendString(c.title)
+            w.appendRaw(",")
+            w.appendKey("source")
+            w.appendString(c.source)
+            if let note = c.note {
                 w.appendRaw(",")
-                w.appendKey("title")
-                w.appendString(c.title)
-                w.appendRaw(",")
-                w.appendKey("source")
-                w.appendString(c.source)
-                if let note = c.note {
-                    w.appendRaw(",")
-                    w.appendKey("note")
-                    w.appendString(note)
-                }
-                w.appendRaw("}")
+                w.appendKey("note")
+                w.appendString(note)
             }
-            w.appendRaw("]")
+            w.appendRaw("}")
         }
+        w.appendRaw("]")
         w.appendRaw(",")
         w.appendKey("milliseconds")
         w.appendRaw(ComplianceReport.oneDecimal(milliseconds))

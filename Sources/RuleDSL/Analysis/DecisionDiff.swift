@@ -324,22 +324,7 @@ struct DiffSearch {
         for (atoms, s) in sides {
             guard let s else { continue }
             for (expression, facts) in atoms.atoms where facts == [s] {
-                switch expression {
-                case .compare(_, let a, let b):
-                    for side in [a, b] {
-                        if case .constant(.text(let t)) = side {
-                            constants.append(t)
-                            tests.append { $0 == t }
-                        }
-                    }
-                case .member(_, let set, _):
-                    for case .text(let t) in set { constants.append(t) }
-                    tests.append { set.contains(.text($0)) }
-                case .call(.isBlank, _):
-                    constants.append("")
-                    tests.append { TextBlank.isBlank($0) }
-                default: break
-                }
+                AtomIndex.textTests(of: expression, constants: &constants, tests: &tests)
             }
         }
         var classes: [[Bool]: [String]] = [:]

@@ -364,28 +364,36 @@ struct AtomIndex {
         return walk(e)
     }
 
+    /// The text constants an atom compares a text with, each with the test that tells which
+    /// texts behave like it: shared by `texts(for:)` and the diff's text classes.
+    static func textTests(
+        of expression: CompiledExpression, constants: inout [String], tests: inout [(String) -> Bool]
+    ) {
+        switch expression {
+        case .compare(_, let a, let b):
+            for side in [a, b] {
+                if case .constant(.text(let t)) = side {
+                    constants.append(t)
+                    tests.append { $0 == t }
+                }
+            }
+        case .member(_, let set, _):
+            for case .text(let t) in set { constants.append(t) }
+            tests.append { set.contains(.text($0)) }
+        case .call(.isBlank, _):
+            constants.append("")
+            tests.append { TextBlank.isBlank($0) }
+        default: break
+        }
+    }
+
     /// Text constants a text fact is compared with, one per class of constants that every
     /// comparison treats alike (all EU member states behave the same in `in EU_MEMBER_STATES`).
     func texts(for slot: Int) -> [String] {
         var constants: [String] = []
         var tests: [(String) -> Bool] = []
         for (expression, _) in atoms(reading: slot) {
-            switch expression {
-            case .compare(_, let a, let b):
-                for side in [a, b] {
-                    if case .constant(.text(let t)) = side {
-                        constants.append(t)
-                        tests.append { $0 == t }
-                    }
-                }
-            case .member(_, let set, _):
-                for case .text(let t) in set { constants.append(t) }
-                tests.append { set.contains(.text($0)) }
-            case .call(.isBlank, _):
-                constants.append("")
-                tests.append { TextBlank.isBlank($0) }
-            default: break
-            }
+            AtomIndex.textTests(of: expression, constants: &constants, tests: &tests)
         }
         var seen = Set<[Bool]>()
         return constants.uniqued().sorted().filter { constant in
