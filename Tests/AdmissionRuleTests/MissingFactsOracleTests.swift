@@ -16,12 +16,13 @@ import Testing
         ("entry_ban_years", [.number(DecimalNumber(integer: 0)), .number(DecimalNumber(integer: 10))]),
         ("declared_undesirable", bools), ("dublin_claimant", bools), ("safe_country_national", bools),
         ("previously_in_bbb", bools), ("willing_to_cooperate", bools), ("binding_province", provinces),
+        ("nationality", [.text("DE"), .text("GB"), .text("SY")]),
     ]
     static let reviewDomains: [(String, [Value])] = [
         ("lso_consensus", bools), ("progress", bools), ("cooperating", bools),
         ("reception_entitlement", entitlements), ("phase", [.text("research"), .text("reception")]),
         ("safe_country_national", bools), ("pending_procedure", bools), ("new_asylum_grounds", bools),
-        ("no_fault_obstacle", bools), ("onward_option", bools),
+        ("no_fault_obstacle", bools), ("onward_option", bools), ("previously_in_bbb", bools),
     ]
     static let bools: [Value] = [.bool(false), .bool(true)]
     static let entitlements: [Value] = ["none", "coa", "family_location", "vbl"].map { .text($0) }

@@ -31,7 +31,7 @@ extension CompiledRuleSet {
     /// Lowers `program` for the machine, which then names exact missing facts.
     public convenience init(_ program: Program) {
         let search = MissingFacts.search(for: program)
-        self.init(program, exactMissing: search.exact, freeAlone: search.tables.freeAlone)
+        self.init(program, exactMissing: search.exact, freeFacts: search.tables.freeFacts)
     }
 }
 

@@ -94,16 +94,18 @@ enum MissingFacts {
             self.decision = decision
         }
 
-        /// The exact answer when every open rule has one unknown fact of its own that can make it
-        /// true and false; nil when that does not hold.
+        /// The exact answer when the open rules have unknown facts of their own (no two share
+        /// one), and each rule is one whose facts can make it true and false: one unknown fact
+        /// free in it, or several that each occur once in it in a test that goes both ways
+        /// (`Tables.freeOnce`); nil when that does not hold.
         mutating func independent(
             _ open: [(outcome: String, rules: [(rule: Int, unknown: FactSet)])], final: String?
         ) -> FactSet? {
             var seen = FactSet()
             for stage in open {
                 for rule in stage.rules {
-                    let slots = rule.unknown.slots
-                    guard slots.count == 1, seen.insertNew(slots[0]) else { return nil }
+                    guard !rule.unknown.isEmpty, seen.isDisjoint(with: rule.unknown) else { return nil }
+                    seen.formUnion(rule.unknown)
                 }
             }
             var result = FactSet()
@@ -111,10 +113,23 @@ enum MissingFacts {
                 let later = open[(i + 1)...].map { Optional($0.outcome) } + [final]
                 let changes = later.contains { $0 != stage.outcome }
                 for rule in stage.rules {
-                    let fact = rule.unknown.slots[0]
+                    guard let fact = rule.unknown.onlySlot else {
+                        // Several facts, each once in a test that goes both ways: what is left
+                        // of the condition with the known facts in place is read-once in them,
+                        // so it moves with each (docs/why.md).
+                        guard rule.rule < tables.freeOnce.count,
+                            tables.freeOnce[rule.rule].isSuperset(of: rule.unknown)
+                        else { return nil }
+                        if changes { result.formUnion(rule.unknown) }
+                        continue
+                    }
                     // A rule its fact cannot move would be a constant: the stages would not be free.
                     // Most rules are free in each fact by their form (`freeAlone`), without a run.
-                    let provenFree = rule.rule < tables.freeAlone.count && tables.freeAlone[rule.rule].contains(fact)
+                    let provenFree =
+                        rule.rule < tables.freeAlone.count
+                        && (tables.freeOnce[rule.rule].contains(fact)
+                            || tables.freeAlone[rule.rule].contains(fact)
+                                && tables.needsKnown[rule.rule].slots.allSatisfy { $0 == fact || facts[$0] != nil })
                     guard provenFree || isFree(rule.rule, fact) else { return nil }
                     if changes { result.insert(fact) }
                 }
@@ -123,12 +138,7 @@ enum MissingFacts {
         }
 
         /// Whether a fact's values are few (yes/no, an enumeration, a text's classes).
-        func isSmall(_ fact: Int) -> Bool {
-            switch program.facts[fact].type {
-            case .bool, .enumeration, .text: return true
-            case .number, .date, .set, .none, .unresolved: return false
-            }
-        }
+        func isSmall(_ fact: Int) -> Bool { MissingFacts.hasFewValues(program.facts[fact].type) }
 
         /// Whether some values of `fact` make the rule true and others false (the other facts as given).
         /// A date or number left unknown is taken to be free: a comparison with it goes both ways
@@ -237,11 +247,42 @@ enum MissingFacts {
     /// region texts and each rule's facts that are free by form.
     package final class Tables: Sendable {
         let regionTexts: [[String]]
-        package let freeAlone: [FactSet]
+        /// Each rule's facts that are free in it by form (`freeAlone(of:regionTexts:)`), while
+        /// the rule's facts in `needsKnown` are known.
+        let freeAlone: [FactSet]
+        let needsKnown: [FactSet]
+        /// Each rule's facts that occur in it once, in a test that goes both ways (a part of
+        /// `freeAlone` that needs nothing known): a rule left open by several of them moves
+        /// with each.
+        let freeOnce: [FactSet]
+        /// What the machine needs of the above, per rule (`FreeFacts`), with every fact whose
+        /// values are not few (a date, a number), which `isFree` takes to be free. The machine
+        /// answers with it wherever `independent` answers without a run, and gives the same
+        /// answer.
+        package let freeFacts: [FreeFacts]
 
         package init(_ program: Program) {
             regionTexts = MissingFacts.regionTexts(of: program)
-            freeAlone = MissingFacts.freeAlone(of: program, regionTexts: regionTexts)
+            let form = MissingFacts.freeAlone(of: program, regionTexts: regionTexts)
+            (freeAlone, needsKnown, freeOnce) = form
+            var large = FactSet()
+            for (slot, fact) in program.facts.enumerated() where !MissingFacts.hasFewValues(fact.type) {
+                large.insert(slot)
+            }
+            freeFacts = program.rules.indices.map {
+                FreeFacts(
+                    alone: form.once[$0].union(large), byTable: form.free[$0], needsKnown: form.needsKnown[$0],
+                    once: form.once[$0])
+            }
+        }
+    }
+
+    /// Whether a fact of this type has few values (yes/no, an enumeration, a text's classes):
+    /// the facts the search tries value by value.
+    static func hasFewValues(_ type: ValueType) -> Bool {
+        switch type {
+        case .bool, .enumeration, .text: return true
+        case .number, .date, .set, .none, .unresolved: return false
         }
     }
 
@@ -276,9 +317,17 @@ enum MissingFacts {
     /// once. Kleene's logic leaves such a function open exactly when it is not constant in the
     /// test, so a value of f making the test true and one making it false give the rule both
     /// truths; the exceptions do not read f, so they are known and false (the rule is open).
-    static func freeAlone(of program: Program, regionTexts: [[String]]) -> [FactSet] {
+    ///
+    /// A fact tested more than once is listed when a truth table shows it free
+    /// (`FormAnalysis.freeByTruthTable`); that holds only while the facts the rule's other parts
+    /// read are known, and those (less the required ones, always known) come back as the second
+    /// table, for `freeAlone` to be used only when they are known.
+    static func freeAlone(
+        of program: Program, regionTexts: [[String]]
+    ) -> (free: [FactSet], needsKnown: [FactSet], once: [FactSet]) {
         var analysis = FormAnalysis(program: program, regionTexts: regionTexts)
-        return program.rules.indices.map { analysis.freeAlone(rule: $0) }
+        let rules = program.rules.indices.map { analysis.freeAlone(rule: $0) }
+        return (rules.map(\.free), rules.map(\.needsKnown), rules.map(\.once))
     }
 
     /// The walk behind `freeAlone`.
@@ -321,9 +370,9 @@ enum MissingFacts {
             }
         }
 
-        mutating func freeAlone(rule index: Int) -> FactSet {
+        mutating func freeAlone(rule index: Int) -> (free: FactSet, needsKnown: FactSet, once: FactSet) {
             let summary = walk(program.rules[index].condition, top: true)
-            if summary.readsDecision { return FactSet() }
+            if summary.readsDecision { return (FactSet(), FactSet(), FactSet()) }
             var lifting = Summary()
             for exception in program.rules[index].liftedBy {
                 if exceptionSummaries[exception] == nil {
@@ -331,13 +380,149 @@ enum MissingFacts {
                 }
                 lifting.add(exceptionSummaries[exception]!)
             }
-            if lifting.readsDecision { return FactSet() }
+            if lifting.readsDecision { return (FactSet(), FactSet(), FactSet()) }
             var result = FactSet()
-            for (fact, occurrence) in summary.facts
-            where occurrence == .once(testable: true) && lifting.facts[fact] == nil {
-                result.insert(fact)
+            var needsKnown = FactSet()
+            var once = FactSet()
+            for (fact, occurrence) in summary.facts where lifting.facts[fact] == nil {
+                switch occurrence {
+                case .once(testable: true):
+                    result.insert(fact)
+                    once.insert(fact)
+                case .many where hasFixedValues(fact):
+                    if let needs = freeByTruthTable(program.rules[index].condition, fact) {
+                        result.insert(fact)
+                        needsKnown.formUnion(needs)
+                    }
+                default: break
+                }
             }
-            return result
+            return (result, needsKnown, once)
+        }
+
+        /// A condition seen as a formula in `and`, `or` and `not` over tests of one fact with
+        /// constants and parts that do not read that fact.
+        private indirect enum Formula {
+            case test(Int)
+            case other(Int)
+            case not(Formula)
+            case and(Formula, Formula)
+            case or(Formula, Formula)
+
+            /// Kleene's value, given the tests' and the other parts' truths.
+            func truth(tests: [Truth], others: [Truth]) -> Truth {
+                switch self {
+                case .test(let i): return tests[i]
+                case .other(let i): return others[i]
+                case .not(let a):
+                    switch a.truth(tests: tests, others: others) {
+                    case .true: return .false
+                    case .false: return .true
+                    case .unknown: return .unknown
+                    }
+                case .and(let a, let b):
+                    let (x, y) = (a.truth(tests: tests, others: others), b.truth(tests: tests, others: others))
+                    if x == .false || y == .false { return .false }
+                    return x == .true && y == .true ? .true : .unknown
+                case .or(let a, let b):
+                    let (x, y) = (a.truth(tests: tests, others: others), b.truth(tests: tests, others: others))
+                    if x == .true || y == .true { return .true }
+                    return x == .false && y == .false ? .false : .unknown
+                }
+            }
+        }
+
+        /// Whether a condition that tests `fact` more than once is free in it whenever it alone
+        /// leaves the condition open and the facts its other parts read are known (`nationality
+        /// in EU or (nationality = "GB" and reference_date <= BREXIT_DAY)`); those facts, less
+        /// the required ones, when it is; nil when it is not shown. It is, when the condition is
+        /// built with `and`, `or` and `not` from tests of the fact alone with constants and from
+        /// parts that do not read it (with their facts known, each is true or false: an absent
+        /// optional value compares as `none`, and an optional yes/no fact is no truth value by
+        /// itself), and for every truth of those parts that leaves the condition open with the
+        /// tests unknown, some value of the fact makes it true and another false: the truth table
+        /// over the fact's values, worked out once.
+        private func freeByTruthTable(_ condition: CompiledExpression, _ fact: Int) -> FactSet? {
+            var tests: [CompiledExpression] = []
+            var others: [CompiledExpression] = []
+            var needsKnown = FactSet()
+            guard let formula = formula(condition, fact, &tests, &others, &needsKnown), others.count <= 4 else {
+                return nil
+            }
+            // Each test: unknown while the fact is, and a known truth for each of its values.
+            var facts = [Value?](repeating: nil, count: program.facts.count)
+            for test in tests {
+                var run = Run(program: program, facts: facts, tracing: false)
+                if run.evaluate(test).truth != .unknown { return nil }
+            }
+            var rows: [[Truth]] = []
+            for value in fewValues(of: fact) {
+                facts[fact] = value
+                let row = tests.map { test -> Truth in
+                    var run = Run(program: program, facts: facts, tracing: false)
+                    return run.evaluate(test).truth
+                }
+                if row.contains(.unknown) { return nil }
+                rows.append(row)
+            }
+            let open = Array(repeating: Truth.unknown, count: tests.count)
+            for assignment in 0..<(1 << others.count) {
+                let parts = others.indices.map { assignment & (1 << $0) != 0 ? Truth.true : .false }
+                guard formula.truth(tests: open, others: parts) == .unknown else { continue }
+                let truths = Set(rows.map { formula.truth(tests: $0, others: parts) })
+                guard truths.contains(.true), truths.contains(.false) else { return nil }
+            }
+            return needsKnown
+        }
+
+        /// `e` as a `Formula` over tests of `fact` alone and parts that do not read it; nil when
+        /// it is not one, or a part reads a decision. The facts the other parts read that are not
+        /// required are added to `needsKnown`.
+        private func formula(
+            _ e: CompiledExpression, _ fact: Int, _ tests: inout [CompiledExpression],
+            _ others: inout [CompiledExpression], _ needsKnown: inout FactSet
+        ) -> Formula? {
+            let summary = walk(e, top: false)
+            if summary.facts[fact] == nil {
+                guard !summary.readsDecision else { return nil }
+                for other in summary.facts.keys where !program.facts[other].isRequired { needsKnown.insert(other) }
+                others.append(e)
+                return .other(others.count - 1)
+            }
+            switch e {
+            case .not(let a):
+                return formula(a, fact, &tests, &others, &needsKnown).map { .not($0) }
+            case .and(let a, let b), .or(let a, let b):
+                guard let x = formula(a, fact, &tests, &others, &needsKnown),
+                    let y = formula(b, fact, &tests, &others, &needsKnown)
+                else {
+                    return nil
+                }
+                if case .and = e { return .and(x, y) }
+                return .or(x, y)
+            case .derived(let index):
+                guard index < program.derived.count else { return nil }
+                if case .fact = program.derived[index].expression { break }
+                return formula(program.derived[index].expression, fact, &tests, &others, &needsKnown)
+            default: break
+            }
+            guard isTest(of: fact, e) else { return nil }
+            tests.append(e)
+            return .test(tests.count - 1)
+        }
+
+        /// Whether `e` tests `fact` alone with constants: a comparison, membership, presence or
+        /// `is_blank` of it, or the yes/no fact itself.
+        private func isTest(of fact: Int, _ e: CompiledExpression) -> Bool {
+            switch e {
+            case .fact, .derived: return factOperand(e) == fact && program.facts[fact].type == .bool
+            case .compare(_, let a, let b):
+                return (factOperand(a) == fact && b.isConstant) || (factOperand(b) == fact && a.isConstant)
+            case .member(let a, _, _), .presence(let a, _): return factOperand(a) == fact
+            case .call(let builtin, let arguments):
+                return builtin == .isBlank && arguments.count == 1 && factOperand(arguments[0]) == fact
+            default: return false
+            }
         }
 
         /// The fact an operand is, directly or through a `let` that is only that fact.
@@ -361,21 +546,25 @@ enum MissingFacts {
             }
         }
 
+        /// The values of a fact that `Context.values(of:)` tries, for a fact outside a group;
+        /// empty for a fact whose values are not few.
+        private func fewValues(of fact: Int) -> [Value] {
+            let info = program.facts[fact]
+            switch info.type {
+            case .bool: return [.bool(false), .bool(true)]
+            case .enumeration(let options): return options.map { .text($0) }
+            case .text:
+                return (info.isOptional ? [Value.none] : [])
+                    + (fact < regionTexts.count ? regionTexts[fact] : []).map(Value.text)
+            case .number, .date, .set, .none, .unresolved: return []
+            }
+        }
+
         /// Whether a test of `fact` alone is true for some of its values and false for others.
         private func goesBothWays(_ test: CompiledExpression, _ fact: Int) -> Bool {
-            let info = program.facts[fact]
-            var values: [Value] = []
-            switch info.type {
-            case .bool: values = [.bool(false), .bool(true)]
-            case .enumeration(let options): values = options.map { .text($0) }
-            case .text:
-                if info.isOptional { values.append(Value.none) }
-                values += (fact < regionTexts.count ? regionTexts[fact] : []).map(Value.text)
-            case .number, .date, .set, .none, .unresolved: return false
-            }
             var truths = Set<Truth>()
             var facts = [Value?](repeating: nil, count: program.facts.count)
-            for value in values {
+            for value in fewValues(of: fact) {
                 facts[fact] = value
                 var run = Run(program: program, facts: facts, tracing: false)
                 truths.insert(run.evaluate(test).truth)

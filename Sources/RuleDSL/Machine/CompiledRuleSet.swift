@@ -12,10 +12,10 @@ public final class CompiledRuleSet: Sendable {
     package let plan: Plan
 
     /// Lowers `program`; `exactMissing` finds an undetermined decision's exact missing facts,
-    /// and `freeAlone` lets the machine find the usual ones itself (`Plan.freeAlone`);
+    /// and `freeFacts` lets the machine find the usual ones itself (`Plan.freeFacts`);
     /// `CompiledRuleSet(_:)` in RuleAnalysis gives both from the analysis layer.
-    package init(_ program: Program, exactMissing: @escaping ExactMissingFacts, freeAlone: [FactSet] = []) {
+    package init(_ program: Program, exactMissing: @escaping ExactMissingFacts, freeFacts: [FreeFacts] = []) {
         self.program = program
-        self.plan = Plan(program, exactMissing: exactMissing, freeAlone: freeAlone)
+        self.plan = Plan(program, exactMissing: exactMissing, freeFacts: freeFacts)
     }
 }

@@ -419,8 +419,8 @@ struct MachineRun {
             }
         } else {
             // Undetermined: name the unknown facts of every rule left open (a trace has them by
-            // stage already). When each is left open by one unknown fact of its own that can
-            // move it (`Plan.freeAlone`), the exact missing facts follow from the stages alone
+            // stage already). When the open rules have unknown facts of their own that can move
+            // them (`Plan.freeFacts`), the exact missing facts follow from the stages alone
             // (`MissingFacts`'s independent way, on the machine's tables): the usual undetermined
             // case needs no second evaluation.
             let final = settled ? stages[Int(decidingStage)].outcome : decision.otherwise
@@ -437,13 +437,14 @@ struct MachineRun {
                     missing.formUnion(unknown)
                 }
                 guard independent else { continue }
-                guard let fact = unknown.onlySlot, rule < plan.freeAlone.count, plan.freeAlone[rule].contains(fact),
-                    plan.stageOfRule[rule] >= 0, seen.insertNew(fact)
+                guard rule < plan.freeFacts.count, plan.stageOfRule[rule] >= 0, !unknown.isEmpty,
+                    seen.isDisjoint(with: unknown), movesAlone(plan.freeFacts[rule], unknown)
                 else {
                     independent = false
                     continue
                 }
-                if laterOutcomeDiffers(k, final: final) { exact.insert(fact) }
+                seen.formUnion(unknown)
+                if laterOutcomeDiffers(k, final: final) { exact.formUnion(unknown) }
             }
             if independent {
                 exactKnown = true
@@ -595,9 +596,20 @@ extension MachineRun {
         return truth
     }
 
+    /// Whether a rule left open by `unknown` moves with each of those facts, whatever the
+    /// other open rules do (`FreeFacts`, `MissingFacts.Context.independent`).
+    private func movesAlone(_ free: FreeFacts, _ unknown: FactSet) -> Bool {
+        guard let fact = unknown.onlySlot else { return free.once.isSuperset(of: unknown) }
+        if free.alone.contains(fact) { return true }
+        guard free.byTable.contains(fact) else { return false }
+        var known = true
+        free.needsKnown.forEachSlot { if $0 != fact, facts[$0].kind == .unknown { known = false } }
+        return known
+    }
+
     /// Whether some outcome after the stage of open rule `k` (a later open stage's, or `final`:
-    /// the deciding stage's or the otherwise) differs from that stage's: then the rule's one
-    /// unknown fact can change the decision (`MissingFacts.Context.independent`).
+    /// the deciding stage's or the otherwise) differs from that stage's: then the rule's
+    /// unknown facts can change the decision (`MissingFacts.Context.independent`).
     private func laterOutcomeDiffers(_ k: Int, final: Int32) -> Bool {
         let stage = plan.stageOfRule[Int(openRules[k])]
         let outcome = plan.stages[Int(stage)].outcome

@@ -57,19 +57,20 @@ package final class Plan: @unchecked Sendable {
     /// undetermined decision on it (`ExactMissingFacts`): the one slow path of a run.
     let program: Program
     let exactMissing: ExactMissingFacts
-    /// For each rule, the facts it is free in whenever they alone leave it open (worked out by
-    /// the analysis layer, `MissingFacts.freeAlone`): with them the machine finds most exact
-    /// missing facts on its own tables, without `exactMissing`. Empty: always ask.
-    let freeAlone: [FactSet]
+    /// For each rule, the unknown facts that move it when they leave it open (worked out by
+    /// the analysis layer, `MissingFacts.Tables`): with them the machine finds most exact
+    /// missing facts on its own tables, without `exactMissing`, as `MissingFacts`'s
+    /// independent way would. Empty: always ask.
+    let freeFacts: [FreeFacts]
     /// For each rule, the stage it decides in (an index into `stages`), or -1 for an `after` rule.
     let stageOfRule: [Int32]
 
     /// Lowers `program`; `exactMissing` is what a run asks for an undetermined decision's
     /// missing facts.
-    init(_ program: Program, exactMissing: @escaping ExactMissingFacts, freeAlone: [FactSet] = []) {
+    init(_ program: Program, exactMissing: @escaping ExactMissingFacts, freeFacts: [FreeFacts] = []) {
         self.program = program
         self.exactMissing = exactMissing
-        self.freeAlone = freeAlone
+        self.freeFacts = freeFacts
         let facts = program.facts
         let vocabulary = program.vocabulary
         let derived = program.derived
@@ -532,5 +533,28 @@ extension Plan {
         guard value.kind == .text else { return false }
         let id = Int(value.bits)
         return textSets[Int(first) + id >> 6] & (1 << UInt64(id & 63)) != 0
+    }
+}
+
+/// For one rule, the unknown facts that can move it when they leave it open: what lets exact
+/// missing facts be found from the stages alone (`MissingFacts.Context.independent`).
+package struct FreeFacts: Sendable {
+    /// Facts the rule is free in whenever one of them alone leaves it open: those tested once
+    /// in a test that goes both ways, and dates and numbers, taken to be free.
+    package var alone: FactSet
+    /// Facts free in the rule when one of them alone leaves it open while the facts in
+    /// `needsKnown` (other than it) are known: shown by a truth table.
+    package var byTable: FactSet
+    /// The facts `byTable` needs known (usually none): those the rule's other parts read.
+    package var needsKnown: FactSet
+    /// Facts that occur in the rule once, in a test that goes both ways: a rule left open by
+    /// several of them moves with each.
+    package var once: FactSet
+
+    package init(alone: FactSet, byTable: FactSet, needsKnown: FactSet, once: FactSet) {
+        self.alone = alone
+        self.byTable = byTable
+        self.needsKnown = needsKnown
+        self.once = once
     }
 }

@@ -81,6 +81,12 @@ public struct FactSet: Sendable, Hashable {
         }
     }
 
+    /// Whether no fact is in both sets.
+    @inlinable
+    public func isDisjoint(with other: FactSet) -> Bool {
+        (w0 & other.w0) | (w1 & other.w1) | (w2 & other.w2) | (w3 & other.w3) == 0
+    }
+
     /// Adds every fact of `other` to the set.
     @inlinable
     public mutating func formUnion(_ other: FactSet) {
