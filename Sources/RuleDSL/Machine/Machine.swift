@@ -113,6 +113,9 @@ struct MachineRun {
     var pendingReferrals: Buffer<Int32>
     var pendingActions: Buffer<Int32>
     var ruleLifts: Buffer<Int32>
+    /// Each deciding rule's truth after its exceptions, as its stage found it in this case:
+    /// what `only_because` reads of the stages (written for every rule of a stage walked).
+    let ruleTruth: Buffer<Truth>
     // While a decision's after-rules run, what `only_because` reads of it: the decision, its
     // reasons' place in `pendingReasons`, and the stages whose open rules could add a reason.
     var afterDecision: Int32 = -1
@@ -155,6 +158,7 @@ struct MachineRun {
         pendingReferrals = Buffer(capacity: plan.referrals.count)
         pendingActions = Buffer(capacity: plan.actions.count)
         ruleLifts = Buffer(capacity: lifts)
+        ruleTruth = Buffer(capacity: rules)
     }
 
     /// Frees every list (the state lists are views of `states`).
@@ -179,6 +183,7 @@ struct MachineRun {
         pendingReferrals.free()
         pendingActions.free()
         ruleLifts.free()
+        ruleTruth.free()
     }
 
     /// Decides every decision for one case, starting from empty lists.
@@ -320,8 +325,12 @@ struct MachineRun {
                     // Without a trace, every rule in force whatever the date ends here; most
                     // because the condition is false.
                     var effective = self.truth(entry.condition, test: entry.test)
-                    if effective == .false { continue }
+                    if effective == .false {
+                        ruleTruth[Int(rule)] = .false
+                        continue
+                    }
                     if entry.isLiftable { effective = liftedTruth(Int(rule), own: effective) }
+                    ruleTruth[Int(rule)] = effective
                     switch effective {
                     case .true: hits.push(RuleRead(rule: rule, read: FactSet()))
                     case .unknown:
@@ -332,6 +341,7 @@ struct MachineRun {
                     continue
                 } else {
                     truth = evaluateRule(Int(rule))
+                    ruleTruth[Int(rule)] = truth.effective
                 }
                 if truth.liftCount > 0 {
                     lifted.push(RuleRead(rule: rule, read: truth.read))
@@ -1317,7 +1327,7 @@ extension MachineRun {
             for p in plan.stages[Int(s)].rules {
                 let rule = Int(plan.pool[Int(p)])
                 if MachineRun.contains(codes.0, codes.1, codes.2, .text(plan.rules[rule].reason)) { continue }
-                guard quietTruth(rule) == .unknown else { continue }
+                guard ruleTruth[rule] == .unknown else { continue }
                 open = true
                 // Without the facts, the first open rule settles it.
                 guard withFacts else { return Tracked(value: .unknown, read: unknown, unknown: unknown) }
@@ -1325,29 +1335,6 @@ extension MachineRun {
             }
         }
         return open ? Tracked(value: .unknown, read: unknown, unknown: unknown) : .known(.true)
-    }
-
-    /// A deciding rule's truth after its exceptions, again, without a trace or any record: the
-    /// rule was evaluated in its stage already.
-    private mutating func quietTruth(_ index: Int) -> Truth {
-        let rule = plan.rules[index]
-        var own = Truth.false
-        if inForce(isAlways: rule.isAlways, from: rule.from, until: rule.until) {
-            own = value(rule.condition).truth
-        } else if periodOpen(isAlways: rule.isAlways) {
-            own = value(rule.condition).truth
-            if own != .false { own = .unknown }
-        }
-        guard own != .false else { return .false }
-        var anyUnknown = false
-        for p in rule.liftedBy {
-            switch exceptionValue(Int(plan.pool[Int(p)])).truth {
-            case .true: return .false
-            case .unknown: anyUnknown = true
-            case .false: break
-            }
-        }
-        return anyUnknown ? .unknown : own
     }
 
     /// `is_blank` of a value: an absent text is blank; a local text carries its answer in its
