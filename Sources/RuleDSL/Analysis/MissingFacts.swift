@@ -446,7 +446,9 @@ enum MissingFacts {
             var tests: [CompiledExpression] = []
             var others: [CompiledExpression] = []
             var needsKnown = FactSet()
-            guard let formula = formula(condition, fact, &tests, &others, &needsKnown), others.count <= 4 else {
+            var budget = FormAnalysis.formulaBudget
+            guard let formula = formula(condition, fact, &tests, &others, &needsKnown, &budget), others.count <= 4
+            else {
                 return nil
             }
             // Each test: unknown while the fact is, and a known truth for each of its values.
@@ -475,13 +477,19 @@ enum MissingFacts {
             return needsKnown
         }
 
+        /// The most parts a truth table is built of: `let`s are written out in a formula, so
+        /// one read twice in each of a chain of `let`s would double it at every step.
+        static let formulaBudget = 64
+
         /// `e` as a `Formula` over tests of `fact` alone and parts that do not read it; nil when
-        /// it is not one, or a part reads a decision. The facts the other parts read that are not
-        /// required are added to `needsKnown`.
+        /// it is not one, a part reads a decision, or it has more than `budget` parts. The facts
+        /// the other parts read that are not required are added to `needsKnown`.
         private func formula(
             _ e: CompiledExpression, _ fact: Int, _ tests: inout [CompiledExpression],
-            _ others: inout [CompiledExpression], _ needsKnown: inout FactSet
+            _ others: inout [CompiledExpression], _ needsKnown: inout FactSet, _ budget: inout Int
         ) -> Formula? {
+            budget -= 1
+            guard budget >= 0 else { return nil }
             let summary = walk(e, top: false)
             if summary.facts[fact] == nil {
                 guard !summary.readsDecision else { return nil }
@@ -491,10 +499,10 @@ enum MissingFacts {
             }
             switch e {
             case .not(let a):
-                return formula(a, fact, &tests, &others, &needsKnown).map { .not($0) }
+                return formula(a, fact, &tests, &others, &needsKnown, &budget).map { .not($0) }
             case .and(let a, let b), .or(let a, let b):
-                guard let x = formula(a, fact, &tests, &others, &needsKnown),
-                    let y = formula(b, fact, &tests, &others, &needsKnown)
+                guard let x = formula(a, fact, &tests, &others, &needsKnown, &budget),
+                    let y = formula(b, fact, &tests, &others, &needsKnown, &budget)
                 else {
                     return nil
                 }
@@ -503,7 +511,7 @@ enum MissingFacts {
             case .derived(let index):
                 guard index < program.derived.count else { return nil }
                 if case .fact = program.derived[index].expression { break }
-                return formula(program.derived[index].expression, fact, &tests, &others, &needsKnown)
+                return formula(program.derived[index].expression, fact, &tests, &others, &needsKnown, &budget)
             default: break
             }
             guard isTest(of: fact, e) else { return nil }
