@@ -1326,8 +1326,9 @@ extension MachineRun {
         for s in afterStages {
             for p in plan.stages[Int(s)].rules {
                 let rule = Int(plan.pool[Int(p)])
-                if MachineRun.contains(codes.0, codes.1, codes.2, .text(plan.rules[rule].reason)) { continue }
-                guard ruleTruth[rule] == .unknown else { continue }
+                guard ruleTruth[rule] == .unknown,
+                    !MachineRun.contains(codes.0, codes.1, codes.2, .text(plan.rules[rule].reason))
+                else { continue }
                 open = true
                 // Without the facts, the first open rule settles it.
                 guard withFacts else { return Tracked(value: .unknown, read: unknown, unknown: unknown) }

@@ -49,6 +49,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Earlier dates first: validity periods and date comparisons in rules rely on it.
+    @inlinable
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         lhs.dayNumber < rhs.dayNumber
     }
@@ -194,6 +195,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// it changes no count; and in such a year every day but 29 February, the last, has the
     /// same place in common and leap years, so "before the anniversary" is "earlier in the
     /// year". The tests hold it equal to the rule above (`agesFollowTheMonthAndDayRule`).
+    /// Inlinable: `age` computes it once per case on the machine's hot path.
+    @inlinable
     public static func wholeYearsBetween(_ a: CivilDate, _ b: CivilDate) -> Int {
         if a > b { return -wholeYearsBetween(b, a) }
         let (ay, ad) = marchYear(Int(a.dayNumber))
@@ -231,6 +234,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The year that starts on the 1 March on or before day `days`, and the day's place in it
     /// (0 = 1 March, 365 = a 29 February). Neri and Schneider's form; Hinnant's era by era
     /// outside its range.
+    @inlinable
     static func marchYear(_ days: Int) -> (year: Int, dayOfYear: Int) {
         // Shifted by 82 eras of 400 years so the computation is on non-negative 32-bit numbers.
         let shifted = days + 12_699_422  // 719_468 (0000-03-01 to 1970-01-01) + 82 * 146_097
@@ -254,6 +258,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// `marchYear` for any day number, era by era (Hinnant).
+    @usableFromInline
     static func marchYearByEras(_ days: Int) -> (year: Int, dayOfYear: Int) {
         let z = days + 719_468
         let era = floorDiv(z, 146_097)
