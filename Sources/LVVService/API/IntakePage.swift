@@ -1,7 +1,12 @@
-import Foundation
 import LVVPresentation
 import LVVRules
 import RuleDSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The intake page at `GET /`: one self-contained HTML page (no scripts, no external assets),
 /// rendered on the server from the URL's parameters alone, so a link is the whole state and
@@ -130,7 +135,7 @@ enum IntakePage {
         let json = String(decoding: w.bytes, as: UTF8.self) + "\n"
         let href =
             "data:application/json;charset=utf-8,"
-            + (json.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            + TextFormat.percentEncoded(json)
         out +=
             "<p><a id=\"download\" download=\"\(e(fileSafe(caseID))).json\" href=\"\(e(href))\">\(e(t(.download, language)))</a>"
         out +=
@@ -381,12 +386,12 @@ enum IntakePage {
     }
 
     private static func percent(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? ""
+        TextFormat.percentEncoded(text, keeping: "-._")
     }
 
     private static func fileSafe(_ text: String) -> String {
         String(
-            text.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" }
+            text.unicodeScalars.map { TextFormat.isAlphanumeric($0) || $0 == "-" ? Character($0) : "_" }
                 .prefix(64))
     }
 
@@ -394,7 +399,9 @@ enum IntakePage {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday)
+        return TextFormat.zeroPadded(Int(parts.tm_year) + 1900, 4) + "-"
+            + TextFormat.zeroPadded(Int(parts.tm_mon) + 1, 2)
+            + "-" + TextFormat.zeroPadded(Int(parts.tm_mday), 2)
     }
 
     private static let style = """

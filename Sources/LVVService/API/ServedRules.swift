@@ -1,6 +1,11 @@
-import Foundation
 import LVVRules
 import RuleDSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The rule sets the service decides with: loaded and checked once at start, replaced whole on
 /// reload. A request takes one snapshot when it starts and keeps it to the end, so a reload
@@ -38,7 +43,7 @@ public final class ServedRules: @unchecked Sendable {
     /// The pilots served, in the order they were named on the command line.
     public let names: [String]
     private var current: Snapshot
-    private let lock = NSLock()
+    private let lock = Lock()
 
     /// Loads and checks the named pilots from `directory`; throws, with diagnostics, when any does not load.
     public init(directory: String, pilots: [String]) throws(LoadFailure) {

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -77,10 +75,10 @@ public final class HTTPServer: @unchecked Sendable {
     private var openCount = 0
     private var generation: UInt64 = 0
     private var draining = false
-    private let lock = NSLock()
+    private let lock = Lock()
     /// Held while accepting, so the listener is not closed (and its number reused) under it.
-    private let acceptLock = NSLock()
-    private let logLock = NSLock()
+    private let acceptLock = Lock()
+    private let logLock = Lock()
 
     /// Why the server could not start: a host that is not an IP address, or a socket call that failed.
     public enum StartError: Error, CustomStringConvertible {
@@ -123,12 +121,9 @@ public final class HTTPServer: @unchecked Sendable {
     public func start() {
         _ = poller.arm(listener, token: HTTPServer.listenerToken, first: true)
         for _ in 0..<max(1, configuration.threads) {
-            let thread = Thread { [self] in self.work(self.makeHandler()) }
-            thread.stackSize = 1 << 20
-            thread.start()
+            Threads.start(stackSize: 1 << 20) { [self] in self.work(self.makeHandler()) }
         }
-        let timer = Thread { [self] in self.watch() }
-        timer.start()
+        Threads.start { [self] in self.watch() }
     }
 
     /// Stops accepting; open connections finish their request and close. See `inFlight`.
@@ -417,10 +412,7 @@ public final class HTTPServer: @unchecked Sendable {
         var headToSend =
             chunked
             ? headBytes
-            : Array(
-                String(decoding: headBytes, as: UTF8.self).replacingOccurrences(
-                    of: "Transfer-Encoding: chunked\r\n", with: ""
-                ).utf8)
+            : HTTPServer.replacing(Array("Transfer-Encoding: chunked\r\n".utf8), in: headBytes)
         setBlocking(fd, true)
         defer { setBlocking(fd, false) }
         var remaining = length
@@ -563,7 +555,7 @@ public final class HTTPServer: @unchecked Sendable {
         let hash = hash ?? response?.header(HTTPServer.hashHeader) ?? "-"
         let safePath = String(path.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
         let line =
-            "\(Clock.timestamp()) \(method) \(safePath) \(status) \(String(format: "%.3f", milliseconds))ms \(hash)\n"
+            "\(Clock.timestamp()) \(method) \(safePath) \(status) \(TextFormat.threeDecimals(milliseconds))ms \(hash)\n"
         logLock.lock()
         _ = Array(line.utf8).withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
         logLock.unlock()
@@ -583,6 +575,25 @@ public final class HTTPServer: @unchecked Sendable {
         private static let sendFlags: Int32 = 0
         private static let nofile = RLIMIT_NOFILE
     #endif
+
+    /// `bytes` with every occurrence of `part` replaced by `replacement`, left to right (what
+    /// Foundation's `replacingOccurrences` does, on bytes).
+    static func replacing(_ part: [UInt8], with replacement: [UInt8] = [], in bytes: [UInt8]) -> [UInt8] {
+        guard !part.isEmpty, bytes.count >= part.count else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var at = 0
+        while at < bytes.count {
+            if at + part.count <= bytes.count, bytes[at..<(at + part.count)].elementsEqual(part) {
+                out += replacement
+                at += part.count
+            } else {
+                out.append(bytes[at])
+                at += 1
+            }
+        }
+        return out
+    }
 
     private static func raiseDescriptorLimit() {
         var limit = rlimit()
@@ -692,8 +703,8 @@ final class Connection {
 }
 
 /// Monotonic time in nanoseconds, and the wall clock for the log.
-enum Clock {
-    static func now() -> UInt64 {
+package enum Clock {
+    package static func now() -> UInt64 {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
@@ -703,8 +714,9 @@ enum Clock {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec)
+        let pad = TextFormat.zeroPadded
+        return pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-"
+            + pad(Int(parts.tm_mday), 2)
+            + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "Z"
     }
 }

@@ -1,11 +1,13 @@
-import Foundation
+import Dispatch
 import LVVRules
+import LVVService
 import RuleDSL
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
+    import Foundation  // `ProcessInfo`: Darwin's headers declare no `environ`
 #endif
 
 /// `rule-check bench --serve [--pilot P] [--seconds S] [--connections 1,8,64] [--idle N]`: the
@@ -46,38 +48,35 @@ enum ServeBench {
         }
 
         let executable = BenchCommand.executablePath()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: executable)
         var serveArguments = ["serve", "--pilot", pilot, "--rules", rules, "--port", "0", "--idle-timeout", "120"]
         if let threads = args.value("--threads") { serveArguments += ["--threads", threads] }
-        server.arguments = serveArguments
-        let errors = Pipe()
-        server.standardError = errors
-        server.standardOutput = FileHandle.nullDevice
-        do { try server.run() } catch {
-            throw CommandError(status: .failure, message: "cannot start `rule-check serve`: \(error)")
+        guard let (pid, errors) = startServer(executable, serveArguments) else {
+            throw CommandError(status: .failure, message: "cannot start `rule-check serve`")
         }
         defer {
-            server.terminate()
-            server.waitUntilExit()
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            close(errors)
         }
-        var announced = ""
-        while !announced.contains("\n") {
-            let data = errors.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            announced += String(decoding: data, as: UTF8.self)
+        var announced: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !announced.contains(10) {
+            let n = chunk.withUnsafeMutableBytes { read(errors, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            announced += chunk[..<n]
         }
-        guard let range = announced.range(of: "127.0.0.1:"),
-            let port = UInt16(announced[range.upperBound...].prefix { $0.isNumber })
+        let text = String(decoding: announced, as: UTF8.self)
+        guard let range = text.firstRange(of: "127.0.0.1:"),
+            let port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            throw CommandError(status: .failure, message: "`rule-check serve` did not start: \(announced)")
+            throw CommandError(status: .failure, message: "`rule-check serve` did not start: \(text)")
         }
-        let pid = server.processIdentifier
         Console.out(
             "rule-check bench --serve: pilot \(pilot), \(requests.count) distinct generated cases, decide\(trace ? " with trace" : " ?trace=false"), \(seconds) s per level, service pid \(pid) on 127.0.0.1:\(port)\n"
         )
         Console.out(
-            "note: the load generator runs on the same \(ProcessInfo.processInfo.activeProcessorCount) core(s) as the service\n"
+            "note: the load generator runs on the same \(Threads.processorCount) core(s) as the service\n"
         )
         #if DEBUG
             Console.out("note: this is a debug build; use `swift build -c release` for real figures\n")
@@ -89,10 +88,11 @@ enum ServeBench {
         Console.out("  connections    decisions/s      p50 ms      p99 ms    p99.9 ms   errors\n")
         for connections in levels {
             let result = load(port: port, requests, connections: connections, seconds: seconds)
+            let (right, ms) = (TextFormat.rightAligned, TextFormat.threeDecimals)
             Console.out(
-                String(
-                    format: "  %11d %14.0f %11.3f %11.3f %11.3f %8d\n", connections, result.rate, result.p50 * 1e3,
-                    result.p99 * 1e3, result.p999 * 1e3, result.errors))
+                "  " + right(String(connections), 11) + " " + right(TextFormat.noDecimals(result.rate), 14) + " "
+                    + right(ms(result.p50 * 1e3), 11) + " " + right(ms(result.p99 * 1e3), 11) + " "
+                    + right(ms(result.p999 * 1e3), 11) + " " + right(String(result.errors), 8) + "\n")
         }
 
         if idle > 0 {
@@ -147,15 +147,10 @@ enum ServeBench {
             Console.out("note: the CLI batch could not be measured: \(error)\n")
         }
         Console.out("\nbatch, \(count) cases, --no-trace\n")
-        Console.out(
-            String(
-                format: "  through the service: %10.0f cases/s (%d lines back)\n", Double(count) / serviceSeconds,
-                outcome))
+        let rate = { (seconds: Double) in TextFormat.rightAligned(TextFormat.noDecimals(Double(count) / seconds), 10) }
+        Console.out("  through the service: \(rate(serviceSeconds)) cases/s (\(outcome) lines back)\n")
         if cliSeconds > 0 {
-            Console.out(
-                String(
-                    format: "  rule-check batch:    %10.0f cases/s (a process, file to /dev/null)\n",
-                    Double(count) / cliSeconds))
+            Console.out("  rule-check batch:    \(rate(cliSeconds)) cases/s (a process, file to /dev/null)\n")
         }
         return .success
     }
@@ -169,7 +164,7 @@ enum ServeBench {
     }
 
     final class Latencies: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         var all: [Double] = []
         var errors = 0
         func add(_ values: [Double], errors: Int) {
@@ -180,6 +175,42 @@ enum ServeBench {
         }
     }
 
+    /// Starts `rule-check serve`: standard output to /dev/null, standard error into a pipe whose
+    /// read end is returned with the process (the service announces its port there).
+    private static func startServer(_ executable: String, _ arguments: [String]) -> (pid_t, Int32)? {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        // An opaque pointer on Darwin, a struct in glibc.
+        #if canImport(Glibc)
+            var actions = posix_spawn_file_actions_t()
+        #elseif canImport(Darwin)
+            var actions: posix_spawn_file_actions_t? = nil
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
+        posix_spawn_file_actions_addclose(&actions, ends[0])
+        posix_spawn_file_actions_addclose(&actions, ends[1])
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        #if canImport(Glibc)
+            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        #elseif canImport(Darwin)
+            let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { for variable in environment { free(variable) } }
+            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
+        #endif
+        close(ends[1])
+        guard spawned == 0 else {
+            close(ends[0])
+            return nil
+        }
+        return (pid, ends[0])
+    }
+
     /// `connections` clients, each on its own thread, for `seconds`.
     private static func load(port: UInt16, _ requests: [[UInt8]], connections: Int, seconds: Double) -> LoadResult {
         let latencies = Latencies()
@@ -188,7 +219,7 @@ enum ServeBench {
         let end = start + seconds
         for index in 0..<connections {
             group.enter()
-            let thread = Thread {
+            Threads.start(stackSize: 256 * 1024) {
                 defer { group.leave() }
                 guard let client = Client(port: port) else {
                     latencies.add([], errors: 1)
@@ -213,8 +244,6 @@ enum ServeBench {
                 }
                 latencies.add(mine, errors: errors)
             }
-            thread.stackSize = 256 * 1024
-            thread.start()
         }
         group.wait()
         let sorted = latencies.all.sorted()
@@ -234,11 +263,10 @@ enum ServeBench {
             "POST /v1/pilots/\(pilot)/batch?trace=false HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n\r\n"
                 .utf8)
         let fd = client.fd
-        let sender = Thread {
+        Threads.start {
             _ = Client.sendAll(fd, head)
             _ = Client.sendAll(fd, body)
         }
-        sender.start()
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -372,7 +400,7 @@ enum ServeBench {
 
         private static func contentLength(_ p: UnsafeMutablePointer<UInt8>, _ end: Int) -> Int? {
             let head = String(decoding: UnsafeBufferPointer(start: p, count: end), as: UTF8.self)
-            guard let range = head.range(of: "Content-Length: ") else { return nil }
+            guard let range = head.firstRange(of: "Content-Length: ") else { return nil }
             return Int(head[range.upperBound...].prefix { $0.isNumber })
         }
     }

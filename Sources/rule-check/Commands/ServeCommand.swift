@@ -1,4 +1,3 @@
-import Foundation
 import LVVRules
 import LVVService
 import RuleDSL
@@ -35,7 +34,7 @@ enum ServeCommand {
         configuration.host = args.value("--host") ?? "127.0.0.1"
         configuration.port = try number(args, "--port", default: 8080, in: 0...65535).map { UInt16($0) } ?? 8080
         configuration.threads =
-            try number(args, "--threads", default: ProcessInfo.processInfo.activeProcessorCount, in: 1...256) ?? 1
+            try number(args, "--threads", default: Threads.processorCount, in: 1...256) ?? 1
         configuration.idleTimeout = try seconds(args, "--idle-timeout", default: 30)
         configuration.requestTimeout = try seconds(args, "--request-timeout", default: 10)
         let drainTimeout = try seconds(args, "--drain-timeout", default: 10)
@@ -104,8 +103,8 @@ enum ServeCommand {
                 continue
             }
             server.drain()
-            let deadline = Date().addingTimeInterval(drainTimeout)
-            while server.openConnections > 0, Date() < deadline { usleep(20_000) }
+            let deadline = Clock.now() + UInt64(max(0, drainTimeout) * 1e9)
+            while server.openConnections > 0, Clock.now() < deadline { usleep(20_000) }
             let left = server.openConnections
             Console.error(
                 "rule-check serve: stopped" + (left > 0 ? "; \(left) connection(s) cut off at the drain deadline" : ""))
@@ -168,7 +167,11 @@ enum ServeCommand {
             throw CommandError(status: .failure, message: "cannot read the token file `\(path)`: \(error.description)")
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let token =
+            text.split(whereSeparator: \.isNewline).first.map { line in
+                // Without the white space around it (spaces, tabs and the like: `isWhitespace` on a line).
+                String(line.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+            } ?? ""
         guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw CommandError(
                 status: .failure,
