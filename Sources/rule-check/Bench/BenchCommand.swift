@@ -354,10 +354,10 @@ enum BenchCommand {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Runs the executable with standard input from `input` (or /dev/null) and output to
-    /// /dev/null; returns its wall time and peak resident memory.
-    static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
-        -> (seconds: Double, maxResidentKB: Int)?
+    /// Starts the executable with standard input from `input`, standard output to /dev/null,
+    /// and standard error to `errors` when given (else this process's); nil when it cannot start.
+    static func launch(_ executable: String, _ arguments: [String], input: String = "/dev/null", errors: Int32? = nil)
+        -> pid_t?
     {
         // An opaque pointer on Darwin, a struct in glibc.
         #if canImport(Glibc)
@@ -369,20 +369,31 @@ enum BenchCommand {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if let errors {
+            posix_spawn_file_actions_adddup2(&actions, errors, 2)
+            posix_spawn_file_actions_addclose(&actions, errors)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         #if canImport(Glibc)
-            let start = Stopwatch.now()
             let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         #elseif canImport(Darwin)
             // Darwin's headers declare no `environ`: the same variables, through Foundation.
             let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { for variable in environment { free(variable) } }
-            let start = Stopwatch.now()
             let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
         #endif
-        guard spawned == 0 else { return nil }
+        return spawned == 0 ? pid : nil
+    }
+
+    /// Runs the executable with standard input from `input` (or /dev/null) and output to
+    /// /dev/null; returns its wall time and peak resident memory.
+    static func spawn(_ executable: String, _ arguments: [String], input: String = "/dev/null")
+        -> (seconds: Double, maxResidentKB: Int)?
+    {
+        let start = Stopwatch.now()
+        guard let pid = launch(executable, arguments, input: input) else { return nil }
         // The child's own peak, read from /proc while it runs: `wait4`'s maximum resident size
         // would include this (large) process, whose memory the child shares until it execs.
         var status: Int32 = 0

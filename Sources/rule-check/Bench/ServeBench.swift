@@ -180,31 +180,11 @@ enum ServeBench {
     private static func startServer(_ executable: String, _ arguments: [String]) -> (pid_t, Int32)? {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { return nil }
-        // An opaque pointer on Darwin, a struct in glibc.
-        #if canImport(Glibc)
-            var actions = posix_spawn_file_actions_t()
-        #elseif canImport(Darwin)
-            var actions: posix_spawn_file_actions_t? = nil
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
-        posix_spawn_file_actions_addclose(&actions, ends[0])
-        posix_spawn_file_actions_addclose(&actions, ends[1])
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid: pid_t = 0
-        #if canImport(Glibc)
-            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        #elseif canImport(Darwin)
-            let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { for variable in environment { free(variable) } }
-            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
-        #endif
+        // The child must not inherit the read end: it would keep the pipe open after exit.
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        let pid = BenchCommand.launch(executable, arguments, errors: ends[1])
         close(ends[1])
-        guard spawned == 0 else {
+        guard let pid else {
             close(ends[0])
             return nil
         }
