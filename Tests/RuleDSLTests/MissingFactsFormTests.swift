@@ -3,7 +3,7 @@ import Testing
 
 @testable import RuleAnalysis
 
-/// Tests for `MissingFacts.freeAlone`: the facts a rule is shown, by its form, to be free in
+/// Tests for `MissingFacts.freeFacts(of:regionTexts:)`: the facts a rule is shown, by its form, to be free in
 /// when they alone leave it open, so exact missing facts need no run for them. The table may
 /// leave a fact out (a run then decides), but must never list one that cannot move its rule:
 /// each case below is checked against the brute-force definition as well.
@@ -45,7 +45,8 @@ import Testing
 
     private func freeAlone(_ runner: CaseRunner, _ rule: String) -> [String] {
         let index = runner.program.rules.firstIndex { $0.id == rule }!
-        return MissingFacts.Tables(runner.program).freeAlone[index].slots.map { runner.program.facts[$0].name }.sorted()
+        let free = MissingFacts.Tables(runner.program).freeFacts[index]
+        return free.once.union(free.byTable).slots.map { runner.program.facts[$0].name }.sorted()
     }
 
     @Test func theTableListsOnlyFactsThatOccurOnceInATestThatGoesBothWays() throws {

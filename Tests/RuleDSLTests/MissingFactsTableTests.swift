@@ -3,7 +3,7 @@ import Testing
 
 @testable import RuleAnalysis
 
-/// Tests for the exact missing facts of rules `MissingFacts.freeAlone` shows free beyond a fact
+/// Tests for the exact missing facts of rules `MissingFacts.freeFacts(of:regionTexts:)` shows free beyond a fact
 /// tested once: a fact tested more than once, shown free by a truth table (while the facts the
 /// rule's other parts read are known), and a rule left open by several facts, each tested once.
 /// The tables are checked as such, and every answer against the brute-force definition, on the
@@ -54,9 +54,9 @@ import Testing
 
     private func table(_ runner: CaseRunner, _ rule: String) -> (free: [String], needsKnown: [String], once: [String]) {
         let index = runner.program.rules.firstIndex { $0.id == rule }!
-        let tables = MissingFacts.Tables(runner.program)
+        let free = MissingFacts.Tables(runner.program).freeFacts[index]
         let names = { (set: FactSet) in set.slots.map { runner.program.facts[$0].name }.sorted() }
-        return (names(tables.freeAlone[index]), names(tables.needsKnown[index]), names(tables.freeOnce[index]))
+        return (names(free.once.union(free.byTable)), names(free.needsKnown), names(free.once))
     }
 
     @Test func aFactTestedTwiceIsFreeWhenItsTruthTableGoesBothWays() throws {

@@ -95,9 +95,9 @@ enum MissingFacts {
         }
 
         /// The exact answer when the open rules have unknown facts of their own (no two share
-        /// one), and each rule is one whose facts can make it true and false: one unknown fact
-        /// free in it, or several that each occur once in it in a test that goes both ways
-        /// (`Tables.freeOnce`); nil when that does not hold.
+        /// one), and each rule is one whose facts can make it true and false: shown by its form
+        /// (`FreeFacts.moves`), or, for one unknown fact, by trying its values; nil when that
+        /// does not hold.
         mutating func independent(
             _ open: [(outcome: String, rules: [(rule: Int, unknown: FactSet)])], final: String?
         ) -> FactSet? {
@@ -113,25 +113,15 @@ enum MissingFacts {
                 let later = open[(i + 1)...].map { Optional($0.outcome) } + [final]
                 let changes = later.contains { $0 != stage.outcome }
                 for rule in stage.rules {
-                    guard let fact = rule.unknown.onlySlot else {
-                        // Several facts, each once in a test that goes both ways: what is left
-                        // of the condition with the known facts in place is read-once in them,
-                        // so it moves with each (docs/why.md).
-                        guard rule.rule < tables.freeOnce.count,
-                            tables.freeOnce[rule.rule].isSuperset(of: rule.unknown)
-                        else { return nil }
-                        if changes { result.formUnion(rule.unknown) }
-                        continue
+                    // A rule its facts cannot move would be a constant: the stages would not be
+                    // free. Most rules move by their form, without a run (docs/why.md).
+                    let byForm =
+                        rule.rule < tables.freeFacts.count
+                        && tables.freeFacts[rule.rule].moves(rule.unknown) { facts[$0] != nil }
+                    if !byForm {
+                        guard let fact = rule.unknown.onlySlot, isFree(rule.rule, fact) else { return nil }
                     }
-                    // A rule its fact cannot move would be a constant: the stages would not be free.
-                    // Most rules are free in each fact by their form (`freeAlone`), without a run.
-                    let provenFree =
-                        rule.rule < tables.freeAlone.count
-                        && (tables.freeOnce[rule.rule].contains(fact)
-                            || tables.freeAlone[rule.rule].contains(fact)
-                                && tables.needsKnown[rule.rule].slots.allSatisfy { $0 == fact || facts[$0] != nil })
-                    guard provenFree || isFree(rule.rule, fact) else { return nil }
-                    if changes { result.insert(fact) }
+                    if changes { result.formUnion(rule.unknown) }
                 }
             }
             return result
@@ -244,36 +234,15 @@ enum MissingFacts {
     }
 
     /// What exact missing facts need of a program, worked out once for it: each text fact's
-    /// region texts and each rule's facts that are free by form.
+    /// region texts, and each rule's facts that move it by its form (`FreeFacts`, shared with
+    /// the machine, so both evaluators answer without a run in the same cases).
     package final class Tables: Sendable {
         let regionTexts: [[String]]
-        /// Each rule's facts that are free in it by form (`freeAlone(of:regionTexts:)`), while
-        /// the rule's facts in `needsKnown` are known.
-        let freeAlone: [FactSet]
-        let needsKnown: [FactSet]
-        /// Each rule's facts that occur in it once, in a test that goes both ways (a part of
-        /// `freeAlone` that needs nothing known): a rule left open by several of them moves
-        /// with each.
-        let freeOnce: [FactSet]
-        /// What the machine needs of the above, per rule (`FreeFacts`), with every fact whose
-        /// values are not few (a date, a number), which `isFree` takes to be free. The machine
-        /// answers with it wherever `independent` answers without a run, and gives the same
-        /// answer.
         package let freeFacts: [FreeFacts]
 
         package init(_ program: Program) {
             regionTexts = MissingFacts.regionTexts(of: program)
-            let form = MissingFacts.freeAlone(of: program, regionTexts: regionTexts)
-            (freeAlone, needsKnown, freeOnce) = form
-            var large = FactSet()
-            for (slot, fact) in program.facts.enumerated() where !MissingFacts.hasFewValues(fact.type) {
-                large.insert(slot)
-            }
-            freeFacts = program.rules.indices.map {
-                FreeFacts(
-                    alone: form.once[$0].union(large), byTable: form.free[$0], needsKnown: form.needsKnown[$0],
-                    once: form.once[$0])
-            }
+            freeFacts = MissingFacts.freeFacts(of: program, regionTexts: regionTexts)
         }
     }
 
@@ -301,9 +270,9 @@ enum MissingFacts {
         }
     }
 
-    /// For each rule, the facts that make it true for some of their values and false for others
-    /// whenever they alone leave it open, shown by the rule's form (so `independent` need not
-    /// try their values on the case). A fact f is listed when:
+    /// For each rule, the facts that move it when they leave it open, shown by the rule's form
+    /// (so `independent` need not try their values on the case). A fact f is tested once
+    /// (`FreeFacts.once`) when:
     /// - it is a yes/no, enumerated or text fact outside a group (its values do not depend on
     ///   the case: the same as `Context.values(of:)` tries);
     /// - it occurs once in the rule's condition (counting through `let`s), in a comparison,
@@ -318,22 +287,25 @@ enum MissingFacts {
     /// test, so a value of f making the test true and one making it false give the rule both
     /// truths; the exceptions do not read f, so they are known and false (the rule is open).
     ///
-    /// A fact tested more than once is listed when a truth table shows it free
-    /// (`FormAnalysis.freeByTruthTable`); that holds only while the facts the rule's other parts
-    /// read are known, and those (less the required ones, always known) come back as the second
-    /// table, for `freeAlone` to be used only when they are known.
-    static func freeAlone(
-        of program: Program, regionTexts: [[String]]
-    ) -> (free: [FactSet], needsKnown: [FactSet], once: [FactSet]) {
+    /// A fact tested more than once is free when a truth table shows it (`FreeFacts.byTable`,
+    /// `FormAnalysis.freeByTruthTable`); that holds only while the facts the rule's other parts
+    /// read are known (`FreeFacts.needsKnown`, less the required ones, always known). Dates and
+    /// numbers alone unknown are taken to be free (`FreeFacts.alone`), as `isFree` takes them.
+    static func freeFacts(of program: Program, regionTexts: [[String]]) -> [FreeFacts] {
+        var large = FactSet()
+        for (slot, fact) in program.facts.enumerated() where !hasFewValues(fact.type) { large.insert(slot) }
         var analysis = FormAnalysis(program: program, regionTexts: regionTexts)
-        let rules = program.rules.indices.map { analysis.freeAlone(rule: $0) }
-        return (rules.map(\.free), rules.map(\.needsKnown), rules.map(\.once))
+        return program.rules.indices.map {
+            let form = analysis.freeAlone(rule: $0)
+            return FreeFacts(
+                alone: form.once.union(large), byTable: form.byTable, needsKnown: form.needsKnown, once: form.once)
+        }
     }
 
-    /// The walk behind `freeAlone`.
+    /// The walk behind `freeFacts(of:regionTexts:)`.
     private struct FormAnalysis {
         /// How often a fact occurs in an expression, and whether its one occurrence is a test
-        /// of the kind `freeAlone` accepts.
+        /// of the kind `freeFacts(of:regionTexts:)` accepts.
         enum Occurrence: Equatable {
             case once(testable: Bool)
             case many
@@ -370,7 +342,7 @@ enum MissingFacts {
             }
         }
 
-        mutating func freeAlone(rule index: Int) -> (free: FactSet, needsKnown: FactSet, once: FactSet) {
+        mutating func freeAlone(rule index: Int) -> (once: FactSet, byTable: FactSet, needsKnown: FactSet) {
             let summary = walk(program.rules[index].condition, top: true)
             if summary.readsDecision { return (FactSet(), FactSet(), FactSet()) }
             var lifting = Summary()
@@ -381,23 +353,22 @@ enum MissingFacts {
                 lifting.add(exceptionSummaries[exception]!)
             }
             if lifting.readsDecision { return (FactSet(), FactSet(), FactSet()) }
-            var result = FactSet()
-            var needsKnown = FactSet()
             var once = FactSet()
+            var byTable = FactSet()
+            var needsKnown = FactSet()
             for (fact, occurrence) in summary.facts where lifting.facts[fact] == nil {
                 switch occurrence {
                 case .once(testable: true):
-                    result.insert(fact)
                     once.insert(fact)
                 case .many where hasFixedValues(fact):
                     if let needs = freeByTruthTable(program.rules[index].condition, fact) {
-                        result.insert(fact)
+                        byTable.insert(fact)
                         needsKnown.formUnion(needs)
                     }
                 default: break
                 }
             }
-            return (result, needsKnown, once)
+            return (once, byTable, needsKnown)
         }
 
         /// A condition seen as a formula in `and`, `or` and `not` over tests of one fact with
@@ -546,12 +517,7 @@ enum MissingFacts {
 
         /// Whether a fact's values are fixed by its type (as `Context.values(of:)` gives them).
         private func hasFixedValues(_ fact: Int) -> Bool {
-            let info = program.facts[fact]
-            guard info.group == nil else { return false }
-            switch info.type {
-            case .bool, .enumeration, .text: return true
-            case .number, .date, .set, .none, .unresolved: return false
-            }
+            program.facts[fact].group == nil && MissingFacts.hasFewValues(program.facts[fact].type)
         }
 
         /// The values of a fact that `Context.values(of:)` tries, for a fact outside a group;

@@ -448,7 +448,7 @@ struct MachineRun {
                 }
                 guard independent else { continue }
                 guard rule < plan.freeFacts.count, plan.stageOfRule[rule] >= 0, !unknown.isEmpty,
-                    seen.isDisjoint(with: unknown), movesAlone(plan.freeFacts[rule], unknown)
+                    seen.isDisjoint(with: unknown), plan.freeFacts[rule].moves(unknown, isKnown: isKnown)
                 else {
                     independent = false
                     continue
@@ -606,16 +606,8 @@ extension MachineRun {
         return truth
     }
 
-    /// Whether a rule left open by `unknown` moves with each of those facts, whatever the
-    /// other open rules do (`FreeFacts`, `MissingFacts.Context.independent`).
-    private func movesAlone(_ free: FreeFacts, _ unknown: FactSet) -> Bool {
-        guard let fact = unknown.onlySlot else { return free.once.isSuperset(of: unknown) }
-        if free.alone.contains(fact) { return true }
-        guard free.byTable.contains(fact) else { return false }
-        var known = true
-        free.needsKnown.forEachSlot { if $0 != fact, facts[$0].kind == .unknown { known = false } }
-        return known
-    }
+    /// Whether a fact is known in the case.
+    private func isKnown(_ slot: Int) -> Bool { facts[slot].kind != .unknown }
 
     /// Whether some outcome after the stage of open rule `k` (a later open stage's, or `final`:
     /// the deciding stage's or the otherwise) differs from that stage's: then the rule's

@@ -537,13 +537,14 @@ extension Plan {
 }
 
 /// For one rule, the unknown facts that can move it when they leave it open: what lets exact
-/// missing facts be found from the stages alone (`MissingFacts.Context.independent`).
+/// missing facts be found from the stages alone (`MissingFacts.Context.independent`, and the
+/// machine on its own tables). The proofs are in docs/why.md.
 package struct FreeFacts: Sendable {
     /// Facts the rule is free in whenever one of them alone leaves it open: those tested once
     /// in a test that goes both ways, and dates and numbers, taken to be free.
     package var alone: FactSet
-    /// Facts free in the rule when one of them alone leaves it open while the facts in
-    /// `needsKnown` (other than it) are known: shown by a truth table.
+    /// Facts tested more than once that a truth table shows free when one of them alone leaves
+    /// the rule open, while the facts in `needsKnown` (other than it) are known.
     package var byTable: FactSet
     /// The facts `byTable` needs known (usually none): those the rule's other parts read.
     package var needsKnown: FactSet
@@ -556,5 +557,17 @@ package struct FreeFacts: Sendable {
         self.byTable = byTable
         self.needsKnown = needsKnown
         self.once = once
+    }
+
+    /// Whether the rule, left open by `unknown`, moves with each of those facts by its form;
+    /// `isKnown` says whether a fact is known in the case. False does not say it cannot move.
+    @inline(__always)
+    package func moves(_ unknown: FactSet, isKnown: (Int) -> Bool) -> Bool {
+        guard let fact = unknown.onlySlot else { return !unknown.isEmpty && once.isSuperset(of: unknown) }
+        if alone.contains(fact) { return true }
+        guard byTable.contains(fact) else { return false }
+        var known = true
+        needsKnown.forEachSlot { if $0 != fact, !isKnown($0) { known = false } }
+        return known
     }
 }
