@@ -135,7 +135,7 @@ enum IntakePage {
         let json = String(decoding: w.bytes, as: UTF8.self) + "\n"
         let href =
             "data:application/json;charset=utf-8,"
-            + TextFormat.percentEncoded(json)
+            + PlainText.percentEncoded(json)
         out +=
             "<p><a id=\"download\" download=\"\(e(fileSafe(caseID))).json\" href=\"\(e(href))\">\(e(t(.download, language)))</a>"
         out +=
@@ -386,12 +386,12 @@ enum IntakePage {
     }
 
     private static func percent(_ text: String) -> String {
-        TextFormat.percentEncoded(text, keeping: "-._")
+        PlainText.percentEncoded(text, keeping: "-._")
     }
 
     private static func fileSafe(_ text: String) -> String {
         String(
-            text.unicodeScalars.map { TextFormat.isAlphanumeric($0) || $0 == "-" ? Character($0) : "_" }
+            text.unicodeScalars.map { PlainText.isAlphanumeric($0) || $0 == "-" ? Character($0) : "_" }
                 .prefix(64))
     }
 
@@ -399,9 +399,9 @@ enum IntakePage {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return TextFormat.zeroPadded(Int(parts.tm_year) + 1900, 4) + "-"
-            + TextFormat.zeroPadded(Int(parts.tm_mon) + 1, 2)
-            + "-" + TextFormat.zeroPadded(Int(parts.tm_mday), 2)
+        return PlainText.zeroPadded(Int(parts.tm_year) + 1900, 4) + "-"
+            + PlainText.zeroPadded(Int(parts.tm_mon) + 1, 2)
+            + "-" + PlainText.zeroPadded(Int(parts.tm_mday), 2)
     }
 
     private static let style = """

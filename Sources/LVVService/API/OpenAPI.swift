@@ -7,7 +7,7 @@ import RuleDSL
 /// is made from the facts the served rule sets declare, so it says exactly what `decide` reads.
 enum OpenAPI {
     static func document(_ snapshot: ServedRules.Snapshot) -> [UInt8] {
-        HTTPServer.replacing(Array("CASE_SCHEMA".utf8), with: Array(caseSchema(snapshot).utf8), in: Array(text.utf8))
+        PlainText.replacing(Array("CASE_SCHEMA".utf8), with: Array(caseSchema(snapshot).utf8), in: Array(text.utf8))
     }
 
     /// One case: `case_id`, every fact of the served pilots (null: unknown), groups as objects.

@@ -412,7 +412,7 @@ public final class HTTPServer: @unchecked Sendable {
         var headToSend =
             chunked
             ? headBytes
-            : HTTPServer.replacing(Array("Transfer-Encoding: chunked\r\n".utf8), in: headBytes)
+            : PlainText.replacing(Array("Transfer-Encoding: chunked\r\n".utf8), in: headBytes)
         setBlocking(fd, true)
         defer { setBlocking(fd, false) }
         var remaining = length
@@ -555,7 +555,7 @@ public final class HTTPServer: @unchecked Sendable {
         let hash = hash ?? response?.header(HTTPServer.hashHeader) ?? "-"
         let safePath = String(path.unicodeScalars.map { $0.value < 0x21 || $0.value == 0x7F ? "?" : Character($0) })
         let line =
-            "\(Clock.timestamp()) \(method) \(safePath) \(status) \(TextFormat.threeDecimals(milliseconds))ms \(hash)\n"
+            "\(Clock.timestamp()) \(method) \(safePath) \(status) \(PlainText.threeDecimals(milliseconds))ms \(hash)\n"
         logLock.lock()
         _ = Array(line.utf8).withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
         logLock.unlock()
@@ -575,25 +575,6 @@ public final class HTTPServer: @unchecked Sendable {
         private static let sendFlags: Int32 = 0
         private static let nofile = RLIMIT_NOFILE
     #endif
-
-    /// `bytes` with every occurrence of `part` replaced by `replacement`, left to right (what
-    /// Foundation's `replacingOccurrences` does, on bytes).
-    static func replacing(_ part: [UInt8], with replacement: [UInt8] = [], in bytes: [UInt8]) -> [UInt8] {
-        guard !part.isEmpty, bytes.count >= part.count else { return bytes }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var at = 0
-        while at < bytes.count {
-            if at + part.count <= bytes.count, bytes[at..<(at + part.count)].elementsEqual(part) {
-                out += replacement
-                at += part.count
-            } else {
-                out.append(bytes[at])
-                at += 1
-            }
-        }
-        return out
-    }
 
     private static func raiseDescriptorLimit() {
         var limit = rlimit()
@@ -714,7 +695,7 @@ package enum Clock {
         var t = time(nil)
         var parts = tm()
         gmtime_r(&t, &parts)
-        let pad = TextFormat.zeroPadded
+        let pad = PlainText.zeroPadded
         return pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-"
             + pad(Int(parts.tm_mday), 2)
             + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2) + "Z"

@@ -88,9 +88,9 @@ enum ServeBench {
         Console.out("  connections    decisions/s      p50 ms      p99 ms    p99.9 ms   errors\n")
         for connections in levels {
             let result = load(port: port, requests, connections: connections, seconds: seconds)
-            let (right, ms) = (TextFormat.rightAligned, TextFormat.threeDecimals)
+            let (right, ms) = (PlainText.rightAligned, PlainText.threeDecimals)
             Console.out(
-                "  " + right(String(connections), 11) + " " + right(TextFormat.noDecimals(result.rate), 14) + " "
+                "  " + right(String(connections), 11) + " " + right(PlainText.noDecimals(result.rate), 14) + " "
                     + right(ms(result.p50 * 1e3), 11) + " " + right(ms(result.p99 * 1e3), 11) + " "
                     + right(ms(result.p999 * 1e3), 11) + " " + right(String(result.errors), 8) + "\n")
         }
@@ -147,7 +147,7 @@ enum ServeBench {
             Console.out("note: the CLI batch could not be measured: \(error)\n")
         }
         Console.out("\nbatch, \(count) cases, --no-trace\n")
-        let rate = { (seconds: Double) in TextFormat.rightAligned(TextFormat.noDecimals(Double(count) / seconds), 10) }
+        let rate = { (seconds: Double) in PlainText.rightAligned(PlainText.noDecimals(Double(count) / seconds), 10) }
         Console.out("  through the service: \(rate(serviceSeconds)) cases/s (\(outcome) lines back)\n")
         if cliSeconds > 0 {
             Console.out("  rule-check batch:    \(rate(cliSeconds)) cases/s (a process, file to /dev/null)\n")
