@@ -36,23 +36,20 @@ public enum CounterfactualsJSON {
     /// The `counterfactuals` member of a JSON verdict (without the key).
     public static func json(_ c: Counterfactuals, program: Program, into w: inout JSONWriter) {
         w.appendRaw("{")
-        w.appendKey("kind")
+        w.appendMember("kind")
         switch c.kind {
         case .flips(let target):
             w.appendString("flip")
-            w.appendRaw(",")
-            w.appendKey("target")
-            w.appendString(target)
+            w.appendMember("target", target)
         case .settles:
             w.appendString("settle")
         }
-        w.appendRaw(",")
-        w.appendKey("sets")
+        w.appendMember("sets")
         w.appendRaw("[")
         for (i, set) in c.sets.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendRaw("{")
-            w.appendKey("changes")
+            w.appendMember("changes")
             w.appendRaw("[")
             for (j, change) in set.changes.enumerated() {
                 if j > 0 { w.appendRaw(",") }
@@ -63,38 +60,31 @@ public enum CounterfactualsJSON {
                 } else if let slot = change.fact {
                     w.appendKey("fact")
                     w.appendString(program.facts[slot].name)
-                    w.appendRaw(",")
-                    w.appendKey("now")
+                    w.appendMember("now")
                     appendValue(change.now, &w)
                     if case .flips = c.kind {
-                        w.appendRaw(",")
-                        w.appendKey("needed")
+                        w.appendMember("needed")
                         appendNeeded(change.needed, &w)
                     }
                 }
                 w.appendRaw("}")
             }
             w.appendRaw("]")
-            w.appendRaw(",")
-            w.appendKey("via_exception")
-            w.appendRaw(set.viaException ? "true" : "false")
+            w.appendMember("via_exception", set.viaException)
             if case .settles = c.kind {
-                w.appendRaw(",")
-                w.appendKey("outcomes")
+                w.appendMember("outcomes")
                 w.appendRaw("[")
                 for (k, row) in set.outcomes.enumerated() {
                     if k > 0 { w.appendRaw(",") }
                     w.appendRaw("{")
-                    w.appendKey("values")
+                    w.appendMember("values")
                     w.appendRaw("[")
                     for (m, needed) in row.values.enumerated() {
                         if m > 0 { w.appendRaw(",") }
                         appendNeeded(needed, &w)
                     }
                     w.appendRaw("]")
-                    w.appendRaw(",")
-                    w.appendKey("decision")
-                    w.appendString(row.outcome)
+                    w.appendMember("decision", row.outcome)
                     w.appendRaw("}")
                 }
                 w.appendRaw("]")
@@ -102,15 +92,10 @@ public enum CounterfactualsJSON {
             w.appendRaw("}")
         }
         w.appendRaw("]")
-        w.appendRaw(",")
-        w.appendKey("more")
-        w.appendRaw(c.hasMore ? "true" : "false")
-        w.appendRaw(",")
-        w.appendKey("searched_up_to")
+        w.appendMember("more", c.hasMore)
+        w.appendMember("searched_up_to")
         w.appendRaw(String(c.searchedUpTo))
-        w.appendRaw(",")
-        w.appendKey("complete")
-        w.appendRaw(c.complete ? "true" : "false")
+        w.appendMember("complete", c.complete)
         w.appendRaw("}")
     }
 
@@ -122,10 +107,9 @@ public enum CounterfactualsJSON {
     private static func appendNeeded(_ n: Counterfactuals.Needed, _ w: inout JSONWriter) {
         guard n.isRange else { return appendValue(n.value, &w) }
         w.appendRaw("{")
-        w.appendKey("from")
+        w.appendMember("from")
         appendValue(n.from, &w)
-        w.appendRaw(",")
-        w.appendKey("to")
+        w.appendMember("to")
         appendValue(n.to, &w)
         w.appendRaw("}")
     }

@@ -79,6 +79,25 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// Appends `"key":` as a member of the object being written: after a comma, unless it is the
+    /// object's first (the last byte is its `{`).
+    public mutating func appendMember(_ key: String) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+        appendKey(key)
+    }
+
+    /// Appends member `key` with a string value.
+    public mutating func appendMember(_ key: String, _ value: String) {
+        appendMember(key)
+        appendString(value)
+    }
+
+    /// Appends member `key` with `true` or `false`.
+    public mutating func appendMember(_ key: String, _ value: Bool) {
+        appendMember(key)
+        appendRaw(value ? "true" : "false")
+    }
+
     /// Appends a compact serialisation of `v`: no whitespace, keys in stored order, numbers as their text.
     public mutating func appendValue(_ v: JSONValue) {
         switch v {

@@ -28,42 +28,37 @@ extension CaseComparison {
     public func json() -> String {
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
-        w.appendKey("compared")
+        w.appendMember("compared")
         w.appendRaw(String(total))
-        w.appendRaw(",")
-        w.appendKey("transitions")
+        w.appendMember("transitions")
         w.appendRaw("{")
         for (i, key) in transitions.keys.sorted().enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendKey(key)
             w.appendRaw(String(transitions[key] ?? 0))
         }
-        w.appendRaw("},")
-        w.appendKey("changes")
+        w.appendRaw("}")
+        w.appendMember("changes")
         w.appendRaw("[")
         for (i, change) in changes.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendRaw("{")
-            w.appendKey("line")
+            w.appendMember("line")
             w.appendRaw(String(change.line))
-            w.appendRaw(",")
-            w.appendKey("case_id")
-            w.appendString(change.caseID)
+            w.appendMember("case_id", change.caseID)
             appendSide("old", change.old, &w)
             appendSide("new", change.new, &w)
             w.appendRaw("}")
         }
-        w.appendRaw("],")
-        w.appendKey("errors")
+        w.appendRaw("]")
+        w.appendMember("errors")
         w.appendRaw("[")
         for (i, error) in errors.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendRaw("{")
-            w.appendKey("line")
+            w.appendMember("line")
             w.appendRaw(String(error.line))
-            w.appendRaw(",")
-            w.appendKey("error")
-            w.appendString(error.message)
+            w.appendMember("error", error.message)
             w.appendRaw("}")
         }
         w.appendRaw("]}\n")
@@ -71,13 +66,10 @@ extension CaseComparison {
     }
 
     private func appendSide(_ label: String, _ verdict: Verdict, _ w: inout JSONWriter) {
-        w.appendRaw(",")
-        w.appendKey(label)
+        w.appendMember(label)
         w.appendRaw("{")
-        w.appendKey("decision")
-        w.appendString(verdict.decision)
-        w.appendRaw(",")
-        w.appendKey("reasons")
+        w.appendMember("decision", verdict.decision)
+        w.appendMember("reasons")
         w.appendRaw("[")
         for (i, reason) in verdict.reasons.enumerated() {
             if i > 0 { w.appendRaw(",") }
@@ -155,53 +147,39 @@ public enum DiffText {
         let regions = result.regions
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
-        w.appendKey("pilot")
-        w.appendString(new.name)
-        w.appendRaw(",")
-        w.appendKey("old_sha256")
-        w.appendString(old.sha256)
-        w.appendRaw(",")
-        w.appendKey("new_sha256")
-        w.appendString(new.sha256)
-        w.appendRaw(",")
-        w.appendKey("complete")
-        w.appendRaw(result.complete ? "true" : "false")
-        w.appendRaw(",")
-        w.appendKey("cut_short")
+        w.appendMember("pilot", new.name)
+        w.appendMember("old_sha256", old.sha256)
+        w.appendMember("new_sha256", new.sha256)
+        w.appendMember("complete", result.complete)
+        w.appendMember("cut_short")
         w.appendRaw("[")
         for (i, reason) in result.cutShort.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendString(reason)
         }
-        w.appendRaw("],")
-        w.appendKey("regions")
+        w.appendRaw("]")
+        w.appendMember("regions")
         w.appendRaw("[")
         for (i, region) in regions.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendRaw("{")
-            w.appendKey("decision")
-            w.appendString(region.decision)
-            w.appendRaw(",")
-            w.appendKey("where")
+            w.appendMember("decision", region.decision)
+            w.appendMember("where")
             w.appendRaw("{")
             for (j, condition) in region.conditions.enumerated() {
                 if j > 0 { w.appendRaw(",") }
                 w.appendKey(condition.fact)
                 w.appendString(condition.condition)
             }
-            w.appendRaw("},")
-            w.appendKey("transitions")
+            w.appendRaw("}")
+            w.appendMember("transitions")
             w.appendRaw("[")
             for (j, transition) in region.transitions.enumerated() {
                 if j > 0 { w.appendRaw(",") }
                 w.appendRaw("{")
-                w.appendKey("old")
-                w.appendString(transition.old)
-                w.appendRaw(",")
-                w.appendKey("new")
-                w.appendString(transition.new)
-                w.appendRaw(",")
-                w.appendKey("example")
+                w.appendMember("old", transition.old)
+                w.appendMember("new", transition.new)
+                w.appendMember("example")
                 w.appendRaw(
                     CaseWriter.json(
                         caseID: "diff-\(region.decision)-\(i + 1)-\(j + 1)", facts: transition.example, program: new))

@@ -9,27 +9,21 @@ enum ServiceJSON {
     static func pilots(_ snapshot: ServedRules.Snapshot) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 512)
         w.appendRaw("{")
-        w.appendKey("pilots")
+        w.appendMember("pilots")
         w.appendRaw("[")
         for (i, program) in snapshot.pilots.enumerated() {
             if i > 0 { w.appendRaw(",") }
             w.appendRaw("{")
-            w.appendKey("name")
-            w.appendString(program.name)
-            w.appendRaw(",")
-            w.appendKey("title")
+            w.appendMember("name", program.name)
+            w.appendMember("title")
             if let title = program.title { w.appendString(title) } else { w.appendRaw("null") }
-            w.appendRaw(",")
-            w.appendKey("sha256")
-            w.appendString(program.sha256)
-            w.appendRaw(",")
-            w.appendKey("files")
+            w.appendMember("sha256", program.sha256)
+            w.appendMember("files")
             w.appendValue(.array(program.files.map { .string(fileName($0.path)) }))
             w.appendRaw("}")
         }
-        w.appendRaw("],")
-        w.appendKey("sha256")
-        w.appendString(snapshot.sha256)
+        w.appendRaw("]")
+        w.appendMember("sha256", snapshot.sha256)
         w.appendRaw("}\n")
         return w.bytes
     }
@@ -39,70 +33,48 @@ enum ServiceJSON {
     static func facts(_ program: Program, _ language: TextLanguage) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 4096)
         w.appendRaw("{")
-        w.appendKey("pilot")
-        w.appendString(program.name)
-        w.appendRaw(",")
-        w.appendKey("language")
-        w.appendString(language.rawValue)
-        w.appendRaw(",")
-        w.appendKey("ruleset")
+        w.appendMember("pilot", program.name)
+        w.appendMember("language", language.rawValue)
+        w.appendMember("ruleset")
         w.appendRaw("{")
-        w.appendKey("name")
-        w.appendString(program.name)
-        w.appendRaw(",")
-        w.appendKey("sha256")
-        w.appendString(program.sha256)
-        w.appendRaw("},")
-        w.appendKey("facts")
+        w.appendMember("name", program.name)
+        w.appendMember("sha256", program.sha256)
+        w.appendRaw("}")
+        w.appendMember("facts")
         w.appendRaw("[")
         var first = true
         for fact in askable(program) {
             if !first { w.appendRaw(",") }
             first = false
             w.appendRaw("{")
-            w.appendKey("name")
-            w.appendString(fact.name)
-            w.appendRaw(",")
-            w.appendKey("type")
-            w.appendString(typeName(fact.type))
+            w.appendMember("name", fact.name)
+            w.appendMember("type", typeName(fact.type))
             if case .enumeration(let values) = fact.type {
-                w.appendRaw(",")
-                w.appendKey("values")
+                w.appendMember("values")
                 w.appendValue(.array(values.map { .string($0) }))
             }
-            w.appendRaw(",")
-            w.appendKey("required")
-            w.appendRaw(fact.isRequired ? "true" : "false")
-            w.appendRaw(",")
-            w.appendKey("optional")
-            w.appendRaw(fact.isOptional ? "true" : "false")
+            w.appendMember("required", fact.isRequired)
+            w.appendMember("optional", fact.isOptional)
             if fact.isWhole {
-                w.appendRaw(",")
-                w.appendKey("whole")
+                w.appendMember("whole")
                 w.appendRaw("true")
             }
             if let least = fact.atLeast {
-                w.appendRaw(",")
-                w.appendKey("minimum")
+                w.appendMember("minimum")
                 w.appendRaw(least.description)
             }
             if let most = fact.atMost {
-                w.appendRaw(",")
-                w.appendKey("maximum")
+                w.appendMember("maximum")
                 w.appendRaw(most.description)
             }
-            w.appendRaw(",")
-            w.appendKey("title")
+            w.appendMember("title")
             if let title = program.texts.text(.fact(fact.name), in: language) ?? fact.title {
                 w.appendString(title)
             } else {
                 w.appendRaw("null")
             }
-            w.appendRaw(",")
-            w.appendKey("question")
-            w.appendString(question(fact, program, language))
-            w.appendRaw(",")
-            w.appendKey("checked_by")
+            w.appendMember("question", question(fact, program, language))
+            w.appendMember("checked_by")
             if let party = checkedBy(fact.name, program, language) {
                 w.appendString(party)
             } else {
